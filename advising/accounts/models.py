@@ -1,0 +1,54 @@
+"""User accounts and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from advising.database import UTCDateTime, utcnow
+from advising.extensions import db
+
+
+class Role(enum.StrEnum):
+    """What a person may do: advisors advise, staff run bookings, admins also manage users."""
+
+    ADVISOR = "advisor"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout, password change and deactivation: every older session cookie dies.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def get_id(self) -> str:
+        """The identifier kept in the session: the user and the session generation."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def has_role(self, *roles: Role | str) -> bool:
+        """True when the user holds one of ``roles``; admins hold every staff right."""
+        wanted = {str(r) for r in roles}
+        if self.role == Role.ADMIN and Role.STAFF in wanted:
+            return True
+        return self.role in wanted
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,67 @@
+"""The advisor's profile form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
+
+from advising.advisors.zones import is_zone, zone_names
+
+SPECIALTY_CHOICES = [
+    ("CPC", "CPC (physician office and outpatient)"),
+    ("CCA", "CCA (entry level)"),
+    ("CCS", "CCS (hospital inpatient)"),
+    ("risk adjustment", "Risk adjustment (CRC)"),
+    ("auditing", "Auditing (CPMA)"),
+    ("oncology", "Oncology"),
+    ("cardiology", "Cardiology"),
+    ("career change", "Career change"),
+]
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=120)])
+    slug = StringField(
+        "Public address",
+        validators=[
+            DataRequired(),
+            Length(min=3, max=80),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens."
+            ),
+        ],
+        description="Your booking page is /advisors/<this>.",
+    )
+    bio = TextAreaField("Short bio", validators=[Optional(), Length(max=2000)])
+    specialties = StringField(
+        "Specialties",
+        validators=[Optional(), Length(max=300)],
+        description="Separate with commas, for example: CPC, risk adjustment, auditing.",
+    )
+    timezone = SelectField("Time zone", validators=[DataRequired()])
+    video_url = URLField(
+        "Video-call link",
+        validators=[
+            Optional(),
+            URL(require_tld=False, message="Enter a full https:// address."),
+            Length(max=500),
+        ],
+    )
+    active = BooleanField("Show me on the advisors page and accept bookings")
+    submit = SubmitField("Save profile")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(z, z.replace("_", " ")) for z in zone_names()]
+
+    def validate_timezone(self, field: SelectField) -> None:
+        if not is_zone(field.data or ""):
+            raise ValidationError("Choose a time zone from the list.")
+
+    def validate_video_url(self, field: URLField) -> None:
+        if field.data and not field.data.lower().startswith(("https://", "http://")):
+            raise ValidationError("Enter a full https:// address.")
+
+    def specialty_list(self) -> list[str]:
+        return [s.strip() for s in (self.specialties.data or "").split(",") if s.strip()]

@@ -1,0 +1,56 @@
+"""Public advisor pages and the advisor's own profile page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from advising.accounts.access import role_required
+from advising.accounts.models import Role
+from advising.advisors import services
+from advising.advisors.forms import ProfileForm
+
+bp = Blueprint("advisors", __name__)
+
+
+@bp.get("/advisors")
+def advisor_list() -> str:
+    return render_template("advisors/list.html", advisors=services.active_advisors())
+
+
+@bp.get("/advisors/<slug>")
+def advisor_page(slug: str) -> str:
+    advisor = services.advisor_by_slug(slug)
+    if advisor is None:
+        abort(404)
+    return render_template("advisors/detail.html", advisor=advisor)
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@role_required(Role.ADVISOR)
+def edit_profile() -> str | Response:
+    profile = services.profile_for_user(current_user)
+    if profile is None:
+        abort(404)
+    form = ProfileForm(obj=profile)
+    if not form.is_submitted():
+        form.specialties.data = ", ".join(profile.specialties or [])
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                profile,
+                display_name=form.display_name.data.strip(),
+                slug=form.slug.data,
+                bio=form.bio.data or "",
+                specialties=form.specialty_list(),
+                timezone=form.timezone.data,
+                video_url=form.video_url.data or None,
+                active=form.active.data,
+            )
+        except services.ProfileError as error:
+            getattr(form, error.field or "slug").errors.append(str(error))
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("advisors.edit_profile"))
+    return render_template("advisors/profile_form.html", form=form, profile=profile)

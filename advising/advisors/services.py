@@ -1,0 +1,79 @@
+"""Advisor profile reads and updates."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from advising.accounts.models import User
+from advising.advisors.models import AdvisorProfile
+from advising.extensions import db
+
+
+class ProfileError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug from a display name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "advisor"
+
+
+def active_advisors() -> list[AdvisorProfile]:
+    """Advisors visitors may book, ordered by name."""
+    query = (
+        select(AdvisorProfile)
+        .join(AdvisorProfile.user)
+        .where(AdvisorProfile.active.is_(True), User.active.is_(True))
+        .order_by(AdvisorProfile.display_name)
+    )
+    return list(db.session.scalars(query))
+
+
+def advisor_by_slug(slug: str, *, active_only: bool = True) -> AdvisorProfile | None:
+    query = select(AdvisorProfile).where(AdvisorProfile.slug == slug)
+    profile = db.session.scalar(query)
+    if profile is None or (active_only and not (profile.active and profile.user.active)):
+        return None
+    return profile
+
+
+def profile_for_user(user: User) -> AdvisorProfile | None:
+    return db.session.scalar(select(AdvisorProfile).where(AdvisorProfile.user_id == user.id))
+
+
+def create_profile(
+    user: User, display_name: str, timezone: str, **fields: object
+) -> AdvisorProfile:
+    """Create the profile of an advisor account with a free slug."""
+    base = slugify(str(fields.pop("slug", None) or display_name))
+    slug, n = base, 2
+    while db.session.scalar(select(AdvisorProfile.id).where(AdvisorProfile.slug == slug)):
+        slug, n = f"{base}-{n}", n + 1
+    profile = AdvisorProfile(
+        user=user, display_name=display_name, timezone=timezone, slug=slug, **fields
+    )
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def update_profile(profile: AdvisorProfile, **fields: object) -> AdvisorProfile:
+    """Save profile changes; the slug must stay unique."""
+    slug = fields.get("slug")
+    if slug and slug != profile.slug:
+        taken = db.session.scalar(
+            select(AdvisorProfile.id).where(
+                AdvisorProfile.slug == slug, AdvisorProfile.id != profile.id
+            )
+        )
+        if taken:
+            raise ProfileError("Another advisor already uses that address.", field="slug")
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    db.session.commit()
+    return profile

@@ -1,0 +1,55 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from advising.config import load_config
+from advising.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_app(config: dict[str, Any] | None = None) -> Flask:
+    """See :func:`advising.create_app`."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    instance_path = Path((config or {}).get("INSTANCE_PATH", app.instance_path))
+    app.instance_path = str(instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from advising import web
+    from advising.accounts import register as register_accounts
+    from advising.advisors import register as register_advisors
+    from advising.demo import register as register_demo
+
+    web.register(app)
+    register_accounts(app)
+    register_advisors(app)
+    register_demo(app)
+    return app

@@ -1,0 +1,101 @@
+"""Configuration read from environment variables (12-factor), with laptop-friendly defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PRODUCTION = "production"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app can safely run with."""
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+
+
+def _bool_env(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Return a secret key generated once and kept in the instance folder (development only)."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """Build the Flask configuration from the environment.
+
+    Production (ADVISING_ENV=production) refuses to start without a real SECRET_KEY;
+    development generates one and keeps it in ``instance/``.
+    """
+    env = os.environ.get("ADVISING_ENV", "development").strip().lower()
+    production = env == PRODUCTION
+    secret_key = os.environ.get("SECRET_KEY", "")
+    if production and len(secret_key) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not secret_key:
+        secret_key = _development_secret_key(instance_path)
+
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'advising.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    return {
+        "ENV_NAME": env,
+        "PRODUCTION": production,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_NAME": "advising_session",
+        "PERMANENT_SESSION_LIFETIME": _int_env("SESSION_LIFETIME_SECONDS", 12 * 3600),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Uploads: calendar exports are limited to 5 MiB; the request may carry a little more.
+        "CALENDAR_MAX_BYTES": _int_env("CALENDAR_MAX_BYTES", 5 * 1024 * 1024),
+        "MAX_CONTENT_LENGTH": _int_env("MAX_CONTENT_LENGTH", 5 * 1024 * 1024 + 64 * 1024),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool_env("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "API_LIMIT_PER_ADDRESS": os.environ.get("API_LIMIT_PER_ADDRESS", "120 per minute"),
+        "MAIL_URL": os.environ.get("MAIL_URL", f"file://{instance_path / 'outbox'}"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "bookings@advising.example"),
+        "MAIL_FROM_NAME": os.environ.get("MAIL_FROM_NAME", "Advising"),
+        "FEED_ALLOW_PRIVATE_ADDRESSES": _bool_env("FEED_ALLOW_PRIVATE_ADDRESSES", False),
+        "FEED_TIMEOUT_SECONDS": _int_env("FEED_TIMEOUT_SECONDS", 15),
+        "CALENDAR_HORIZON_DAYS": _int_env("CALENDAR_HORIZON_DAYS", 180),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "HSTS_SECONDS": _int_env("HSTS_SECONDS", 31536000),
+    }

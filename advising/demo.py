@@ -1,0 +1,108 @@
+"""`flask demo seed`: demo accounts and advisors for trying the app on a laptop."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from advising.accounts import services as accounts
+from advising.accounts.models import Role
+from advising.advisors import services as advisors
+
+demo_cli = AppGroup("demo", help="Demo data for development.")
+
+DEMO_ADVISORS = [
+    {
+        "email": "maria.lopez@advising.example",
+        "name": "Maria Lopez",
+        "timezone": "America/New_York",
+        "bio": "Certified professional coder (CPC) with twelve years in physician practices. "
+        "Helps career changers pass the CPC exam on the first try.",
+        "specialties": ["CPC", "career change", "cardiology"],
+        "video_url": "https://meet.advising.example/maria-lopez",
+    },
+    {
+        "email": "james.okafor@advising.example",
+        "name": "James Okafor",
+        "timezone": "America/Chicago",
+        "bio": "Former inpatient coding lead (CCS). Guides people toward hospital coding "
+        "and the CCA to CCS path.",
+        "specialties": ["CCS", "CCA", "auditing"],
+        "video_url": "https://meet.advising.example/james-okafor",
+    },
+    {
+        "email": "priya.raman@advising.example",
+        "name": "Priya Raman",
+        "timezone": "America/Los_Angeles",
+        "bio": "Risk adjustment coder and auditor working remotely for payers.",
+        "specialties": ["risk adjustment", "auditing", "CPC"],
+        "video_url": "https://meet.advising.example/priya-raman",
+    },
+]
+DEMO_STAFF = [
+    ("sam.taylor@advising.example", "Sam Taylor", Role.STAFF),
+    ("alex.admin@advising.example", "Alex Morgan", Role.ADMIN),
+]
+
+
+def _logins_file() -> Path:
+    return Path(current_app.instance_path) / "demo-logins.txt"
+
+
+def _read_logins() -> dict[str, str]:
+    path = _logins_file()
+    if not path.exists():
+        return {}
+    pairs = (line.split(None, 1) for line in path.read_text().splitlines() if line.strip())
+    return {email: password for email, password in pairs}
+
+
+def _ensure_user(email: str, name: str, role: Role, logins: dict[str, str]) -> tuple:
+    user = accounts.find_user(email)
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = accounts.create_user(email, name, role, password)
+        logins[email] = password
+    return user
+
+
+def seed_demo() -> dict[str, str]:
+    """Create the demo accounts that are missing; return email -> password of those we know."""
+    logins = _read_logins()
+    for spec in DEMO_ADVISORS:
+        user = _ensure_user(spec["email"], spec["name"], Role.ADVISOR, logins)
+        if advisors.profile_for_user(user) is None:
+            advisors.create_profile(
+                user,
+                spec["name"],
+                spec["timezone"],
+                bio=spec["bio"],
+                specialties=spec["specialties"],
+                video_url=spec["video_url"],
+            )
+    for email, name, role in DEMO_STAFF:
+        _ensure_user(email, name, role, logins)
+    path = _logins_file()
+    path.write_text("".join(f"{email} {password}\n" for email, password in logins.items()))
+    path.chmod(0o600)
+    return logins
+
+
+@demo_cli.command("seed")
+def seed_command() -> None:
+    """Create demo advisors, a staff and an admin account (idempotent) and print their logins."""
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("Refusing to seed demo data in production.")
+    logins = seed_demo()
+    click.echo("Demo logins (kept in instance/demo-logins.txt):")
+    for user in accounts.list_users():
+        password = logins.get(user.email, "(password not known: set before this seed)")
+        click.echo(f"  {user.role:8} {user.email:36} {password}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_cli)

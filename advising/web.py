@@ -1,0 +1,112 @@
+"""The web shell: home page, security headers, caching rules and error pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+bp = Blueprint("web", __name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+ERROR_TEXT = {
+    400: ("Bad request", "We could not understand that request. Please go back and try again."),
+    403: ("Not allowed", "Your account does not have access to this page."),
+    404: ("Page not found", "We could not find that page. It may have moved or been removed."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("File too large", "That upload is larger than we accept. Please send a smaller file."),
+    429: (
+        "Too many attempts",
+        "You have tried this too many times in a short while. Please wait a few minutes "
+        "and try again.",
+    ),
+    500: ("Something went wrong", "An unexpected error happened on our side. Please try again."),
+}
+
+
+@bp.get("/")
+def home() -> str:
+    """Landing page: what the firm offers and where to start."""
+    return render_template("home.html")
+
+
+@bp.get("/healthz")
+def healthz() -> dict[str, str]:
+    """Liveness probe for load balancers."""
+    return {"status": "ok"}
+
+
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+    """Render the shared error page for an HTTP status code."""
+    title, default_message = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    return render_template(
+        "error.html", code=code, title=title, message=message or default_message
+    ), code
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_http_error(error: HTTPException) -> Response | tuple[str, int] | tuple[dict, int]:
+    code = error.code or 500
+    if _wants_json():
+        return {
+            "code": code,
+            "status": ERROR_TEXT.get(code, ("Error", ""))[0],
+            "message": ERROR_TEXT.get(code, ("", error.description))[1],
+        }, code
+    if isinstance(error, CSRFError):
+        return render_error(
+            400,
+            "Your form expired or was sent from elsewhere. Please reload the page and try again.",
+        )
+    return render_error(code)
+
+
+def handle_unexpected_error(error: Exception) -> tuple[str, int] | tuple[dict, int]:
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    if _wants_json():
+        return {"code": 500, "status": "Internal Server Error"}, 500
+    return render_error(500)
+
+
+def set_security_headers(response: Response) -> Response:
+    """Headers every response carries; logged-in pages are never cached."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        from flask import current_app
+
+        headers.setdefault(
+            "Strict-Transport-Security",
+            f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
+        )
+    if current_user.is_authenticated or getattr(request, "private_page", False):
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    return response
+
+
+def mark_private() -> None:
+    """Mark the current response as personal data: never stored by caches."""
+    request.private_page = True  # type: ignore[attr-defined]
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+    app.after_request(set_security_headers)

@@ -1,0 +1,15 @@
+/* Small progressive enhancements; every page works without this file. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    // Move focus to the error summary so screen-reader and keyboard users hear it first.
+    var summary = document.querySelector(".form-summary");
+    if (summary) { summary.focus(); }
+    // Ask before destructive actions marked with data-confirm.
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    });
+  });
+})();

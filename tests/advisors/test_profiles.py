@@ -1,0 +1,53 @@
+"""Public advisor pages and the advisor's own profile form."""
+
+from __future__ import annotations
+
+from advising.advisors.models import AdvisorProfile
+from advising.extensions import db
+from tests.conftest import post_form
+from tests.factories import make_advisor
+
+
+def test_public_list_shows_only_active_advisors(client, ctx):
+    make_advisor(name="Visible Vera", specialties=["CPC", "risk adjustment"])
+    make_advisor(name="Hidden Hank", active=False)
+    html = client.get("/advisors").get_data(as_text=True)
+    assert "Visible Vera" in html and "risk adjustment" in html
+    assert "Hidden Hank" not in html
+
+
+def test_advisor_page_and_unknown_slug(client, ctx):
+    make_advisor(name="Wanda West", slug="wanda-west", timezone="America/Chicago")
+    html = client.get("/advisors/wanda-west").get_data(as_text=True)
+    assert "Wanda West" in html and "America/Chicago" in html
+    assert client.get("/advisors/nobody").status_code == 404
+
+
+def test_advisor_edits_profile_and_errors_keep_input(client, auth, ctx):
+    advisor = make_advisor(name="Xavier", slug="xavier")
+    make_advisor(name="Yara", slug="yara")
+    auth.login(advisor.user.email)
+    form = {
+        "display_name": "Xavier Stone",
+        "slug": "yara",
+        "bio": "Auditor for ten years.",
+        "specialties": "CPC, auditing",
+        "timezone": "Europe/London",
+        "video_url": "https://meet.example.org/xavier",
+        "active": "y",
+    }
+    response = post_form(client, "/me/profile", form)
+    html = response.get_data(as_text=True)
+    assert 'id="slug-error"' in html and "already uses that address" in html
+    assert "Auditor for ten years." in html  # what was typed is kept
+
+    response = post_form(client, "/me/profile", {**form, "slug": "xavier-stone", "timezone": "Mars/Olympus"})
+    assert 'id="timezone-error"' in response.get_data(as_text=True)
+
+    response = post_form(client, "/me/profile", {**form, "slug": "xavier-stone"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(AdvisorProfile, advisor.id)
+    assert saved.slug == "xavier-stone"
+    assert saved.specialties == ["CPC", "auditing"]
+    assert saved.timezone == "Europe/London"

@@ -1,0 +1,34 @@
+"""The login journey in a real browser (Debian chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import DEFAULT_PASSWORD, make_advisor
+
+pytestmark = pytest.mark.browser
+
+
+def test_advisor_signs_in_and_out_in_the_browser(live_server, browser_page):
+    with live_server.app.app_context():
+        make_advisor(name="Grace Hopper", email="grace@example.org")
+    page = browser_page
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill("grace@example.org")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator("#password-error").inner_text().endswith("do not match an active account.")
+    assert page.get_by_label("Email").input_value() == "grace@example.org"
+
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard")
+    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Grace Hopper"
+    assert page.get_by_role("link", name="My profile").first.is_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/login")
+    assert "You are signed out." in page.locator(".flashes").inner_text()
+    page.goto(live_server.url + "/dashboard")
+    assert "/login" in page.url

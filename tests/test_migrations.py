@@ -1,0 +1,40 @@
+"""Migrations build the whole schema from an empty database, and match the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+
+from advising.extensions import db
+from tests.conftest import (
+    make_test_app,
+    mark_postgres_schema_dirty,
+    require_postgres,
+    reset_postgres_schema,
+)
+
+
+@pytest.mark.parametrize(
+    "engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_upgrade_from_empty_matches_models(engine: str, tmp_path: Path):
+    if engine == "postgresql":
+        url = require_postgres()
+        reset_postgres_schema(url)
+        mark_postgres_schema_dirty()
+    else:
+        url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    app = make_test_app(url, tmp_path / "instance")
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        db.engine.dispose()
+    assert differences == []
+    if engine == "postgresql":
+        reset_postgres_schema(url)
