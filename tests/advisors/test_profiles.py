@@ -41,7 +41,9 @@ def test_advisor_edits_profile_and_errors_keep_input(client, auth, ctx):
     assert 'id="slug-error"' in html and "already uses that address" in html
     assert "Auditor for ten years." in html  # what was typed is kept
 
-    response = post_form(client, "/me/profile", {**form, "slug": "xavier-stone", "timezone": "Mars/Olympus"})
+    response = post_form(
+        client, "/me/profile", {**form, "slug": "xavier-stone", "timezone": "Mars/Olympus"}
+    )
     assert 'id="timezone-error"' in response.get_data(as_text=True)
 
     response = post_form(client, "/me/profile", {**form, "slug": "xavier-stone"})
