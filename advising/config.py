@@ -97,5 +97,6 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "FEED_TIMEOUT_SECONDS": _int_env("FEED_TIMEOUT_SECONDS", 15),
         "CALENDAR_HORIZON_DAYS": _int_env("CALENDAR_HORIZON_DAYS", 180),
         "WTF_CSRF_TIME_LIMIT": None,
+        "TRUST_PROXY": _bool_env("TRUST_PROXY", False),
         "HSTS_SECONDS": _int_env("HSTS_SECONDS", 31536000),
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template, request
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, Response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -28,6 +30,37 @@ ERROR_TEXT = {
     ),
     500: ("Something went wrong", "An unexpected error happened on our side. Please try again."),
 }
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link a feature adds to the header (and, with ``tile``, to the dashboard)."""
+
+    label: str
+    endpoint: str
+    roles: tuple[str, ...] = ()  # empty: shown to everyone, signed in or not
+    tile: str | None = None
+
+
+def add_nav(app: Flask, item: NavItem) -> None:
+    """Register a navigation entry; features call this from their ``register``."""
+    app.extensions.setdefault("advising.nav", []).append(item)
+
+
+def _visible(item: NavItem) -> bool:
+    if not item.roles:
+        return True
+    return current_user.is_authenticated and current_user.has_role(*item.roles)
+
+
+def navigation() -> dict[str, object]:
+    from flask import current_app
+
+    items = [i for i in current_app.extensions.get("advising.nav", []) if _visible(i)]
+    return {
+        "nav_items": [(i.label, url_for(i.endpoint)) for i in items],
+        "dashboard_tiles": [(i.label, url_for(i.endpoint), i.tile) for i in items if i.tile],
+    }
 
 
 @bp.get("/")
@@ -110,3 +143,4 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
     app.after_request(set_security_headers)
+    app.context_processor(navigation)

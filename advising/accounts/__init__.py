@@ -15,5 +15,16 @@ def register(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_session_user)
+    from advising.web import NavItem, add_nav
+
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)
+    add_nav(
+        app,
+        NavItem(
+            "Password",
+            "accounts.change_password",
+            ("advisor", "staff", "admin"),
+            tile="Change your password; other devices are signed out.",
+        ),
+    )
