@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from advising.config import load_config
+from advising.database import configure_sqlite
 from advising.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,10 +52,18 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     from advising import web
     from advising.accounts import register as register_accounts
     from advising.advisors import register as register_advisors
+    from advising.calendars.routes import register as register_calendars
     from advising.demo import register as register_demo
+    from advising.scheduling.routes import register as register_scheduling
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
 
     web.register(app)
     register_accounts(app)
     register_advisors(app)
+    register_calendars(app)
+    register_scheduling(app)
     register_demo(app)
     return app

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -56,3 +56,36 @@ class Base(DeclarativeBase):
     """Base class for every model, with stable constraint names for migrations."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Make SQLite behave for concurrent writers.
+
+    pysqlite normally opens transactions itself (and late); taking that over lets a service
+    ask for ``BEGIN IMMEDIATE`` (the write lock up front) with the execution option
+    ``sqlite_begin="IMMEDIATE"``. Foreign keys are enforced and writers wait for the lock.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write_locked(session: Session) -> None:
+    """Start the session's next transaction holding the write lock (SQLite) right away.
+
+    Ends any transaction already open on the session (nothing may be pending), so the check
+    and the write that follow see the latest committed state.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -34,6 +35,13 @@ def test_upgrade_from_empty_matches_models(engine: str, tmp_path: Path):
         with db.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             differences = compare_metadata(context, db.metadata)
+            if engine == "postgresql":
+                constraint = conn.execute(
+                    sa.text(
+                        "SELECT contype FROM pg_constraint WHERE conname = 'bookings_no_overlap'"
+                    )
+                ).scalar()
+                assert constraint == "x"  # an exclusion constraint guards against double bookings
         db.engine.dispose()
     assert differences == []
     if engine == "postgresql":

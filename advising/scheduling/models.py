@@ -1,0 +1,135 @@
+"""Booking rules, weekly hours, date overrides and bookings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    DDL,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from advising.advisors.models import AdvisorProfile
+from advising.database import UTCDateTime, utcnow
+from advising.extensions import db
+
+CONFIRMED = "confirmed"
+CANCELLED = "cancelled"
+COMPLETED = "completed"
+NO_SHOW = "no_show"
+BOOKING_STATUSES = (CONFIRMED, CANCELLED, COMPLETED, NO_SHOW)
+# Statuses that hold the advisor's time: a completed or missed consultation still happened.
+HOLDING_STATUSES = (CONFIRMED, COMPLETED, NO_SHOW)
+
+
+class BookingSettings(db.Model):
+    """An advisor's booking rules. One row per advisor; also the row locked while booking."""
+
+    __tablename__ = "booking_settings"
+
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisor_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    duration_minutes: Mapped[int] = mapped_column(default=45)
+    interval_minutes: Mapped[int] = mapped_column(default=15)
+    buffer_before_minutes: Mapped[int] = mapped_column(default=0)
+    buffer_after_minutes: Mapped[int] = mapped_column(default=15)
+    min_notice_hours: Mapped[int] = mapped_column(default=12)
+    horizon_days: Mapped[int] = mapped_column(default=60)
+    max_per_day: Mapped[int | None] = mapped_column(Integer)
+    booking_enabled: Mapped[bool] = mapped_column(default=True)
+    reschedule_cutoff_hours: Mapped[int] = mapped_column(default=12)
+    cancel_cutoff_hours: Mapped[int] = mapped_column(default=2)
+
+    advisor: Mapped[AdvisorProfile] = relationship()
+
+
+class WeeklyHoursRange(db.Model):
+    """A range of the advisor's regular weekly hours, in the advisor's local time."""
+
+    __tablename__ = "weekly_hours"
+    __table_args__ = (
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
+        Index("ix_weekly_hours_advisor", "advisor_id", "weekday"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor_profiles.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column()  # 0 = Monday
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)  # 00:00 means midnight at the end of the day
+
+
+class DateOverride(db.Model):
+    """Hours for one date replacing the weekly hours; a row without times is a day off."""
+
+    __tablename__ = "date_overrides"
+    __table_args__ = (Index("ix_date_overrides_advisor_day", "advisor_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor_profiles.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+
+
+class Booking(db.Model):
+    """A consultation. ``blocked_*`` is the time it holds: its own span plus the buffers.
+
+    The database refuses two holding bookings of one advisor whose blocked spans overlap:
+    an exclusion constraint on PostgreSQL (created below and in the migration); on SQLite
+    the booking service checks and inserts in one ``BEGIN IMMEDIATE`` transaction.
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_advisor_blocked_start", "advisor_id", "blocked_start"),
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        CheckConstraint(
+            "blocked_end >= end_at AND blocked_start <= start_at", name="blocked_covers"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisor_profiles.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(16), default=CONFIRMED)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    visitor_name: Mapped[str] = mapped_column(String(120))
+    visitor_email: Mapped[str] = mapped_column(String(254))
+    visitor_phone: Mapped[str | None] = mapped_column(String(40))
+    visitor_timezone: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(Text, default="")
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: +1 per move or cancel
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))  # visitor / advisor / staff
+
+    advisor: Mapped[AdvisorProfile] = relationship()
+
+
+BTREE_GIST = DDL("CREATE EXTENSION IF NOT EXISTS btree_gist")
+BOOKINGS_NO_OVERLAP = DDL(
+    "ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist "
+    "(advisor_id WITH =, tstzrange(blocked_start, blocked_end, '[)') WITH &&) "
+    "WHERE (status IN ('confirmed', 'completed', 'no_show'))"
+)
+event.listen(Booking.__table__, "before_create", BTREE_GIST.execute_if(dialect="postgresql"))
+event.listen(
+    Booking.__table__, "after_create", BOOKINGS_NO_OVERLAP.execute_if(dialect="postgresql")
+)

@@ -1,0 +1,456 @@
+"""Slots and bookings: the transactions behind the booking pages and the API.
+
+Slots come from stored calendar blocks and bookings via indexed range queries (no calendar
+parsing per request). Booking re-checks the slot inside a write-locked transaction; the
+database's own constraint is the last word on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from advising.advisors.models import AdvisorProfile
+from advising.calendars.models import BLOCK_AVAILABLE, MAX_BLOCK_DAYS, CalendarBlock
+from advising.database import begin_write_locked, utcnow
+from advising.extensions import db
+from advising.scheduling import slots as engine
+from advising.scheduling.models import (
+    CANCELLED,
+    CONFIRMED,
+    HOLDING_STATUSES,
+    Booking,
+    BookingSettings,
+    DateOverride,
+    WeeklyHoursRange,
+)
+
+log = logging.getLogger("advising.scheduling")
+
+DEFAULT_WEEKLY_HOURS = {day: ((9, 0, 17, 0),) for day in range(5)}  # Monday-Friday 09:00-17:00
+
+
+class BookingError(ValueError):
+    """A booking action was refused; the message is for the person, ``field`` names the input."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class SlotTaken(BookingError):
+    """The requested time is no longer free; ``alternatives`` are the nearest free slots."""
+
+    def __init__(self, alternatives: list[engine.Slot]):
+        super().__init__("That time was just taken.", field="start")
+        self.alternatives = alternatives
+
+
+@dataclass(frozen=True)
+class VisitorDetails:
+    name: str
+    email: str
+    phone: str | None
+    topic: str
+    timezone: str
+
+
+# Called inside the booking transaction, before commit, with (booking, change) where change is
+# "created", "rescheduled" or "cancelled". Invites register here to queue their mail.
+BookingListener = Callable[[Booking, str], None]
+booking_listeners: list[BookingListener] = []
+
+
+def _notify(booking: Booking, change: str) -> None:
+    for listener in booking_listeners:
+        listener(booking, change)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_manage_token() -> tuple[str, str]:
+    """A manage-link secret (256 random bits) and the hash we store."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def settings_for(advisor_id: int) -> BookingSettings:
+    """The advisor's booking settings, created with defaults (and default hours) on first use."""
+    settings = db.session.get(BookingSettings, advisor_id)
+    if settings is None:
+        settings = BookingSettings(advisor_id=advisor_id)
+        db.session.add(settings)
+        has_hours = db.session.scalar(
+            select(WeeklyHoursRange.id).where(WeeklyHoursRange.advisor_id == advisor_id).limit(1)
+        )
+        if not has_hours:
+            from datetime import time
+
+            for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
+                for h1, m1, h2, m2 in ranges:
+                    db.session.add(
+                        WeeklyHoursRange(
+                            advisor_id=advisor_id,
+                            weekday=weekday,
+                            start_time=time(h1, m1),
+                            end_time=time(h2, m2),
+                        )
+                    )
+        db.session.flush()
+    return settings
+
+
+def rules_from(settings: BookingSettings) -> engine.BookingRules:
+    return engine.BookingRules(
+        duration=timedelta(minutes=settings.duration_minutes),
+        interval=timedelta(minutes=settings.interval_minutes),
+        buffer_before=timedelta(minutes=settings.buffer_before_minutes),
+        buffer_after=timedelta(minutes=settings.buffer_after_minutes),
+        min_notice=timedelta(hours=settings.min_notice_hours),
+        horizon=timedelta(days=settings.horizon_days),
+        max_per_day=settings.max_per_day,
+        booking_enabled=settings.booking_enabled,
+    )
+
+
+def weekly_hours(advisor_id: int) -> engine.WeeklyHours:
+    rows = db.session.scalars(
+        select(WeeklyHoursRange)
+        .where(WeeklyHoursRange.advisor_id == advisor_id)
+        .order_by(WeeklyHoursRange.weekday, WeeklyHoursRange.start_time)
+    )
+    ranges: dict[int, list[engine.TimeRange]] = {}
+    for row in rows:
+        ranges.setdefault(row.weekday, []).append(engine.TimeRange(row.start_time, row.end_time))
+    return engine.WeeklyHours({day: tuple(r) for day, r in ranges.items()})
+
+
+def date_overrides(advisor_id: int, first: date, last: date) -> tuple[engine.DateOverride, ...]:
+    rows = db.session.scalars(
+        select(DateOverride)
+        .where(
+            DateOverride.advisor_id == advisor_id,
+            DateOverride.day >= first,
+            DateOverride.day <= last,
+        )
+        .order_by(DateOverride.day, DateOverride.start_time)
+    )
+    by_day: dict[date, list[engine.TimeRange]] = {}
+    for row in rows:
+        day_ranges = by_day.setdefault(row.day, [])
+        if row.start_time is not None and row.end_time is not None:
+            day_ranges.append(engine.TimeRange(row.start_time, row.end_time))
+    return tuple(engine.DateOverride(day, tuple(r)) for day, r in sorted(by_day.items()))
+
+
+# --- what the engine needs, by bounded range queries ----------------------------------------
+
+
+def _blocks(
+    advisor_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime, str]]:
+    """Calendar blocks overlapping [start, end). Blocks are at most MAX_BLOCK_DAYS long, so the
+    index scan on (advisor_id, start_at) is bounded on both sides."""
+    query = select(CalendarBlock.start_at, CalendarBlock.end_at, CalendarBlock.kind).where(
+        CalendarBlock.advisor_id == advisor_id,
+        CalendarBlock.start_at >= start - timedelta(days=MAX_BLOCK_DAYS),
+        CalendarBlock.start_at < end,
+        CalendarBlock.end_at > start,
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def _holding_bookings(
+    advisor_id: int, start: datetime, end: datetime, exclude_id: int | None = None
+) -> list[tuple[datetime, datetime]]:
+    query = select(Booking.start_at, Booking.end_at).where(
+        Booking.advisor_id == advisor_id,
+        Booking.status.in_(HOLDING_STATUSES),
+        Booking.blocked_start < end,
+        Booking.blocked_end > start,
+    )
+    if exclude_id is not None:
+        query = query.where(Booking.id != exclude_id)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def availability(
+    advisor: AdvisorProfile,
+    start: datetime,
+    end: datetime,
+    *,
+    exclude_booking_id: int | None = None,
+) -> engine.Availability:
+    """Everything the slot engine needs for ``advisor`` between ``start`` and ``end``."""
+    settings = settings_for(advisor.id)
+    rules = rules_from(settings)
+    # Widen by a day on each side: buffers, daily caps and local days reach past the range.
+    lo, hi = start - timedelta(days=1), end + timedelta(days=1)
+    blocks = _blocks(advisor.id, lo, hi)
+    return engine.Availability(
+        zone=advisor.timezone,
+        rules=rules,
+        weekly=weekly_hours(advisor.id),
+        overrides=date_overrides(
+            advisor.id, lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)
+        ),
+        available_windows=tuple(
+            engine.Span(s, e) for s, e, kind in blocks if kind == BLOCK_AVAILABLE
+        ),
+        busy=tuple(engine.Span(s, e) for s, e, kind in blocks if kind != BLOCK_AVAILABLE),
+        bookings=tuple(
+            engine.Span(s, e) for s, e in _holding_bookings(advisor.id, lo, hi, exclude_booking_id)
+        ),
+    )
+
+
+def available_slots(
+    advisor: AdvisorProfile,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    *,
+    exclude_booking_id: int | None = None,
+) -> list[engine.Slot]:
+    """Bookable slots of ``advisor`` starting in [start, end)."""
+    now = now or utcnow()
+    av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id)
+    return engine.compute_slots(av, start, end, now)
+
+
+def next_available_slots(
+    advisor: AdvisorProfile,
+    now: datetime | None = None,
+    *,
+    days: int = 14,
+    exclude_booking_id: int | None = None,
+) -> list[engine.Slot]:
+    """Slots in the coming ``days`` days (from now), for the advisor's public page."""
+    now = now or utcnow()
+    return available_slots(
+        advisor, now, now + timedelta(days=days), now, exclude_booking_id=exclude_booking_id
+    )
+
+
+def _nearest(
+    advisor: AdvisorProfile, around: datetime, now: datetime, exclude_booking_id: int | None = None
+) -> list[engine.Slot]:
+    av = availability(
+        advisor,
+        around - timedelta(days=7),
+        around + timedelta(days=7),
+        exclude_booking_id=exclude_booking_id,
+    )
+    return engine.nearest_slots(av, around, now, count=3)
+
+
+# --- bookings --------------------------------------------------------------------------------
+
+
+def _lock_advisor(advisor_id: int) -> BookingSettings:
+    """Serialise booking changes of one advisor: SQLite holds the write lock already (BEGIN
+    IMMEDIATE); PostgreSQL locks the advisor's settings row until commit."""
+    settings = settings_for(advisor_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(BookingSettings.advisor_id)
+            .where(BookingSettings.advisor_id == advisor_id)
+            .with_for_update()
+        )
+    return settings
+
+
+def _is_overlap_violation(error: IntegrityError | OperationalError) -> bool:
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return code in {"23P01", "40001", "40P01"} or "bookings_no_overlap" in str(error)
+
+
+def book(
+    advisor: AdvisorProfile, start: datetime, visitor: VisitorDetails, now: datetime | None = None
+) -> tuple[Booking, str]:
+    """Book ``start`` with ``advisor`` for ``visitor``; returns the booking and its manage token.
+
+    Raises SlotTaken (with the nearest free slots) when the time is no longer bookable.
+    """
+    now = now or utcnow()
+    start = start.astimezone(UTC)
+    advisor_id = advisor.id
+    begin_write_locked(db.session)
+    try:
+        settings = _lock_advisor(advisor_id)
+        advisor = db.session.get(AdvisorProfile, advisor_id)
+        rules = rules_from(settings)
+        av = availability(advisor, start, start + rules.duration)
+        if not engine.is_bookable(av, start, now):
+            raise SlotTaken([])
+        token, token_hash = new_manage_token()
+        span = engine.occupied_span(start, start + rules.duration, rules)
+        booking = Booking(
+            advisor_id=advisor_id,
+            status=CONFIRMED,
+            start_at=start,
+            end_at=start + rules.duration,
+            blocked_start=span.start,
+            blocked_end=span.end,
+            visitor_name=visitor.name,
+            visitor_email=visitor.email,
+            visitor_phone=visitor.phone or None,
+            visitor_timezone=visitor.timezone,
+            topic=visitor.topic,
+            consent_at=now,
+            manage_token_hash=token_hash,
+        )
+        db.session.add(booking)
+        db.session.flush()
+        _notify(booking, "created")
+        db.session.commit()
+    except SlotTaken:
+        db.session.rollback()
+        raise SlotTaken(_nearest(db.session.get(AdvisorProfile, advisor_id), start, now))
+    except (IntegrityError, OperationalError) as error:
+        db.session.rollback()
+        if not _is_overlap_violation(error):
+            raise
+        raise SlotTaken(_nearest(db.session.get(AdvisorProfile, advisor_id), start, now))
+    log.info("booking created booking_id=%s advisor_id=%s", booking.id, advisor_id)
+    return booking, token
+
+
+def booking_by_token(token: str) -> Booking | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(select(Booking).where(Booking.manage_token_hash == hash_token(token)))
+
+
+def can_change(booking: Booking, cutoff_hours: int, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return booking.status == CONFIRMED and booking.start_at - timedelta(hours=cutoff_hours) > now
+
+
+def reschedule(
+    booking: Booking, new_start: datetime, *, by: str, now: datetime | None = None
+) -> Booking:
+    """Move a confirmed booking to ``new_start``, keeping its identity (same UID, SEQUENCE + 1)."""
+    now = now or utcnow()
+    new_start = new_start.astimezone(UTC)
+    booking_id, advisor_id = booking.id, booking.advisor_id
+    begin_write_locked(db.session)
+    try:
+        settings = _lock_advisor(advisor_id)
+        booking = db.session.get(Booking, booking_id)
+        if booking.status != CONFIRMED:
+            raise BookingError("This consultation is no longer active.")
+        if by == "visitor" and not can_change(booking, settings.reschedule_cutoff_hours, now):
+            raise BookingError(
+                f"Consultations can be moved online until {settings.reschedule_cutoff_hours} hours "
+                "before they start. Please contact your advisor."
+            )
+        rules = rules_from(settings)
+        av = availability(
+            booking.advisor, new_start, new_start + rules.duration, exclude_booking_id=booking.id
+        )
+        if not engine.is_bookable(av, new_start, now):
+            raise SlotTaken([])
+        span = engine.occupied_span(new_start, new_start + rules.duration, rules)
+        booking.start_at, booking.end_at = new_start, new_start + rules.duration
+        booking.blocked_start, booking.blocked_end = span.start, span.end
+        booking.sequence += 1
+        db.session.flush()
+        _notify(booking, "rescheduled")
+        db.session.commit()
+    except SlotTaken:
+        db.session.rollback()
+        advisor = db.session.get(AdvisorProfile, advisor_id)
+        raise SlotTaken(_nearest(advisor, new_start, now, exclude_booking_id=booking_id))
+    except BookingError:
+        db.session.rollback()
+        raise
+    except (IntegrityError, OperationalError) as error:
+        db.session.rollback()
+        if not _is_overlap_violation(error):
+            raise
+        advisor = db.session.get(AdvisorProfile, advisor_id)
+        raise SlotTaken(_nearest(advisor, new_start, now, exclude_booking_id=booking_id))
+    log.info("booking rescheduled booking_id=%s by=%s", booking.id, by)
+    return booking
+
+
+def cancel(booking: Booking, *, reason: str, by: str, now: datetime | None = None) -> Booking:
+    """Cancel a confirmed booking, freeing its time."""
+    now = now or utcnow()
+    booking_id = booking.id
+    begin_write_locked(db.session)
+    try:
+        booking = db.session.get(Booking, booking_id)
+        settings = settings_for(booking.advisor_id)
+        if booking.status != CONFIRMED:
+            raise BookingError("This consultation is already cancelled or over.")
+        if by == "visitor" and not can_change(booking, settings.cancel_cutoff_hours, now):
+            raise BookingError(
+                f"Consultations can be cancelled online until {settings.cancel_cutoff_hours} hours "
+                "before they start. Please contact your advisor."
+            )
+        booking.status = CANCELLED
+        booking.cancelled_at = now
+        booking.cancel_reason = reason.strip() or None
+        booking.cancelled_by = by
+        booking.sequence += 1
+        db.session.flush()
+        _notify(booking, "cancelled")
+        db.session.commit()
+    except BookingError:
+        db.session.rollback()
+        raise
+    log.info("booking cancelled booking_id=%s by=%s", booking.id, by)
+    return booking
+
+
+def any_advisor(
+    advisors: list[AdvisorProfile], now: datetime | None = None
+) -> AdvisorProfile | None:
+    """The advisor with free time and the fewest consultations in the coming week."""
+    now = now or utcnow()
+    week_end = now + timedelta(days=7)
+    counts = dict(
+        db.session.execute(
+            select(Booking.advisor_id, func.count(Booking.id))
+            .where(
+                Booking.status.in_(HOLDING_STATUSES),
+                Booking.start_at >= now,
+                Booking.start_at < week_end,
+            )
+            .group_by(Booking.advisor_id)
+        ).all()
+    )
+    for advisor in sorted(advisors, key=lambda a: (counts.get(a.id, 0), a.display_name)):
+        if next_available_slots(advisor, now, days=14):
+            return advisor
+    return None
+
+
+def advisor_bookings(
+    advisor_id: int, *, upcoming: bool, now: datetime | None = None
+) -> list[Booking]:
+    now = now or utcnow()
+    query = select(Booking).where(Booking.advisor_id == advisor_id)
+    if upcoming:
+        query = query.where(Booking.end_at >= now, Booking.status == CONFIRMED).order_by(
+            Booking.start_at
+        )
+    else:
+        query = query.where(or_(Booking.end_at < now, Booking.status != CONFIRMED)).order_by(
+            Booking.start_at.desc()
+        )
+    return list(db.session.scalars(query.limit(200)))
