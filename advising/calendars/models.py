@@ -40,6 +40,9 @@ class CalendarSource(db.Model):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A sync process claims a source by setting this in the future (a lease), so several
+    # `calendars sync` runs at once never work on the same source.
+    sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     advisor: Mapped[AdvisorProfile] = relationship()

@@ -83,6 +83,7 @@ def upgrade():
     sa.Column('last_attempt_at', advising.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_synced_at', advising.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('sync_lease_until', advising.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', advising.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['advisor_id'], ['advisor_profiles.id'], name=op.f('fk_calendar_sources_advisor_id_advisor_profiles'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_sources'))
