@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -63,7 +63,8 @@ def configure_sqlite(engine: Engine) -> None:
 
     pysqlite normally opens transactions itself (and late); taking that over lets a service
     ask for ``BEGIN IMMEDIATE`` (the write lock up front) with the execution option
-    ``sqlite_begin="IMMEDIATE"``. Foreign keys are enforced and writers wait for the lock.
+    ``sqlite_begin="IMMEDIATE"``. WAL journaling lets reads go on during a write; foreign keys
+    are enforced and writers wait for the lock.
     """
 
     @event.listens_for(engine, "connect")
@@ -71,6 +72,7 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
         cursor.execute("PRAGMA busy_timeout = 30000")
         cursor.close()
 
@@ -80,12 +82,13 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def begin_write_locked(session: Session) -> None:
+def begin_write_locked(session: Session | scoped_session[Session]) -> None:
     """Start the session's next transaction holding the write lock (SQLite) right away.
 
     Ends any transaction already open on the session (nothing may be pending), so the check
     and the write that follow see the latest committed state.
     """
-    if session.in_transaction():
-        session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    current = session() if isinstance(session, scoped_session) else session
+    if current.in_transaction():
+        current.commit()
+    current.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

@@ -19,14 +19,6 @@ def advisor_list() -> str:
     return render_template("advisors/list.html", advisors=services.active_advisors())
 
 
-@bp.get("/advisors/<slug>")
-def advisor_page(slug: str) -> str:
-    advisor = services.advisor_by_slug(slug)
-    if advisor is None:
-        abort(404)
-    return render_template("advisors/detail.html", advisor=advisor)
-
-
 @bp.route("/me/profile", methods=["GET", "POST"])
 @role_required(Role.ADVISOR)
 def edit_profile() -> str | Response:

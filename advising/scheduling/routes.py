@@ -1,13 +1,386 @@
-"""Public booking pages, manage links and the advisor's consultations."""
+"""Public booking pages, manage links and the advisor's consultations and rules."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from datetime import date
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from advising.accounts.access import role_required
+from advising.accounts.models import Role
+from advising.advisors import services as advisors
+from advising.advisors.models import AdvisorProfile
+from advising.advisors.zones import is_zone
+from advising.database import utcnow
+from advising.scheduling import display, services
+from advising.scheduling import slots as engine
+from advising.scheduling.forms import (
+    WEEKDAYS,
+    BookingForm,
+    BookingRulesForm,
+    CancelForm,
+    DateOverrideForm,
+    RescheduleForm,
+    ZoneForm,
+    format_ranges,
+    parse_ranges,
+)
+from advising.scheduling.models import Booking
+from advising.web import NavItem, add_nav, mark_private
 
 bp = Blueprint("scheduling", __name__)
+
+SLOT_DAYS = 14
+
+
+def _visitor_zone(advisor: AdvisorProfile) -> tuple[str, bool]:
+    """The zone to show times in: the visitor's choice when valid, else the advisor's."""
+    tz = request.values.get("tz", "")
+    if tz and is_zone(tz):
+        return tz, True
+    return advisor.timezone, False
+
+
+def _slot_days(slots: list[engine.Slot], zone: str) -> list[tuple[date, list[engine.Slot]]]:
+    return engine.group_by_day(slots, zone)
+
+
+def _active_advisor_or_404(slug: str) -> AdvisorProfile:
+    advisor = advisors.advisor_by_slug(slug)
+    if advisor is None:
+        abort(404)
+    return advisor
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+@bp.get("/advisors/<slug>")
+def advisor_page(slug: str) -> str:
+    """The advisor's page with the next available days, in the visitor's zone."""
+    advisor = _active_advisor_or_404(slug)
+    zone, chosen = _visitor_zone(advisor)
+    zone_form = ZoneForm(request.args, meta={"csrf": False})
+    zone_form.tz.data = zone
+    now = utcnow()
+    slots = services.next_available_slots(advisor, now, days=SLOT_DAYS)
+    return render_template(
+        "scheduling/advisor.html",
+        advisor=advisor,
+        zone=zone,
+        zone_chosen=chosen,
+        zone_form=zone_form,
+        days=_slot_days(slots, zone),
+        now=now,
+    )
+
+
+@bp.get("/book/any")
+def any_advisor() -> Response:
+    """'Any advisor': the one with free time and the fewest consultations this week."""
+    advisor = services.any_advisor(advisors.active_advisors())
+    if advisor is None:
+        flash("No advisor has free time in the next two weeks. Please check back soon.", "warning")
+        return redirect(url_for("advisors.advisor_list"))
+    params = {"tz": request.args["tz"]} if is_zone(request.args.get("tz", "")) else {}
+    return redirect(url_for("scheduling.advisor_page", slug=advisor.slug, **params))
+
+
+@bp.route("/advisors/<slug>/book", methods=["GET", "POST"])
+def book(slug: str) -> str | Response:
+    advisor = _active_advisor_or_404(slug)
+    mark_private()
+    form = BookingForm()
+    if request.method == "GET":
+        form.start.data = request.args.get("start", "")
+        form.tz.data = request.args.get("tz", "")
+    zone = form.tz.data if form.tz.data and is_zone(form.tz.data) else advisor.timezone
+    alternatives: list[engine.Slot] = []
+    start = form.start_instant
+    if request.method == "GET" and (start is None or not services.slot_is_free(advisor, start)):
+        flash("That time is no longer available. Please choose another.", "warning")
+        return redirect(url_for("scheduling.advisor_page", slug=slug, tz=zone))
+    if form.validate_on_submit():
+        visitor = services.VisitorDetails(
+            name=form.name.data.strip(),
+            email=form.email.data.strip(),
+            phone=(form.phone.data or "").strip() or None,
+            topic=(form.topic.data or "").strip(),
+            timezone=zone,
+        )
+        try:
+            _booking, token = services.book(advisor, form.start_instant, visitor)
+        except services.SlotTaken as taken:
+            alternatives = taken.alternatives
+            form.start.errors.append("That time was just taken. Here are the nearest free times.")
+        else:
+            flash("Your consultation is booked. A confirmation is on its way by email.", "success")
+            return redirect(url_for("scheduling.manage", token=token))
+    return render_template(
+        "scheduling/book.html",
+        advisor=advisor,
+        form=form,
+        zone=zone,
+        start=form.start_instant,
+        alternatives=alternatives,
+    )
+
+
+def _booking_or_404(token: str) -> Booking:
+    booking = services.booking_by_token(token)
+    if booking is None:
+        abort(404)
+    mark_private()
+    return booking
+
+
+@bp.get("/b/<token>")
+def manage(token: str) -> str:
+    booking = _booking_or_404(token)
+    settings = services.settings_for(booking.advisor_id)
+    return render_template(
+        "scheduling/manage.html",
+        booking=booking,
+        token=token,
+        zone=booking.visitor_timezone,
+        can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours),
+        can_cancel=services.can_change(booking, settings.cancel_cutoff_hours),
+        settings=settings,
+    )
+
+
+@bp.route("/b/<token>/reschedule", methods=["GET", "POST"])
+def reschedule(token: str) -> str | Response:
+    booking = _booking_or_404(token)
+    return _reschedule_page(
+        booking,
+        by="visitor",
+        back=url_for("scheduling.manage", token=token),
+        done=url_for("scheduling.manage", token=token),
+        zone=booking.visitor_timezone,
+    )
+
+
+@bp.route("/b/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str) -> str | Response:
+    booking = _booking_or_404(token)
+    return _cancel_page(
+        booking,
+        by="visitor",
+        back=url_for("scheduling.manage", token=token),
+        done=url_for("scheduling.manage", token=token),
+    )
+
+
+def _reschedule_page(
+    booking: Booking, *, by: str, back: str, done: str, zone: str
+) -> str | Response:
+    form = RescheduleForm()
+    alternatives: list[engine.Slot] = []
+    if form.validate_on_submit():
+        try:
+            services.reschedule(booking, form.start_instant, by=by)
+        except services.SlotTaken as taken:
+            alternatives = taken.alternatives
+            form.start.errors.append("That time was just taken. Here are the nearest free times.")
+        except services.BookingError as error:
+            form.start.errors.append(str(error))
+        else:
+            flash("The consultation is moved. Updated invitations are on their way.", "success")
+            return redirect(done)
+    slots = services.next_available_slots(
+        booking.advisor, days=SLOT_DAYS, exclude_booking_id=booking.id
+    )
+    return render_template(
+        "scheduling/reschedule.html",
+        booking=booking,
+        form=form,
+        zone=zone,
+        back=back,
+        days=_slot_days(slots, zone),
+        alternatives=alternatives,
+    )
+
+
+def _cancel_page(booking: Booking, *, by: str, back: str, done: str) -> str | Response:
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel(booking, reason=form.reason.data or "", by=by)
+        except services.BookingError as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash("The consultation is cancelled.", "success")
+            return redirect(done)
+    return render_template("scheduling/cancel.html", booking=booking, form=form, back=back)
+
+
+# --- advisors ------------------------------------------------------------------------------------
+
+
+def _own_profile() -> AdvisorProfile:
+    profile = advisors.profile_for_user(current_user)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def _own_booking(booking_id: int) -> Booking:
+    profile = _own_profile()
+    booking = services.booking_for_advisor(profile.id, booking_id)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+@bp.get("/me/consultations")
+@role_required(Role.ADVISOR)
+def consultations() -> str:
+    profile = _own_profile()
+    return render_template(
+        "scheduling/consultations.html",
+        profile=profile,
+        zone=profile.timezone,
+        upcoming=services.advisor_bookings(profile.id, upcoming=True),
+        past=services.advisor_bookings(profile.id, upcoming=False),
+    )
+
+
+@bp.get("/me/consultations/<int:booking_id>")
+@role_required(Role.ADVISOR)
+def consultation(booking_id: int) -> str:
+    booking = _own_booking(booking_id)
+    return render_template(
+        "scheduling/consultation.html",
+        booking=booking,
+        zone=booking.advisor.timezone,
+        sections=consultation_sections(booking),
+    )
+
+
+@bp.route("/me/consultations/<int:booking_id>/move", methods=["GET", "POST"])
+@role_required(Role.ADVISOR)
+def advisor_reschedule(booking_id: int) -> str | Response:
+    booking = _own_booking(booking_id)
+    back = url_for("scheduling.consultation", booking_id=booking.id)
+    return _reschedule_page(
+        booking, by="advisor", back=back, done=back, zone=booking.advisor.timezone
+    )
+
+
+@bp.route("/me/consultations/<int:booking_id>/cancel", methods=["GET", "POST"])
+@role_required(Role.ADVISOR)
+def advisor_cancel(booking_id: int) -> str | Response:
+    booking = _own_booking(booking_id)
+    back = url_for("scheduling.consultation", booking_id=booking.id)
+    return _cancel_page(booking, by="advisor", back=back, done=back)
+
+
+@bp.route("/me/booking-rules", methods=["GET", "POST"])
+@role_required(Role.ADVISOR)
+def booking_rules() -> str | Response:
+    profile = _own_profile()
+    settings = services.settings_for(profile.id)
+    form = BookingRulesForm(obj=settings)
+    if not form.is_submitted():
+        for index, ranges in services.weekly_ranges(profile.id).items():
+            form[BookingRulesForm.DAY_FIELDS[index]].data = format_ranges(ranges)
+    if form.validate_on_submit():
+        fields = {name: form[name].data for name in services.DEFAULT_SETTINGS}
+        services.update_rules(profile.id, form.weekly(), **fields)
+        flash("Your booking rules are saved.", "success")
+        return redirect(url_for("scheduling.booking_rules"))
+    override_form = DateOverrideForm(prefix="override")
+    return _rules_page(profile, form, override_form)
+
+
+def _rules_page(
+    profile: AdvisorProfile, form: BookingRulesForm, override_form: DateOverrideForm
+) -> str:
+    today = utcnow().astimezone(display.ZoneInfo(profile.timezone)).date()
+    overrides: dict[date, list] = {}
+    for row in services.list_overrides(profile.id, today):
+        overrides.setdefault(row.day, [])
+        if row.start_time is not None:
+            overrides[row.day].append((row.start_time, row.end_time))
+    return render_template(
+        "scheduling/rules.html",
+        profile=profile,
+        form=form,
+        override_form=override_form,
+        overrides=[
+            (day, format_ranges(r) if r else "Day off") for day, r in sorted(overrides.items())
+        ],
+        weekdays=WEEKDAYS,
+    )
+
+
+@bp.post("/me/booking-rules/dates")
+@role_required(Role.ADVISOR)
+def add_override() -> str | Response:
+    profile = _own_profile()
+    override_form = DateOverrideForm(prefix="override")
+    if override_form.validate_on_submit():
+        ranges = [] if override_form.day_off.data else parse_ranges(override_form.hours.data)
+        services.set_override(profile.id, override_form.day.data, ranges)
+        flash(f"Hours for {display.format_day(override_form.day.data)} are saved.", "success")
+        return redirect(url_for("scheduling.booking_rules"))
+    form = BookingRulesForm(obj=services.settings_for(profile.id), formdata=None)
+    for index, ranges in services.weekly_ranges(profile.id).items():
+        form[BookingRulesForm.DAY_FIELDS[index]].data = format_ranges(ranges)
+    return _rules_page(profile, form, override_form)
+
+
+@bp.post("/me/booking-rules/dates/<day>/delete")
+@role_required(Role.ADVISOR)
+def remove_override(day: str) -> Response:
+    profile = _own_profile()
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    services.remove_override_day(profile.id, parsed)
+    flash(f"{display.format_day(parsed)} uses your weekly hours again.", "info")
+    return redirect(url_for("scheduling.booking_rules"))
+
+
+# Other features add sections (intake, roadmap, notes) to the consultation page.
+consultation_section_providers: list = []
+
+
+def consultation_sections(booking: Booking) -> list[tuple[str, str]]:
+    """(title, html) sections contributed by other features for this consultation."""
+    return [
+        section for provider in consultation_section_providers if (section := provider(booking))
+    ]
 
 
 def register(app: Flask) -> None:
     from advising.scheduling import models  # noqa: F401
 
     app.register_blueprint(bp)
+    app.jinja_env.filters["in_zone"] = display.format_datetime
+    app.jinja_env.filters["time_in_zone"] = display.format_time
+    app.jinja_env.filters["day_label"] = display.format_day
+    app.jinja_env.globals["zone_label"] = display.zone_label
+    add_nav(app, NavItem("Book a consultation", "scheduling.any_advisor"))
+    add_nav(
+        app,
+        NavItem(
+            "My consultations",
+            "scheduling.consultations",
+            ("advisor",),
+            tile="Upcoming and past consultations, in your time zone.",
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "Booking rules",
+            "scheduling.booking_rules",
+            ("advisor",),
+            tile="Length, buffers, notice, daily limit, weekly hours and days off.",
+        ),
+    )

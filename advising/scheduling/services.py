@@ -12,9 +12,9 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from advising.advisors.models import AdvisorProfile
@@ -86,28 +86,39 @@ def new_manage_token() -> tuple[str, str]:
 # --- rules -----------------------------------------------------------------------------------
 
 
-def settings_for(advisor_id: int) -> BookingSettings:
-    """The advisor's booking settings, created with defaults (and default hours) on first use."""
-    settings = db.session.get(BookingSettings, advisor_id)
-    if settings is None:
-        settings = BookingSettings(advisor_id=advisor_id)
-        db.session.add(settings)
-        has_hours = db.session.scalar(
-            select(WeeklyHoursRange.id).where(WeeklyHoursRange.advisor_id == advisor_id).limit(1)
-        )
-        if not has_hours:
-            from datetime import time
+DEFAULT_SETTINGS = {
+    "duration_minutes": 45,
+    "interval_minutes": 15,
+    "buffer_before_minutes": 0,
+    "buffer_after_minutes": 15,
+    "min_notice_hours": 12,
+    "horizon_days": 60,
+    "max_per_day": None,
+    "booking_enabled": True,
+    "reschedule_cutoff_hours": 12,
+    "cancel_cutoff_hours": 2,
+}
 
-            for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
-                for h1, m1, h2, m2 in ranges:
-                    db.session.add(
-                        WeeklyHoursRange(
-                            advisor_id=advisor_id,
-                            weekday=weekday,
-                            start_time=time(h1, m1),
-                            end_time=time(h2, m2),
-                        )
+
+def settings_for(advisor_id: int, *, create: bool = False) -> BookingSettings:
+    """The advisor's booking settings. Until the advisor saves some, the defaults apply (with
+    Monday-Friday 09:00-17:00 hours); ``create`` stores them, for write transactions only."""
+    settings = db.session.get(BookingSettings, advisor_id)
+    if settings is not None:
+        return settings
+    settings = BookingSettings(advisor_id=advisor_id, **DEFAULT_SETTINGS)
+    if create:
+        db.session.add(settings)
+        for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
+            for h1, m1, h2, m2 in ranges:
+                db.session.add(
+                    WeeklyHoursRange(
+                        advisor_id=advisor_id,
+                        weekday=weekday,
+                        start_time=time(h1, m1),
+                        end_time=time(h2, m2),
                     )
+                )
         db.session.flush()
     return settings
 
@@ -126,6 +137,14 @@ def rules_from(settings: BookingSettings) -> engine.BookingRules:
 
 
 def weekly_hours(advisor_id: int) -> engine.WeeklyHours:
+    """The advisor's weekly hours; the defaults while the advisor has saved no rules."""
+    if db.session.get(BookingSettings, advisor_id) is None:
+        return engine.WeeklyHours(
+            {
+                day: tuple(engine.TimeRange(time(a, b), time(c, d)) for a, b, c, d in r)
+                for day, r in DEFAULT_WEEKLY_HOURS.items()
+            }
+        )
     rows = db.session.scalars(
         select(WeeklyHoursRange)
         .where(WeeklyHoursRange.advisor_id == advisor_id)
@@ -261,15 +280,36 @@ def _nearest(
 
 def _lock_advisor(advisor_id: int) -> BookingSettings:
     """Serialise booking changes of one advisor: SQLite holds the write lock already (BEGIN
-    IMMEDIATE); PostgreSQL locks the advisor's settings row until commit."""
-    settings = settings_for(advisor_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            select(BookingSettings.advisor_id)
-            .where(BookingSettings.advisor_id == advisor_id)
-            .with_for_update()
-        )
-    return settings
+    IMMEDIATE); PostgreSQL locks the advisor's settings row until commit, creating it first
+    without racing another transaction that does the same."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return settings_for(advisor_id, create=True)
+    from sqlalchemy.dialects.postgresql import insert
+
+    created = db.session.execute(
+        insert(BookingSettings)
+        .values(advisor_id=advisor_id, **DEFAULT_SETTINGS)
+        .on_conflict_do_nothing()
+        .returning(BookingSettings.advisor_id)
+    ).scalar()
+    if created is not None:
+        for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
+            for h1, m1, h2, m2 in ranges:
+                db.session.add(
+                    WeeklyHoursRange(
+                        advisor_id=advisor_id,
+                        weekday=weekday,
+                        start_time=time(h1, m1),
+                        end_time=time(h2, m2),
+                    )
+                )
+        db.session.flush()
+    return db.session.scalars(
+        select(BookingSettings)
+        .where(BookingSettings.advisor_id == advisor_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _is_overlap_violation(error: IntegrityError | OperationalError) -> bool:
@@ -454,3 +494,76 @@ def advisor_bookings(
             Booking.start_at.desc()
         )
     return list(db.session.scalars(query.limit(200)))
+
+
+# --- the advisor's rules ---------------------------------------------------------------------
+
+
+def weekly_ranges(advisor_id: int) -> dict[int, list[tuple[time, time]]]:
+    """The advisor's weekly hours as plain (start, end) pairs per weekday."""
+    hours = weekly_hours(advisor_id)
+    return {day: [(r.start, r.end) for r in hours.ranges.get(day, ())] for day in range(7)}
+
+
+def update_rules(
+    advisor_id: int, weekly: dict[int, list[tuple[time, time]]], **fields: object
+) -> None:
+    """Save the advisor's booking rules and weekly hours in one transaction."""
+    settings = settings_for(advisor_id, create=True)
+    for key, value in fields.items():
+        setattr(settings, key, value)
+    db.session.execute(delete(WeeklyHoursRange).where(WeeklyHoursRange.advisor_id == advisor_id))
+    for weekday, ranges in weekly.items():
+        for start, end in ranges:
+            db.session.add(
+                WeeklyHoursRange(
+                    advisor_id=advisor_id, weekday=weekday, start_time=start, end_time=end
+                )
+            )
+    db.session.commit()
+
+
+def list_overrides(advisor_id: int, since: date) -> list[DateOverride]:
+    return list(
+        db.session.scalars(
+            select(DateOverride)
+            .where(DateOverride.advisor_id == advisor_id, DateOverride.day >= since)
+            .order_by(DateOverride.day, DateOverride.start_time)
+        )
+    )
+
+
+def set_override(advisor_id: int, day: date, ranges: list[tuple[time, time]]) -> None:
+    """Replace the hours of ``day`` (an empty list makes it a day off)."""
+    settings_for(advisor_id, create=True)
+    db.session.execute(
+        delete(DateOverride).where(DateOverride.advisor_id == advisor_id, DateOverride.day == day)
+    )
+    if ranges:
+        for start, end in ranges:
+            db.session.add(
+                DateOverride(advisor_id=advisor_id, day=day, start_time=start, end_time=end)
+            )
+    else:
+        db.session.add(DateOverride(advisor_id=advisor_id, day=day))
+    db.session.commit()
+
+
+def remove_override_day(advisor_id: int, day: date) -> None:
+    db.session.execute(
+        delete(DateOverride).where(DateOverride.advisor_id == advisor_id, DateOverride.day == day)
+    )
+    db.session.commit()
+
+
+def slot_is_free(advisor: AdvisorProfile, start: datetime, now: datetime | None = None) -> bool:
+    """Whether ``start`` is bookable right now (a read-only check for showing the form)."""
+    now = now or utcnow()
+    rules = rules_from(settings_for(advisor.id))
+    return engine.is_bookable(availability(advisor, start, start + rules.duration), start, now)
+
+
+def booking_for_advisor(advisor_id: int, booking_id: int) -> Booking | None:
+    return db.session.scalar(
+        select(Booking).where(Booking.id == booking_id, Booking.advisor_id == advisor_id)
+    )

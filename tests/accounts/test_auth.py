@@ -131,8 +131,7 @@ def test_password_change_requires_current_password_and_refuses_common_ones(clien
     other.set_cookie(COOKIE, captured_elsewhere)
     assert other.get("/dashboard").status_code == 302  # the older session ended
 
-    client.application.extensions  # noqa: B018
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot of the database
     from advising.accounts.passwords import verify_password
 
     assert verify_password(db.session.get(User, user.id).password_hash, long_passphrase)

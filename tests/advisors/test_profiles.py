@@ -48,7 +48,7 @@ def test_advisor_edits_profile_and_errors_keep_input(client, auth, ctx):
 
     response = post_form(client, "/me/profile", {**form, "slug": "xavier-stone"})
     assert response.status_code == 302
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot of the database
     saved = db.session.get(AdvisorProfile, advisor.id)
     assert saved.slug == "xavier-stone"
     assert saved.specialties == ["CPC", "auditing"]
