@@ -78,8 +78,21 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        options = connection.get_execution_options()
+        mode = options.get("sqlite_begin", _default_begin_mode())
+        if mode is None:  # autocommit: every statement is its own transaction
+            return
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _default_begin_mode() -> str:
+    """A request that may write takes the write lock when its transaction starts: a WAL read
+    transaction cannot later upgrade to a write once another connection has written."""
+    from flask import has_request_context, request
+
+    if has_request_context() and request.method not in {"GET", "HEAD", "OPTIONS"}:
+        return "IMMEDIATE"
+    return "DEFERRED"
 
 
 def begin_write_locked(session: Session | scoped_session[Session]) -> None:

@@ -171,7 +171,14 @@ def ctx(app: Flask) -> Iterator[Flask]:
     context, so cached per-request values (CSRF token, current user) never leak between
     requests the way they would under one long-lived context of the same app.
     """
-    twin = create_app(dict(app.config))
+    config = dict(app.config)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Autocommit: the test's own reads never pin an old snapshot of the database.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "execution_options": {"sqlite_begin": None},
+        }
+    twin = create_app(config)
     with twin.app_context():
         yield twin
         db.session.remove()

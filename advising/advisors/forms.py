@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from advising.advisors.zones import is_zone, zone_names
@@ -53,7 +54,7 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(z, z.replace("_", " ")) for z in zone_names()]
+        self.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in zone_names()]
 
     def validate_timezone(self, field: SelectField) -> None:
         if not is_zone(field.data or ""):

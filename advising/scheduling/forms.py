@@ -18,6 +18,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -31,6 +32,8 @@ from wtforms.validators import (
 
 from advising.advisors.zones import is_zone, zone_names
 
+DURATIONS = (15, 20, 30, 45, 60, 75, 90)
+INTERVALS = (10, 15, 20, 30, 60)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 RANGES_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})\s*$")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -85,7 +88,7 @@ class ZoneForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tz.choices = [(z, z.replace("_", " ")) for z in zone_names()]
+        self.tz.choices = [SelectChoice(z, z.replace("_", " ")) for z in zone_names()]
 
 
 class BookingForm(FlaskForm):
@@ -164,10 +167,12 @@ class BookingRulesForm(FlaskForm):
     duration_minutes = SelectField(
         "Consultation length",
         coerce=int,
-        choices=[(m, f"{m} minutes") for m in (15, 20, 30, 45, 60, 75, 90)],
+        choices=[SelectChoice(m, f"{m} minutes") for m in DURATIONS],
     )
     interval_minutes = SelectField(
-        "Start times every", coerce=int, choices=[(m, f"{m} minutes") for m in (10, 15, 20, 30, 60)]
+        "Start times every",
+        coerce=int,
+        choices=[SelectChoice(m, f"{m} minutes") for m in INTERVALS],
     )
     buffer_before_minutes = IntegerField(
         "Buffer before (minutes)", validators=[InputRequired(), NumberRange(0, 240)]

@@ -1,0 +1,278 @@
+"""The booking journey through the web pages: slots in the visitor's zone, book, manage."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from advising.database import utcnow
+from advising.extensions import db
+from advising.scheduling import services
+from advising.scheduling.models import CANCELLED, CONFIRMED, Booking
+from tests.conftest import csrf_token_from, post_form
+from tests.factories import make_advisor, make_user
+
+SLOT_LINK = re.compile(r'href="(/advisors/[a-z0-9-]+/book\?start=[^"]+)"')
+
+
+def _slot_links(client, slug: str, tz: str | None = None) -> list[str]:
+    query = f"?tz={tz}" if tz else ""
+    page = client.get(f"/advisors/{slug}{query}").get_data(as_text=True)
+    return [html_lib.unescape(link) for link in SLOT_LINK.findall(page)]
+
+
+def _book(client, link: str, **fields):
+    page = client.get(link).get_data(as_text=True)
+    start = re.search(r'name="start" type="hidden" value="([^"]+)"', page).group(1)
+    tz = re.search(r'name="tz" type="hidden" value="([^"]*)"', page).group(1)
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "start": start,
+        "tz": tz,
+        "name": "Bob Visitor",
+        "email": "bob@example.org",
+        "topic": "Which credential?",
+        "consent": "y",
+        **fields,
+    }
+    slug = link.split("/")[2]
+    return client.post(f"/advisors/{slug}/book", data=data), start
+
+
+def test_slots_are_shown_in_the_visitors_zone_and_named(client, ctx):
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    page = client.get("/advisors/maria?tz=Asia/Kolkata").get_data(as_text=True)
+    assert "Times are shown in Asia/Kolkata (IST)" in page
+    assert re.search(r">\d\d:\d\d IST<", page)
+    page = client.get("/advisors/maria").get_data(as_text=True)
+    assert "America/New York" in page and "time zone; pick yours" in page
+    assert re.search(r">\d\d:\d\d E[SD]T<", page)
+
+
+def test_booking_journey_book_view_reschedule_cancel(client, ctx):
+    advisor = make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    links = _slot_links(client, "maria", "Europe/London")
+    assert links
+    confirm_page = client.get(links[0]).get_data(as_text=True)
+    assert "(Europe/London)" in confirm_page and "(America/New York)" in confirm_page
+
+    response, start = _book(client, links[0])
+    assert response.status_code == 302
+    manage_url = response.headers["Location"]
+    assert re.fullmatch(r"/b/[A-Za-z0-9_-]{43}", manage_url)
+    page = client.get(manage_url)
+    assert page.headers["Cache-Control"] == "no-store"
+    text = page.get_data(as_text=True)
+    assert "Your consultation is booked" in text and "(Europe/London)" in text
+
+    db.session.rollback()
+    booking = db.session.scalar(select(Booking))
+    assert booking.status == CONFIRMED and booking.start_at == datetime.fromisoformat(start)
+    assert booking.visitor_timezone == "Europe/London"
+    token = manage_url.rsplit("/", 1)[1]
+    assert booking.manage_token_hash != token and len(booking.manage_token_hash) == 64
+
+    # The taken slot is gone from the public page; buffers hide the neighbours too.
+    assert links[0] not in _slot_links(client, "maria", "Europe/London")
+
+    reschedule_page = client.get(manage_url + "/reschedule").get_data(as_text=True)
+    new_start = re.findall(r'name="start" value="([^"]+)"', reschedule_page)[5]
+    response = client.post(
+        manage_url + "/reschedule",
+        data={"csrf_token": csrf_token_from(reschedule_page), "start": new_start},
+    )
+    assert response.status_code == 302
+    db.session.rollback()
+    moved = db.session.get(Booking, booking.id)
+    assert moved.start_at == datetime.fromisoformat(new_start) and moved.sequence == 1
+
+    # GET never changes anything; cancelling asks first, by POST.
+    assert client.get(manage_url + "/cancel").status_code == 200
+    db.session.rollback()
+    assert db.session.get(Booking, booking.id).status == CONFIRMED
+    response = post_form(client, manage_url + "/cancel", {"reason": "Found a job!"})
+    assert response.status_code == 302
+    db.session.rollback()
+    cancelled = db.session.get(Booking, booking.id)
+    assert cancelled.status == CANCELLED and cancelled.cancel_reason == "Found a job!"
+    assert cancelled.cancelled_by == "visitor" and cancelled.sequence == 2
+    assert advisor.id == cancelled.advisor_id
+
+
+def test_lost_race_offers_nearest_times_and_keeps_input(client, ctx):
+    make_advisor(slug="maria")
+    link = _slot_links(client, "maria")[0]
+    page = client.get(link).get_data(as_text=True)
+    first, _ = _book(client, link)
+    assert first.status_code == 302
+    data = {
+        "csrf_token": csrf_token_from(page),
+        "start": re.search(r'name="start" type="hidden" value="([^"]+)"', page).group(1),
+        "tz": "",
+        "name": "Late Larry",
+        "email": "larry@example.org",
+        "consent": "y",
+        "topic": "Risk adjustment",
+    }
+    response = client.post("/advisors/maria/book", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "That time was just taken" in html
+    assert 'value="Late Larry"' in html and "Risk adjustment" in html
+    assert len(re.findall(r'type="submit" name="start" value="', html)) == 3
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count(Booking.id))) == 1
+
+
+def test_booking_form_errors_are_next_to_fields(client, ctx):
+    make_advisor(slug="maria")
+    link = _slot_links(client, "maria")[0]
+    response, _ = _book(
+        client, link, email="not-an-email", consent="", name="Eve\r\nBcc: x@evil.example"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for field in ("email", "consent", "name"):
+        assert f'id="{field}-error"' in html
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count(Booking.id))) == 0
+
+
+def test_stale_or_forged_slot_link_goes_back_to_the_times(client, ctx):
+    make_advisor(slug="maria")
+    response = client.get("/advisors/maria/book?start=2020-01-01T10:00:00%2B00:00")
+    assert response.status_code == 302 and "/advisors/maria" in response.headers["Location"]
+    response = client.get("/advisors/maria/book?start=nonsense")
+    assert response.status_code == 302
+
+
+def test_unknown_manage_token_is_404(client):
+    assert client.get("/b/" + "x" * 43).status_code == 404
+
+
+def test_visitor_cut_offs_are_enforced(client, ctx):
+    advisor = make_advisor(slug="maria")
+    services.update_rules(
+        advisor.id,
+        services.weekly_ranges(advisor.id) | {d: [(time(0), time(0))] for d in range(7)},
+        min_notice_hours=0,
+        cancel_cutoff_hours=48,
+        reschedule_cutoff_hours=48,
+    )
+    start = services.next_available_slots(advisor)[0].start
+    assert start - utcnow() < timedelta(hours=2)
+    _, token = services.book(
+        advisor, start, services.VisitorDetails("Al", "al@example.org", None, "", "UTC")
+    )
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    assert "Online changes close 48 hours" in page and ">Cancel<" not in page
+    response = post_form(client, f"/b/{token}/cancel", {"reason": ""})
+    assert "until 48 hours before" in response.get_data(as_text=True)
+
+
+def test_advisor_sees_consultations_in_own_zone_and_can_cancel_for_visitor(client, auth, ctx):
+    advisor = make_advisor(slug="maria", timezone="America/Chicago")
+    start = services.next_available_slots(advisor)[0].start
+    booking, _ = services.book(
+        advisor,
+        start,
+        services.VisitorDetails(
+            "Visitor Vic", "vic@example.org", "+1 555 0100", "Career change at 40", "Asia/Kolkata"
+        ),
+    )
+    auth.login(advisor.user.email)
+    listing = client.get("/me/consultations").get_data(as_text=True)
+    assert "Visitor Vic" in listing and "(America/Chicago)" in listing
+    page = client.get(f"/me/consultations/{booking.id}").get_data(as_text=True)
+    assert "Career change at 40" in page and "(Asia/Kolkata)" in page
+    response = post_form(
+        client, f"/me/consultations/{booking.id}/cancel", {"reason": "Advisor ill"}
+    )
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Booking, booking.id).cancelled_by == "advisor"
+
+
+def test_advisor_cannot_open_another_advisors_consultation(client, auth, ctx):
+    mine, theirs = make_advisor(), make_advisor()
+    booking, _ = services.book(
+        theirs,
+        services.next_available_slots(theirs)[0].start,
+        services.VisitorDetails("X", "x@example.org", None, "", "UTC"),
+    )
+    auth.login(mine.user.email)
+    assert client.get(f"/me/consultations/{booking.id}").status_code == 404
+    make_user("staff", email="staff@example.org")
+
+
+def test_booking_rules_form_saves_hours_and_shows_errors_by_field(client, auth, ctx):
+    advisor = make_advisor(slug="maria")
+    auth.login(advisor.user.email)
+    page = client.get("/me/booking-rules").get_data(as_text=True)
+    assert 'value="09:00-17:00"' in page
+    form = {
+        "duration_minutes": "30",
+        "interval_minutes": "30",
+        "buffer_before_minutes": "0",
+        "buffer_after_minutes": "10",
+        "min_notice_hours": "4",
+        "horizon_days": "30",
+        "max_per_day": "3",
+        "reschedule_cutoff_hours": "12",
+        "cancel_cutoff_hours": "2",
+        "booking_enabled": "y",
+        "monday": "09:00-12:00, 13:00-17:00",
+        "tuesday": "25:00-26:00",
+        "wednesday": "",
+        "thursday": "",
+        "friday": "10:00-09:00",
+        "saturday": "",
+        "sunday": "",
+    }
+    html = post_form(client, "/me/booking-rules", form).get_data(as_text=True)
+    assert 'id="tuesday-error"' in html and 'id="friday-error"' in html
+    assert 'value="09:00-12:00, 13:00-17:00"' in html
+    response = post_form(
+        client, "/me/booking-rules", {**form, "tuesday": "", "friday": "08:00-24:00"}
+    )
+    assert response.status_code == 302
+    db.session.rollback()
+    settings = services.settings_for(advisor.id)
+    assert (settings.duration_minutes, settings.max_per_day) == (30, 3)
+    assert services.weekly_ranges(advisor.id)[0] == [(time(9), time(12)), (time(13), time(17))]
+    assert services.weekly_ranges(advisor.id)[4] == [(time(8), time(0))]
+
+    response = post_form(
+        client,
+        "/me/booking-rules/dates",
+        {"override-day": "2030-01-02", "override-day_off": "y"},
+        page="/me/booking-rules",
+    )
+    assert response.status_code == 302
+    assert "Day off" in client.get("/me/booking-rules").get_data(as_text=True)
+
+
+def test_any_advisor_picks_the_least_busy_with_free_time(client, ctx):
+    busy = make_advisor(name="Aaron Busy", slug="aaron")
+    make_advisor(name="Zoe Free", slug="zoe")
+    services.book(
+        busy,
+        services.next_available_slots(busy)[0].start,
+        services.VisitorDetails("A", "a@example.org", None, "", "UTC"),
+    )
+    response = client.get("/book/any?tz=Europe/London")
+    assert response.headers["Location"] == "/advisors/zoe?tz=Europe/London"
+
+
+def test_dst_new_york_advisor_seen_from_london_between_the_two_changes(app, ctx):
+    """In the weeks when the US has changed clocks but the UK has not, 09:00 in New York is 13:00
+    in London (not 14:00): times must follow each zone's own rules."""
+    from advising.scheduling.display import format_time
+
+    instant = datetime(2026, 3, 16, 13, 0, tzinfo=UTC)  # 09:00 EDT
+    assert format_time(instant, "America/New_York") == "09:00 EDT"
+    assert format_time(instant, "Europe/London") == "13:00 GMT"
+    assert format_time(instant, "Asia/Kolkata") == "18:30 IST"
