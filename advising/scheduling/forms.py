@@ -78,6 +78,17 @@ def _single_line(form: FlaskForm, field: StringField) -> None:
         raise ValidationError("Use letters, digits and ordinary punctuation only.")
 
 
+class SlotField(HiddenField):
+    """The chosen slot: a hidden input, overridden by the slot button the person clicked.
+
+    Buttons come after the hidden input in the page, so the last non-empty value wins.
+    """
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        chosen = [value for value in valuelist if value]
+        self.data = chosen[-1] if chosen else ""
+
+
 class ZoneForm(FlaskForm):
     """The visitor's time-zone picker on slot pages (GET, no CSRF)."""
 
@@ -92,7 +103,7 @@ class ZoneForm(FlaskForm):
 
 
 class BookingForm(FlaskForm):
-    start = HiddenField(validators=[DataRequired()])
+    start = SlotField(validators=[DataRequired()])
     tz = HiddenField()
     name = StringField(
         "Your name",
@@ -143,7 +154,7 @@ class BookingForm(FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    start = HiddenField(validators=[DataRequired(message="Choose a new time.")])
+    start = SlotField(validators=[DataRequired(message="Choose a new time.")])
 
     def validate_start(self, field: HiddenField) -> None:
         if parse_instant(field.data) is None:

@@ -1,0 +1,57 @@
+"""The visitor's booking journey in a real browser, with the zone detected by the page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.factories import make_advisor
+
+pytestmark = pytest.mark.browser
+
+
+def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, browser_page):
+    with live_server.app.app_context():
+        make_advisor(name="Maria Lopez", slug="maria-lopez", timezone="America/New_York")
+    page = browser_page  # the browser's zone is Europe/London
+    page.goto(live_server.url + "/advisors")
+    page.get_by_role("link", name="See times with Maria Lopez").click()
+
+    page.wait_for_url(re.compile(r".*/advisors/maria-lopez\?tz=Europe%2FLondon"))
+    assert "Times are shown in Europe/London" in page.locator(".zone-form").inner_text()
+    first_slot = page.locator(".slot-list a").first
+    slot_label = first_slot.inner_text()
+    assert re.match(r"\d\d:\d\d GMT", slot_label)
+    first_slot.click()
+
+    assert "(Europe/London)" in page.locator(".when").inner_text()
+    assert "(America/New York)" in page.locator(".when").inner_text()
+    page.get_by_label("Your name").fill("Bob Visitor")
+    page.get_by_label("Email").fill("bob@example.org")
+    page.get_by_label("What would you like to discuss?").fill("Is CPC right for me?")
+    page.get_by_role("button", name="Book this time").click()
+    assert "Please correct" in page.locator(".form-summary").inner_text()  # consent missing
+    assert page.get_by_label("Your name").input_value() == "Bob Visitor"
+    page.get_by_label("I agree that my details are stored").check()
+    page.get_by_role("button", name="Book this time").click()
+
+    page.wait_for_url(re.compile(r".*/b/[A-Za-z0-9_-]{43}$"))
+    manage_url = page.url
+    assert "Your consultation is booked" in page.locator(".flashes").inner_text()
+    assert slot_label.split()[0] in page.get_by_role("heading", level=1).inner_text()
+
+    page.get_by_role("link", name="Reschedule").click()
+    new_slot = page.locator(".slot-list button").nth(4)
+    new_label = new_slot.inner_text().split()[0]
+    new_slot.click()
+    page.wait_for_url(manage_url)
+    assert "moved" in page.locator(".flashes").inner_text()
+    assert new_label in page.get_by_role("heading", level=1).inner_text()
+
+    page.get_by_role("link", name="Cancel").click()
+    page.get_by_label("Reason (optional)").fill("Found a course elsewhere")
+    page.get_by_role("button", name="Cancel the consultation").click()
+    page.wait_for_url(manage_url)
+    assert "cancelled" in page.locator(".eyebrow").inner_text().lower()
+    assert page.get_by_role("link", name="Reschedule").count() == 0
