@@ -82,7 +82,8 @@ def test_booking_journey_book_view_reschedule_cancel(client, ctx):
     new_start = re.findall(r'name="start" value="([^"]+)"', reschedule_page)[5]
     response = client.post(
         manage_url + "/reschedule",
-        data={"csrf_token": csrf_token_from(reschedule_page), "start": new_start},
+        # as a browser sends it: the empty hidden "start" first, then the clicked slot button
+        data={"csrf_token": csrf_token_from(reschedule_page), "start": ["", new_start]},
     )
     assert response.status_code == 302
     db.session.rollback()
