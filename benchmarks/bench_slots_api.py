@@ -1,0 +1,165 @@
+"""Slots API throughput under gunicorn (2 workers) as a ratio to a minimal Flask "hello"
+endpoint served the same way, in the same run, with the same loopback load generator.
+Target: at least 0.5 of hello's requests per second.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from benchmarks.common import verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+DURATION = float(os.environ.get("BENCH_SECONDS", "6"))
+CONCURRENCY = 8
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
+
+
+def load(port: int, path: str, seconds: float) -> tuple[float, int]:
+    """Requests per second over ``seconds`` with CONCURRENCY client threads; counts non-200s."""
+    stop = time.monotonic() + seconds
+    counts = [0] * CONCURRENCY
+    failures = [0] * CONCURRENCY
+
+    def client(n: int) -> None:
+        while time.monotonic() < stop:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status == 200:
+                counts[n] += 1
+            else:
+                failures[n] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CONCURRENCY)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - started), sum(failures)
+
+
+def seed(database_url: str) -> tuple[str, str]:
+    """An advisor with a realistic calendar; returns the slots path to request."""
+    from advising.calendars.models import CalendarBlock, CalendarSource
+    from advising.database import utcnow
+    from advising.extensions import db
+    from benchmarks.common import scratch_app
+    from tests.factories import make_advisor
+
+    app = scratch_app(database_url)
+    with app.app_context():
+        advisor = make_advisor(slug="bench-advisor")
+        source = CalendarSource(
+            advisor_id=advisor.id, kind="upload", label="bench", keywords=[], categories=[]
+        )
+        db.session.add(source)
+        db.session.flush()
+        now = utcnow().replace(minute=0, second=0, microsecond=0)
+        db.session.execute(
+            db.insert(CalendarBlock),
+            [
+                {
+                    "source_id": source.id,
+                    "advisor_id": advisor.id,
+                    "start_at": now + timedelta(hours=5 * n),
+                    "end_at": now + timedelta(hours=5 * n, minutes=50),
+                    "kind": "busy",
+                    "uid": f"b{n}",
+                }
+                for n in range(2000)
+            ],
+        )
+        db.session.commit()
+        start = (now + timedelta(days=1)).date().isoformat()
+        end = (now + timedelta(days=15)).date().isoformat()
+    return (
+        f"/api/v1/advisors/bench-advisor/slots?start={start}&end={end}&tz=Europe/London",
+        database_url,
+    )
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="advising-bench-api-"))
+    database_url = f"sqlite:///{folder / 'api.db'}"
+    path, _ = seed(database_url)
+    env = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-" + "s" * 40,
+        "RATELIMIT_ENABLED": "0",
+        "ADVISING_ENV": "development",
+    }
+    results = {}
+    for name, target, url in (
+        ("hello", "benchmarks.hello_app:app", "/hello"),
+        ("slots", "wsgi:app", path),
+    ):
+        process, port = serve(target, env)
+        try:
+            load(port, url, 1.0)  # warm up both workers
+            results[name] = load(port, url, DURATION)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    hello_rps, _ = results["hello"]
+    slots_rps, slot_failures = results["slots"]
+    ratio = slots_rps / hello_rps
+    print(
+        f"  hello: {hello_rps:8.1f} req/s   slots API: {slots_rps:8.1f} req/s   (non-200 slots: {slot_failures})"
+    )
+    print(
+        f"slots API throughput vs hello: {ratio:.2f} (target >= 0.50) {verdict(ratio >= 0.5 and not slot_failures)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
