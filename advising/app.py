@@ -52,9 +52,13 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     from advising import web
     from advising.accounts import register as register_accounts
     from advising.advisors import register as register_advisors
+    from advising.api.routes import register as register_api
     from advising.calendars.routes import register as register_calendars
     from advising.demo import register as register_demo
+    from advising.intake import register as register_intake
+    from advising.invites import register as register_invites
     from advising.scheduling.routes import register as register_scheduling
+    from advising.staff import register as register_staff
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -65,5 +69,9 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     register_advisors(app)
     register_calendars(app)
     register_scheduling(app)
+    register_invites(app)
+    register_staff(app)
+    register_intake(app)
     register_demo(app)
+    register_api(app)
     return app

@@ -12,6 +12,8 @@ from flask.cli import AppGroup
 from advising.accounts import services as accounts
 from advising.accounts.models import Role
 from advising.advisors import services as advisors
+from advising.advisors.models import AdvisorProfile
+from advising.calendars import services as calendars
 
 demo_cli = AppGroup("demo", help="Demo data for development.")
 
@@ -24,6 +26,7 @@ DEMO_ADVISORS = [
         "Helps career changers pass the CPC exam on the first try.",
         "specialties": ["CPC", "career change", "cardiology"],
         "video_url": "https://meet.advising.example/maria-lopez",
+        "calendar": "google_maria_lopez.ics",
     },
     {
         "email": "james.okafor@advising.example",
@@ -33,6 +36,7 @@ DEMO_ADVISORS = [
         "and the CCA to CCS path.",
         "specialties": ["CCS", "CCA", "auditing"],
         "video_url": "https://meet.advising.example/james-okafor",
+        "calendar": "outlook_james_okafor.ics",
     },
     {
         "email": "priya.raman@advising.example",
@@ -41,12 +45,28 @@ DEMO_ADVISORS = [
         "bio": "Risk adjustment coder and auditor working remotely for payers.",
         "specialties": ["risk adjustment", "auditing", "CPC"],
         "video_url": "https://meet.advising.example/priya-raman",
+        "calendar": "apple_priya_raman.ics",
     },
 ]
 DEMO_STAFF = [
     ("sam.taylor@advising.example", "Sam Taylor", Role.STAFF),
     ("alex.admin@advising.example", "Alex Morgan", Role.ADMIN),
 ]
+
+
+DEMO_CALENDARS = Path(__file__).parent / "calendars" / "demo_calendars"
+DEMO_CALENDAR_LABEL = "Demo calendar"
+
+
+def _ensure_demo_calendar(profile: AdvisorProfile, file_name: str) -> None:
+    """Import the advisor's demo calendar once; later seeds re-expand it from today, so its
+    weekly series (repeating without end) always give busy and available time ahead."""
+    existing = [s for s in calendars.sources_for(profile) if s.label == DEMO_CALENDAR_LABEL]
+    if existing:
+        calendars.refresh_horizon(existing[0])
+    else:
+        data = (DEMO_CALENDARS / file_name).read_bytes()
+        calendars.import_upload(profile, data, DEMO_CALENDAR_LABEL)
 
 
 def _logins_file() -> Path:
@@ -75,8 +95,9 @@ def seed_demo() -> dict[str, str]:
     logins = _read_logins()
     for spec in DEMO_ADVISORS:
         user = _ensure_user(spec["email"], spec["name"], Role.ADVISOR, logins)
-        if advisors.profile_for_user(user) is None:
-            advisors.create_profile(
+        profile = advisors.profile_for_user(user)
+        if profile is None:
+            profile = advisors.create_profile(
                 user,
                 spec["name"],
                 spec["timezone"],
@@ -84,6 +105,7 @@ def seed_demo() -> dict[str, str]:
                 specialties=spec["specialties"],
                 video_url=spec["video_url"],
             )
+        _ensure_demo_calendar(profile, spec["calendar"])
     for email, name, role in DEMO_STAFF:
         _ensure_user(email, name, role, logins)
     path = _logins_file()
@@ -94,7 +116,8 @@ def seed_demo() -> dict[str, str]:
 
 @demo_cli.command("seed")
 def seed_command() -> None:
-    """Create demo advisors, a staff and an admin account (idempotent) and print their logins."""
+    """Create demo advisors with calendars, a staff and an admin account (idempotent) and print
+    their logins."""
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("Refusing to seed demo data in production.")
     logins = seed_demo()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -87,9 +87,14 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def handle_http_error(error: HTTPException) -> Response | tuple[str, int] | tuple[dict, int]:
+def handle_http_error(
+    error: HTTPException,
+) -> Response | tuple[str, int] | tuple[dict, int] | tuple[dict, int, dict]:
     code = error.code or 500
     if _wants_json():
+        render_json = current_app.extensions.get("advising.api_errors")  # the API's format
+        if render_json is not None:
+            return render_json(error)
         return {
             "code": code,
             "status": ERROR_TEXT.get(code, ("Error", ""))[0],

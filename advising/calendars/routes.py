@@ -2,12 +2,256 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from datetime import date, timedelta
+from typing import TypeVar
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from advising.accounts.access import role_required
+from advising.accounts.models import Role
+from advising.advisors import services as advisors
+from advising.advisors.models import AdvisorProfile
+from advising.calendars import services
+from advising.calendars.forms import FeedForm, MarkersForm, UploadForm
+from advising.calendars.models import CalendarSource
+from advising.database import utcnow
+from advising.scheduling import display
+from advising.web import NavItem, add_nav
 
 bp = Blueprint("calendars", __name__)
+AddForm = TypeVar("AddForm", UploadForm, FeedForm)
+MAX_WEEK_DISTANCE_DAYS = 3660  # the week view pages through ten years either way
+
+
+def _advisor() -> AdvisorProfile:
+    profile = advisors.profile_for_user(current_user)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def _own_source(advisor: AdvisorProfile, source_id: int) -> CalendarSource:
+    source = services.source_of(advisor, source_id)
+    if source is None:
+        abort(404)
+    return source
+
+
+def _blank(form_class: type[AddForm], prefix: str) -> AddForm:
+    """A form not being sent now, with the default availability keywords filled in."""
+    form = form_class(prefix=prefix, formdata=None)
+    form.keywords.data = ", ".join(services.default_keywords())
+    form.categories.data = ", ".join(services.default_categories())
+    return form
+
+
+def _render_index(advisor: AdvisorProfile, upload: UploadForm, feed: FeedForm) -> str:
+    return render_template(
+        "calendars/index.html",
+        advisor=advisor,
+        sources=services.sources_for(advisor),
+        upload_form=upload,
+        feed_form=feed,
+        display=display,
+    )
+
+
+@bp.get("/me/calendars")
+@role_required(Role.ADVISOR)
+def index() -> str:
+    """Every calendar of the advisor with its status, and the forms to add one."""
+    return _render_index(_advisor(), _blank(UploadForm, "upload"), _blank(FeedForm, "feed"))
+
+
+@bp.post("/me/calendars/upload")
+@role_required(Role.ADVISOR)
+def upload() -> Response | str:
+    advisor = _advisor()
+    upload_form = UploadForm(prefix="upload")
+    if upload_form.validate_on_submit():
+        try:
+            source = services.import_upload(
+                advisor,
+                upload_form.file_bytes(),
+                upload_form.label_or_filename(),
+                upload_form.keyword_list(),
+                upload_form.category_list(),
+            )
+        except services.CalendarError as error:
+            upload_form.file.errors.append(str(error))
+        else:
+            flash(f"{source.label}: {source.block_count} blocks imported.", "success")
+            return redirect(url_for("calendars.index"))
+    return _render_index(advisor, upload_form, _blank(FeedForm, "feed"))
+
+
+@bp.post("/me/calendars/feeds")
+@role_required(Role.ADVISOR)
+def add_feed() -> Response | str:
+    advisor = _advisor()
+    feed_form = FeedForm(prefix="feed")
+    if feed_form.validate_on_submit():
+        try:
+            source = services.add_feed(
+                advisor,
+                feed_form.url.data,
+                feed_form.label.data,
+                feed_form.keyword_list(),
+                feed_form.category_list(),
+            )
+        except services.CalendarError as error:
+            feed_form.url.errors.append(str(error))
+        else:
+            flash(f"{source.label}: feed added, {source.block_count} blocks imported.", "success")
+            return redirect(url_for("calendars.index"))
+    return _render_index(advisor, _blank(UploadForm, "upload"), feed_form)
+
+
+@bp.route("/me/calendars/<int:source_id>", methods=["GET", "POST"])
+@role_required(Role.ADVISOR)
+def source_page(source_id: int) -> Response | str:
+    """One calendar: its status, its availability keywords and, for uploads, a new file."""
+    advisor = _advisor()
+    source = _own_source(advisor, source_id)
+    form = MarkersForm(prefix="markers")
+    if not form.is_submitted():
+        form.keywords.data = ", ".join(source.keywords or [])
+        form.categories.data = ", ".join(source.categories or [])
+    if form.validate_on_submit():
+        try:
+            services.update_markers(source, form.keyword_list(), form.category_list())
+        except services.CalendarError as error:
+            form.keywords.errors.append(str(error))
+        else:
+            flash("Keywords saved and your calendar re-read with them.", "success")
+            return redirect(url_for("calendars.source_page", source_id=source_id))
+    return _render_source(advisor, source, form, UploadForm(prefix="upload", formdata=None))
+
+
+def _render_source(
+    advisor: AdvisorProfile,
+    source: CalendarSource,
+    markers: MarkersForm,
+    upload: UploadForm,
+) -> str:
+    return render_template(
+        "calendars/source.html",
+        advisor=advisor,
+        source=source,
+        markers_form=markers,
+        upload_form=upload,
+        display=display,
+    )
+
+
+@bp.post("/me/calendars/<int:source_id>/replace")
+@role_required(Role.ADVISOR)
+def replace(source_id: int) -> Response | str:
+    """A new export of an uploaded calendar: replaces its blocks, or keeps them on error."""
+    advisor = _advisor()
+    source = _own_source(advisor, source_id)
+    form = UploadForm(prefix="upload")
+    if form.validate_on_submit():
+        try:
+            services.import_upload(
+                advisor, form.file_bytes(), source.label, None, None, source=source
+            )
+        except services.CalendarError as error:
+            form.file.errors.append(str(error))
+        else:
+            flash(f"{source.label}: {source.block_count} blocks imported.", "success")
+            return redirect(url_for("calendars.source_page", source_id=source_id))
+    markers = MarkersForm(prefix="markers", formdata=None)
+    markers.keywords.data = ", ".join(source.keywords or [])
+    markers.categories.data = ", ".join(source.categories or [])
+    return _render_source(advisor, source, markers, form)
+
+
+@bp.post("/me/calendars/<int:source_id>/sync")
+@role_required(Role.ADVISOR)
+def sync_now(source_id: int) -> Response:
+    advisor = _advisor()
+    source = _own_source(advisor, source_id)
+    result = services.sync_source(source.id)
+    if result.status == services.FAILED:
+        flash(f"{result.label}: the sync failed. {result.message}", "error")
+    elif result.status == services.SKIPPED:
+        flash(f"{result.label} is being synced right now; look again in a minute.", "warning")
+    elif result.status == services.UPDATED:
+        flash(f"{result.label}: synced, {result.blocks} blocks imported.", "success")
+    else:
+        flash(f"{result.label}: synced, no changes since last time.", "success")
+    if request.form.get("back") == "source":
+        return redirect(url_for("calendars.source_page", source_id=source_id))
+    return redirect(url_for("calendars.index"))
+
+
+@bp.route("/me/calendars/<int:source_id>/remove", methods=["GET", "POST"])
+@role_required(Role.ADVISOR)
+def remove(source_id: int) -> Response | str:
+    """Ask first (GET), then remove the calendar and its blocks (POST)."""
+    advisor = _advisor()
+    source = _own_source(advisor, source_id)
+    if request.method == "POST":
+        label = source.label
+        services.remove_source(source)
+        flash(f"{label} was removed; its busy and available times no longer count.", "success")
+        return redirect(url_for("calendars.index"))
+    return render_template("calendars/remove.html", source=source)
+
+
+@bp.get("/me/calendars/week")
+@role_required(Role.ADVISOR)
+def week() -> str:
+    """Busy and available blocks of one week, in the advisor's zone."""
+    advisor = _advisor()
+    today = display.in_zone(utcnow(), advisor.timezone).date()
+    try:
+        start = date.fromisoformat(request.args["start"])
+    except (KeyError, ValueError):
+        start = today
+    if abs((start - today).days) > MAX_WEEK_DISTANCE_DAYS:
+        start = today
+    week = services.week_blocks(advisor, start)
+    horizon_days = current_app.config["CALENDAR_HORIZON_DAYS"]
+    return render_template(
+        "calendars/week.html",
+        advisor=advisor,
+        week=week,
+        today=today,
+        has_sources=services.has_sources(advisor),
+        week_is_past=week.next <= today,
+        week_is_beyond=week.start > today + timedelta(days=horizon_days),
+        horizon_days=horizon_days,
+        display=display,
+        zone_label=display.zone_label(advisor.timezone, utcnow()),
+    )
 
 
 def register(app: Flask) -> None:
     from advising.calendars import models  # noqa: F401
+    from advising.calendars.cli import calendars_cli
 
     app.register_blueprint(bp)
+    app.cli.add_command(calendars_cli)
+    add_nav(
+        app,
+        NavItem(
+            "My calendars",
+            "calendars.index",
+            ("advisor",),
+            tile="Upload a calendar export or add a feed; see your busy and available week.",
+        ),
+    )

@@ -1,0 +1,40 @@
+"""Career intake, the roadmap built from it (page, PDF, milestones calendar), and what
+advisors add on the consultation page: private notes, the outcome and recommendations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, has_request_context, request, url_for
+
+
+@dataclass(frozen=True)
+class HomeAction:
+    url: str
+    label: str
+    class_: str = "button-primary"
+
+
+def _home_actions() -> dict[str, object]:
+    if not has_request_context() or request.endpoint != "web.home":
+        return {}
+    return {"home_actions": [HomeAction(url_for("intake.start"), "Get my free roadmap")]}
+
+
+def register(app: Flask) -> None:
+    from advising.intake import models  # noqa: F401  (tables registered with the metadata)
+    from advising.intake.cli import intake_cli
+    from advising.intake.routes import bp as intake_bp
+    from advising.roadmap import models as roadmap_models  # noqa: F401
+    from advising.roadmap.routes import bp as roadmap_bp
+    from advising.roadmap.routes import register_consultation_sections
+    from advising.roadmap.services import format_date
+    from advising.web import NavItem, add_nav
+
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(roadmap_bp)
+    app.cli.add_command(intake_cli)
+    app.jinja_env.filters["roadmap_date"] = format_date
+    app.context_processor(_home_actions)
+    register_consultation_sections()
+    add_nav(app, NavItem("Career roadmap", "intake.start"))

@@ -119,6 +119,10 @@ class Booking(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_by: Mapped[str | None] = mapped_column(String(16))  # visitor / advisor / staff
+    # The career intake (and roadmap) the visitor booked from; kept NULL when it is purged.
+    intake_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intakes.id", ondelete="SET NULL"), index=True
+    )
 
     advisor: Mapped[AdvisorProfile] = relationship()
 

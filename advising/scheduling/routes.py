@@ -14,11 +14,11 @@ from advising.advisors import services as advisors
 from advising.advisors.models import AdvisorProfile
 from advising.advisors.zones import is_zone
 from advising.database import utcnow
+from advising.intake import booking as intake_booking
 from advising.scheduling import display, services
 from advising.scheduling import slots as engine
 from advising.scheduling.forms import (
     WEEKDAYS,
-    BookingForm,
     BookingRulesForm,
     CancelForm,
     DateOverrideForm,
@@ -74,6 +74,7 @@ def advisor_page(slug: str) -> str:
         zone_form=zone_form,
         days=_slot_days(slots, zone),
         now=now,
+        intake=intake_booking.intake_param().get("intake"),
     )
 
 
@@ -85,6 +86,7 @@ def any_advisor() -> Response:
         flash("No advisor has free time in the next two weeks. Please check back soon.", "warning")
         return redirect(url_for("advisors.advisor_list"))
     params = {"tz": request.args["tz"]} if is_zone(request.args.get("tz", "")) else {}
+    params.update(intake_booking.intake_param())
     return redirect(url_for("scheduling.advisor_page", slug=advisor.slug, **params))
 
 
@@ -92,16 +94,19 @@ def any_advisor() -> Response:
 def book(slug: str) -> str | Response:
     advisor = _active_advisor_or_404(slug)
     mark_private()
-    form = BookingForm()
+    form = intake_booking.BookingFromIntakeForm()  # BookingForm + the roadmap's token
     if request.method == "GET":
         form.start.data = request.args.get("start", "")
         form.tz.data = request.args.get("tz", "")
+        intake_booking.prefill(form, request.args.get("intake"))
     zone = form.tz.data if form.tz.data and is_zone(form.tz.data) else advisor.timezone
     alternatives: list[engine.Slot] = []
     start = form.start_instant
     if request.method == "GET" and (start is None or not services.slot_is_free(advisor, start)):
         flash("That time is no longer available. Please choose another.", "warning")
-        return redirect(url_for("scheduling.advisor_page", slug=slug, tz=zone))
+        return redirect(
+            url_for("scheduling.advisor_page", slug=slug, tz=zone, intake=form.intake.data or None)
+        )
     if form.validate_on_submit():
         visitor = services.VisitorDetails(
             name=form.name.data.strip(),
@@ -109,6 +114,7 @@ def book(slug: str) -> str | Response:
             phone=(form.phone.data or "").strip() or None,
             topic=(form.topic.data or "").strip(),
             timezone=zone,
+            intake_id=intake_booking.intake_id_for(form.intake.data),
         )
         try:
             _booking, token = services.book(advisor, form.start_instant, visitor)

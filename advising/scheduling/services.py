@@ -60,6 +60,7 @@ class VisitorDetails:
     phone: str | None
     topic: str
     timezone: str
+    intake_id: int | None = None  # the career intake the visitor booked from, if any
 
 
 # Called inside the booking transaction, before commit, with (booking, change) where change is
@@ -351,9 +352,11 @@ def book(
             topic=visitor.topic,
             consent_at=now,
             manage_token_hash=token_hash,
+            intake_id=visitor.intake_id,
         )
         db.session.add(booking)
         db.session.flush()
+        booking.manage_token = token  # not stored: only listeners (the confirmation mail) see it
         _notify(booking, "created")
         db.session.commit()
     except SlotTaken:

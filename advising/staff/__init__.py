@@ -1,0 +1,33 @@
+"""Staff pages: every booking, invites and exports, and the mail outbox."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from advising.staff.routes import bp
+    from advising.web import NavItem, add_nav
+
+    app.register_blueprint(bp)
+    add_nav(
+        app,
+        NavItem(
+            "Bookings",
+            "staff.bookings",
+            ("staff",),
+            tile="Every booking: filter, download invites, export CSV, move or cancel.",
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "Mail outbox",
+            "staff.mail",
+            ("staff",),
+            tile="Booking mail waiting or failed, with a button to try again.",
+        ),
+    )

@@ -1,0 +1,269 @@
+"""Fetch calendar feeds over HTTP(S) with the standard library, carefully.
+
+Only http(s) addresses (``webcal://`` is read as https); conditional requests from the stored
+validators; a timeout for the whole fetch; a size limit enforced while reading; at most a few
+redirects, each re-checked; and no connections to private, loopback, link-local, multicast or
+reserved addresses unless allowed. The address check runs when each connection is opened, on
+every address the host name resolves to, so a redirect or a changed DNS answer cannot slip past.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+MAX_REDIRECTS = 3
+CHUNK_BYTES = 64 * 1024
+USER_AGENT = "advising-calendar-sync/1.0 (+https://advising.example)"
+
+
+class FeedError(Exception):
+    """A feed could not be fetched; the message is for the advisor."""
+
+
+class _BlockedAddress(OSError):
+    """Raised inside a connection attempt to a refused address."""
+
+
+@dataclass(frozen=True)
+class FeedResponse:
+    """The outcome of a fetch: ``content`` is None when the feed is unchanged (304)."""
+
+    content: bytes | None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.content is None
+
+
+def size_in_words(n_bytes: int) -> str:
+    """``5 MB`` for 5 MiB: how sizes are told to people."""
+    megabytes = n_bytes / (1024 * 1024)
+    if megabytes >= 1:
+        return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"
+    return f"{max(1, round(n_bytes / 1024))} KB"
+
+
+def normalize_url(url: str) -> str:
+    """The address to fetch: ``webcal://`` becomes ``https://``; anything but http(s) is refused."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in {"webcal", "webcals"}:
+        scheme = "https"
+    if scheme not in {"http", "https"} or not parts.hostname:
+        raise FeedError("The feed address must start with https:// (or webcal://).")
+    if parts.username or parts.password:
+        raise FeedError("The feed address must not contain a user name or password.")
+    return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def is_public_address(address: str) -> bool:
+    """False for private, loopback, link-local, multicast, reserved or unspecified addresses."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def _guarded_create_connection(
+    address: tuple[str, int],
+    timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT,  # type: ignore[attr-defined]
+    source_address: tuple[str, int] | None = None,
+    *,
+    allow_private: bool,
+) -> socket.socket:
+    """``socket.create_connection`` that vets every resolved address before connecting to one."""
+    host, port = address
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise _BlockedAddress(f"The feed's host name {host} could not be found.")
+    if not allow_private:
+        for *_, sockaddr in infos:
+            if not is_public_address(str(sockaddr[0])):
+                raise _BlockedAddress(
+                    f"The feed address {host} points to a private or local network address, "
+                    "which is not allowed."
+                )
+    error: OSError | None = None
+    for family, kind, proto, _, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            error = exc
+            sock.close()
+    raise error or OSError(f"could not connect to {host}")
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, allow_private: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._create_connection = partial(  # type: ignore[assignment]
+            _guarded_create_connection, allow_private=allow_private
+        )
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, allow_private: bool, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._create_connection = partial(  # type: ignore[assignment]
+            _guarded_create_connection, allow_private=allow_private
+        )
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_private: bool):
+        super().__init__()
+        self.allow_private = allow_private
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(  # type: ignore[arg-type]
+            partial(_GuardedHTTPConnection, allow_private=self.allow_private), req
+        )
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_private: bool):
+        super().__init__()
+        self.allow_private = allow_private
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(  # type: ignore[arg-type]
+            partial(_GuardedHTTPSConnection, allow_private=self.allow_private),
+            req,
+            context=self._context,  # type: ignore[attr-defined]
+        )
+
+
+class _LimitedRedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follows at most MAX_REDIRECTS redirects, to http(s) addresses only; every new address
+    goes through the guarded connections again."""
+
+    max_redirections = max_repeats = MAX_REDIRECTS + 1  # our own checks below come first
+
+    def http_error_302(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any
+    ) -> Any:
+        location = headers.get("Location") or headers.get("URI") or ""
+        if urlsplit(urljoin(req.full_url, location)).scheme.lower() not in {"http", "https"}:
+            raise FeedError("The feed redirected to an address that is not http(s).")
+        if sum(getattr(req, "redirect_dict", {}).values()) >= MAX_REDIRECTS:
+            raise FeedError(
+                f"The feed redirected more than {MAX_REDIRECTS} times; "
+                "please use its final address."
+            )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(allow_private: bool) -> urllib.request.OpenerDirector:
+    """An opener with http(s) only, no proxies, guarded connections and few redirects."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.UnknownHandler(),
+        _GuardedHTTPHandler(allow_private),
+        _GuardedHTTPSHandler(allow_private),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _LimitedRedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+def fetch(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    timeout: float = 15,
+    max_bytes: int = 5 * 1024 * 1024,
+    allow_private: bool = False,
+) -> FeedResponse:
+    """Fetch ``url`` (conditionally when validators are given). Raises FeedError in plain words."""
+    address = normalize_url(url)
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/calendar, */*;q=0.5"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = urllib.request.Request(address, headers=headers)  # noqa: S310 (http(s) only)
+    too_slow = f"The feed took longer than {timeout:g} seconds to answer."
+    too_large = f"The feed is larger than {size_in_words(max_bytes)}."
+    deadline = time.monotonic() + timeout
+    try:
+        with _opener(allow_private).open(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise FeedError(too_large)
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := response.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FeedError(too_large)
+                if time.monotonic() > deadline:
+                    raise FeedError(too_slow)
+                chunks.append(chunk)
+            return FeedResponse(
+                b"".join(chunks),
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+            )
+    except urllib.error.HTTPError as error:
+        error.close()
+        if error.code == 304:
+            return FeedResponse(
+                None,
+                etag=error.headers.get("ETag") or etag,
+                last_modified=error.headers.get("Last-Modified") or last_modified,
+            )
+        raise FeedError(f"The feed answered {error.code} ({_reason(error.code)}).")
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, _BlockedAddress):
+            raise FeedError(str(error.reason))
+        if isinstance(error.reason, TimeoutError):
+            raise FeedError(too_slow)
+        raise FeedError(f"The feed could not be reached ({_plain(error.reason)}).")
+    except TimeoutError:
+        raise FeedError(too_slow)
+    except (http.client.HTTPException, OSError) as error:
+        raise FeedError(f"The feed could not be read ({_plain(error)}).")
+
+
+def _reason(code: int) -> str:
+    try:
+        return http.HTTPStatus(code).phrase.lower()
+    except ValueError:
+        return "an error"
+
+
+def _plain(reason: object) -> str:
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror.lower()
+    return str(reason) or reason.__class__.__name__

@@ -1,0 +1,44 @@
+"""Booking from a roadmap: the booking pages carry ``?intake=<token>`` through, prefill the
+form from the intake and attach the intake to the booking."""
+
+from __future__ import annotations
+
+from flask import request
+from wtforms import HiddenField
+
+from advising.intake import services
+from advising.scheduling.forms import BookingForm
+
+
+class BookingFromIntakeForm(BookingForm):
+    """The booking form plus the roadmap token, kept as a hidden field between posts."""
+
+    intake = HiddenField()
+
+    def validate_intake(self, field: HiddenField) -> None:
+        if field.data and not services.well_formed(field.data):
+            field.data = ""
+
+
+def intake_param() -> dict[str, str]:
+    """``{"intake": token}`` when the request carries a well-formed roadmap token."""
+    token = request.args.get("intake", "")
+    return {"intake": token} if services.well_formed(token) else {}
+
+
+def prefill(form: BookingFromIntakeForm, token: str | None) -> None:
+    """Fill name, email and (unless chosen) time zone from the intake behind ``token``."""
+    intake = services.intake_by_token(token)
+    if intake is None:
+        return
+    form.intake.data = token
+    form.name.data = form.name.data or intake.name
+    form.email.data = form.email.data or intake.email
+    if not form.tz.data:
+        form.tz.data = intake.timezone
+
+
+def intake_id_for(token: str | None) -> int | None:
+    """The id of the intake behind ``token``, to attach to the booking being made."""
+    intake = services.intake_by_token(token)
+    return intake.id if intake is not None else None

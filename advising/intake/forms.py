@@ -1,0 +1,259 @@
+"""The career intake form. Choice lists come from the roadmap engine's content file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from advising.advisors.zones import is_zone, zone_names
+from advising.database import utcnow
+from advising.intake.services import content
+from advising.roadmap.engine import (
+    MAX_HOURS_PER_WEEK,
+    MIN_HOURS_PER_WEEK,
+    IntakeAnswers,
+    form_choices,
+)
+from advising.scheduling.forms import CONTROL_CHARS
+
+# Offered first: most people we advise are in the United States.
+COMMON_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+)
+MAX_START_DAYS_AHEAD = 2 * 366
+
+# The sections of the form, in order: (legend, field names). The template follows this.
+SECTIONS = (
+    ("About you", ("name", "email", "timezone")),
+    ("Your background", ("education", "current_work", "healthcare_experience")),
+    ("Where you want to go", ("target_setting", "specialties", "goals")),
+    (
+        "Time and money",
+        ("hours_per_week", "start_date", "budget", "employer_may_pay", "learning_format"),
+    ),
+    ("What worries you", ("worries",)),
+    ("Your data", ("consent",)),
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (``_forms.field`` renders it as a group by type name)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _choices(field: str) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in form_choices(content())[field]]
+
+
+def _zone_choices() -> list[SelectChoice]:
+    common = [z for z in COMMON_ZONES if is_zone(z)]
+    return [
+        SelectChoice("", "Choose your time zone"),
+        *(SelectChoice(z, z.replace("_", " "), optgroup="United States") for z in common),
+        *(
+            SelectChoice(z, z.replace("_", " "), optgroup="All time zones")
+            for z in zone_names()
+            if z not in common
+        ),
+    ]
+
+
+def _no_control_characters(form: FlaskForm, field: StringField) -> None:
+    if field.data and CONTROL_CHARS.search(field.data.replace("\r\n", "\n").replace("\n", " ")):
+        raise ValidationError("Use letters, digits and ordinary punctuation only.")
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error says what to type."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a whole number, like 8.")
+
+
+class PlainDateField(DateField):
+    """A date field whose parse error says what to type."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a date like 2027-01-04.")
+
+
+def _pick(message: str) -> list:
+    return [InputRequired(message=message)]
+
+
+class IntakeForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[DataRequired(message="Tell us your name."), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Email(message="Enter an email address like name@example.com."),
+            Length(max=254),
+        ],
+        description="Only to fill in your booking if you book a consultation. No newsletters.",
+        render_kw={"autocomplete": "email"},
+    )
+    timezone = SelectField(
+        "Your time zone",
+        validators=[DataRequired(message="Choose your time zone.")],
+        description="Consultation times will be shown in this zone.",
+    )
+    education = RadioField(
+        "Highest education so far", validators=_pick("Choose your highest education.")
+    )
+    current_work = StringField(
+        "Your current work",
+        validators=[Optional(), Length(max=200)],
+        description="For example: retail manager, medical assistant, stay-at-home parent.",
+    )
+    healthcare_experience = RadioField(
+        "Healthcare experience", validators=_pick("Choose your healthcare experience.")
+    )
+    target_setting = RadioField(
+        "Where would you like to work?", validators=_pick("Choose where you would like to work.")
+    )
+    specialties = MultiCheckboxField(
+        "Specialties that interest you (optional)", validators=[Optional()]
+    )
+    goals = TextAreaField(
+        "Your goals, in your own words (optional)",
+        validators=[Optional(), Length(max=2000)],
+        description="What would a good outcome look like for you in two or three years?",
+    )
+    hours_per_week = WholeNumberField(
+        "Hours a week you can study",
+        validators=[
+            InputRequired(message="Enter the hours you can study each week, as a whole number."),
+        ],
+        description="Be realistic: your whole timeline is paced to this number.",
+        render_kw={"min": MIN_HOURS_PER_WEEK, "max": MAX_HOURS_PER_WEEK, "inputmode": "numeric"},
+    )
+    start_date = PlainDateField(
+        "Earliest start date",
+        validators=[InputRequired(message="Enter the first day you could start, like 2027-01-04.")],
+        description="Every date in your roadmap counts from this day.",
+    )
+    budget = RadioField("Budget for training", validators=_pick("Choose a budget."))
+    employer_may_pay = RadioField(
+        "Might an employer pay toward your training?",
+        choices=[SelectChoice("yes", "Yes, or maybe"), SelectChoice("no", "No")],
+        validators=_pick("Tell us whether an employer might pay."),
+    )
+    learning_format = RadioField(
+        "How do you prefer to learn?", validators=_pick("Choose how you prefer to learn.")
+    )
+    worries = MultiCheckboxField(
+        "What worries you about this? (optional)",
+        validators=[Optional()],
+        description="Pick any; your roadmap answers each one.",
+    )
+    consent = BooleanField(
+        "I agree that my answers are stored to prepare my roadmap and any consultation I book.",
+        validators=[DataRequired(message="We need your agreement to store your answers.")],
+        description="We delete intakes after our retention period unless a booking needs them.",
+    )
+    submit = SubmitField("Get my roadmap")
+
+    validate_name = _no_control_characters
+    validate_current_work = _no_control_characters
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = _zone_choices()
+        for name in (
+            "education",
+            "healthcare_experience",
+            "target_setting",
+            "budget",
+            "learning_format",
+            "specialties",
+            "worries",
+        ):
+            self[name].choices = _choices(name)
+
+    def validate_timezone(self, field: SelectField) -> None:
+        if not is_zone(field.data or ""):
+            raise ValidationError("Choose a time zone from the list.")
+
+    def validate_hours_per_week(self, field: IntegerField) -> None:
+        if field.data is None:  # not a number: the parse error is already shown
+            return
+        if not MIN_HOURS_PER_WEEK <= field.data <= MAX_HOURS_PER_WEEK:
+            raise ValidationError(
+                f"Enter a number from {MIN_HOURS_PER_WEEK} to {MAX_HOURS_PER_WEEK}."
+            )
+
+    def validate_start_date(self, field: DateField) -> None:
+        if field.data is None:
+            return
+        today = utcnow().date()
+        if field.data < today - timedelta(days=1):  # a day of slack for time zones
+            raise ValidationError("Choose today or a later date.")
+        if field.data > today + timedelta(days=MAX_START_DAYS_AHEAD):
+            raise ValidationError("Choose a date within the next two years.")
+
+    def sections(self):
+        """(legend, [fields]) in the order they are shown."""
+        return [(legend, [self[name] for name in names]) for legend, names in SECTIONS]
+
+    def to_answers(self) -> IntakeAnswers:
+        """The engine's input; raises ``AnswersError`` naming the field it refuses."""
+        return IntakeAnswers(
+            name=self.name.data.strip(),
+            email=self.email.data.strip(),
+            timezone=self.timezone.data,
+            education=self.education.data,
+            current_work=(self.current_work.data or "").strip(),
+            healthcare_experience=self.healthcare_experience.data,
+            target_setting=self.target_setting.data,
+            hours_per_week=self.hours_per_week.data,
+            budget=self.budget.data,
+            employer_may_pay=self.employer_may_pay.data == "yes",
+            learning_format=self.learning_format.data,
+            start_date=self.start_date.data,
+            worries=tuple(self.worries.data or ()),
+            specialties=tuple(self.specialties.data or ()),
+            goals=(self.goals.data or "").strip(),
+        )

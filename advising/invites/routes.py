@@ -1,0 +1,93 @@
+"""Calendar files for visitors, advisors' subscription feeds and the feed settings page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from advising.accounts.access import role_required
+from advising.accounts.models import Role
+from advising.advisors import services as advisors
+from advising.advisors.models import AdvisorProfile
+from advising.invites import services
+from advising.scheduling import services as scheduling
+from advising.web import mark_private
+
+bp = Blueprint("invites", __name__)
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def ics_response(data: bytes, filename: str | None = None) -> Response:
+    """A calendar file; ``filename`` (chosen by the server, never from input) makes it a
+    download."""
+    response = Response(data, content_type=ICS_TYPE)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/b/<token>/invite.ics")
+def visitor_invite(token: str) -> Response:
+    """'Add to calendar' on the visitor's manage page."""
+    booking = scheduling.booking_by_token(token)
+    if booking is None:
+        abort(404)
+    mark_private()
+    return ics_response(services.booking_ics(booking, manage_token=token), "consultation.ics")
+
+
+@bp.get("/feeds/<token>.ics")
+def feed(token: str) -> Response:
+    """An advisor's private subscription feed; the address is the only credential."""
+    advisor = services.advisor_for_feed_token(token)
+    if advisor is None:
+        abort(404)
+    mark_private()
+    response = ics_response(services.feed_ics(advisor))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+class RotateFeedForm(FlaskForm):
+    """Only the CSRF token: the button says what happens."""
+
+
+def _own_profile() -> AdvisorProfile:
+    profile = advisors.profile_for_user(current_user)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+@bp.get("/me/calendar-feed")
+@role_required(Role.ADVISOR)
+def feed_page() -> str:
+    profile = _own_profile()
+    return render_template(
+        "invites/feed.html",
+        feed=services.feed_of(profile.id),
+        form=RotateFeedForm(),
+        urls=None,
+        zone=profile.timezone,
+    )
+
+
+@bp.post("/me/calendar-feed")
+@role_required(Role.ADVISOR)
+def rotate_feed() -> str | tuple[str, int]:
+    """Create the feed address, or replace it (the old address stops working at once)."""
+    profile = _own_profile()
+    form = RotateFeedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = services.rotate_feed(profile.id)
+    return render_template(
+        "invites/feed.html",
+        feed=services.feed_of(profile.id),
+        form=RotateFeedForm(),
+        urls=services.feed_urls(token),
+        zone=profile.timezone,
+    )

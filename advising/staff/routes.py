@@ -1,0 +1,192 @@
+"""Staff pages: every booking (filters, invites, CSV, moving and cancelling) and the outbox.
+
+Staff see bookings and their mail, never advisors' private notes: nothing here renders the
+sections other features add to an advisor's consultation page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from advising.accounts.access import role_required
+from advising.accounts.models import Role
+from advising.extensions import db
+from advising.invites import outbox
+from advising.invites import services as invites
+from advising.invites.models import FAILED, PENDING, SENT
+from advising.invites.routes import ics_response
+from advising.scheduling import services as scheduling
+from advising.scheduling.forms import CancelForm, RescheduleForm
+from advising.scheduling.models import Booking
+from advising.scheduling.slots import group_by_day
+from advising.staff import services
+from advising.staff.forms import BookingFilterForm, RangeDownloadForm
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+SLOT_DAYS = 14
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+def _filter_form(form_class: type[BookingFilterForm] = BookingFilterForm) -> BookingFilterForm:
+    return form_class(request.args, advisors=services.all_advisors())
+
+
+def _filter(form: BookingFilterForm) -> services.BookingFilter:
+    return services.BookingFilter(
+        advisor_id=form.advisor_id,
+        start=form.start.data,
+        end=form.end.data,
+        status=form.status.data or None,
+    )
+
+
+def _bookings_page(form: BookingFilterForm, status: int = 200) -> tuple[str, int]:
+    rows = [] if form.errors else services.bookings(_filter(form))
+    return render_template(
+        "staff/bookings.html", form=form, bookings=rows, limit=services.PAGE_LIMIT
+    ), status
+
+
+@bp.get("/bookings")
+@role_required(Role.STAFF)
+def bookings() -> tuple[str, int]:
+    """The filter form; its buttons also download the .ics range and the CSV."""
+    form = _filter_form()
+    form.validate()
+    return _bookings_page(form)
+
+
+@bp.get("/bookings.csv")
+@role_required(Role.STAFF)
+def bookings_csv() -> Response | tuple[str, int]:
+    form = _filter_form()
+    if not form.validate():
+        return _bookings_page(form, 400)
+    rows = services.bookings(_filter(form), limit=services.EXPORT_LIMIT)
+    response = Response("".join(services.csv_lines(rows)), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="bookings.csv"'
+    return response
+
+
+@bp.get("/bookings.ics")
+@role_required(Role.STAFF)
+def bookings_ics() -> Response | tuple[str, int]:
+    """Every booking in a date range (optionally one advisor, one status) as one calendar."""
+    form = _filter_form(RangeDownloadForm)
+    if not form.validate():
+        return _bookings_page(form, 400)
+    flt = _filter(form)
+    rows = services.bookings(flt, limit=services.EXPORT_LIMIT)
+    name = f"bookings-{flt.start:%Y-%m-%d}-to-{flt.end:%Y-%m-%d}.ics"
+    return ics_response(invites.bookings_ics(rows, "Consultations"), name)
+
+
+def _booking_or_404(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        abort(404)
+    return booking
+
+
+@bp.get("/bookings/<int:booking_id>/invite.ics")
+@role_required(Role.STAFF)
+def booking_invite(booking_id: int) -> Response:
+    booking = _booking_or_404(booking_id)
+    return ics_response(invites.staff_booking_ics(booking), f"booking-{booking.id}.ics")
+
+
+@bp.route("/bookings/<int:booking_id>/move", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def move(booking_id: int) -> str | Response:
+    booking = _booking_or_404(booking_id)
+    zone = booking.advisor.timezone
+    form = RescheduleForm()
+    alternatives = []
+    if form.validate_on_submit():
+        try:
+            scheduling.reschedule(booking, form.start_instant, by="staff")
+        except scheduling.SlotTaken as taken:
+            alternatives = taken.alternatives
+            form.start.errors.append("That time was just taken. Here are the nearest free times.")
+        except scheduling.BookingError as error:
+            form.start.errors.append(str(error))
+        else:
+            flash("The consultation is moved; both sides get updated invitations.", "success")
+            return redirect(url_for("staff.bookings"))
+        booking = _booking_or_404(booking_id)
+    slots = scheduling.next_available_slots(
+        booking.advisor, days=SLOT_DAYS, exclude_booking_id=booking.id
+    )
+    return render_template(
+        "scheduling/reschedule.html",
+        booking=booking,
+        form=form,
+        zone=zone,
+        back=url_for("staff.bookings"),
+        days=group_by_day(slots, zone),
+        alternatives=alternatives,
+    )
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def cancel(booking_id: int) -> str | Response:
+    booking = _booking_or_404(booking_id)
+    form = CancelForm()
+    form.reason.description = "Both the visitor and the advisor see it."
+    if form.validate_on_submit():
+        try:
+            scheduling.cancel(booking, reason=form.reason.data or "", by="staff")
+        except scheduling.BookingError as error:
+            form.reason.errors.append(str(error))
+            booking = _booking_or_404(booking_id)
+        else:
+            flash("The consultation is cancelled; both sides are told.", "success")
+            return redirect(url_for("staff.bookings"))
+    return render_template(
+        "scheduling/cancel.html", booking=booking, form=form, back=url_for("staff.bookings")
+    )
+
+
+@bp.get("/mail")
+@role_required(Role.STAFF)
+def mail() -> str:
+    return render_template(
+        "staff/mail.html",
+        counts=outbox.status_counts(),
+        failed=outbox.messages([FAILED]),
+        pending=outbox.messages([PENDING]),
+        sent=outbox.messages([SENT], limit=20),
+        max_attempts=outbox.max_attempts(),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/mail/<int:message_id>/retry")
+@role_required(Role.STAFF)
+def retry(message_id: int) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ids = outbox.retry_now([message_id])
+    invites.deliver_after_request(ids)
+    if ids:
+        flash("Trying that message again now. Reload in a moment to see how it went.", "info")
+    else:
+        flash("That message cannot be retried (already sent, or being sent).", "warning")
+    return redirect(url_for("staff.mail"))
+
+
+@bp.post("/mail/retry-failed")
+@role_required(Role.STAFF)
+def retry_failed() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ids = outbox.retry_now(None)
+    invites.deliver_after_request(ids)
+    flash(f"Trying {len(ids)} failed message{'s' if len(ids) != 1 else ''} again now.", "info")
+    return redirect(url_for("staff.mail"))

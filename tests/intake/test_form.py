@@ -1,0 +1,136 @@
+"""The career intake form: sections, choices from the engine, errors next to fields, kept
+input, and what a valid submission stores."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from advising.database import utcnow
+from advising.extensions import db
+from advising.intake.models import Intake
+from advising.intake.services import content, hash_token
+from advising.roadmap.engine import form_choices, roadmap_from_dict
+from tests.intake.helpers import form_data, submit_intake, token_of
+
+
+def _error_of(page: str, field_id: str) -> str:
+    match = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', page, re.S)
+    return html_lib.unescape(match.group(1)) if match else ""
+
+
+def test_form_is_grouped_into_sections_with_the_engines_choices(client, ctx):
+    response = client.get("/intake")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    legends = re.findall(r'<fieldset class="form-section">\s*<legend>([^<]+)</legend>', page)
+    assert legends == [
+        "About you",
+        "Your background",
+        "Where you want to go",
+        "Time and money",
+        "What worries you",
+        "Your data",
+    ]
+    for field, choices in form_choices(content()).items():
+        kind = "checkbox" if field in ("worries", "specialties") else "radio"
+        for value, label in choices:
+            pattern = rf'name="{field}"( required)? type="{kind}" value="{value}"'
+            assert re.search(pattern, page), (field, value)
+            assert html_lib.escape(label, quote=False).replace("'", "&#39;") in page
+    assert '<optgroup label="United States">' in page
+    assert re.search(r'<input [^>]*id="start_date" name="start_date" required type="date"', page)
+    assert "<script" not in page.split("<main", 1)[1]  # the form needs no JavaScript
+
+
+def test_navigation_and_home_page_lead_to_the_form(client, ctx):
+    home = client.get("/").get_data(as_text=True)
+    assert '<a class="button button-primary" href="/intake">Get my free roadmap</a>' in home
+    assert '<a href="/intake">Career roadmap</a>' in home
+    assert "Get my free roadmap" not in client.get("/advisors").get_data(as_text=True)
+
+
+def test_every_error_is_shown_next_to_its_field_and_nothing_typed_is_lost(client, ctx):
+    response = submit_intake(
+        client,
+        email="not-an-email",
+        hours_per_week="99",
+        start_date=(utcnow().date() - timedelta(days=10)).isoformat(),
+        education=None,
+        target_setting="moon_base",
+        consent=None,
+        goals="Work from home & keep <my> evenings",
+    )
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    assert "Please correct the 6 fields marked below." in page
+    assert _error_of(page, "email") == "Enter an email address like name@example.com."
+    assert _error_of(page, "hours_per_week") == "Enter a number from 1 to 60."
+    assert _error_of(page, "start_date") == "Choose today or a later date."
+    assert _error_of(page, "education") == "Choose your highest education."
+    assert _error_of(page, "target_setting") == "Not a valid choice."
+    assert _error_of(page, "consent") == "We need your agreement to store your answers."
+    assert _error_of(page, "name") == ""
+    # What was typed comes back: text, numbers, dates, radios, checkboxes, the select.
+    assert 'value="Dana Reyes"' in page and 'value="not-an-email"' in page
+    assert 'value="99"' in page
+    assert "Work from home &amp; keep &lt;my&gt; evenings</textarea>" in page
+    assert 'checked id="healthcare_experience-0" name="healthcare_experience"' in page
+    assert 'checked id="worries-0" name="worries" type="checkbox" value="work_family_balance"' in (
+        page
+    )
+    assert 'checked id="worries-2" name="worries" type="checkbox" value="cost"' in page
+    assert '<option selected value="America/Chicago">' in page
+    assert re.search(r'<input [^>]*aria-invalid="true"[^>]* id="email"', page)
+    db.session.rollback()
+    assert db.session.scalar(select(Intake)) is None
+
+
+def test_unparseable_numbers_and_dates_get_one_plain_message(client, ctx):
+    page = submit_intake(client, hours_per_week="ten", start_date="next week").get_data(
+        as_text=True
+    )
+    assert _error_of(page, "hours_per_week") == "Enter a whole number, like 8."
+    assert _error_of(page, "start_date") == "Enter a date like 2027-01-04."
+    assert 'value="ten"' in page and 'value="next week"' in page
+
+
+def test_unknown_choices_and_zones_are_refused(client, ctx):
+    page = submit_intake(
+        client, worries=["cost", "spiders"], timezone="Mars/Olympus_Mons"
+    ).get_data(as_text=True)
+    assert "not a valid choice" in _error_of(page, "worries")
+    assert _error_of(page, "timezone")
+
+
+def test_a_valid_intake_stores_answers_and_roadmap_behind_a_hashed_token(client, ctx):
+    response = submit_intake(client)
+    token = token_of(response)
+    assert len(token) >= 43  # 256 random bits, url-safe
+    db.session.rollback()
+    intake = db.session.scalar(select(Intake))
+    assert intake.token_hash == hash_token(token) and token not in str(intake.token_hash)
+    assert intake.answers["name"] == "Dana Reyes"
+    assert intake.answers["worries"] == ["work_family_balance", "cost"]
+    assert intake.answers["employer_may_pay"] is False
+    roadmap = roadmap_from_dict(intake.roadmap)
+    assert intake.content_version == roadmap.content_version == content().version
+    assert roadmap.name == "Dana Reyes" and roadmap.primary_credential.code == "CCA"
+    assert intake.consent_at is not None
+
+
+def test_two_intakes_get_different_addresses(client, ctx):
+    first = token_of(submit_intake(client))
+    second = token_of(submit_intake(client, name="Sam Lee"))
+    assert first != second
+    assert "Sam Lee" in client.get(f"/roadmap/{second}").get_data(as_text=True)
+    assert "Sam Lee" not in client.get(f"/roadmap/{first}").get_data(as_text=True)
+
+
+def test_form_data_helper_matches_the_engine():
+    assert set(form_data()) >= {"name", "email", "worries", "specialties", "consent"}

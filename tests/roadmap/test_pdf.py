@@ -1,0 +1,77 @@
+"""The roadmap PDF: WeasyPrint renders the page's own template, offline."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from advising.extensions import db
+from advising.intake.models import Intake
+from advising.intake.services import roadmap_of
+from advising.roadmap.pdf import StaticFilesOnly, render_pdf
+from advising.roadmap.services import format_date
+from tests.intake.helpers import submit_intake, token_of
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_the_pdf_holds_the_persons_name_and_dated_milestones(client, ctx, caplog):
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    response = client.get(f"/roadmap/{token}.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="roadmap.pdf"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.data.startswith(b"%PDF-")
+    text = pdf_text(response.data)
+    assert "Dana Reyes, your route into medical coding" in text
+    db.session.rollback()
+    roadmap = roadmap_of(db.session.scalar(select(Intake)))
+    for milestone in roadmap.milestones:
+        assert f"{format_date(milestone.date)} {milestone.title}" in text
+    assert "Job outlook" in text and "U.S. Bureau of Labor Statistics" in text
+    # Print version: no site navigation, buttons or the delete form.
+    for absent in ("Sign in", "Download PDF", "Delete my answers", "Book a consultation"):
+        assert absent not in text
+    assert "Book from your roadmap page on our website." in text
+    assert "Page 1 of" in text  # the stylesheet's @page rules were applied
+    assert not [r for r in caplog.records if "app.css" in r.getMessage()]
+
+
+def test_the_pdf_fetches_only_the_apps_own_static_files(tmp_path):
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "app.css").write_text("h1 { color: rgb(1, 2, 3); }")
+    (tmp_path / "secret.txt").write_text("not for PDFs")
+    fetcher = StaticFilesOnly("http://localhost/", "/static", static)
+    found = fetcher.fetch("http://localhost/static/css/app.css")
+    assert found.read() == b"h1 { color: rgb(1, 2, 3); }"
+    assert found.content_type == "text/css"
+    found.close()
+    for url in (
+        "https://fonts.example.com/static/css/app.css",  # another host: no network
+        "http://localhost/static/../secret.txt",
+        "http://localhost/static/css/missing.css",
+        "file:///etc/passwd",
+        "http://localhost/other/app.css",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    html = (
+        '<link rel="stylesheet" href="/static/css/app.css">'
+        '<link rel="stylesheet" href="https://cdn.example.com/x.css">'
+        "<h1>Offline</h1>"
+    )
+    pdf = render_pdf(
+        html, base_url="http://localhost/", static_url_path="/static", static_folder=static
+    )
+    assert "Offline" in pdf_text(pdf)
