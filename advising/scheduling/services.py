@@ -101,6 +101,20 @@ DEFAULT_SETTINGS = {
 }
 
 
+def _add_default_hours(advisor_id: int) -> None:
+    for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
+        for h1, m1, h2, m2 in ranges:
+            db.session.add(
+                WeeklyHoursRange(
+                    advisor_id=advisor_id,
+                    weekday=weekday,
+                    start_time=time(h1, m1),
+                    end_time=time(h2, m2),
+                )
+            )
+    db.session.flush()
+
+
 def settings_for(advisor_id: int, *, create: bool = False) -> BookingSettings:
     """The advisor's booking settings. Until the advisor saves some, the defaults apply (with
     Monday-Friday 09:00-17:00 hours); ``create`` stores them, for write transactions only."""
@@ -110,17 +124,7 @@ def settings_for(advisor_id: int, *, create: bool = False) -> BookingSettings:
     settings = BookingSettings(advisor_id=advisor_id, **DEFAULT_SETTINGS)
     if create:
         db.session.add(settings)
-        for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
-            for h1, m1, h2, m2 in ranges:
-                db.session.add(
-                    WeeklyHoursRange(
-                        advisor_id=advisor_id,
-                        weekday=weekday,
-                        start_time=time(h1, m1),
-                        end_time=time(h2, m2),
-                    )
-                )
-        db.session.flush()
+        _add_default_hours(advisor_id)
     return settings
 
 
@@ -294,17 +298,7 @@ def _lock_advisor(advisor_id: int) -> BookingSettings:
         .returning(BookingSettings.advisor_id)
     ).scalar()
     if created is not None:
-        for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
-            for h1, m1, h2, m2 in ranges:
-                db.session.add(
-                    WeeklyHoursRange(
-                        advisor_id=advisor_id,
-                        weekday=weekday,
-                        start_time=time(h1, m1),
-                        end_time=time(h2, m2),
-                    )
-                )
-        db.session.flush()
+        _add_default_hours(advisor_id)
     return db.session.scalars(
         select(BookingSettings)
         .where(BookingSettings.advisor_id == advisor_id)
