@@ -13,12 +13,8 @@ The script prints PASS or MISS and always exits 0.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,27 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import icalendar
 
 from benchmarks.bench_calendar_parse import make_large_calendar
+from benchmarks.common import median_seconds, peak_mb
 
 TARGET_RATIO = 1.5
 TARGET_PEAK_MB = 300.0
-
-
-def _median_seconds(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _peak_mb(action: Callable[[], object]) -> float:
-    tracemalloc.start()
-    try:
-        action()
-        return tracemalloc.get_traced_memory()[1] / (1024 * 1024)
-    finally:
-        tracemalloc.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             source = ours()  # the first import creates the source; the timed ones replace it
             blocks = source.block_count
             baseline()
-            base = _median_seconds(baseline, args.repeat)
-            mine = _median_seconds(ours, args.repeat)
-            peak = _peak_mb(ours)
+            base = median_seconds(baseline, repeat=args.repeat, warmup=0)
+            mine = median_seconds(ours, repeat=args.repeat, warmup=0)
+            peak = peak_mb(ours)
             db.session.remove()
             db.engine.dispose()
 

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
-import tracemalloc
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import icalendar
 
 from advising.calendars.ics import Limits, parse_calendar
+from benchmarks.common import median_seconds, peak_mb
 
 TARGET_RATIO = 1.5
 TARGET_PEAK_MB = 300.0
@@ -271,26 +268,6 @@ def make_large_calendar(n_single: int, n_series: int, years: int) -> bytes:
     return "".join(out).encode("utf-8")
 
 
-def _median_seconds(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` runs of ``action``."""
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _peak_mb(action: Callable[[], object]) -> float:
-    """Peak traced memory of one run of ``action``, in MB."""
-    tracemalloc.start()
-    try:
-        action()
-        return tracemalloc.get_traced_memory()[1] / (1024 * 1024)
-    finally:
-        tracemalloc.stop()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -314,9 +291,9 @@ def main(argv: list[str] | None = None) -> int:
 
     intervals = ours()  # warm caches (zoneinfo, imports) for both sides
     baseline()
-    base = _median_seconds(baseline, args.repeat)
-    mine = _median_seconds(ours, args.repeat)
-    peak = _peak_mb(ours)
+    base = median_seconds(baseline, repeat=args.repeat, warmup=0)
+    mine = median_seconds(ours, repeat=args.repeat, warmup=0)
+    peak = peak_mb(ours)
     ratio = mine / base
     busy = sum(1 for interval in intervals if interval.kind == "busy")
     print(f"intervals in {WINDOW_DAYS}-day window: {len(intervals)} ({busy} busy)")

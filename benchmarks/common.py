@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,16 @@ def median_seconds(action: Callable[[], object], *, repeat: int = 7, warmup: int
         action()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def peak_mb(action: Callable[[], object]) -> float:
+    """Peak traced memory of one run of ``action``, in MB."""
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1] / (1024 * 1024)
+    finally:
+        tracemalloc.stop()
 
 
 def scratch_app(database_url: str | None = None, **config: object) -> Flask:
