@@ -158,6 +158,24 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def client_after_commit(app: Flask, *, buffered: bool = False) -> FlaskClient:
+    """A test client for tests that also use ``ctx``: before each request the test's own
+    session ends its transaction, so SQLite never has the test's read lock standing in the way
+    of the app's writes. ``buffered`` responses run the work they do when closed (mail
+    delivery) within their request, not whenever the response is garbage-collected."""
+    client = app.test_client()
+    open_request = client.open
+
+    def open_after_commit(*args, **kwargs):
+        db.session.commit()
+        if buffered:
+            kwargs.setdefault("buffered", True)
+        return open_request(*args, **kwargs)
+
+    client.open = open_after_commit  # type: ignore[method-assign]
+    return client
+
+
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()

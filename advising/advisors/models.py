@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advising.accounts.models import User
 from advising.extensions import db
+
+
+def initial_availability_version() -> int:
+    """A random first version, so an advisor created under a reused id never meets the cached
+    slots of the one deleted before it."""
+    return secrets.randbits(30)
 
 
 class AdvisorProfile(db.Model):
@@ -21,6 +29,11 @@ class AdvisorProfile(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     video_url: Mapped[str | None] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped in the same transaction as any change to when the advisor is free (see
+    # advising.scheduling.versions), so cached slots are checked by the advisor lookup itself.
+    availability_version: Mapped[int] = mapped_column(
+        default=initial_availability_version, server_default="0"
+    )
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from advising.accounts.models import User
 from advising.advisors.models import AdvisorProfile
@@ -40,6 +41,42 @@ def advisor_by_slug(slug: str, *, active_only: bool = True) -> AdvisorProfile | 
     if profile is None or (active_only and not (profile.active and profile.user.active)):
         return None
     return profile
+
+
+@dataclass(frozen=True)
+class BookableAdvisor:
+    """What a slots request needs of an advisor; read by one light query per request."""
+
+    id: int
+    slug: str
+    timezone: str
+    availability_version: int
+
+
+_BOOKABLE_BY_SLUG = (
+    select(
+        AdvisorProfile.id,
+        AdvisorProfile.slug,
+        AdvisorProfile.timezone,
+        AdvisorProfile.availability_version,
+    )
+    .join(User, User.id == AdvisorProfile.user_id)
+    .where(
+        AdvisorProfile.slug == bindparam("slug"),
+        AdvisorProfile.active.is_(True),
+        User.active.is_(True),
+    )
+)
+
+
+def bookable_advisor(slug: str) -> BookableAdvisor | None:
+    """The active advisor with that slug, as plain values, read in a statement of its own
+    (outside the request's session, no ORM object): the slots API asks this on every request,
+    and its version says whether cached slots still hold."""
+    with db.engine.connect() as connection:
+        connection.execution_options(sqlite_begin=None)  # one read needs no transaction
+        row = connection.execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
+    return BookableAdvisor(*row) if row else None
 
 
 def profile_for_user(user: User) -> AdvisorProfile | None:

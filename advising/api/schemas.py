@@ -144,7 +144,8 @@ class SlotsQuerySchema(Schema):
     start = fields.String(
         validate=[validate.Length(max=40), validate.Regexp(WHEN_PATTERN, error=WHEN_HELP)],
         metadata={
-            "description": "First instant (a date means local midnight in `tz`); default now.",
+            "description": "First instant (a date means local midnight in `tz`); "
+            "default the current minute.",
             "example": "2026-03-02",
         },
     )

@@ -258,7 +258,7 @@ def _replace_blocks(source: CalendarSource, intervals: Sequence[Interval]) -> in
     """Swap the source's blocks for ``intervals`` inside the open transaction (no commit)."""
     db.session.execute(
         delete(CalendarBlock)
-        .where(CalendarBlock.source_id == source.id)
+        .where(CalendarBlock.advisor_id == source.advisor_id, CalendarBlock.source_id == source.id)
         .execution_options(synchronize_session=False)
     )
     rows = block_rows(intervals, source.id, source.advisor_id)
@@ -444,9 +444,13 @@ def _fetch(url: str, etag: str | None, last_modified: str | None) -> feeds.FeedR
 
 def remove_source(source: CalendarSource) -> None:
     """Delete a source and (by cascade in the database) its blocks."""
-    source_id = source.id
+    source_id, advisor_id = source.id, source.advisor_id
     begin_write_locked(db.session)
-    db.session.execute(delete(CalendarSource).where(CalendarSource.id == source_id))
+    db.session.execute(
+        delete(CalendarSource).where(
+            CalendarSource.advisor_id == advisor_id, CalendarSource.id == source_id
+        )
+    )
     db.session.commit()
     log.info("calendar source removed source_id=%s", source_id)
 

@@ -15,8 +15,9 @@ from advising.advisors.models import AdvisorProfile
 from advising.advisors.zones import is_zone
 from advising.database import utcnow
 from advising.intake import booking as intake_booking
-from advising.scheduling import display, services
+from advising.scheduling import display, services, versions
 from advising.scheduling import slots as engine
+from advising.scheduling.cache import SlotCache
 from advising.scheduling.forms import (
     WEEKDAYS,
     BookingRulesForm,
@@ -366,6 +367,8 @@ def consultation_sections(booking: Booking) -> list[tuple[str, str]]:
 def register(app: Flask) -> None:
     from advising.scheduling import models  # noqa: F401
 
+    versions.install()
+    app.extensions[services.SLOT_CACHE_KEY] = SlotCache(app.config["SLOT_CACHE_SIZE"])
     app.register_blueprint(bp)
     app.jinja_env.filters["in_zone"] = display.format_datetime
     app.jinja_env.filters["time_in_zone"] = display.format_time

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol, TypeVar
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -22,6 +24,8 @@ from advising.calendars.models import BLOCK_AVAILABLE, MAX_BLOCK_DAYS, CalendarB
 from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
 from advising.scheduling import slots as engine
+from advising.scheduling import versions
+from advising.scheduling.cache import SlotCache
 from advising.scheduling.models import (
     CANCELLED,
     CONFIRMED,
@@ -33,6 +37,9 @@ from advising.scheduling.models import (
 )
 
 log = logging.getLogger("advising.scheduling")
+
+SLOT_CACHE_KEY = "advising.slot_cache"
+T = TypeVar("T")
 
 DEFAULT_WEEKLY_HOURS = {day: ((9, 0, 17, 0),) for day in range(5)}  # Monday-Friday 09:00-17:00
 
@@ -179,6 +186,17 @@ def date_overrides(advisor_id: int, first: date, last: date) -> tuple[engine.Dat
     return tuple(engine.DateOverride(day, tuple(r)) for day, r in sorted(by_day.items()))
 
 
+class AdvisorRef(Protocol):
+    """An advisor as slot reads need it: an AdvisorProfile, or the plain values of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def availability_version(self) -> int: ...
+
+
 # --- what the engine needs, by bounded range queries ----------------------------------------
 
 
@@ -211,7 +229,7 @@ def _holding_bookings(
 
 
 def availability(
-    advisor: AdvisorProfile,
+    advisor: AdvisorRef,
     start: datetime,
     end: datetime,
     *,
@@ -240,31 +258,63 @@ def availability(
     )
 
 
+def slots_view(
+    advisor: AdvisorRef,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    render: Callable[[list[engine.Slot]], T],
+    view: Hashable = "slots",
+) -> T:
+    """``render(slots)`` for the advisor's bookable slots starting in [start, end) at ``now``.
+
+    Kept in the app's :class:`SlotCache` under ``view`` (what ``render`` makes) until the
+    advisor's availability version moves or the clock would change the slots. A session
+    holding uncommitted availability changes neither reads nor fills the cache.
+    """
+    cache: SlotCache = current_app.extensions[SLOT_CACHE_KEY]
+    use_cache = not versions.has_pending_changes(db.session)
+    key = (advisor.id, advisor.availability_version, start, end, view)
+    if use_cache and (value := cache.get(key, now)) is not None:
+        return value
+    av = availability(advisor, start, end)
+    slots = engine.compute_slots(av, start, end, now)
+    value = render(slots)
+    if use_cache:
+        cache.put(key, value, now, engine.slots_valid_until(av, start, end, now, slots))
+    return value
+
+
 def available_slots(
-    advisor: AdvisorProfile,
+    advisor: AdvisorRef,
     start: datetime,
     end: datetime,
     now: datetime | None = None,
     *,
     exclude_booking_id: int | None = None,
 ) -> list[engine.Slot]:
-    """Bookable slots of ``advisor`` starting in [start, end)."""
+    """Bookable slots of ``advisor`` starting in [start, end); ``exclude_booking_id`` leaves
+    out that booking (for moving it), bypassing the cache."""
     now = now or utcnow()
-    av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id)
-    return engine.compute_slots(av, start, end, now)
+    if exclude_booking_id is not None:
+        av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id)
+        return engine.compute_slots(av, start, end, now)
+    return list(slots_view(advisor, start, end, now, tuple))
 
 
 def next_available_slots(
-    advisor: AdvisorProfile,
+    advisor: AdvisorRef,
     now: datetime | None = None,
     *,
     days: int = 14,
     exclude_booking_id: int | None = None,
 ) -> list[engine.Slot]:
-    """Slots in the coming ``days`` days (from now), for the advisor's public page."""
+    """Slots in the coming ``days`` days, for the advisor's public page. The range starts at
+    the minute (slots lie past ``now`` + notice anyway), so a minute's visitors share it."""
     now = now or utcnow()
+    start = now.replace(second=0, microsecond=0)
     return available_slots(
-        advisor, now, now + timedelta(days=days), now, exclude_booking_id=exclude_booking_id
+        advisor, start, start + timedelta(days=days), now, exclude_booking_id=exclude_booking_id
     )
 
 

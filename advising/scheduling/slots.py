@@ -523,6 +523,36 @@ def is_bookable(av: Availability, slot_start: datetime, now: datetime) -> bool:
     return bool(slots) and slots[0].start == slot_start
 
 
+SLOTS_LOOKAHEAD = _DAY
+
+
+def slots_valid_until(
+    av: Availability, start: datetime, end: datetime, now: datetime, slots: list[Slot]
+) -> datetime:
+    """Until when (exclusive) ``slots``, the answer of :func:`compute_slots` at ``now``, stays
+    its answer as the clock moves on with ``av`` unchanged; for caching it.
+
+    Only two things move with the clock: the first slot falls inside the minimum notice, and
+    the horizon reaches a slot beyond it. The next such slot is looked for up to
+    ``SLOTS_LOOKAHEAD`` past the horizon; when there is none, the answer is valid that long.
+    """
+    start, end, now = _aware_utc(start, "start"), _aware_utc(end, "end"), _aware_utc(now, "now")
+    rules = av.rules
+    until = datetime.max.replace(tzinfo=UTC)
+    if slots:
+        until = slots[0].start - rules.min_notice + _TICK
+    horizon_end = now + rules.horizon
+    last_start = end - _TICK
+    if horizon_end < last_start and rules.min_notice <= rules.horizon:
+        reach = min(last_start, horizon_end + SLOTS_LOOKAHEAD)
+        beyond = _slots_between(av, max(start, horizon_end + _TICK), reach)
+        if beyond:
+            until = min(until, beyond[0].start - rules.horizon)
+        elif reach < last_start:
+            until = min(until, reach - rules.horizon)
+    return until
+
+
 def nearest_slots(av: Availability, around: datetime, now: datetime, count: int = 3) -> list[Slot]:
     """Up to ``count`` bookable slots whose starts are nearest ``around``, in time order.
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling.models import CANCELLED, CONFIRMED, Booking
+from tests.conftest import client_after_commit
 from tests.factories import make_advisor
 
 API = "/api/v1"
@@ -24,20 +25,7 @@ def app_config(request: pytest.FixtureRequest) -> dict[str, object]:
 
 @pytest.fixture
 def client(app, ctx):
-    """The test client; before each request the test's own session ends its transaction, so
-    SQLite never has the test's read lock standing in the way of the app's writes. Responses
-    are buffered, so work a response does when it is closed (mail delivery) runs within its
-    request rather than whenever the response is garbage-collected, maybe in another test."""
-    client = app.test_client()
-    open_request = client.open
-
-    def open_after_commit(*args, **kwargs):
-        db.session.commit()
-        kwargs.setdefault("buffered", True)
-        return open_request(*args, **kwargs)
-
-    client.open = open_after_commit  # type: ignore[method-assign]
-    return client
+    return client_after_commit(app, buffered=True)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from advising.calendars.models import CalendarSource
 from advising.extensions import db
 from tests.calendars.test_feeds import Route, feed_server, two_meetings  # noqa: F401 (fixture)
 from tests.calendars.test_services import GOOGLE, MALFORMED, blocks_of, calendar, soon, vevent
-from tests.conftest import post_form
+from tests.conftest import client_after_commit, post_form
 from tests.factories import make_advisor, make_user
 
 
@@ -35,17 +35,7 @@ def text(response) -> str:
 
 @pytest.fixture
 def client(app, ctx):
-    """The test client; before each request the test's own session ends its transaction, so
-    SQLite never has the test's read lock standing in the way of the app's writes."""
-    client = app.test_client()
-    open_request = client.open
-
-    def open_after_commit(*args, **kwargs):
-        db.session.commit()
-        return open_request(*args, **kwargs)
-
-    client.open = open_after_commit  # type: ignore[method-assign]
-    return client
+    return client_after_commit(app)
 
 
 @pytest.fixture

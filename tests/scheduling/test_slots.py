@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advising.scheduling.slots import (
+    SLOTS_LOOKAHEAD,
     Availability,
     BookingRules,
     DateOverride,
@@ -27,6 +28,7 @@ from advising.scheduling.slots import (
     local_to_utc,
     nearest_slots,
     occupied_span,
+    slots_valid_until,
 )
 
 NY = "America/New_York"
@@ -820,3 +822,20 @@ def test_property_nearest_slots_are_the_closest_bookable_ones(scenario, count):
     expected = sorted(everything, key=lambda s: (abs(s.start - start), s.start))[:count]
     assert got == sorted(expected, key=lambda s: s.start)
     assert all(is_bookable(av, s.start, now) for s in got)
+
+
+@PROPERTY
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_property_slots_hold_until_valid_until_and_change_there(scenario, rng):
+    av, start, end, now = scenario
+    slots = compute_slots(av, start, end, now)
+    until = slots_valid_until(av, start, end, now, slots)
+    assert until >= now
+    tick = timedelta(microseconds=1)
+    reachable = min(until, now + 70 * DAY)
+    if reachable > now:
+        later = [now + tick * rng.randrange((reachable - now) // tick) for _ in range(8)]
+        for moment in [*later, reachable - tick]:
+            assert compute_slots(av, start, end, moment) == slots, moment
+    if until != datetime.max.replace(tzinfo=UTC) and until != now + SLOTS_LOOKAHEAD:
+        assert compute_slots(av, start, end, until) != slots  # exact: the answer moves there

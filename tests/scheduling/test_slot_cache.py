@@ -1,0 +1,262 @@
+"""The slot cache: every change to an advisor's availability is seen at once, by every app
+process (here: ``client``'s app reads, the twin app of ``ctx`` writes), and unchanged slots
+are answered without touching the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar, Event
+from sqlalchemy import delete, event, insert, select
+
+from advising.advisors import services as advisors
+from advising.advisors.models import AdvisorProfile
+from advising.api.schemas import SlotsSchema
+from advising.calendars import services as calendars
+from advising.calendars.models import BLOCK_BUSY, CalendarBlock, CalendarSource
+from advising.database import utcnow
+from advising.extensions import db
+from advising.scheduling import services
+from advising.scheduling import slots as engine
+from advising.scheduling.models import WeeklyHoursRange
+from advising.scheduling.versions import CHANGED_KEY
+from tests.conftest import client_after_commit
+from tests.factories import make_advisor
+
+VISITOR = services.VisitorDetails(
+    name="Jo Visitor", email="jo@example.org", phone=None, topic="Credentials", timezone="UTC"
+)
+
+
+@pytest.fixture
+def client(app, ctx):
+    return client_after_commit(app)
+
+
+@pytest.fixture
+def advisor(ctx) -> AdvisorProfile:
+    return make_advisor(slug="cache-advisor", timezone="America/New_York")
+
+
+def window() -> tuple[datetime, datetime]:
+    """A fortnight starting two days out: past the notice, inside the horizon, so the clock
+    moving during a test never changes the answer."""
+    start = datetime.combine(utcnow().date() + timedelta(days=2), time(0), UTC)
+    return start, start + timedelta(days=14)
+
+
+def api_starts(client, advisor: AdvisorProfile) -> list[datetime]:
+    start, end = window()
+    response = client.get(
+        f"/api/v1/advisors/{advisor.slug}/slots",
+        query_string={"start": start.isoformat(), "end": end.isoformat(), "tz": "UTC"},
+    )
+    assert response.status_code == 200, response.get_json()
+    return [datetime.fromisoformat(s["start"]) for s in response.get_json()["slots"]]
+
+
+def fresh_starts(advisor: AdvisorProfile) -> list[datetime]:
+    """The slots computed now from the database, around every cache."""
+    db.session.expire_all()
+    start, end = window()
+    slots = engine.compute_slots(services.availability(advisor, start, end), start, end, utcnow())
+    return [slot.start for slot in slots]
+
+
+def busy_calendar(start: datetime, hours: int) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//advising tests//EN")
+    calendar.add("version", "2.0")
+    busy = Event()
+    busy.add("uid", "busy-1@tests")
+    busy.add("summary", "Dentist")
+    busy.add("dtstart", start)
+    busy.add("dtend", start + timedelta(hours=hours))
+    busy.add("dtstamp", datetime(2026, 1, 1, tzinfo=UTC))
+    calendar.add_component(busy)
+    return calendar.to_ical()
+
+
+def test_every_kind_of_change_reaches_cached_slots_in_another_process(client, ctx, advisor):
+    shown = api_starts(client, advisor)
+    assert shown == fresh_starts(advisor) and shown
+
+    def changed(step: str) -> None:
+        nonlocal shown
+        before = shown
+        shown = api_starts(client, advisor)
+        assert shown == fresh_starts(advisor), step
+        assert shown != before, f"{step} should have changed the slots"
+
+    booking, _ = services.book(advisor, shown[0], VISITOR)
+    changed("booking")
+    services.reschedule(booking, shown[-1], by="visitor")
+    changed("moving the booking")
+    services.cancel(booking, reason="", by="visitor")
+    changed("cancelling it")
+
+    services.update_rules(
+        advisor.id, {day: [(time(10), time(12))] for day in range(7)}, duration_minutes=30
+    )
+    changed("new rules and weekly hours")
+    first_day = shown[0].astimezone(ZoneInfo(advisor.timezone)).date()
+    services.set_override(advisor.id, first_day, [])
+    changed("a day off")
+    services.remove_override_day(advisor.id, first_day)
+    changed("the day off removed")
+
+    source = calendars.import_upload(advisor, busy_calendar(shown[0], hours=3), "Personal")
+    changed("an uploaded calendar")
+    calendars.remove_source(db.session.get(CalendarSource, source.id))
+    changed("the calendar removed")
+
+    advisors.update_profile(db.session.get(AdvisorProfile, advisor.id), timezone="Asia/Kolkata")
+    changed("the advisor's zone")
+
+    source = CalendarSource(advisor_id=advisor.id, kind="upload", label="Rows")
+    db.session.add(source)
+    db.session.flush()
+    db.session.add(
+        CalendarBlock(
+            source_id=source.id,
+            advisor_id=advisor.id,
+            start_at=shown[0],
+            end_at=shown[0] + timedelta(hours=1),
+            kind=BLOCK_BUSY,
+            uid="row",
+        )
+    )
+    db.session.commit()
+    changed("a block added as a row")
+    db.session.execute(
+        insert(CalendarBlock),
+        [
+            {
+                "source_id": source.id,
+                "advisor_id": advisor.id,
+                "start_at": shown[-1] - timedelta(hours=1),
+                "end_at": shown[-1] + timedelta(hours=1),
+                "kind": BLOCK_BUSY,
+                "uid": "bulk",
+            }
+        ],
+    )
+    db.session.commit()
+    changed("blocks inserted in bulk")
+    db.session.execute(delete(CalendarBlock).where(CalendarBlock.source_id == source.id))
+    db.session.commit()
+    changed("blocks deleted by a statement that names no advisor")
+
+
+def count_queries():
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    return statements, record
+
+
+def test_unchanged_slots_are_answered_without_a_query(ctx, advisor):
+    start, end = window()
+    now = utcnow()
+    first = services.available_slots(advisor, start, end, now)
+    statements, record = count_queries()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        again = services.available_slots(advisor, start, end, now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert again == first and first
+    assert statements == []
+
+
+def test_cached_slots_still_follow_the_clock(ctx, advisor):
+    """The notice passes the first slot: it goes, although nothing was written."""
+    start, end = window()
+    notice = services.rules_from(services.settings_for(advisor.id)).min_notice
+    early = start - notice - timedelta(hours=1)
+    slots = services.available_slots(advisor, start, end, early)
+    first = slots[0].start
+    assert services.available_slots(advisor, start, end, first - notice) == slots
+    later = services.available_slots(advisor, start, end, first - notice + timedelta(seconds=1))
+    assert later == slots[1:]
+
+
+def test_uncommitted_changes_neither_fill_nor_read_the_cache(ctx, advisor):
+    start, end = window()
+    now = utcnow()
+    cache = ctx.extensions[services.SLOT_CACHE_KEY]
+    cache.clear()
+    saved = services.available_slots(advisor, start, end, now)
+    services.update_rules(advisor.id, services.weekly_ranges(advisor.id))  # stores the defaults
+    saved = services.available_slots(advisor, start, end, now)
+    cached_entries = len(cache)
+    db.session.execute(delete(WeeklyHoursRange).where(WeeklyHoursRange.advisor_id == advisor.id))
+    assert db.session.info[CHANGED_KEY] == {advisor.id}
+    assert services.available_slots(advisor, start, end, now) == []  # this transaction's view
+    assert len(cache) == cached_entries
+    db.session.rollback()
+    assert CHANGED_KEY not in db.session.info
+    assert services.available_slots(advisor, start, end, now) == saved
+
+
+def all_versions() -> dict[int, int]:
+    rows = db.session.execute(select(AdvisorProfile.id, AdvisorProfile.availability_version))
+    return {advisor_id: version for advisor_id, version in rows}
+
+
+def test_a_change_moves_only_its_advisors_version_and_a_rollback_none(ctx, advisor):
+    other = make_advisor(slug="other-advisor")
+    before = all_versions()
+    services.set_override(advisor.id, window()[0].date(), [])
+    after = all_versions()
+    assert after[advisor.id] == before[advisor.id] + 1
+    assert after[other.id] == before[other.id]
+    db.session.add(
+        WeeklyHoursRange(advisor_id=other.id, weekday=6, start_time=time(9), end_time=time(10))
+    )
+    db.session.flush()
+    db.session.rollback()
+    assert all_versions() == after
+
+
+def test_api_body_is_what_the_documented_schema_dumps(client, advisor):
+    start, end = window()
+    response = client.get(
+        f"/api/v1/advisors/{advisor.slug}/slots",
+        query_string={
+            "start": start.date().isoformat(),
+            "end": end.date().isoformat(),
+            "tz": "Asia/Kolkata",
+        },
+    )
+    body = response.get_json()
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    zone = ZoneInfo("Asia/Kolkata")
+    slots = [
+        engine.Slot(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"]))
+        for s in body["slots"]
+    ]
+    assert slots
+    expected = SlotsSchema().dump(
+        {
+            "advisor": advisor.slug,
+            "timezone": "Asia/Kolkata",
+            "start": datetime.fromisoformat(body["start"]),
+            "end": datetime.fromisoformat(body["end"]),
+            "slots": [
+                {
+                    "start": slot.start.astimezone(UTC),
+                    "end": slot.end.astimezone(UTC),
+                    "local_start": slot.start.astimezone(zone),
+                    "local_end": slot.end.astimezone(zone),
+                    "timezone": "Asia/Kolkata",
+                }
+                for slot in slots
+            ],
+        }
+    )
+    assert body == expected
