@@ -74,7 +74,12 @@ def bookable_advisor(slug: str) -> BookableAdvisor | None:
     (outside the request's session, no ORM object): the slots API asks this on every request,
     and its version says whether cached slots still hold."""
     with db.engine.connect() as connection:
-        connection.execution_options(sqlite_begin=None)  # one read needs no transaction
+        # One read needs no transaction: no BEGIN and ROLLBACK round trips around it. (SQLite
+        # connections are in autocommit already; advising.database issues their BEGINs.)
+        if connection.dialect.name == "sqlite":
+            connection.execution_options(sqlite_begin=None)
+        else:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         row = connection.execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
     return BookableAdvisor(*row) if row else None
 
