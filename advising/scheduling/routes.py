@@ -44,10 +44,6 @@ def _visitor_zone(advisor: AdvisorProfile) -> tuple[str, bool]:
     return advisor.timezone, False
 
 
-def _slot_days(slots: list[engine.Slot], zone: str) -> list[tuple[date, list[engine.Slot]]]:
-    return engine.group_by_day(slots, zone)
-
-
 def _active_advisor_or_404(slug: str) -> AdvisorProfile:
     advisor = advisors.advisor_by_slug(slug)
     if advisor is None:
@@ -73,7 +69,7 @@ def advisor_page(slug: str) -> str:
         zone=zone,
         zone_chosen=chosen,
         zone_form=zone_form,
-        days=_slot_days(slots, zone),
+        days=engine.group_by_day(slots, zone),
         now=now,
         intake=intake_booking.intake_param().get("intake"),
     )
@@ -161,7 +157,7 @@ def manage(token: str) -> str:
 @bp.route("/b/<token>/reschedule", methods=["GET", "POST"])
 def reschedule(token: str) -> str | Response:
     booking = _booking_or_404(token)
-    return _reschedule_page(
+    return reschedule_page(
         booking,
         by="visitor",
         back=url_for("scheduling.manage", token=token),
@@ -173,7 +169,7 @@ def reschedule(token: str) -> str | Response:
 @bp.route("/b/<token>/cancel", methods=["GET", "POST"])
 def cancel(token: str) -> str | Response:
     booking = _booking_or_404(token)
-    return _cancel_page(
+    return cancel_page(
         booking,
         by="visitor",
         back=url_for("scheduling.manage", token=token),
@@ -181,9 +177,17 @@ def cancel(token: str) -> str | Response:
     )
 
 
-def _reschedule_page(
-    booking: Booking, *, by: str, back: str, done: str, zone: str
+def reschedule_page(
+    booking: Booking,
+    *,
+    by: str,
+    back: str,
+    done: str,
+    zone: str,
+    moved: str = "The consultation is moved. Updated invitations are on their way.",
 ) -> str | Response:
+    """The page that moves ``booking`` for ``by`` (visitor, advisor or staff), in ``zone``;
+    a time just taken keeps the form with the nearest free times next to it."""
     form = RescheduleForm()
     alternatives: list[engine.Slot] = []
     if form.validate_on_submit():
@@ -195,7 +199,7 @@ def _reschedule_page(
         except services.BookingError as error:
             form.start.errors.append(str(error))
         else:
-            flash("The consultation is moved. Updated invitations are on their way.", "success")
+            flash(moved, "success")
             return redirect(done)
     slots = services.next_available_slots(
         booking.advisor, days=SLOT_DAYS, exclude_booking_id=booking.id
@@ -206,20 +210,31 @@ def _reschedule_page(
         form=form,
         zone=zone,
         back=back,
-        days=_slot_days(slots, zone),
+        days=engine.group_by_day(slots, zone),
         alternatives=alternatives,
     )
 
 
-def _cancel_page(booking: Booking, *, by: str, back: str, done: str) -> str | Response:
+def cancel_page(
+    booking: Booking,
+    *,
+    by: str,
+    back: str,
+    done: str,
+    cancelled: str = "The consultation is cancelled.",
+    reason_hint: str | None = None,
+) -> str | Response:
+    """The page that cancels ``booking`` for ``by``, asking for confirmation and a reason."""
     form = CancelForm()
+    if reason_hint:
+        form.reason.description = reason_hint
     if form.validate_on_submit():
         try:
             services.cancel(booking, reason=form.reason.data or "", by=by)
         except services.BookingError as error:
             form.reason.errors.append(str(error))
         else:
-            flash("The consultation is cancelled.", "success")
+            flash(cancelled, "success")
             return redirect(done)
     return render_template("scheduling/cancel.html", booking=booking, form=form, back=back)
 
@@ -272,7 +287,7 @@ def consultation(booking_id: int) -> str:
 def advisor_reschedule(booking_id: int) -> str | Response:
     booking = _own_booking(booking_id)
     back = url_for("scheduling.consultation", booking_id=booking.id)
-    return _reschedule_page(
+    return reschedule_page(
         booking, by="advisor", back=back, done=back, zone=booking.advisor.timezone
     )
 
@@ -282,7 +297,7 @@ def advisor_reschedule(booking_id: int) -> str | Response:
 def advisor_cancel(booking_id: int) -> str | Response:
     booking = _own_booking(booking_id)
     back = url_for("scheduling.consultation", booking_id=booking.id)
-    return _cancel_page(booking, by="advisor", back=back, done=back)
+    return cancel_page(booking, by="advisor", back=back, done=back)
 
 
 @bp.route("/me/booking-rules", methods=["GET", "POST"])

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol, TypeVar
@@ -362,6 +363,49 @@ def _is_overlap_violation(error: IntegrityError | OperationalError) -> bool:
     return code in {"23P01", "40001", "40P01"} or "bookings_no_overlap" in str(error)
 
 
+@contextmanager
+def _slot_transaction(
+    advisor_id: int, start: datetime, now: datetime, *, exclude_booking_id: int | None = None
+) -> Iterator[BookingSettings]:
+    """The write-locked transaction that books or moves a consultation to ``start``, yielding
+    the advisor's locked settings. Any failure rolls it back; a time that is no longer free
+    (by the re-check or by the database's constraint) becomes SlotTaken with the nearest
+    free slots."""
+    begin_write_locked(db.session)
+    try:
+        yield _lock_advisor(advisor_id)
+    except SlotTaken:
+        db.session.rollback()
+    except (IntegrityError, OperationalError) as error:
+        db.session.rollback()
+        if not _is_overlap_violation(error):
+            raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    else:
+        return
+    advisor = db.session.get(AdvisorProfile, advisor_id)
+    raise SlotTaken(_nearest(advisor, start, now, exclude_booking_id=exclude_booking_id))
+
+
+def _claim(
+    advisor: AdvisorProfile,
+    start: datetime,
+    rules: engine.BookingRules,
+    now: datetime,
+    *,
+    exclude_booking_id: int | None = None,
+) -> tuple[datetime, engine.Span]:
+    """The end of a consultation at ``start`` and the time it holds with its buffers, after
+    re-checking ``start`` against the current rules, calendar and bookings."""
+    end = start + rules.duration
+    av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id)
+    if not engine.is_bookable(av, start, now):
+        raise SlotTaken([])
+    return end, engine.occupied_span(start, end, rules)
+
+
 def book(
     advisor: AdvisorProfile, start: datetime, visitor: VisitorDetails, now: datetime | None = None
 ) -> tuple[Booking, str]:
@@ -372,21 +416,15 @@ def book(
     now = now or utcnow()
     start = start.astimezone(UTC)
     advisor_id = advisor.id
-    begin_write_locked(db.session)
-    try:
-        settings = _lock_advisor(advisor_id)
+    with _slot_transaction(advisor_id, start, now) as settings:
         advisor = db.session.get(AdvisorProfile, advisor_id)
-        rules = rules_from(settings)
-        av = availability(advisor, start, start + rules.duration)
-        if not engine.is_bookable(av, start, now):
-            raise SlotTaken([])
+        end, span = _claim(advisor, start, rules_from(settings), now)
         token, token_hash = new_manage_token()
-        span = engine.occupied_span(start, start + rules.duration, rules)
         booking = Booking(
             advisor_id=advisor_id,
             status=CONFIRMED,
             start_at=start,
-            end_at=start + rules.duration,
+            end_at=end,
             blocked_start=span.start,
             blocked_end=span.end,
             visitor_name=visitor.name,
@@ -403,14 +441,6 @@ def book(
         booking.manage_token = token  # not stored: only listeners (the confirmation mail) see it
         _notify(booking, "created")
         db.session.commit()
-    except SlotTaken:
-        db.session.rollback()
-        raise SlotTaken(_nearest(db.session.get(AdvisorProfile, advisor_id), start, now))
-    except (IntegrityError, OperationalError) as error:
-        db.session.rollback()
-        if not _is_overlap_violation(error):
-            raise
-        raise SlotTaken(_nearest(db.session.get(AdvisorProfile, advisor_id), start, now))
     log.info("booking created booking_id=%s advisor_id=%s", booking.id, advisor_id)
     return booking, token
 
@@ -433,9 +463,7 @@ def reschedule(
     now = now or utcnow()
     new_start = new_start.astimezone(UTC)
     booking_id, advisor_id = booking.id, booking.advisor_id
-    begin_write_locked(db.session)
-    try:
-        settings = _lock_advisor(advisor_id)
+    with _slot_transaction(advisor_id, new_start, now, exclude_booking_id=booking_id) as settings:
         booking = db.session.get(Booking, booking_id)
         if booking.status != CONFIRMED:
             raise BookingError("This consultation is no longer active.")
@@ -444,32 +472,15 @@ def reschedule(
                 f"Consultations can be moved online until {settings.reschedule_cutoff_hours} hours "
                 "before they start. Please contact your advisor."
             )
-        rules = rules_from(settings)
-        av = availability(
-            booking.advisor, new_start, new_start + rules.duration, exclude_booking_id=booking.id
+        end, span = _claim(
+            booking.advisor, new_start, rules_from(settings), now, exclude_booking_id=booking_id
         )
-        if not engine.is_bookable(av, new_start, now):
-            raise SlotTaken([])
-        span = engine.occupied_span(new_start, new_start + rules.duration, rules)
-        booking.start_at, booking.end_at = new_start, new_start + rules.duration
+        booking.start_at, booking.end_at = new_start, end
         booking.blocked_start, booking.blocked_end = span.start, span.end
         booking.sequence += 1
         db.session.flush()
         _notify(booking, "rescheduled")
         db.session.commit()
-    except SlotTaken:
-        db.session.rollback()
-        advisor = db.session.get(AdvisorProfile, advisor_id)
-        raise SlotTaken(_nearest(advisor, new_start, now, exclude_booking_id=booking_id))
-    except BookingError:
-        db.session.rollback()
-        raise
-    except (IntegrityError, OperationalError) as error:
-        db.session.rollback()
-        if not _is_overlap_violation(error):
-            raise
-        advisor = db.session.get(AdvisorProfile, advisor_id)
-        raise SlotTaken(_nearest(advisor, new_start, now, exclude_booking_id=booking_id))
     log.info("booking rescheduled booking_id=%s by=%s", booking.id, by)
     return booking
 

@@ -16,16 +16,12 @@ from advising.invites import outbox
 from advising.invites import services as invites
 from advising.invites.models import FAILED, PENDING, SENT
 from advising.invites.routes import ics_response
-from advising.scheduling import services as scheduling
-from advising.scheduling.forms import CancelForm, RescheduleForm
 from advising.scheduling.models import Booking
-from advising.scheduling.slots import group_by_day
+from advising.scheduling.routes import cancel_page, reschedule_page
 from advising.staff import services
 from advising.staff.forms import BookingFilterForm, RangeDownloadForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-SLOT_DAYS = 14
 
 
 class ActionForm(FlaskForm):
@@ -104,52 +100,26 @@ def booking_invite(booking_id: int) -> Response:
 @role_required(Role.STAFF)
 def move(booking_id: int) -> str | Response:
     booking = _booking_or_404(booking_id)
-    zone = booking.advisor.timezone
-    form = RescheduleForm()
-    alternatives = []
-    if form.validate_on_submit():
-        try:
-            scheduling.reschedule(booking, form.start_instant, by="staff")
-        except scheduling.SlotTaken as taken:
-            alternatives = taken.alternatives
-            form.start.errors.append("That time was just taken. Here are the nearest free times.")
-        except scheduling.BookingError as error:
-            form.start.errors.append(str(error))
-        else:
-            flash("The consultation is moved; both sides get updated invitations.", "success")
-            return redirect(url_for("staff.bookings"))
-        booking = _booking_or_404(booking_id)
-    slots = scheduling.next_available_slots(
-        booking.advisor, days=SLOT_DAYS, exclude_booking_id=booking.id
-    )
-    return render_template(
-        "scheduling/reschedule.html",
-        booking=booking,
-        form=form,
-        zone=zone,
+    return reschedule_page(
+        booking,
+        by="staff",
         back=url_for("staff.bookings"),
-        days=group_by_day(slots, zone),
-        alternatives=alternatives,
+        done=url_for("staff.bookings"),
+        zone=booking.advisor.timezone,
+        moved="The consultation is moved; both sides get updated invitations.",
     )
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def cancel(booking_id: int) -> str | Response:
-    booking = _booking_or_404(booking_id)
-    form = CancelForm()
-    form.reason.description = "Both the visitor and the advisor see it."
-    if form.validate_on_submit():
-        try:
-            scheduling.cancel(booking, reason=form.reason.data or "", by="staff")
-        except scheduling.BookingError as error:
-            form.reason.errors.append(str(error))
-            booking = _booking_or_404(booking_id)
-        else:
-            flash("The consultation is cancelled; both sides are told.", "success")
-            return redirect(url_for("staff.bookings"))
-    return render_template(
-        "scheduling/cancel.html", booking=booking, form=form, back=url_for("staff.bookings")
+    return cancel_page(
+        _booking_or_404(booking_id),
+        by="staff",
+        back=url_for("staff.bookings"),
+        done=url_for("staff.bookings"),
+        cancelled="The consultation is cancelled; both sides are told.",
+        reason_hint="Both the visitor and the advisor see it.",
     )
 
 
