@@ -10,6 +10,7 @@ from advising.accounts.models import Role, User
 from advising.accounts.passwords import hash_password, password_problem, verify_password
 from advising.database import utcnow
 from advising.extensions import db
+from advising.shared.errors import FieldError
 
 log = logging.getLogger("advising.accounts")
 
@@ -17,12 +18,8 @@ log = logging.getLogger("advising.accounts")
 _TIMING_DECOY_HASH = hash_password("decoy-password-for-unknown-accounts")
 
 
-class AccountError(ValueError):
+class AccountError(FieldError):
     """An account action was refused; the message is for the person."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def normalize_email(email: str) -> str:

@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
-from advising.advisors.zones import is_zone, zone_names
+from advising.shared.zones import is_zone, zone_names
 
 SPECIALTY_CHOICES = [
     ("CPC", "CPC (physician office and outpatient)"),

@@ -10,12 +10,11 @@ from sqlalchemy import bindparam, select
 from advising.accounts.models import User
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
+from advising.shared.errors import FieldError
 
 
-class ProfileError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class ProfileError(FieldError):
+    """A refused action on a profile; ``field`` names the input at fault."""
 
 
 def slugify(text: str) -> str:

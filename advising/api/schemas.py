@@ -13,8 +13,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import ValidationError, fields, post_load, validate
 
-from advising.advisors.zones import zone_names
 from advising.scheduling import slots as engine
+from advising.shared.zones import zone_names
 
 # Instants the API accepts at all: far enough out to cover any real booking, near enough that
 # date arithmetic never overflows.

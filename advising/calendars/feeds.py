@@ -20,6 +20,8 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from advising.shared.text import size_in_words
+
 MAX_REDIRECTS = 3
 CHUNK_BYTES = 64 * 1024
 USER_AGENT = "advising-calendar-sync/1.0 (+https://advising.example)"
@@ -44,14 +46,6 @@ class FeedResponse:
     @property
     def not_modified(self) -> bool:
         return self.content is None
-
-
-def size_in_words(n_bytes: int) -> str:
-    """``5 MB`` for 5 MiB: how sizes are told to people."""
-    megabytes = n_bytes / (1024 * 1024)
-    if megabytes >= 1:
-        return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"
-    return f"{max(1, round(n_bytes / 1024))} KB"
 
 
 def normalize_url(url: str) -> str:

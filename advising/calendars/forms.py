@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from advising.calendars import feeds
 from advising.calendars.services import split_markers
+from advising.shared.text import size_in_words
 
 KEYWORDS_HINT = (
     "Events whose title contains one of these words or phrases (separate with commas) are "
@@ -62,7 +63,7 @@ class UploadForm(MarkersMixin, FlaskForm):
         limit = current_app.config["CALENDAR_MAX_BYTES"]
         if size > limit:
             raise ValidationError(
-                f"That file is larger than {feeds.size_in_words(limit)}. Export a shorter period "
+                f"That file is larger than {size_in_words(limit)}. Export a shorter period "
                 "or only the calendar you need."
             )
         if size == 0:

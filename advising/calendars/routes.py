@@ -27,7 +27,7 @@ from advising.calendars import services
 from advising.calendars.forms import FeedForm, MarkersForm, UploadForm
 from advising.calendars.models import CalendarSource
 from advising.database import utcnow
-from advising.scheduling import display
+from advising.shared import timefmt as display
 from advising.web import NavItem, add_nav
 
 bp = Blueprint("calendars", __name__)

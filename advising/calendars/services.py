@@ -41,6 +41,7 @@ from advising.calendars.models import (
 )
 from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
+from advising.shared.errors import FieldError
 
 log = logging.getLogger("advising.calendars")
 
@@ -55,12 +56,8 @@ FAILED = "failed"
 SKIPPED = "skipped"
 
 
-class CalendarError(ValueError):
+class CalendarError(FieldError):
     """A calendar action was refused; the message is for the advisor, ``field`` names the input."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- pure helpers ------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from advising.advisors.zones import is_zone, zone_names
 from advising.database import utcnow
 from advising.intake.services import content
 from advising.roadmap.engine import (
@@ -38,6 +37,7 @@ from advising.roadmap.engine import (
     form_choices,
 )
 from advising.scheduling.forms import CONTROL_CHARS
+from advising.shared.zones import is_zone, zone_names
 
 # Offered first: most people we advise are in the United States.
 COMMON_ZONES = (

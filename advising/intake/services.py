@@ -6,10 +6,7 @@ Intake data is personal: logs name intakes by id only, never by token or content
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -30,10 +27,10 @@ from advising.roadmap.engine import (
     roadmap_to_dict,
 )
 from advising.scheduling.models import CANCELLED, Booking
+from advising.shared.tokens import hash_token, new_token, well_formed
 
 log = logging.getLogger("advising.intake")
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,100}$")
 
 
 @cache
@@ -42,18 +39,6 @@ def content() -> Content:
     return load_content()
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """A roadmap-link secret (256 random bits) and the hash we store."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def well_formed(token: str | None) -> bool:
-    return bool(token) and TOKEN_RE.match(token) is not None
 
 
 # --- answers <-> JSON -------------------------------------------------------------------------

@@ -44,9 +44,9 @@ from advising.invites.models import (
     BookingReminder,
 )
 from advising.invites.outbox import enqueue
-from advising.scheduling import display
 from advising.scheduling.models import CANCELLED, CONFIRMED, Booking
-from advising.scheduling.services import hash_token
+from advising.shared import timefmt as display
+from advising.shared.tokens import hash_token
 
 log = logging.getLogger("advising.invites")
 

@@ -25,6 +25,7 @@ from advising.roadmap.models import (
     ConsultationNoteRevision,
 )
 from advising.scheduling.models import CANCELLED, COMPLETED, NO_SHOW, Booking
+from advising.shared.errors import FieldError
 
 log = logging.getLogger("advising.roadmap")
 
@@ -33,7 +34,7 @@ MAX_NOTE_LENGTH = 20_000
 MAX_RECOMMENDATION_LENGTH = 4_000
 
 
-class ConsultationError(ValueError):
+class ConsultationError(FieldError):
     """An action on a consultation was refused; the message is for the advisor."""
 
 

@@ -30,7 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from advising.advisors.zones import is_zone, zone_names
+from advising.shared.zones import is_zone, zone_names
 
 DURATIONS = (15, 20, 30, 45, 60, 75, 90)
 INTERVALS = (10, 15, 20, 30, 60)

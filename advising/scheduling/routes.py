@@ -12,10 +12,9 @@ from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors import services as advisors
 from advising.advisors.models import AdvisorProfile
-from advising.advisors.zones import is_zone
 from advising.database import utcnow
 from advising.intake import booking as intake_booking
-from advising.scheduling import display, services, versions
+from advising.scheduling import services, versions
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.forms import (
@@ -29,6 +28,8 @@ from advising.scheduling.forms import (
     parse_ranges,
 )
 from advising.scheduling.models import Booking
+from advising.shared import timefmt as display
+from advising.shared.zones import is_zone
 from advising.web import NavItem, add_nav, mark_private
 
 bp = Blueprint("scheduling", __name__)

@@ -7,9 +7,7 @@ database's own constraint is the last word on PostgreSQL.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +34,8 @@ from advising.scheduling.models import (
     DateOverride,
     WeeklyHoursRange,
 )
+from advising.shared.errors import FieldError
+from advising.shared.tokens import hash_token, new_token
 
 log = logging.getLogger("advising.scheduling")
 
@@ -45,12 +45,8 @@ T = TypeVar("T")
 DEFAULT_WEEKLY_HOURS = {day: ((9, 0, 17, 0),) for day in range(5)}  # Monday-Friday 09:00-17:00
 
 
-class BookingError(ValueError):
+class BookingError(FieldError):
     """A booking action was refused; the message is for the person, ``field`` names the input."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class SlotTaken(BookingError):
@@ -82,14 +78,9 @@ def _notify(booking: Booking, change: str) -> None:
         listener(booking, change)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def new_manage_token() -> tuple[str, str]:
-    """A manage-link secret (256 random bits) and the hash we store."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
+    """A manage-link secret and the hash we store."""
+    return new_token()
 
 
 # --- rules -----------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
-from advising.scheduling import display
 from advising.scheduling.models import Booking
+from advising.shared import timefmt as display
 
 PAGE_LIMIT = 500
 EXPORT_LIMIT = 50_000

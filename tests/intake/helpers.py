@@ -11,7 +11,7 @@ from advising.extensions import db
 from advising.intake import services
 from advising.roadmap.engine import IntakeAnswers
 from advising.scheduling.models import CONFIRMED, Booking
-from advising.scheduling.services import hash_token
+from advising.shared.tokens import hash_token
 from tests.conftest import post_form
 
 _counter = itertools.count(1)

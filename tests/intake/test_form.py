@@ -12,8 +12,9 @@ from sqlalchemy import select
 from advising.database import utcnow
 from advising.extensions import db
 from advising.intake.models import Intake
-from advising.intake.services import content, hash_token
+from advising.intake.services import content
 from advising.roadmap.engine import form_choices, roadmap_from_dict
+from advising.shared.tokens import hash_token
 from tests.intake.helpers import form_data, submit_intake, token_of
 
 

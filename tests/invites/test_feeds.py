@@ -11,8 +11,8 @@ from sqlalchemy import select
 from advising.accounts.models import Role
 from advising.extensions import db
 from advising.invites.models import AdvisorFeed
-from advising.invites.services import hash_token
 from advising.scheduling import services
+from advising.shared.tokens import hash_token
 from tests.conftest import post_form
 from tests.factories import make_advisor, make_user
 from tests.invites.test_outbox import book_next, visitor

@@ -271,7 +271,7 @@ def test_any_advisor_picks_the_least_busy_with_free_time(client, ctx):
 def test_dst_new_york_advisor_seen_from_london_between_the_two_changes(app, ctx):
     """In the weeks when the US has changed clocks but the UK has not, 09:00 in New York is 13:00
     in London (not 14:00): times must follow each zone's own rules."""
-    from advising.scheduling.display import format_time
+    from advising.shared.timefmt import format_time
 
     instant = datetime(2026, 3, 16, 13, 0, tzinfo=UTC)  # 09:00 EDT
     assert format_time(instant, "America/New_York") == "09:00 EDT"

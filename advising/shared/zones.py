@@ -19,6 +19,11 @@ def zone_names() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def is_zone(name: str) -> bool:
-    """True for any IANA zone name zoneinfo knows."""
-    return name in available_timezones()
+    """True for any IANA zone name zoneinfo knows (the list is read once per process)."""
+    return name in _known_zones()

@@ -1,0 +1,19 @@
+"""Text shown to people: sizes in words, safe excerpts of untrusted input."""
+
+from __future__ import annotations
+
+
+def size_in_words(n_bytes: int) -> str:
+    """``5 MB`` for 5 MiB, ``12 KB``, ``300 bytes``: how sizes are told to people."""
+    megabytes = n_bytes / (1024 * 1024)
+    if megabytes >= 1:
+        return f"{megabytes:.0f} MB" if megabytes == int(megabytes) else f"{megabytes:.1f} MB"
+    if n_bytes >= 1024:
+        return f"{round(n_bytes / 1024)} KB"
+    return f"{n_bytes} bytes"
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A printable excerpt of untrusted text for an error message."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 3] + "..."
