@@ -54,9 +54,12 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     from advising.advisors import register as register_advisors
     from advising.api.routes import register as register_api
     from advising.calendars.routes import register as register_calendars
+    from advising.consultations import register as register_consultations
     from advising.demo import register as register_demo
     from advising.intake import register as register_intake
     from advising.invites import register as register_invites
+    from advising.outbox import register as register_outbox
+    from advising.roadmap.routes import register as register_roadmap
     from advising.scheduling.routes import register as register_scheduling
     from advising.staff import register as register_staff
 
@@ -68,10 +71,13 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     register_accounts(app)
     register_advisors(app)
     register_calendars(app)
+    register_outbox(app)
     register_scheduling(app)
+    register_consultations(app)
     register_invites(app)
     register_staff(app)
     register_intake(app)
     register_demo(app)
     register_api(app)
+    register_roadmap(app)
     return app

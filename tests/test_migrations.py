@@ -46,3 +46,54 @@ def test_upgrade_from_empty_matches_models(engine: str, tmp_path: Path):
     assert differences == []
     if engine == "postgresql":
         reset_postgres_schema(url)
+
+
+@pytest.mark.parametrize(
+    "engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_advisors_from_before_settings_rows_get_the_default_rules_and_hours(
+    engine: str, tmp_path: Path
+):
+    if engine == "postgresql":
+        url = require_postgres()
+        reset_postgres_schema(url)
+        mark_postgres_schema_dirty()
+    else:
+        url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    app = make_test_app(url, tmp_path / "instance")
+    with app.app_context():
+        upgrade(revision="5c3d4e5f6071")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, name, role, password_hash, active, "
+                    "session_version, created_at) VALUES (1, 'a@example.org', 'A', 'advisor', "
+                    "'x', true, 1, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO advisor_profiles (id, user_id, display_name, slug, bio, "
+                    "specialties, timezone, active, availability_version) VALUES "
+                    "(1, 1, 'A', 'a', '', '[]', 'UTC', true, 0)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            settings = conn.execute(
+                sa.text("SELECT buffer_after_minutes, duration_minutes FROM booking_settings")
+            ).all()
+            weekdays = (
+                conn.execute(
+                    sa.text(
+                        "SELECT weekday FROM weekly_hours WHERE advisor_id = 1 ORDER BY weekday"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        db.engine.dispose()
+    assert settings == [(15, 45)]
+    assert weekdays == [0, 1, 2, 3, 4]
+    if engine == "postgresql":
+        reset_postgres_schema(url)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors import services
+from advising.advisors.access import own_profile_or_404
 from advising.advisors.forms import ProfileForm
 
 bp = Blueprint("advisors", __name__)
@@ -22,9 +22,7 @@ def advisor_list() -> str:
 @bp.route("/me/profile", methods=["GET", "POST"])
 @role_required(Role.ADVISOR)
 def edit_profile() -> str | Response:
-    profile = services.profile_for_user(current_user)
-    if profile is None:
-        abort(404)
+    profile = own_profile_or_404()
     form = ProfileForm(obj=profile)
     if not form.is_submitted():
         form.specialties.data = ", ".join(profile.specialties or [])

@@ -37,7 +37,7 @@ from advising.database import utcnow
 from advising.extensions import csrf, limiter
 from advising.scheduling import services
 from advising.scheduling import slots as engine
-from advising.scheduling.models import Booking
+from advising.scheduling.models import Actor, Booking
 from advising.web import mark_private
 
 ERROR_RENDERER_KEY = "advising.api_errors"
@@ -341,7 +341,7 @@ def cancel_booking(query: dict[str, Any], token: str) -> dict[str, Any]:
     reason = _reason_from_body(query["reason"])
     booking = _booking_or_404(token)
     try:
-        booking = services.cancel(booking, reason=reason, by="visitor")
+        booking = services.cancel(booking, reason=reason, by=Actor.VISITOR)
     except services.BookingError as error:
         _refused(error)
     return _booking_payload(booking, token)
@@ -360,7 +360,7 @@ def reschedule_booking(body: dict[str, Any], token: str) -> dict[str, Any]:
     booking = _booking_or_404(token)
     zone = booking.visitor_timezone
     try:
-        booking = services.reschedule(booking, body["start"], by="visitor")
+        booking = services.reschedule(booking, body["start"], by=Actor.VISITOR, manage_token=token)
     except services.SlotTaken as taken:
         _slot_taken(taken, zone)
     except services.BookingError as error:

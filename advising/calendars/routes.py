@@ -16,12 +16,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
-from advising.advisors import services as advisors
+from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
 from advising.calendars import services
 from advising.calendars.forms import FeedForm, MarkersForm, UploadForm
@@ -33,13 +32,6 @@ from advising.web import NavItem, add_nav
 bp = Blueprint("calendars", __name__)
 AddForm = TypeVar("AddForm", UploadForm, FeedForm)
 MAX_WEEK_DISTANCE_DAYS = 3660  # the week view pages through ten years either way
-
-
-def _advisor() -> AdvisorProfile:
-    profile = advisors.profile_for_user(current_user)
-    if profile is None:
-        abort(404)
-    return profile
 
 
 def _own_source(advisor: AdvisorProfile, source_id: int) -> CalendarSource:
@@ -72,13 +64,14 @@ def _render_index(advisor: AdvisorProfile, upload: UploadForm, feed: FeedForm) -
 @role_required(Role.ADVISOR)
 def index() -> str:
     """Every calendar of the advisor with its status, and the forms to add one."""
-    return _render_index(_advisor(), _blank(UploadForm, "upload"), _blank(FeedForm, "feed"))
+    advisor = own_profile_or_404()
+    return _render_index(advisor, _blank(UploadForm, "upload"), _blank(FeedForm, "feed"))
 
 
 @bp.post("/me/calendars/upload")
 @role_required(Role.ADVISOR)
 def upload() -> Response | str:
-    advisor = _advisor()
+    advisor = own_profile_or_404()
     upload_form = UploadForm(prefix="upload")
     if upload_form.validate_on_submit():
         try:
@@ -100,7 +93,7 @@ def upload() -> Response | str:
 @bp.post("/me/calendars/feeds")
 @role_required(Role.ADVISOR)
 def add_feed() -> Response | str:
-    advisor = _advisor()
+    advisor = own_profile_or_404()
     feed_form = FeedForm(prefix="feed")
     if feed_form.validate_on_submit():
         try:
@@ -123,7 +116,7 @@ def add_feed() -> Response | str:
 @role_required(Role.ADVISOR)
 def source_page(source_id: int) -> Response | str:
     """One calendar: its status, its availability keywords and, for uploads, a new file."""
-    advisor = _advisor()
+    advisor = own_profile_or_404()
     source = _own_source(advisor, source_id)
     form = MarkersForm(prefix="markers")
     if not form.is_submitted():
@@ -160,7 +153,7 @@ def _render_source(
 @role_required(Role.ADVISOR)
 def replace(source_id: int) -> Response | str:
     """A new export of an uploaded calendar: replaces its blocks, or keeps them on error."""
-    advisor = _advisor()
+    advisor = own_profile_or_404()
     source = _own_source(advisor, source_id)
     form = UploadForm(prefix="upload")
     if form.validate_on_submit():
@@ -182,7 +175,7 @@ def replace(source_id: int) -> Response | str:
 @bp.post("/me/calendars/<int:source_id>/sync")
 @role_required(Role.ADVISOR)
 def sync_now(source_id: int) -> Response:
-    advisor = _advisor()
+    advisor = own_profile_or_404()
     source = _own_source(advisor, source_id)
     result = services.sync_source(source.id)
     if result.status == services.FAILED:
@@ -202,7 +195,7 @@ def sync_now(source_id: int) -> Response:
 @role_required(Role.ADVISOR)
 def remove(source_id: int) -> Response | str:
     """Ask first (GET), then remove the calendar and its blocks (POST)."""
-    advisor = _advisor()
+    advisor = own_profile_or_404()
     source = _own_source(advisor, source_id)
     if request.method == "POST":
         label = source.label
@@ -216,7 +209,7 @@ def remove(source_id: int) -> Response | str:
 @role_required(Role.ADVISOR)
 def week() -> str:
     """Busy and available blocks of one week, in the advisor's zone."""
-    advisor = _advisor()
+    advisor = own_profile_or_404()
     today = display.in_zone(utcnow(), advisor.timezone).date()
     try:
         start = date.fromisoformat(request.args["start"])

@@ -1,5 +1,5 @@
-"""Career intake, the roadmap built from it (page, PDF, milestones calendar), and what
-advisors add on the consultation page: private notes, the outcome and recommendations."""
+"""Career intake: the form, the stored answers and the roadmap built from them, retention.
+The roadmap's pages live in :mod:`advising.roadmap`, on top of everything."""
 
 from __future__ import annotations
 
@@ -25,16 +25,11 @@ def register(app: Flask) -> None:
     from advising.intake import models  # noqa: F401  (tables registered with the metadata)
     from advising.intake.cli import intake_cli
     from advising.intake.routes import bp as intake_bp
-    from advising.roadmap import models as roadmap_models  # noqa: F401
-    from advising.roadmap.routes import bp as roadmap_bp
-    from advising.roadmap.routes import register_consultation_sections
-    from advising.roadmap.services import format_date
+    from advising.intake.services import format_date
     from advising.web import NavItem, add_nav
 
     app.register_blueprint(intake_bp)
-    app.register_blueprint(roadmap_bp)
     app.cli.add_command(intake_cli)
     app.jinja_env.filters["roadmap_date"] = format_date
     app.context_processor(_home_actions)
-    register_consultation_sections()
     add_nav(app, NavItem("Career roadmap", "intake.start"))

@@ -41,6 +41,16 @@ def content() -> Content:
 
 
 
+def format_date(day: date) -> str:
+    """A date worded like the roadmap content ("January 4, 2027")."""
+    c = content()
+    return c.date_format.format(day=day.day, month=c.month_names[day.month - 1], year=day.year)
+
+
+# --- milestones as iCalendar ------------------------------------------------------------------
+
+
+
 # --- answers <-> JSON -------------------------------------------------------------------------
 
 

@@ -22,28 +22,15 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from advising.outbox.errors import DeliveryError, PermanentFailure, TemporaryFailure
+
+__all__ = ["DeliveryError", "PermanentFailure", "TemporaryFailure"]
+
 DEFAULT_TIMEOUT = 30.0
 
 
 class MailConfigError(ValueError):
     """``MAIL_URL`` does not describe a transport."""
-
-
-class DeliveryError(Exception):
-    """Sending one message failed."""
-
-
-class TemporaryFailure(DeliveryError):
-    """Try again later. ``connection``: the server could not be reached or refused us as a
-    client, so other messages would fail the same way right now."""
-
-    def __init__(self, message: str, *, connection: bool = False):
-        super().__init__(message)
-        self.connection = connection
-
-
-class PermanentFailure(DeliveryError):
-    """The server refused this message for good (a 5xx reply to its recipient or content)."""
 
 
 class Transport(Protocol):

@@ -1,57 +1,24 @@
-"""The mail outbox, reminder records and advisors' calendar-feed tokens."""
+"""Reminder records and advisors' calendar-feed tokens (mail rows live in the outbox)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from advising.advisors.models import AdvisorProfile
 from advising.database import UTCDateTime, utcnow
 from advising.extensions import db
+from advising.outbox.models import FAILED, PENDING, SENT, OutboxMessage
 
-PENDING = "pending"
-SENT = "sent"
-FAILED = "failed"
-MAIL_STATUSES = (PENDING, SENT, FAILED)
+__all__ = ["FAILED", "PENDING", "SENT", "AdvisorFeed", "BookingReminder", "OutboxMessage"]
 
 # What a message is about (shown to staff).
 KIND_CREATED = "created"
 KIND_RESCHEDULED = "rescheduled"
 KIND_CANCELLED = "cancelled"
 KIND_REMINDER = "reminder"
-
-
-class OutboxMessage(db.Model):
-    """One e-mail, stored ready to send (RFC 5322 bytes) in the transaction that caused it.
-
-    A deliverer claims a row by setting ``claimed_until`` (a lease) and ``claim_token`` in a
-    conditional UPDATE; only the holder of the claim marks it sent or schedules a retry.
-    """
-
-    __tablename__ = "mail_outbox"
-    __table_args__ = (Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bookings.id", ondelete="SET NULL"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(32))
-    recipient: Mapped[str] = mapped_column(String(254))  # the envelope recipient
-    subject: Mapped[str] = mapped_column(String(200), default="")
-    message: Mapped[bytes] = mapped_column(LargeBinary)  # as_bytes() with the SMTP policy
-    status: Mapped[str] = mapped_column(String(16), default=PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    claim_token: Mapped[str | None] = mapped_column(String(32))
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    def __repr__(self) -> str:
-        return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
 
 
 class BookingReminder(db.Model):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
-from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
-from advising.advisors import services as advisors
-from advising.advisors.models import AdvisorProfile
+from advising.advisors.access import own_profile_or_404
 from advising.invites import services
 from advising.scheduling import services as scheduling
 from advising.web import mark_private
@@ -55,17 +53,10 @@ class RotateFeedForm(FlaskForm):
     """Only the CSRF token: the button says what happens."""
 
 
-def _own_profile() -> AdvisorProfile:
-    profile = advisors.profile_for_user(current_user)
-    if profile is None:
-        abort(404)
-    return profile
-
-
 @bp.get("/me/calendar-feed")
 @role_required(Role.ADVISOR)
 def feed_page() -> str:
-    profile = _own_profile()
+    profile = own_profile_or_404()
     return render_template(
         "invites/feed.html",
         feed=services.feed_of(profile.id),
@@ -79,7 +70,7 @@ def feed_page() -> str:
 @role_required(Role.ADVISOR)
 def rotate_feed() -> str | tuple[str, int]:
     """Create the feed address, or replace it (the old address stops working at once)."""
-    profile = _own_profile()
+    profile = own_profile_or_404()
     form = RotateFeedForm()
     if not form.validate_on_submit():
         abort(400)

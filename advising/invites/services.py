@@ -1,8 +1,8 @@
 """Booking invites: e-mail on every booking change, reminders, downloads and advisor feeds.
 
-:func:`on_booking_change` is registered in ``advising.scheduling.services.booking_listeners``:
-it runs inside the booking transaction and queues one invitation for the visitor and one for
-the advisor in the outbox, so a booking commits with its messages or not at all. Messages
+:func:`on_booking_change` is subscribed to scheduling's ``BookingChanged`` event: it runs
+inside the booking transaction and queues one invitation for the visitor and one for the
+advisor in the outbox, so a booking commits with its messages or not at all. Messages
 are built once, here, with the pure builders (:mod:`advising.invites.ical`,
 :mod:`advising.invites.message`); delivery sends the stored bytes.
 
@@ -10,9 +10,8 @@ One booking keeps one UID (``booking-<id>@<host of PUBLIC_BASE_URL>``) for its l
 is ``booking.sequence``, which scheduling raises on every move and on the cancel.
 
 The manage link is a secret we only hold as a hash, so it goes into a visitor's message only
-when this request knows it: ``booking.manage_token`` (set by whoever just created it) or the
-``token`` of a ``/b/<token>/...`` request for this booking. Advisors' copies and feeds never
-carry it.
+when the event carries it (the booking was just made, or the visitor acted through the link).
+Advisors' copies and feeds never carry it.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -44,13 +43,18 @@ from advising.invites.models import (
     BookingReminder,
 )
 from advising.invites.outbox import enqueue
+from advising.scheduling.events import BookingChange, BookingChanged
 from advising.scheduling.models import CANCELLED, CONFIRMED, Booking
 from advising.shared import timefmt as display
 from advising.shared.tokens import hash_token
 
 log = logging.getLogger("advising.invites")
 
-CHANGES = {"created": KIND_CREATED, "rescheduled": KIND_RESCHEDULED, "cancelled": KIND_CANCELLED}
+CHANGES = {
+    BookingChange.CREATED: KIND_CREATED,
+    BookingChange.RESCHEDULED: KIND_RESCHEDULED,
+    BookingChange.CANCELLED: KIND_CANCELLED,
+}
 # Reminder kinds, earliest first, with how long before the start each is due.
 REMINDERS: tuple[tuple[str, timedelta], ...] = (
     ("24h", timedelta(hours=24)),
@@ -58,7 +62,6 @@ REMINDERS: tuple[tuple[str, timedelta], ...] = (
 )
 FEED_PAST = timedelta(days=90)
 FEED_LIMIT = 2000
-QUEUED_KEY = "invites_queued_mail"
 
 VISITOR, ADVISOR, STAFF, FEED = "visitor", "advisor", "staff", "feed"
 
@@ -81,14 +84,10 @@ def booking_uid(booking: Booking) -> str:
     return f"booking-{booking.id}@{host}"
 
 
-def _known_manage_token(booking: Booking) -> str | None:
-    """The booking's manage-link secret, when this request knows it (see the module doc)."""
-    candidates = [getattr(booking, "manage_token", None)]
-    if has_request_context() and request.view_args:
-        candidates.append(request.view_args.get("token"))
-    for token in candidates:
-        if isinstance(token, str) and token and hash_token(token) == booking.manage_token_hash:
-            return token
+def _checked_manage_token(booking: Booking, token: str | None) -> str | None:
+    """``token`` when it is this booking's manage-link secret (links are never guessed)."""
+    if token and hash_token(token) == booking.manage_token_hash:
+        return token
     return None
 
 
@@ -139,7 +138,7 @@ def invite_event(
         contact = ", ".join(filter(None, (booking.visitor_email, booking.visitor_phone)))
         lines = [f"Visitor: {booking.visitor_name} ({contact})", f"Topic: {booking.topic or '-'}"]
     if audience in (ADVISOR, FEED):
-        lines.append("Details: " + public_url("scheduling.consultation", booking_id=booking.id))
+        lines.append("Details: " + public_url("consultations.consultation", booking_id=booking.id))
     manage_url = (
         public_url("scheduling.manage", token=manage_token)
         if audience == VISITOR and manage_token
@@ -197,7 +196,7 @@ def booking_ics(booking: Booking, manage_token: str | None = None) -> bytes:
     """The visitor's calendar file for one booking: PUBLISH while it stands, CANCEL (with
     STATUS:CANCELLED) once cancelled. Carries the manage link when the token is known
     (given, or from this ``/b/<token>`` or ``/api/v1/bookings/<token>`` request)."""
-    token = manage_token or _known_manage_token(booking)
+    token = _checked_manage_token(booking, manage_token)
     return _one_booking(booking, invite_event(booking, VISITOR, token), "Career consultation")
 
 
@@ -268,7 +267,7 @@ def _invite_message(
         "minutes": _minutes(booking),
         "manage_url": event.manage_url,
         "video_url": event.video_url,
-        "details_url": public_url("scheduling.consultation", booking_id=booking.id),
+        "details_url": public_url("consultations.consultation", booking_id=booking.id),
         "no_invite": ics is None,
     }
     if audience == VISITOR:
@@ -323,26 +322,33 @@ def _queue(
             last_error=f"could not build the message: {error}",
             now=now,
         )
-        db.session.flush()
         return None
     row = enqueue(
-        message, kind=kind, recipient=recipient, subject=subject, booking_id=booking.id, now=now
+        message,
+        kind=kind,
+        recipient=recipient,
+        subject=subject,
+        booking_id=booking.id,
+        now=now,
     )
-    db.session.flush()
     return row.id
 
 
-def deliver_after_request(ids: Iterable[int | None]) -> None:
-    """Note ids to try right after this request (see :func:`advising.invites.register`)."""
-    if has_app_context():
-        g.setdefault(QUEUED_KEY, []).extend(i for i in ids if i is not None)
-
-
-def queue_booking_mail(booking: Booking, change: str, now: datetime | None = None) -> list[int]:
-    """Queue the visitor's and the advisor's message about ``change`` (in this transaction)."""
+def queue_booking_mail(
+    booking: Booking,
+    change: BookingChange,
+    now: datetime | None = None,
+    manage_token: str | None = None,
+) -> list[int]:
+    """Queue the visitor's and the advisor's message about ``change`` (in this transaction);
+    the visitor's carries the manage link when ``manage_token`` is theirs."""
     now = now or utcnow()
     kind = CHANGES[change]
-    token = _known_manage_token(booking) if change != "cancelled" else None
+    token = (
+        _checked_manage_token(booking, manage_token)
+        if change is not BookingChange.CANCELLED
+        else None
+    )
     ids = [
         _queue(
             lambda audience=audience: _invite_message(booking, kind, audience, token, now),
@@ -356,24 +362,17 @@ def queue_booking_mail(booking: Booking, change: str, now: datetime | None = Non
             (ADVISOR, booking.advisor.user.email),
         )
     ]
-    queued = [i for i in ids if i is not None]
-    deliver_after_request(queued)
-    return queued
+    return [i for i in ids if i is not None]
 
 
-def on_booking_change(booking: Booking, change: str) -> None:
-    """The booking listener: runs inside the booking transaction, before its commit."""
-    if change not in CHANGES:
+def on_booking_change(event: BookingChanged) -> None:
+    """Subscribed to BookingChanged: runs inside the booking transaction, before its commit."""
+    if event.change not in CHANGES:
         return
     now = utcnow()
-    queue_booking_mail(booking, change, now)
-    if change in ("created", "rescheduled"):
-        _skip_reminders_already_due(booking, now)
-
-
-def take_queued_ids() -> list[int]:
-    """The outbox ids queued during this request (emptied)."""
-    return g.pop(QUEUED_KEY, []) if has_app_context() else []
+    queue_booking_mail(event.booking, event.change, now, manage_token=event.manage_token)
+    if event.change in (BookingChange.CREATED, BookingChange.RESCHEDULED):
+        _skip_reminders_already_due(event.booking, now)
 
 
 # --- reminders ---------------------------------------------------------------------------------

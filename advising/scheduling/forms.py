@@ -30,6 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone, zone_names
 
 DURATIONS = (15, 20, 30, 45, 60, 75, 90)
@@ -137,8 +138,13 @@ class BookingForm(FlaskForm):
         ],
     )
     submit = SubmitField("Book this time")
+    intake = HiddenField()  # the roadmap's token when booking from it, kept between posts
 
     validate_name = _single_line
+
+    def validate_intake(self, field: HiddenField) -> None:
+        if field.data and not well_formed(field.data):
+            field.data = ""
 
     def validate_start(self, field: HiddenField) -> None:
         if parse_instant(field.data) is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from enum import StrEnum
 
 from sqlalchemy import (
     DDL,
@@ -22,13 +23,36 @@ from advising.advisors.models import AdvisorProfile
 from advising.database import UTCDateTime, utcnow
 from advising.extensions import db
 
-CONFIRMED = "confirmed"
-CANCELLED = "cancelled"
-COMPLETED = "completed"
-NO_SHOW = "no_show"
-BOOKING_STATUSES = (CONFIRMED, CANCELLED, COMPLETED, NO_SHOW)
+
+class BookingStatus(StrEnum):
+    """Where a booking stands; stored as its value, shared by the API schema and templates."""
+
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+    @property
+    def label(self) -> str:
+        return "No-show" if self is BookingStatus.NO_SHOW else self.value.capitalize()
+
+
+class Actor(StrEnum):
+    """Who changed a booking."""
+
+    VISITOR = "visitor"
+    ADVISOR = "advisor"
+    STAFF = "staff"
+
+
+CONFIRMED = BookingStatus.CONFIRMED
+CANCELLED = BookingStatus.CANCELLED
+COMPLETED = BookingStatus.COMPLETED
+NO_SHOW = BookingStatus.NO_SHOW
+BOOKING_STATUSES = tuple(BookingStatus)
 # Statuses that hold the advisor's time: a completed or missed consultation still happened.
 HOLDING_STATUSES = (CONFIRMED, COMPLETED, NO_SHOW)
+OUTCOMES = (COMPLETED, NO_SHOW)
 
 
 class BookingSettings(db.Model):
@@ -67,6 +91,8 @@ class WeeklyHoursRange(db.Model):
     weekday: Mapped[int] = mapped_column()  # 0 = Monday
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)  # 00:00 means midnight at the end of the day
+
+    advisor: Mapped[AdvisorProfile] = relationship()
 
 
 class DateOverride(db.Model):
@@ -118,7 +144,7 @@ class Booking(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    cancelled_by: Mapped[str | None] = mapped_column(String(16))  # visitor / advisor / staff
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))  # an Actor
     # The career intake (and roadmap) the visitor booked from; kept NULL when it is purged.
     intake_id: Mapped[int | None] = mapped_column(
         ForeignKey("intakes.id", ondelete="SET NULL"), index=True

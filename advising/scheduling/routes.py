@@ -5,20 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors import services as advisors
+from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
 from advising.database import utcnow
-from advising.intake import booking as intake_booking
-from advising.scheduling import services, versions
+from advising.scheduling import from_intake, new_advisors, services, versions
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
+from advising.scheduling.defaults import DEFAULT_SETTINGS
 from advising.scheduling.forms import (
     WEEKDAYS,
+    BookingForm,
     BookingRulesForm,
     CancelForm,
     DateOverrideForm,
@@ -27,7 +28,7 @@ from advising.scheduling.forms import (
     format_ranges,
     parse_ranges,
 )
-from advising.scheduling.models import Booking
+from advising.scheduling.models import Actor, Booking, BookingStatus
 from advising.shared import timefmt as display
 from advising.shared.zones import is_zone
 from advising.web import NavItem, add_nav, mark_private
@@ -72,7 +73,7 @@ def advisor_page(slug: str) -> str:
         zone_form=zone_form,
         days=engine.group_by_day(slots, zone),
         now=now,
-        intake=intake_booking.intake_param().get("intake"),
+        intake=from_intake.intake_param().get("intake"),
     )
 
 
@@ -84,7 +85,7 @@ def any_advisor() -> Response:
         flash("No advisor has free time in the next two weeks. Please check back soon.", "warning")
         return redirect(url_for("advisors.advisor_list"))
     params = {"tz": request.args["tz"]} if is_zone(request.args.get("tz", "")) else {}
-    params.update(intake_booking.intake_param())
+    params.update(from_intake.intake_param())
     return redirect(url_for("scheduling.advisor_page", slug=advisor.slug, **params))
 
 
@@ -92,11 +93,11 @@ def any_advisor() -> Response:
 def book(slug: str) -> str | Response:
     advisor = _active_advisor_or_404(slug)
     mark_private()
-    form = intake_booking.BookingFromIntakeForm()  # BookingForm + the roadmap's token
+    form = BookingForm()
     if request.method == "GET":
         form.start.data = request.args.get("start", "")
         form.tz.data = request.args.get("tz", "")
-        intake_booking.prefill(form, request.args.get("intake"))
+        from_intake.prefill(form, request.args.get("intake"))
     zone = form.tz.data if form.tz.data and is_zone(form.tz.data) else advisor.timezone
     alternatives: list[engine.Slot] = []
     start = form.start_instant
@@ -112,7 +113,7 @@ def book(slug: str) -> str | Response:
             phone=(form.phone.data or "").strip() or None,
             topic=(form.topic.data or "").strip(),
             timezone=zone,
-            intake_id=intake_booking.intake_id_for(form.intake.data),
+            intake_id=from_intake.intake_id_for(form.intake.data),
         )
         try:
             _booking, token = services.book(advisor, form.start_instant, visitor)
@@ -160,7 +161,8 @@ def reschedule(token: str) -> str | Response:
     booking = _booking_or_404(token)
     return reschedule_page(
         booking,
-        by="visitor",
+        by=Actor.VISITOR,
+        manage_token=token,
         back=url_for("scheduling.manage", token=token),
         done=url_for("scheduling.manage", token=token),
         zone=booking.visitor_timezone,
@@ -172,7 +174,7 @@ def cancel(token: str) -> str | Response:
     booking = _booking_or_404(token)
     return cancel_page(
         booking,
-        by="visitor",
+        by=Actor.VISITOR,
         back=url_for("scheduling.manage", token=token),
         done=url_for("scheduling.manage", token=token),
     )
@@ -181,11 +183,12 @@ def cancel(token: str) -> str | Response:
 def reschedule_page(
     booking: Booking,
     *,
-    by: str,
+    by: Actor,
     back: str,
     done: str,
     zone: str,
     moved: str = "The consultation is moved. Updated invitations are on their way.",
+    manage_token: str | None = None,
 ) -> str | Response:
     """The page that moves ``booking`` for ``by`` (visitor, advisor or staff), in ``zone``;
     a time just taken keeps the form with the nearest free times next to it."""
@@ -193,7 +196,7 @@ def reschedule_page(
     alternatives: list[engine.Slot] = []
     if form.validate_on_submit():
         try:
-            services.reschedule(booking, form.start_instant, by=by)
+            services.reschedule(booking, form.start_instant, by=by, manage_token=manage_token)
         except services.SlotTaken as taken:
             alternatives = taken.alternatives
             form.start.errors.append("That time was just taken. Here are the nearest free times.")
@@ -219,7 +222,7 @@ def reschedule_page(
 def cancel_page(
     booking: Booking,
     *,
-    by: str,
+    by: Actor,
     back: str,
     done: str,
     cancelled: str = "The consultation is cancelled.",
@@ -243,75 +246,17 @@ def cancel_page(
 # --- advisors ------------------------------------------------------------------------------------
 
 
-def _own_profile() -> AdvisorProfile:
-    profile = advisors.profile_for_user(current_user)
-    if profile is None:
-        abort(404)
-    return profile
-
-
-def _own_booking(booking_id: int) -> Booking:
-    profile = _own_profile()
-    booking = services.booking_for_advisor(profile.id, booking_id)
-    if booking is None:
-        abort(404)
-    return booking
-
-
-@bp.get("/me/consultations")
-@role_required(Role.ADVISOR)
-def consultations() -> str:
-    profile = _own_profile()
-    return render_template(
-        "scheduling/consultations.html",
-        profile=profile,
-        zone=profile.timezone,
-        upcoming=services.advisor_bookings(profile.id, upcoming=True),
-        past=services.advisor_bookings(profile.id, upcoming=False),
-    )
-
-
-@bp.get("/me/consultations/<int:booking_id>")
-@role_required(Role.ADVISOR)
-def consultation(booking_id: int) -> str:
-    booking = _own_booking(booking_id)
-    return render_template(
-        "scheduling/consultation.html",
-        booking=booking,
-        zone=booking.advisor.timezone,
-        sections=consultation_sections(booking),
-    )
-
-
-@bp.route("/me/consultations/<int:booking_id>/move", methods=["GET", "POST"])
-@role_required(Role.ADVISOR)
-def advisor_reschedule(booking_id: int) -> str | Response:
-    booking = _own_booking(booking_id)
-    back = url_for("scheduling.consultation", booking_id=booking.id)
-    return reschedule_page(
-        booking, by="advisor", back=back, done=back, zone=booking.advisor.timezone
-    )
-
-
-@bp.route("/me/consultations/<int:booking_id>/cancel", methods=["GET", "POST"])
-@role_required(Role.ADVISOR)
-def advisor_cancel(booking_id: int) -> str | Response:
-    booking = _own_booking(booking_id)
-    back = url_for("scheduling.consultation", booking_id=booking.id)
-    return cancel_page(booking, by="advisor", back=back, done=back)
-
-
 @bp.route("/me/booking-rules", methods=["GET", "POST"])
 @role_required(Role.ADVISOR)
 def booking_rules() -> str | Response:
-    profile = _own_profile()
+    profile = own_profile_or_404()
     settings = services.settings_for(profile.id)
     form = BookingRulesForm(obj=settings)
     if not form.is_submitted():
         for index, ranges in services.weekly_ranges(profile.id).items():
             form[BookingRulesForm.DAY_FIELDS[index]].data = format_ranges(ranges)
     if form.validate_on_submit():
-        fields = {name: form[name].data for name in services.DEFAULT_SETTINGS}
+        fields = {name: form[name].data for name in DEFAULT_SETTINGS}
         services.update_rules(profile.id, form.weekly(), **fields)
         flash("Your booking rules are saved.", "success")
         return redirect(url_for("scheduling.booking_rules"))
@@ -343,7 +288,7 @@ def _rules_page(
 @bp.post("/me/booking-rules/dates")
 @role_required(Role.ADVISOR)
 def add_override() -> str | Response:
-    profile = _own_profile()
+    profile = own_profile_or_404()
     override_form = DateOverrideForm(prefix="override")
     if override_form.validate_on_submit():
         ranges = [] if override_form.day_off.data else parse_ranges(override_form.hours.data)
@@ -359,7 +304,7 @@ def add_override() -> str | Response:
 @bp.post("/me/booking-rules/dates/<day>/delete")
 @role_required(Role.ADVISOR)
 def remove_override(day: str) -> Response:
-    profile = _own_profile()
+    profile = own_profile_or_404()
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
@@ -369,37 +314,20 @@ def remove_override(day: str) -> Response:
     return redirect(url_for("scheduling.booking_rules"))
 
 
-# Other features add sections (intake, roadmap, notes) to the consultation page.
-consultation_section_providers: list = []
-
-
-def consultation_sections(booking: Booking) -> list[tuple[str, str]]:
-    """(title, html) sections contributed by other features for this consultation."""
-    return [
-        section for provider in consultation_section_providers if (section := provider(booking))
-    ]
-
-
 def register(app: Flask) -> None:
     from advising.scheduling import models  # noqa: F401
 
     versions.install()
+    new_advisors.install()
     app.extensions[services.SLOT_CACHE_KEY] = SlotCache(app.config["SLOT_CACHE_SIZE"])
     app.register_blueprint(bp)
     app.jinja_env.filters["in_zone"] = display.format_datetime
     app.jinja_env.filters["time_in_zone"] = display.format_time
     app.jinja_env.filters["day_label"] = display.format_day
     app.jinja_env.globals["zone_label"] = display.zone_label
+    app.jinja_env.globals["BookingStatus"] = BookingStatus
+    app.jinja_env.filters["status_label"] = lambda status: BookingStatus(status).label
     add_nav(app, NavItem("Book a consultation", "scheduling.any_advisor"))
-    add_nav(
-        app,
-        NavItem(
-            "My consultations",
-            "scheduling.consultations",
-            ("advisor",),
-            tile="Upcoming and past consultations, in your time zone.",
-        ),
-    )
     add_nav(
         app,
         NavItem(

@@ -21,16 +21,20 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from advising.advisors.models import AdvisorProfile
 from advising.calendars.models import BLOCK_AVAILABLE, MAX_BLOCK_DAYS, CalendarBlock
 from advising.database import begin_write_locked, utcnow
-from advising.extensions import db
+from advising.extensions import db, events
 from advising.scheduling import slots as engine
 from advising.scheduling import versions
 from advising.scheduling.cache import SlotCache
+from advising.scheduling.events import BookingChange, BookingChanged
 from advising.scheduling.models import (
     CANCELLED,
     CONFIRMED,
     HOLDING_STATUSES,
+    OUTCOMES,
+    Actor,
     Booking,
     BookingSettings,
+    BookingStatus,
     DateOverride,
     WeeklyHoursRange,
 )
@@ -41,9 +45,6 @@ log = logging.getLogger("advising.scheduling")
 
 SLOT_CACHE_KEY = "advising.slot_cache"
 T = TypeVar("T")
-
-DEFAULT_WEEKLY_HOURS = {day: ((9, 0, 17, 0),) for day in range(5)}  # Monday-Friday 09:00-17:00
-
 
 class BookingError(FieldError):
     """A booking action was refused; the message is for the person, ``field`` names the input."""
@@ -67,15 +68,12 @@ class VisitorDetails:
     intake_id: int | None = None  # the career intake the visitor booked from, if any
 
 
-# Called inside the booking transaction, before commit, with (booking, change) where change is
-# "created", "rescheduled" or "cancelled". Invites register here to queue their mail.
-BookingListener = Callable[[Booking, str], None]
-booking_listeners: list[BookingListener] = []
-
-
-def _notify(booking: Booking, change: str) -> None:
-    for listener in booking_listeners:
-        listener(booking, change)
+def _publish(
+    change: BookingChange, actor: Actor, booking: Booking, manage_token: str | None = None
+) -> None:
+    """Tell the features above (mail, webhooks) inside the transaction, before its commit."""
+    db.session.flush()
+    events().publish(BookingChanged(change, actor, booking, manage_token))
 
 
 def new_manage_token() -> tuple[str, str]:
@@ -86,44 +84,11 @@ def new_manage_token() -> tuple[str, str]:
 # --- rules -----------------------------------------------------------------------------------
 
 
-DEFAULT_SETTINGS = {
-    "duration_minutes": 45,
-    "interval_minutes": 15,
-    "buffer_before_minutes": 0,
-    "buffer_after_minutes": 15,
-    "min_notice_hours": 12,
-    "horizon_days": 60,
-    "max_per_day": None,
-    "booking_enabled": True,
-    "reschedule_cutoff_hours": 12,
-    "cancel_cutoff_hours": 2,
-}
-
-
-def _add_default_hours(advisor_id: int) -> None:
-    for weekday, ranges in DEFAULT_WEEKLY_HOURS.items():
-        for h1, m1, h2, m2 in ranges:
-            db.session.add(
-                WeeklyHoursRange(
-                    advisor_id=advisor_id,
-                    weekday=weekday,
-                    start_time=time(h1, m1),
-                    end_time=time(h2, m2),
-                )
-            )
-    db.session.flush()
-
-
-def settings_for(advisor_id: int, *, create: bool = False) -> BookingSettings:
-    """The advisor's booking settings. Until the advisor saves some, the defaults apply (with
-    Monday-Friday 09:00-17:00 hours); ``create`` stores them, for write transactions only."""
+def settings_for(advisor_id: int) -> BookingSettings:
+    """The advisor's booking settings (made with the profile; see :mod:`.defaults`)."""
     settings = db.session.get(BookingSettings, advisor_id)
-    if settings is not None:
-        return settings
-    settings = BookingSettings(advisor_id=advisor_id, **DEFAULT_SETTINGS)
-    if create:
-        db.session.add(settings)
-        _add_default_hours(advisor_id)
+    if settings is None:
+        raise BookingError("This advisor is not taking bookings.")
     return settings
 
 
@@ -141,14 +106,7 @@ def rules_from(settings: BookingSettings) -> engine.BookingRules:
 
 
 def weekly_hours(advisor_id: int) -> engine.WeeklyHours:
-    """The advisor's weekly hours; the defaults while the advisor has saved no rules."""
-    if db.session.get(BookingSettings, advisor_id) is None:
-        return engine.WeeklyHours(
-            {
-                day: tuple(engine.TimeRange(time(a, b), time(c, d)) for a, b, c, d in r)
-                for day, r in DEFAULT_WEEKLY_HOURS.items()
-            }
-        )
+    """The advisor's weekly hours, in the advisor's zone."""
     rows = db.session.scalars(
         select(WeeklyHoursRange)
         .where(WeeklyHoursRange.advisor_id == advisor_id)
@@ -208,8 +166,11 @@ def _blocks(
 
 def _holding_bookings(
     advisor_id: int, start: datetime, end: datetime, exclude_id: int | None = None
-) -> list[tuple[datetime, datetime]]:
-    query = select(Booking.start_at, Booking.end_at).where(
+) -> list[tuple[datetime, datetime, datetime, datetime]]:
+    """(start, end, blocked start, blocked end) of the bookings holding time near the range."""
+    query = select(
+        Booking.start_at, Booking.end_at, Booking.blocked_start, Booking.blocked_end
+    ).where(
         Booking.advisor_id == advisor_id,
         Booking.status.in_(HOLDING_STATUSES),
         Booking.blocked_start < end,
@@ -233,6 +194,7 @@ def availability(
     # Widen by a day on each side: buffers, daily caps and local days reach past the range.
     lo, hi = start - timedelta(days=1), end + timedelta(days=1)
     blocks = _blocks(advisor.id, lo, hi)
+    bookings = _holding_bookings(advisor.id, lo, hi, exclude_booking_id)
     return engine.Availability(
         zone=advisor.timezone,
         rules=rules,
@@ -244,9 +206,8 @@ def availability(
             engine.Span(s, e) for s, e, kind in blocks if kind == BLOCK_AVAILABLE
         ),
         busy=tuple(engine.Span(s, e) for s, e, kind in blocks if kind != BLOCK_AVAILABLE),
-        bookings=tuple(
-            engine.Span(s, e) for s, e in _holding_bookings(advisor.id, lo, hi, exclude_booking_id)
-        ),
+        bookings=tuple(engine.Span(s, e) for s, e, _, _ in bookings),
+        booking_holds=tuple(engine.Span(bs, be) for _, _, bs, be in bookings),
     )
 
 
@@ -327,26 +288,16 @@ def _nearest(
 
 def _lock_advisor(advisor_id: int) -> BookingSettings:
     """Serialise booking changes of one advisor: SQLite holds the write lock already (BEGIN
-    IMMEDIATE); PostgreSQL locks the advisor's settings row until commit, creating it first
-    without racing another transaction that does the same."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return settings_for(advisor_id, create=True)
-    from sqlalchemy.dialects.postgresql import insert
-
-    created = db.session.execute(
-        insert(BookingSettings)
-        .values(advisor_id=advisor_id, **DEFAULT_SETTINGS)
-        .on_conflict_do_nothing()
-        .returning(BookingSettings.advisor_id)
-    ).scalar()
-    if created is not None:
-        _add_default_hours(advisor_id)
-    return db.session.scalars(
+    IMMEDIATE); PostgreSQL locks the advisor's settings row until commit."""
+    settings = db.session.scalars(
         select(BookingSettings)
         .where(BookingSettings.advisor_id == advisor_id)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
+    ).one_or_none()
+    if settings is None:
+        raise BookingError("This advisor is not taking bookings.")
+    return settings
 
 
 def _is_overlap_violation(error: IntegrityError | OperationalError) -> bool:
@@ -398,7 +349,12 @@ def _claim(
 
 
 def book(
-    advisor: AdvisorProfile, start: datetime, visitor: VisitorDetails, now: datetime | None = None
+    advisor: AdvisorProfile,
+    start: datetime,
+    visitor: VisitorDetails,
+    now: datetime | None = None,
+    *,
+    actor: Actor = Actor.VISITOR,
 ) -> tuple[Booking, str]:
     """Book ``start`` with ``advisor`` for ``visitor``; returns the booking and its manage token.
 
@@ -428,9 +384,7 @@ def book(
             intake_id=visitor.intake_id,
         )
         db.session.add(booking)
-        db.session.flush()
-        booking.manage_token = token  # not stored: only listeners (the confirmation mail) see it
-        _notify(booking, "created")
+        _publish(BookingChange.CREATED, actor, booking, manage_token=token)
         db.session.commit()
     log.info("booking created booking_id=%s advisor_id=%s", booking.id, advisor_id)
     return booking, token
@@ -448,9 +402,17 @@ def can_change(booking: Booking, cutoff_hours: int, now: datetime | None = None)
 
 
 def reschedule(
-    booking: Booking, new_start: datetime, *, by: str, now: datetime | None = None
+    booking: Booking,
+    new_start: datetime,
+    *,
+    by: Actor,
+    now: datetime | None = None,
+    manage_token: str | None = None,
 ) -> Booking:
-    """Move a confirmed booking to ``new_start``, keeping its identity (same UID, SEQUENCE + 1)."""
+    """Move a confirmed booking to ``new_start``, keeping its identity (same UID, SEQUENCE + 1).
+
+    ``manage_token`` is the visitor's link secret when they act through it (for their mail).
+    """
     now = now or utcnow()
     new_start = new_start.astimezone(UTC)
     booking_id, advisor_id = booking.id, booking.advisor_id
@@ -458,7 +420,9 @@ def reschedule(
         booking = db.session.get(Booking, booking_id)
         if booking.status != CONFIRMED:
             raise BookingError("This consultation is no longer active.")
-        if by == "visitor" and not can_change(booking, settings.reschedule_cutoff_hours, now):
+        if by is Actor.VISITOR and not can_change(
+            booking, settings.reschedule_cutoff_hours, now
+        ):
             raise BookingError(
                 f"Consultations can be moved online until {settings.reschedule_cutoff_hours} hours "
                 "before they start. Please contact your advisor."
@@ -469,14 +433,13 @@ def reschedule(
         booking.start_at, booking.end_at = new_start, end
         booking.blocked_start, booking.blocked_end = span.start, span.end
         booking.sequence += 1
-        db.session.flush()
-        _notify(booking, "rescheduled")
+        _publish(BookingChange.RESCHEDULED, by, booking, manage_token=manage_token)
         db.session.commit()
     log.info("booking rescheduled booking_id=%s by=%s", booking.id, by)
     return booking
 
 
-def cancel(booking: Booking, *, reason: str, by: str, now: datetime | None = None) -> Booking:
+def cancel(booking: Booking, *, reason: str, by: Actor, now: datetime | None = None) -> Booking:
     """Cancel a confirmed booking, freeing its time."""
     now = now or utcnow()
     booking_id = booking.id
@@ -486,7 +449,7 @@ def cancel(booking: Booking, *, reason: str, by: str, now: datetime | None = Non
         settings = settings_for(booking.advisor_id)
         if booking.status != CONFIRMED:
             raise BookingError("This consultation is already cancelled or over.")
-        if by == "visitor" and not can_change(booking, settings.cancel_cutoff_hours, now):
+        if by is Actor.VISITOR and not can_change(booking, settings.cancel_cutoff_hours, now):
             raise BookingError(
                 f"Consultations can be cancelled online until {settings.cancel_cutoff_hours} hours "
                 "before they start. Please contact your advisor."
@@ -496,13 +459,42 @@ def cancel(booking: Booking, *, reason: str, by: str, now: datetime | None = Non
         booking.cancel_reason = reason.strip() or None
         booking.cancelled_by = by
         booking.sequence += 1
-        db.session.flush()
-        _notify(booking, "cancelled")
+        _publish(BookingChange.CANCELLED, by, booking)
         db.session.commit()
     except BookingError:
         db.session.rollback()
         raise
     log.info("booking cancelled booking_id=%s by=%s", booking.id, by)
+    return booking
+
+
+def can_record_outcome(booking: Booking, now: datetime | None = None) -> bool:
+    """An outcome is for a consultation that was not cancelled and has started."""
+    return booking.status != CANCELLED and booking.start_at <= (now or utcnow())
+
+
+def record_outcome(
+    booking: Booking, outcome: BookingStatus, *, by: Actor, now: datetime | None = None
+) -> Booking:
+    """Mark a consultation that has started as completed or no-show (can be corrected)."""
+    if outcome not in OUTCOMES:
+        raise BookingError("Choose completed or no-show.", field="outcome")
+    booking_id = booking.id
+    begin_write_locked(db.session)
+    try:
+        booking = db.session.get(Booking, booking_id, populate_existing=True)
+        if booking.status == CANCELLED:
+            raise BookingError("This consultation was cancelled; there is no outcome to record.")
+        if not can_record_outcome(booking, now):
+            raise BookingError("You can record the outcome once the consultation has started.")
+        if booking.status != outcome:
+            booking.status = BookingStatus(outcome)
+            _publish(BookingChange(outcome.value), by, booking)
+        db.session.commit()
+    except BookingError:
+        db.session.rollback()
+        raise
+    log.info("consultation outcome booking_id=%s status=%s", booking.id, outcome)
     return booking
 
 
@@ -558,7 +550,7 @@ def update_rules(
     advisor_id: int, weekly: dict[int, list[tuple[time, time]]], **fields: object
 ) -> None:
     """Save the advisor's booking rules and weekly hours in one transaction."""
-    settings = settings_for(advisor_id, create=True)
+    settings = settings_for(advisor_id)
     for key, value in fields.items():
         setattr(settings, key, value)
     db.session.execute(delete(WeeklyHoursRange).where(WeeklyHoursRange.advisor_id == advisor_id))
@@ -584,7 +576,6 @@ def list_overrides(advisor_id: int, since: date) -> list[DateOverride]:
 
 def set_override(advisor_id: int, day: date, ranges: list[tuple[time, time]]) -> None:
     """Replace the hours of ``day`` (an empty list makes it a day off)."""
-    settings_for(advisor_id, create=True)
     db.session.execute(
         delete(DateOverride).where(DateOverride.advisor_id == advisor_id, DateOverride.day == day)
     )

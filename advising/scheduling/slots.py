@@ -40,7 +40,9 @@ A *slot* ``[s, s + duration)`` is bookable when all of these hold:
 3. its *occupied span* ``[s - buffer_before, s + duration + buffer_after)`` overlaps no
    ``busy`` span and no booking's occupied span (see :func:`occupied_span`); spans are
    half-open, so touching is not overlapping, and empty spans are ignored. Hence two
-   bookings' occupied spans never overlap (the database enforces the same);
+   bookings' occupied spans never overlap (the database enforces the same); an existing
+   booking occupies the union of its span under the current rules and the span it stored
+   when it was made (``booking_holds``), so the engine is never looser than the database;
 4. ``s`` is on the start grid: its local wall-clock time is a whole multiple of
    ``rules.interval`` after the local midnight of its own local date (:00/:15/:30/:45 for a
    15-minute grid, DST days included; in the repeated hour of a fall-back day both
@@ -70,6 +72,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
+
+from advising.scheduling.defaults import DEFAULT_SETTINGS
+
+_DEFAULTS: dict[str, int] = {k: v for k, v in DEFAULT_SETTINGS.items() if isinstance(v, int)}
 
 __all__ = [
     "Availability",
@@ -109,12 +115,13 @@ def _aware_utc(value: datetime, what: str) -> datetime:
 class BookingRules:
     """An advisor's booking rules (every duration a :class:`timedelta`)."""
 
-    duration: timedelta = timedelta(minutes=45)
-    interval: timedelta = timedelta(minutes=15)  # start-time grid step from local midnight
-    buffer_before: timedelta = timedelta(0)
-    buffer_after: timedelta = timedelta(0)
-    min_notice: timedelta = timedelta(hours=12)
-    horizon: timedelta = timedelta(days=60)
+    duration: timedelta = timedelta(minutes=_DEFAULTS["duration_minutes"])
+    # start-time grid step from local midnight
+    interval: timedelta = timedelta(minutes=_DEFAULTS["interval_minutes"])
+    buffer_before: timedelta = timedelta(minutes=_DEFAULTS["buffer_before_minutes"])
+    buffer_after: timedelta = timedelta(minutes=_DEFAULTS["buffer_after_minutes"])
+    min_notice: timedelta = timedelta(hours=_DEFAULTS["min_notice_hours"])
+    horizon: timedelta = timedelta(days=_DEFAULTS["horizon_days"])
     max_per_day: int | None = None  # confirmed bookings per advisor-local day; None = no cap
     booking_enabled: bool = True
 
@@ -249,6 +256,7 @@ class _Index:
         blocked += [
             (b.start - rules.buffer_before, b.end + rules.buffer_after) for b in av.bookings
         ]
+        blocked += [(h.start, h.end) for h in av.booking_holds]
         self.blocked = _merge(blocked)
         self.windows_start = [s for s, _ in self.windows]
         self.windows_end = [e for _, e in self.windows]
@@ -272,8 +280,10 @@ class Availability:
 
     ``zone`` is an IANA name; ``available_windows`` come from calendar "available" events,
     ``busy`` from calendar busy events, ``bookings`` are the confirmed bookings' own
-    ``[start, end)`` (buffers are applied by the engine). Sequences may be unsorted and
-    overlapping.
+    ``[start, end)`` (buffers are applied by the engine). ``booking_holds`` are the spans
+    those bookings hold as stored when they were made (their buffers of that moment): a
+    booking blocks the union of both, so a rule loosened since never offers a time that the
+    database's constraint would refuse. Sequences may be unsorted and overlapping.
     """
 
     zone: str
@@ -283,10 +293,11 @@ class Availability:
     available_windows: tuple[Span, ...] = ()
     busy: tuple[Span, ...] = ()
     bookings: tuple[Span, ...] = ()
+    booking_holds: tuple[Span, ...] = ()
 
     def __post_init__(self) -> None:
         ZoneInfo(self.zone)  # unknown zone: ZoneInfoNotFoundError (a KeyError)
-        for name in ("overrides", "available_windows", "busy", "bookings"):
+        for name in ("overrides", "available_windows", "busy", "bookings", "booking_holds"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @cached_property

@@ -16,7 +16,7 @@ from advising.invites import outbox
 from advising.invites import services as invites
 from advising.invites.models import FAILED, PENDING, SENT
 from advising.invites.routes import ics_response
-from advising.scheduling.models import Booking
+from advising.scheduling.models import Actor, Booking
 from advising.scheduling.routes import cancel_page, reschedule_page
 from advising.staff import services
 from advising.staff.forms import BookingFilterForm, RangeDownloadForm
@@ -102,7 +102,7 @@ def move(booking_id: int) -> str | Response:
     booking = _booking_or_404(booking_id)
     return reschedule_page(
         booking,
-        by="staff",
+        by=Actor.STAFF,
         back=url_for("staff.bookings"),
         done=url_for("staff.bookings"),
         zone=booking.advisor.timezone,
@@ -115,7 +115,7 @@ def move(booking_id: int) -> str | Response:
 def cancel(booking_id: int) -> str | Response:
     return cancel_page(
         _booking_or_404(booking_id),
-        by="staff",
+        by=Actor.STAFF,
         back=url_for("staff.bookings"),
         done=url_for("staff.bookings"),
         cancelled="The consultation is cancelled; both sides are told.",
@@ -143,7 +143,7 @@ def retry(message_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     ids = outbox.retry_now([message_id])
-    invites.deliver_after_request(ids)
+    outbox.deliver_soon(ids)
     if ids:
         flash("Trying that message again now. Reload in a moment to see how it went.", "info")
     else:
@@ -157,6 +157,6 @@ def retry_failed() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     ids = outbox.retry_now(None)
-    invites.deliver_after_request(ids)
+    outbox.deliver_soon(ids)
     flash(f"Trying {len(ids)} failed message{'s' if len(ids) != 1 else ''} again now.", "info")
     return redirect(url_for("staff.mail"))

@@ -491,7 +491,7 @@ def test_cancel_refuses_bad_reasons(client, advisor, kwargs, status, location):
 
 def test_cancel_and_reschedule_after_the_cutoff_answer_409(client, advisor, ctx):
     token = book(client, advisor)["manage_token"]
-    settings = services.settings_for(advisor.id, create=True)
+    settings = services.settings_for(advisor.id)
     settings.cancel_cutoff_hours = settings.reschedule_cutoff_hours = 24 * 30
     db.session.commit()
     response = client.delete(f"{API}/bookings/{token}")

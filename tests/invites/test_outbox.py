@@ -14,10 +14,11 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from advising import create_app
-from advising.extensions import db
+from advising.extensions import db, events
 from advising.invites.models import FAILED, PENDING, SENT, OutboxMessage
 from advising.invites.services import on_booking_change
 from advising.scheduling import services
+from advising.scheduling.events import BookingChanged
 from advising.scheduling.models import Booking
 from tests.conftest import csrf_token_from, post_form
 from tests.factories import make_advisor
@@ -242,23 +243,23 @@ def test_hostile_visitor_name_never_adds_an_attendee_or_a_header(client, ctx):
 def test_mail_rolls_back_with_a_booking_that_fails(ctx):
     advisor = make_advisor()
 
-    def refuse(booking, change):
+    def refuse(event):
         raise RuntimeError("the booking transaction fails after the invites were queued")
 
-    services.booking_listeners.append(refuse)
+    events(ctx).subscribe(BookingChanged, refuse)
     try:
         with pytest.raises(RuntimeError):
             book_next(advisor)
     finally:
-        services.booking_listeners.remove(refuse)
+        events(ctx).unsubscribe(BookingChanged, refuse)
     db.session.rollback()
     assert rows() == [] and db.session.scalar(select(db.func.count(Booking.id))) == 0
 
 
 def test_listener_is_registered_once_however_often_the_app_is_built(app):
-    for _ in range(3):
-        create_app(dict(app.config))
-    assert services.booking_listeners.count(on_booking_change) == 1
+    apps = [create_app(dict(app.config)) for _ in range(3)]
+    for each in (app, *apps):
+        assert events(each).handlers(BookingChanged).count(on_booking_change) == 1
 
 
 def test_a_message_that_cannot_be_built_is_kept_as_failed_and_the_booking_stands(ctx):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from advising.database import utcnow
-from advising.roadmap.services import format_date
+from advising.intake.services import format_date
 
 pytestmark = pytest.mark.browser
 

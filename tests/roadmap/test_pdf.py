@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from advising.extensions import db
 from advising.intake.models import Intake
-from advising.intake.services import roadmap_of
+from advising.intake.services import format_date, roadmap_of
 from advising.roadmap.pdf import StaticFilesOnly, render_pdf
-from advising.roadmap.services import format_date
 from tests.intake.helpers import submit_intake, token_of
 
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from advising.consultations.models import ConsultationNote
+from advising.consultations.services import save_note
 from advising.database import utcnow
 from advising.extensions import db
 from advising.intake import services
 from advising.intake.models import Intake
-from advising.roadmap.models import ConsultationNote
-from advising.roadmap.services import save_note
 from advising.scheduling.models import CANCELLED, COMPLETED, Booking
 from tests.factories import make_advisor
 from tests.intake.helpers import make_booking, make_intake

@@ -62,7 +62,12 @@ def every_day(*ranges: TimeRange) -> WeeklyHours:
 
 
 def rules(**changes) -> BookingRules:
-    base = {"min_notice": timedelta(0), "horizon": timedelta(days=400)}
+    """Rules without notice, buffers or a near horizon, so each test adds only what it checks."""
+    base = {
+        "min_notice": timedelta(0),
+        "horizon": timedelta(days=400),
+        "buffer_after": timedelta(0),
+    }
     return BookingRules(**{**base, **changes})
 
 
@@ -195,6 +200,54 @@ def test_buffers_apply_to_the_new_slot_and_to_existing_bookings():
     # the booking occupies [11:50, 13:00); the new slot's occupied span must not overlap it
     assert "10:45" in got and "11:00" not in got
     assert "13:00" not in got and "13:15" in got
+
+
+def test_a_booking_blocks_its_stored_span_after_its_buffer_was_loosened():
+    """A booking made with a 15-minute buffer after holds [14:00, 15:00) in the database's
+    exclusion constraint; with the buffer now 0 the engine must not offer 14:45, which the
+    constraint would refuse (the visitor would loop on "taken")."""
+    booking = Span(utc(2026, 1, 5, 14), utc(2026, 1, 5, 14, 45))
+    stored = Span(utc(2026, 1, 5, 14), utc(2026, 1, 5, 15))
+    av = advisor(
+        rules=rules(buffer_after=timedelta(0)), bookings=(booking,), booking_holds=(stored,)
+    )
+    got = walls(day_slots(av, date(2026, 1, 5)), "UTC")
+    assert "14:45" not in got and "15:00" in got
+    assert not is_bookable(av, utc(2026, 1, 5, 14, 45), EARLY)
+    # without the stored span, the loosened rule alone would offer it
+    assert "14:45" in walls(
+        day_slots(advisor(rules=rules(), bookings=(booking,)), date(2026, 1, 5)), "UTC"
+    )
+
+
+def test_a_booking_blocks_its_span_under_rules_tightened_since():
+    """A buffer raised after booking also applies to the existing booking (the union)."""
+    booking = Span(utc(2026, 1, 5, 14), utc(2026, 1, 5, 14, 45))
+    av = advisor(
+        rules=rules(buffer_after=timedelta(minutes=30)),
+        bookings=(booking,),
+        booking_holds=(booking,),
+    )
+    got = walls(day_slots(av, date(2026, 1, 5)), "UTC")
+    assert "15:00" not in got and "15:15" in got
+
+
+def test_a_start_fitting_exactly_before_a_busy_block_is_offered():
+    """A free span that ends exactly where a busy block starts still holds a slot that ends
+    there (half-open spans: touching is not overlapping)."""
+    av = advisor(busy=(Span(utc(2026, 1, 5, 9, 45), utc(2026, 1, 5, 17)),))
+    assert walls(day_slots(av, date(2026, 1, 5)), "UTC") == ["09:00"]
+
+
+def test_a_gap_exactly_one_consultation_long_between_busy_blocks_is_offered():
+    """Two busy blocks 45 minutes apart leave exactly one 45-minute start between them."""
+    av = advisor(
+        busy=(
+            Span(utc(2026, 1, 5, 9), utc(2026, 1, 5, 10)),
+            Span(utc(2026, 1, 5, 10, 45), utc(2026, 1, 5, 17)),
+        )
+    )
+    assert walls(day_slots(av, date(2026, 1, 5)), "UTC") == ["10:00"]
 
 
 def test_occupied_span_adds_buffers():

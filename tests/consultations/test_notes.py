@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from advising.accounts.models import Role
+from advising.consultations.models import ConsultationNote, ConsultationNoteRevision
 from advising.database import utcnow
 from advising.extensions import db
-from advising.roadmap.models import ConsultationNote, ConsultationNoteRevision
 from advising.scheduling.models import CANCELLED, COMPLETED, CONFIRMED, NO_SHOW, Booking
 from tests.conftest import csrf_token_from
 from tests.factories import make_advisor, make_user

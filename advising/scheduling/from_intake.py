@@ -4,29 +4,19 @@ form from the intake and attach the intake to the booking."""
 from __future__ import annotations
 
 from flask import request
-from wtforms import HiddenField
 
 from advising.intake import services
 from advising.scheduling.forms import BookingForm
-
-
-class BookingFromIntakeForm(BookingForm):
-    """The booking form plus the roadmap token, kept as a hidden field between posts."""
-
-    intake = HiddenField()
-
-    def validate_intake(self, field: HiddenField) -> None:
-        if field.data and not services.well_formed(field.data):
-            field.data = ""
+from advising.shared.tokens import well_formed
 
 
 def intake_param() -> dict[str, str]:
     """``{"intake": token}`` when the request carries a well-formed roadmap token."""
     token = request.args.get("intake", "")
-    return {"intake": token} if services.well_formed(token) else {}
+    return {"intake": token} if well_formed(token) else {}
 
 
-def prefill(form: BookingFromIntakeForm, token: str | None) -> None:
+def prefill(form: BookingForm, token: str | None) -> None:
     """Fill name, email and (unless chosen) time zone from the intake behind ``token``."""
     intake = services.intake_by_token(token)
     if intake is None:

@@ -1,4 +1,4 @@
-"""Forms on the advisor's consultation page, and the visitor's delete button."""
+"""Forms on the advisor's consultation page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from advising.roadmap.services import MAX_NOTE_LENGTH, MAX_RECOMMENDATION_LENGTH, OUTCOMES
+from advising.consultations.services import MAX_NOTE_LENGTH, MAX_RECOMMENDATION_LENGTH, OUTCOMES
 
 
 class NoteForm(FlaskForm):
@@ -52,7 +52,3 @@ class RecommendationForm(FlaskForm):
         render_kw={"rows": 4},
     )
     submit = SubmitField("Add recommendation")
-
-
-class ConfirmForm(FlaskForm):
-    """A bare POST with a CSRF token (delete buttons)."""
