@@ -9,17 +9,6 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from advising.shared.zones import is_zone, zone_names
 
-SPECIALTY_CHOICES = [
-    ("CPC", "CPC (physician office and outpatient)"),
-    ("CCA", "CCA (entry level)"),
-    ("CCS", "CCS (hospital inpatient)"),
-    ("risk adjustment", "Risk adjustment (CRC)"),
-    ("auditing", "Auditing (CPMA)"),
-    ("oncology", "Oncology"),
-    ("cardiology", "Cardiology"),
-    ("career change", "Career change"),
-]
-
 
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=120)])

@@ -65,7 +65,7 @@ def _consultation_page(
 ) -> str:
     """The consultation page; a form that failed is passed in, keeping its input and errors."""
     own = services.is_own_consultation(current_user, booking)
-    intake = intakes.intake_for_booking(booking)
+    intake = intakes.intake_by_id(booking.intake_id)
     stored_note = services.note_for(booking.id) if own else None
     if note is None and own:
         note = NoteForm(

@@ -36,7 +36,7 @@ from advising.roadmap.engine import (
     IntakeAnswers,
     form_choices,
 )
-from advising.scheduling.forms import CONTROL_CHARS
+from advising.shared.text import has_control_characters
 from advising.shared.zones import is_zone, zone_names
 
 # Offered first: most people we advise are in the United States.
@@ -91,7 +91,7 @@ def _zone_choices() -> list[SelectChoice]:
 
 
 def _no_control_characters(form: FlaskForm, field: StringField) -> None:
-    if field.data and CONTROL_CHARS.search(field.data.replace("\r\n", "\n").replace("\n", " ")):
+    if has_control_characters(field.data, allow_newlines=True):
         raise ValidationError("Use letters, digits and ordinary punctuation only.")
 
 

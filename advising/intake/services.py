@@ -7,14 +7,13 @@ Intake data is personal: logs name intakes by id only, never by token or content
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from advising.database import begin_write_locked, utcnow
+from advising.database import utcnow
 from advising.extensions import db
 from advising.intake.models import Intake
 from advising.roadmap.engine import (
@@ -26,7 +25,6 @@ from advising.roadmap.engine import (
     roadmap_from_dict,
     roadmap_to_dict,
 )
-from advising.scheduling.models import CANCELLED, Booking
 from advising.shared.tokens import hash_token, new_token, well_formed
 
 log = logging.getLogger("advising.intake")
@@ -134,57 +132,6 @@ def delete_intake(intake: Intake) -> None:
     log.info("intake deleted by visitor intake_id=%s", intake_id)
 
 
-# --- bookings ---------------------------------------------------------------------------------
-
-
-def intake_for_booking(booking: Booking) -> Intake | None:
-    if booking.intake_id is None:
-        return None
-    return db.session.get(Intake, booking.intake_id)
-
-
-def bookings_of(intake: Intake) -> list[Booking]:
-    return list(
-        db.session.scalars(
-            select(Booking).where(Booking.intake_id == intake.id).order_by(Booking.start_at)
-        )
-    )
-
-
-# --- retention --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PurgeResult:
-    deleted: int
-    kept: int
-
-
-def purge(older_than_days: int, now: datetime | None = None) -> PurgeResult:
-    """Delete intakes (with their roadmaps) created more than ``older_than_days`` ago.
-
-    An old intake is kept while a booking needs it: one still upcoming, or one that ended
-    within the retention period (cancelled bookings need nothing). Deleting sets
-    ``bookings.intake_id`` to NULL; bookings, notes and recommendations stay.
-    """
-    if older_than_days < 0:
-        raise ValueError("older_than_days must not be negative")
-    now = now or utcnow()
-    cutoff = now - timedelta(days=older_than_days)
-    begin_write_locked(db.session)  # count and delete see the same rows
-    needed = select(Booking.intake_id).where(
-        Booking.intake_id.is_not(None),
-        Booking.status != CANCELLED,
-        Booking.end_at >= cutoff,
-    )
-    old = Intake.created_at < cutoff
-    kept = db.session.scalar(select(func.count(Intake.id)).where(old, Intake.id.in_(needed)))
-    result = db.session.execute(
-        delete(Intake)
-        .where(old, Intake.id.not_in(needed))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    deleted = result.rowcount or 0
-    log.info("intake purge older_than_days=%s deleted=%s kept=%s", older_than_days, deleted, kept)
-    return PurgeResult(deleted=deleted, kept=kept or 0)
+def intake_by_id(intake_id: int | None) -> Intake | None:
+    """The intake a booking was made from (None once purged or deleted)."""
+    return db.session.get(Intake, intake_id) if intake_id is not None else None

@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vUri
@@ -422,4 +422,44 @@ def build_publish(
                 include_attendee=include_attendees,
             )
         )
+    return cal.to_ical()
+
+
+@dataclass(frozen=True)
+class AllDayItem:
+    """A dated item of a published plan (a roadmap milestone): one all-day, free event."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str = ""
+    category: str = ""
+
+
+def build_all_day_publish(
+    items: Iterable[AllDayItem], stamp: datetime, calendar_name: str
+) -> bytes:
+    """``METHOD:PUBLISH`` of all-day, transparent events, through the same sanitisers as
+    invites. ``stamp`` is every DTSTAMP: a fixed one makes a download byte-for-byte stable,
+    so importing it again updates the same events instead of adding copies."""
+    dtstamp = _utc(stamp, "stamp")
+    cal = _calendar(_PUBLISH)
+    name = clean_line(calendar_name)
+    if name:
+        cal.add("x-wr-calname", name)
+    for item in items:
+        if not isinstance(item.day, date) or isinstance(item.day, datetime):
+            raise InvalidInviteData("an all-day item needs a date")
+        vevent = Event()
+        vevent.add("uid", _clean_uid(item.uid))
+        vevent.add("dtstamp", dtstamp)
+        vevent.add("dtstart", item.day)
+        vevent.add("dtend", item.day + timedelta(days=1))
+        vevent.add("summary", clean_line(item.summary))
+        if description := clean_text(item.description):
+            vevent.add("description", description)
+        vevent.add("transp", "TRANSPARENT")
+        if category := clean_line(item.category):
+            vevent.add("categories", [category])
+        cal.add_component(vevent)
     return cal.to_ical()

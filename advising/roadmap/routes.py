@@ -24,6 +24,7 @@ from advising.intake import services as intakes
 from advising.intake.models import Intake
 from advising.roadmap import services
 from advising.roadmap.pdf import render_pdf
+from advising.scheduling import services as scheduling
 from advising.scheduling.models import CONFIRMED
 from advising.web import mark_private
 
@@ -52,7 +53,7 @@ def _intake_or_404(token: str) -> Intake:
 
 def _roadmap_context(intake: Intake, token: str, *, print_: bool) -> dict[str, Any]:
     now = utcnow()
-    bookings = intakes.bookings_of(intake)
+    bookings = scheduling.bookings_for_intake(intake.id)
     return {
         "intake": intake,
         "roadmap": intakes.roadmap_of(intake),

@@ -30,6 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from advising.shared.text import has_control_characters
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone, zone_names
 
@@ -37,7 +38,6 @@ DURATIONS = (15, 20, 30, 45, 60, 75, 90)
 INTERVALS = (10, 15, 20, 30, 60)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 RANGES_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})\s*$")
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def parse_instant(value: str | None) -> datetime | None:
@@ -75,7 +75,7 @@ def format_ranges(ranges: list[tuple[time, time]]) -> str:
 
 
 def _single_line(form: FlaskForm, field: StringField) -> None:
-    if field.data and CONTROL_CHARS.search(field.data):
+    if has_control_characters(field.data):
         raise ValidationError("Use letters, digits and ordinary punctuation only.")
 
 

@@ -603,6 +603,15 @@ def slot_is_free(advisor: AdvisorProfile, start: datetime, now: datetime | None 
     return engine.is_bookable(availability(advisor, start, start + rules.duration), start, now)
 
 
+def bookings_for_intake(intake_id: int) -> list[Booking]:
+    """Bookings made from one career intake, in time order."""
+    return list(
+        db.session.scalars(
+            select(Booking).where(Booking.intake_id == intake_id).order_by(Booking.start_at)
+        )
+    )
+
+
 def booking_for_advisor(advisor_id: int, booking_id: int) -> Booking | None:
     return db.session.scalar(
         select(Booking).where(Booking.id == booking_id, Booking.advisor_id == advisor_id)

@@ -1,6 +1,9 @@
-"""Text shown to people: sizes in words, safe excerpts of untrusted input."""
+"""Text to and from people: sizes in words, safe excerpts of untrusted input, control
+characters refused in what people type."""
 
 from __future__ import annotations
+
+import re
 
 
 def size_in_words(n_bytes: int) -> str:
@@ -17,3 +20,15 @@ def excerpt(text: str, limit: int = 60) -> str:
     """A printable excerpt of untrusted text for an error message."""
     text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text: str | None, *, allow_newlines: bool = False) -> bool:
+    """Whether ``text`` holds characters no person types in a name (NUL, escapes, ...)."""
+    if not text:
+        return False
+    if allow_newlines:
+        text = text.replace("\r\n", "\n").replace("\n", " ")
+    return CONTROL_CHARS.search(text) is not None

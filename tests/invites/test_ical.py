@@ -577,3 +577,23 @@ def test_arbitrary_text_never_changes_structure(
     assert names.count("ORGANIZER") == 1
     assert names.count("UID") == 1
     assert set(names) <= VEVENT_PROPERTIES
+
+
+def test_all_day_items_go_through_the_same_sanitisers_as_invites():
+    """Roadmap milestones are built by the invite builder: a hostile title cannot add a line
+    (here, a second event or an attendee) to the file."""
+    from datetime import date
+
+    from advising.invites.ical import AllDayItem, build_all_day_publish
+
+    hostile = "Exam\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nATTENDEE:mailto:x@evil.example"
+    body = build_all_day_publish(
+        [AllDayItem("m-1@advising.example", date(2027, 3, 1), hostile, "a\nb", "Career roadmap")],
+        datetime(2026, 12, 1, tzinfo=UTC),
+        "Medical coding roadmap",
+    )
+    calendar = Calendar.from_ical(body)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1 and "ATTENDEE" not in events[0]
+    assert b"\r\nATTENDEE" not in body and events[0].decoded("DTSTART") == date(2027, 3, 1)
+    assert str(events[0]["DESCRIPTION"]) == "a\nb"

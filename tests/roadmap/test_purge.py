@@ -12,6 +12,7 @@ from advising.database import utcnow
 from advising.extensions import db
 from advising.intake import services
 from advising.intake.models import Intake
+from advising.scheduling import retention
 from advising.scheduling.models import CANCELLED, COMPLETED, Booking
 from tests.factories import make_advisor
 from tests.intake.helpers import make_booking, make_intake
@@ -68,6 +69,6 @@ def test_purge_with_zero_days_deletes_everything_no_booking_needs(ctx):
     kept, _ = make_intake(created_at=utcnow() - timedelta(minutes=1))
     make_booking(advisor, intake=kept, start=utcnow() + timedelta(days=1))
     gone_id, kept_id = gone.id, kept.id
-    assert services.purge(0) == services.PurgeResult(deleted=1, kept=1)
+    assert retention.purge(0) == retention.PurgeResult(deleted=1, kept=1)
     db.session.rollback()
     assert set(db.session.scalars(select(Intake.id))) == {kept_id} and gone_id != kept_id
