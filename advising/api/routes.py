@@ -384,7 +384,7 @@ def booking_invite(token: str) -> Response:
 
     The booking as an iCalendar file for the visitor's calendar.
     """
-    from advising.invites.services import booking_ics  # the invites feature owns the format
+    from advising.invites.downloads import booking_ics  # the invites feature owns the format
 
     booking = _booking_or_404(token)
     response = Response(booking_ics(booking, token), mimetype="text/calendar")

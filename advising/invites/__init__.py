@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 def register(app: Flask) -> None:
     from advising.extensions import events
     from advising.invites import models  # noqa: F401  (tables in the metadata)
+    from advising.invites.booking_mail import on_booking_change
     from advising.invites.cli import mail_cli
     from advising.invites.outbox import open_mail
     from advising.invites.routes import bp
-    from advising.invites.services import on_booking_change
     from advising.outbox import register_channel
     from advising.scheduling.events import BookingChanged
     from advising.web import NavItem, add_nav

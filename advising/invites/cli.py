@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
-from advising.invites import outbox, services
+from advising.invites import outbox, reminders
 from advising.invites.mail import MailConfigError
 
 mail_cli = AppGroup("mail", help="Deliver queued mail and queue consultation reminders.")
@@ -50,5 +50,5 @@ def deliver_command(limit: int, now_text: str | None) -> None:
 @NOW_OPTION
 def reminders_command(now_text: str | None) -> None:
     """Queue the reminders due now (24 hours and 1 hour before), each once."""
-    count = services.queue_reminders(_instant(now_text))
+    count = reminders.queue_reminders(_instant(now_text))
     click.echo(f"Queued {count} reminder{'s' if count != 1 else ''}.")

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors.access import own_profile_or_404
-from advising.invites import services
+from advising.invites import downloads, feeds
 from advising.scheduling import services as scheduling
 from advising.web import mark_private
 
@@ -34,17 +34,17 @@ def visitor_invite(token: str) -> Response:
     if booking is None:
         abort(404)
     mark_private()
-    return ics_response(services.booking_ics(booking, manage_token=token), "consultation.ics")
+    return ics_response(downloads.booking_ics(booking, manage_token=token), "consultation.ics")
 
 
 @bp.get("/feeds/<token>.ics")
 def feed(token: str) -> Response:
     """An advisor's private subscription feed; the address is the only credential."""
-    advisor = services.advisor_for_feed_token(token)
+    advisor = feeds.advisor_for_feed_token(token)
     if advisor is None:
         abort(404)
     mark_private()
-    response = ics_response(services.feed_ics(advisor))
+    response = ics_response(feeds.feed_ics(advisor))
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -59,7 +59,7 @@ def feed_page() -> str:
     profile = own_profile_or_404()
     return render_template(
         "invites/feed.html",
-        feed=services.feed_of(profile.id),
+        feed=feeds.feed_of(profile.id),
         form=RotateFeedForm(),
         urls=None,
         zone=profile.timezone,
@@ -74,11 +74,11 @@ def rotate_feed() -> str | tuple[str, int]:
     form = RotateFeedForm()
     if not form.validate_on_submit():
         abort(400)
-    token = services.rotate_feed(profile.id)
+    token = feeds.rotate_feed(profile.id)
     return render_template(
         "invites/feed.html",
-        feed=services.feed_of(profile.id),
+        feed=feeds.feed_of(profile.id),
         form=RotateFeedForm(),
-        urls=services.feed_urls(token),
+        urls=feeds.feed_urls(token),
         zone=profile.timezone,
     )

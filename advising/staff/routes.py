@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.extensions import db
+from advising.invites import downloads as invites
 from advising.invites import outbox
-from advising.invites import services as invites
 from advising.invites.models import FAILED, PENDING, SENT
 from advising.invites.routes import ics_response
 from advising.scheduling.models import Actor, Booking

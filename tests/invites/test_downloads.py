@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from advising.accounts.models import Role
 from advising.extensions import db
-from advising.invites.services import booking_ics
+from advising.invites.downloads import booking_ics
 from advising.scheduling import services
 from advising.scheduling.models import Booking
 from tests.factories import make_advisor, make_user

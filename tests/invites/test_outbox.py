@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from advising import create_app
 from advising.extensions import db, events
+from advising.invites.booking_mail import on_booking_change
 from advising.invites.models import FAILED, PENDING, SENT, OutboxMessage
-from advising.invites.services import on_booking_change
 from advising.scheduling import services
 from advising.scheduling.events import BookingChanged
 from advising.scheduling.models import Booking

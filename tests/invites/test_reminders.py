@@ -11,7 +11,7 @@ from sqlalchemy import select
 from advising.database import utcnow
 from advising.extensions import db
 from advising.invites.models import KIND_REMINDER, BookingReminder, OutboxMessage
-from advising.invites.services import queue_reminders
+from advising.invites.reminders import queue_reminders
 from advising.scheduling import services
 from tests.factories import make_advisor
 from tests.invites.test_outbox import parsed, visitor

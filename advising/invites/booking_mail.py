@@ -1,0 +1,68 @@
+"""Mail on every booking change: subscribed to scheduling's ``BookingChanged``, it queues the
+visitor's and the advisor's message in the outbox inside the booking transaction, so a booking
+commits with its messages or not at all. The manage link goes into the visitor's message only
+when the event carries it (the booking was just made, or the visitor acted through the link)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from advising.database import utcnow
+from advising.invites.compose import booking_message
+from advising.invites.links import ADVISOR, VISITOR, checked_manage_token
+from advising.invites.models import (
+    KIND_CANCELLED,
+    KIND_CREATED,
+    KIND_RESCHEDULED,
+)
+from advising.invites.queueing import queue_message
+from advising.invites.reminders import skip_reminders_already_due
+from advising.scheduling.events import BookingChange, BookingChanged
+from advising.scheduling.models import Booking
+
+CHANGES = {
+    BookingChange.CREATED: KIND_CREATED,
+    BookingChange.RESCHEDULED: KIND_RESCHEDULED,
+    BookingChange.CANCELLED: KIND_CANCELLED,
+}
+
+
+def queue_booking_mail(
+    booking: Booking,
+    change: BookingChange,
+    now: datetime | None = None,
+    manage_token: str | None = None,
+) -> list[int]:
+    """Queue the visitor's and the advisor's message about ``change`` (in this transaction);
+    the visitor's carries the manage link when ``manage_token`` is theirs."""
+    now = now or utcnow()
+    kind = CHANGES[change]
+    token = (
+        checked_manage_token(booking, manage_token)
+        if change is not BookingChange.CANCELLED
+        else None
+    )
+    ids = [
+        queue_message(
+            lambda audience=audience: booking_message(booking, kind, audience, token, now),
+            booking=booking,
+            kind=kind,
+            recipient=recipient,
+            now=now,
+        )
+        for audience, recipient in (
+            (VISITOR, booking.visitor_email),
+            (ADVISOR, booking.advisor.user.email),
+        )
+    ]
+    return [i for i in ids if i is not None]
+
+
+def on_booking_change(event: BookingChanged) -> None:
+    """Subscribed to BookingChanged: runs inside the booking transaction, before its commit."""
+    if event.change not in CHANGES:
+        return
+    now = utcnow()
+    queue_booking_mail(event.booking, event.change, now, manage_token=event.manage_token)
+    if event.change in (BookingChange.CREATED, BookingChange.RESCHEDULED):
+        skip_reminders_already_due(event.booking, now)
