@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -21,6 +20,8 @@ from advising.roadmap.engine import (
     Content,
     IntakeAnswers,
     Roadmap,
+    answers_from_dict,
+    answers_to_dict,
     build_roadmap,
     load_content,
     roadmap_from_dict,
@@ -42,34 +43,8 @@ def content() -> Content:
 
 
 # --- answers <-> JSON -------------------------------------------------------------------------
-
-
-def answers_to_dict(answers: IntakeAnswers) -> dict[str, Any]:
-    return {
-        "name": answers.name,
-        "email": answers.email,
-        "timezone": answers.timezone,
-        "education": answers.education,
-        "current_work": answers.current_work,
-        "healthcare_experience": answers.healthcare_experience,
-        "target_setting": answers.target_setting,
-        "hours_per_week": answers.hours_per_week,
-        "budget": answers.budget,
-        "employer_may_pay": answers.employer_may_pay,
-        "learning_format": answers.learning_format,
-        "start_date": answers.start_date.isoformat(),
-        "worries": list(answers.worries),
-        "specialties": list(answers.specialties),
-        "goals": answers.goals,
-    }
-
-
-def answers_from_dict(data: dict[str, Any]) -> IntakeAnswers:
-    values = dict(data)
-    values["start_date"] = date.fromisoformat(values["start_date"])
-    values["worries"] = tuple(values.get("worries", ()))
-    values["specialties"] = tuple(values.get("specialties", ()))
-    return IntakeAnswers(**values)
+# ``answers_to_dict`` / ``answers_from_dict`` (imported above) live next to ``IntakeAnswers`` in
+# the engine: stored answers carry a format number and load tolerantly after questions change.
 
 
 # --- intakes ----------------------------------------------------------------------------------
