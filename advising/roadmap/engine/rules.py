@@ -63,6 +63,7 @@ from .model import (
 from .study_plan import build_study_plan
 from .vocabulary import FIXED_CHOICES
 
+# Pathway score: positive points favour the associate degree, negative the certificate.
 # (factor, value) -> (points, reason id). Hours and goal keywords are handled in code.
 ASSOCIATE_THRESHOLD = 3
 _ASSOCIATE_SCORES: Mapping[tuple[str, str], tuple[int, str]] = types.MappingProxyType(
