@@ -1,5 +1,5 @@
-"""Intakes: store the answers and the roadmap built from them behind a secret link;
-attach them to bookings; delete them after the retention period.
+"""Intakes: store the answers and the roadmap built from them behind a secret link, read
+them back (old formats too), delete them at the visitor's request.
 
 Intake data is personal: logs name intakes by id only, never by token or content.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from functools import cache
-from typing import Any
 
 from sqlalchemy import select
 
@@ -20,6 +19,8 @@ from advising.roadmap.engine import (
     Content,
     IntakeAnswers,
     Roadmap,
+    answers_from_dict,
+    answers_to_dict,
     build_roadmap,
     load_content,
     roadmap_from_dict,
@@ -30,13 +31,10 @@ from advising.shared.tokens import hash_token, new_token, well_formed
 log = logging.getLogger("advising.intake")
 
 
-
 @cache
 def content() -> Content:
     """The roadmap content file, read and checked once per process."""
     return load_content()
-
-
 
 
 def format_date(day: date) -> str:
@@ -45,39 +43,9 @@ def format_date(day: date) -> str:
     return c.date_format.format(day=day.day, month=c.month_names[day.month - 1], year=day.year)
 
 
-# --- milestones as iCalendar ------------------------------------------------------------------
-
-
-
 # --- answers <-> JSON -------------------------------------------------------------------------
-
-
-def answers_to_dict(answers: IntakeAnswers) -> dict[str, Any]:
-    return {
-        "name": answers.name,
-        "email": answers.email,
-        "timezone": answers.timezone,
-        "education": answers.education,
-        "current_work": answers.current_work,
-        "healthcare_experience": answers.healthcare_experience,
-        "target_setting": answers.target_setting,
-        "hours_per_week": answers.hours_per_week,
-        "budget": answers.budget,
-        "employer_may_pay": answers.employer_may_pay,
-        "learning_format": answers.learning_format,
-        "start_date": answers.start_date.isoformat(),
-        "worries": list(answers.worries),
-        "specialties": list(answers.specialties),
-        "goals": answers.goals,
-    }
-
-
-def answers_from_dict(data: dict[str, Any]) -> IntakeAnswers:
-    values = dict(data)
-    values["start_date"] = date.fromisoformat(values["start_date"])
-    values["worries"] = tuple(values.get("worries", ()))
-    values["specialties"] = tuple(values.get("specialties", ()))
-    return IntakeAnswers(**values)
+# ``answers_to_dict`` / ``answers_from_dict`` (imported above) live next to ``IntakeAnswers`` in
+# the engine: stored answers carry a format number and load tolerantly after questions change.
 
 
 # --- intakes ----------------------------------------------------------------------------------

@@ -1,40 +1,24 @@
-"""Roadmap engine: pure tests, no app, no database."""
+"""Roadmap engine, the rules: credentials, pathways, dates, study plan, worries, answers."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import json
 import math
 import re
-import tomllib
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from advising.roadmap import engine
 from advising.roadmap.engine import (
-    BUDGETS,
-    DEFAULT_CONTENT_PATH,
-    EDUCATION_LEVELS,
-    FIXED_CHOICES,
-    HEALTHCARE_EXPERIENCE,
-    LEARNING_FORMATS,
-    TARGET_SETTINGS,
     AnswersError,
-    Content,
-    ContentError,
-    IntakeAnswers,
-    Roadmap,
     build_roadmap,
-    form_choices,
-    load_content,
-    parse_content,
-    roadmap_from_dict,
-    roadmap_to_dict,
+)
+from tests.roadmap.personas import (
+    PERSONAS,
+    hospital_career_changer,
+    medical_assistant,
+    milestone,
+    school_leaver,
 )
 
 REQUIRED_MILESTONES = (
@@ -47,132 +31,6 @@ REQUIRED_MILESTONES = (
     "specialization",
     "continuing_education",
 )
-
-
-@pytest.fixture(scope="module")
-def content() -> Content:
-    return load_content()
-
-
-def hospital_career_changer(**changes) -> IntakeAnswers:
-    """(1) Retail manager moving into hospital coding with 5 hours a week and little money."""
-    answers = IntakeAnswers(
-        name="Dana Reyes",
-        email="dana@example.com",
-        timezone="America/Chicago",
-        education="high_school",
-        current_work="Retail store manager",
-        healthcare_experience="none",
-        target_setting="hospital",
-        hours_per_week=5,
-        budget="tight",
-        employer_may_pay=False,
-        learning_format="online",
-        start_date=date(2027, 1, 4),
-        worries=("work_family_balance", "cost", "career_change"),
-        specialties=(),
-        goals="A steady job with benefits",
-    )
-    return dataclasses.replace(answers, **changes)
-
-
-def medical_assistant(**changes) -> IntakeAnswers:
-    """(2) Medical assistant aiming at a physician office with 20 hours a week."""
-    answers = IntakeAnswers(
-        name="Maria Okafor",
-        email="maria@example.org",
-        timezone="America/New_York",
-        education="some_college",
-        current_work="Medical assistant at a family practice",
-        healthcare_experience="clinical",
-        target_setting="physician_office",
-        hours_per_week=20,
-        budget="moderate",
-        employer_may_pay=True,
-        learning_format="in_person",
-        start_date=date(2027, 3, 1),
-        worries=("exams", "motivation"),
-        specialties=("cardiology",),
-        goals="Move from the front of the clinic to coding within the year",
-    )
-    return dataclasses.replace(answers, **changes)
-
-
-def school_leaver(**changes) -> IntakeAnswers:
-    """(3) School leaver who has not picked a setting yet."""
-    answers = IntakeAnswers(
-        name="Sam Lee",
-        email="sam.lee@example.net",
-        timezone="Europe/London",
-        education="high_school",
-        current_work="",
-        healthcare_experience="none",
-        target_setting="undecided",
-        hours_per_week=25,
-        budget="moderate",
-        employer_may_pay=False,
-        learning_format="either",
-        start_date=date(2026, 9, 7),
-        worries=("motivation", "exams"),
-        specialties=(),
-        goals="Build a long-term career in healthcare",
-    )
-    return dataclasses.replace(answers, **changes)
-
-
-PERSONAS = {
-    "hospital_career_changer": hospital_career_changer,
-    "medical_assistant": medical_assistant,
-    "school_leaver": school_leaver,
-}
-
-
-def milestone(roadmap: Roadmap, key: str):
-    return next(m for m in roadmap.milestones if m.key == key)
-
-
-def all_strings(value) -> list[str]:
-    """Every piece of text in a roadmap dict."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in all_strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in all_strings(v)]
-    return []
-
-
-# ---------------------------------------------------------------------------
-# Content file
-# ---------------------------------------------------------------------------
-
-
-def test_shipped_content_loads_with_version_and_form_choices(content):
-    assert re.fullmatch(r"\S+", content.version)
-    choices = form_choices(content)
-    for field, values in FIXED_CHOICES.items():
-        assert tuple(v for v, _ in choices[field]) == values
-        assert all(label.strip() for _, label in choices[field])
-    for field in ("worries", "specialties"):
-        assert choices[field], field
-    worry_values = {v for v, _ in choices["worries"]}
-    assert {"work_family_balance", "exams", "cost", "motivation"} <= worry_values
-    specialty_values = {v for v, _ in choices["specialties"]}
-    assert {"risk_adjustment", "auditing", "oncology", "cardiology", "outpatient_surgery"} <= (
-        specialty_values
-    )
-    assert content.labels("target_setting")["hospital"] == "Hospital"
-
-
-def test_engine_module_imports_neither_flask_nor_sqlalchemy():
-    tree = ast.parse(Path(engine.__file__).read_text(encoding="utf-8"))
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
-    assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "advising"}
 
 
 # ---------------------------------------------------------------------------
@@ -435,41 +293,6 @@ def test_content_version_is_stored_with_the_roadmap(content):
 
 
 # ---------------------------------------------------------------------------
-# Determinism and serialisation
-# ---------------------------------------------------------------------------
-
-
-def test_same_answers_and_content_give_the_same_roadmap(content):
-    for make in PERSONAS.values():
-        first = build_roadmap(make(), content)
-        again = build_roadmap(make(), load_content())
-        assert first == again
-        assert json.dumps(roadmap_to_dict(first)) == json.dumps(roadmap_to_dict(again))
-
-
-def test_roadmap_dict_round_trip_through_json(content):
-    for make in PERSONAS.values():
-        roadmap = build_roadmap(make(), content)
-        data = roadmap_to_dict(roadmap)
-        text = json.dumps(data)  # JSON-safe
-        assert data["start_date"] == roadmap.start_date.isoformat()
-        assert data["milestones"][0]["date"] == roadmap.milestones[0].date.isoformat()
-        assert roadmap_from_dict(json.loads(text)) == roadmap
-
-
-def test_roadmap_from_dict_rejects_damaged_data(content):
-    data = roadmap_to_dict(build_roadmap(medical_assistant(), content))
-    broken = json.loads(json.dumps(data))
-    del broken["pathway"]["duration_weeks"]
-    with pytest.raises(ValueError, match=r"roadmap\.pathway\.duration_weeks"):
-        roadmap_from_dict(broken)
-    bad_date = json.loads(json.dumps(data))
-    bad_date["milestones"][2]["date"] = "soon"
-    with pytest.raises(ValueError, match=r"roadmap\.milestones\[2\]\.date"):
-        roadmap_from_dict(bad_date)
-
-
-# ---------------------------------------------------------------------------
 # Answers validation
 # ---------------------------------------------------------------------------
 
@@ -502,161 +325,3 @@ def test_unknown_worry_is_rejected_at_build(content):
 def test_answers_accept_lists_and_drop_duplicates():
     answers = medical_assistant(worries=["exams", "cost", "exams"])
     assert answers.worries == ("exams", "cost")
-
-
-# ---------------------------------------------------------------------------
-# Content schema errors
-# ---------------------------------------------------------------------------
-
-
-SHIPPED = DEFAULT_CONTENT_PATH.read_text(encoding="utf-8")
-
-
-def write_variant(tmp_path: Path, old: str, new: str) -> Path:
-    assert SHIPPED.count(old) == 1, old
-    path = tmp_path / "content.toml"
-    path.write_text(SHIPPED.replace(old, new), encoding="utf-8")
-    return path
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "message"),
-    [
-        (
-            "prep_hours = 120\nregistration_lead_weeks = 6",
-            "registration_lead_weeks = 6",
-            "content.toml: credentials.cpc.prep_hours is missing",
-        ),
-        (
-            "prep_hours = 120\nregistration_lead_weeks = 6",
-            'prep_hours = "ten"\nregistration_lead_weeks = 6',
-            "content.toml: credentials.cpc.prep_hours must be a number (got 'ten')",
-        ),
-        (
-            'content_version = "2026-11-24.1"',
-            "content_version = 3",
-            "content.toml: content_version must be non-empty text",
-        ),
-        (
-            'checked_on = 2026-11-24\ncode_sets = "ICD-10-CM, CPT',
-            'checked_on = "last week"\ncode_sets = "ICD-10-CM, CPT',
-            "content.toml: credentials.cpc.checked_on must be a date",
-        ),
-        (
-            'year = "2021-2031"\nsource = "U.S. Bureau of Labor Statistics projection, as quoted'
-            " in the firm's career guide\"\nnote",
-            'year = "recently"\nsource = "U.S. Bureau of Labor Statistics projection, as quoted'
-            " in the firm's career guide\"\nnote",
-            "content.toml: outlook[1].year must be a year",
-        ),
-        (
-            'graduate = { label = "Graduate degree", phrase = "a graduate degree" }\n',
-            "",
-            "content.toml: choices.education.graduate is missing",
-        ),
-        (
-            "designed_weeks = 26\n",
-            "designed_weks = 26\n",
-            "content.toml: pathways.certificate.designed_weks is not a known key",
-        ),
-        (
-            'title = "Shortlist three programs"',
-            'title = "Shortlist programs for {nickname}"',
-            "content.toml: next_steps[0].title uses unknown placeholder {nickname}",
-        ),
-        (
-            'when = "budget = tight"\ntitle = "Price',
-            'when = "budget = cheap"\ntitle = "Price',
-            "content.toml: next_steps[2].when condition 'budget = cheap'",
-        ),
-        (
-            'study_focus = "review"',
-            'study_focus = "yoga"',
-            "content.toml: worries.motivation.study_focus 'yoga' is not a study_plan.focus key",
-        ),
-        (
-            "registration_lead_weeks = 8\ntest_window_days = 120",
-            "registration_lead_weeks = 20\ntest_window_days = 120",
-            "content.toml: credentials.cca.registration_lead_weeks (20 weeks) must fit",
-        ),
-    ],
-)
-def test_content_schema_errors_name_the_key(tmp_path, old, new, message):
-    with pytest.raises(ContentError) as excinfo:
-        load_content(write_variant(tmp_path, old, new))
-    assert str(excinfo.value).startswith(message), str(excinfo.value)
-
-
-def test_content_errors_for_unreadable_files(tmp_path):
-    with pytest.raises(ContentError, match=r"^nowhere\.toml: cannot be read"):
-        load_content(tmp_path / "nowhere.toml")
-    broken = tmp_path / "content.toml"
-    broken.write_text("content_version = \n", encoding="utf-8")
-    with pytest.raises(ContentError, match=r"^content\.toml: is not valid TOML"):
-        load_content(broken)
-
-
-def test_parse_content_checks_a_missing_section():
-    raw = tomllib.loads(SHIPPED)
-    del raw["reasons"]["ccs_direct"]
-    with pytest.raises(ContentError, match=r"^content\.toml: reasons\.ccs_direct is missing$"):
-        parse_content(raw)
-
-
-def test_edited_wording_flows_into_the_roadmap(tmp_path):
-    path = write_variant(
-        tmp_path,
-        'content_version = "2026-11-24.1"',
-        'content_version = "2027-01-01.1"',
-    )
-    edited = load_content(path)
-    roadmap = build_roadmap(medical_assistant(), edited)
-    assert roadmap.content_version == "2027-01-01.1"
-
-
-# ---------------------------------------------------------------------------
-# Property: any valid answers give a consistent roadmap
-# ---------------------------------------------------------------------------
-
-CONTENT = load_content()
-WORRIES = tuple(CONTENT.worries)
-SPECIALTIES = tuple(CONTENT.specialties)
-
-answers_strategy = st.builds(
-    IntakeAnswers,
-    name=st.just("Alex Doe"),
-    email=st.just("alex@example.com"),
-    timezone=st.sampled_from(["UTC", "America/Denver", "Asia/Manila"]),
-    education=st.sampled_from(EDUCATION_LEVELS),
-    current_work=st.sampled_from(["", "Cashier", "Nurse aide {not a placeholder}"]),
-    healthcare_experience=st.sampled_from(HEALTHCARE_EXPERIENCE),
-    target_setting=st.sampled_from(TARGET_SETTINGS),
-    hours_per_week=st.integers(1, 60),
-    budget=st.sampled_from(BUDGETS),
-    employer_may_pay=st.booleans(),
-    learning_format=st.sampled_from(LEARNING_FORMATS),
-    start_date=st.dates(date(2025, 1, 1), date(2035, 12, 31)),
-    worries=st.lists(st.sampled_from(WORRIES), unique=True).map(tuple),
-    specialties=st.lists(st.sampled_from(SPECIALTIES), unique=True).map(tuple),
-    goals=st.sampled_from(["", "lead a team one day", "get hired fast"]),
-)
-
-
-@settings(max_examples=150, deadline=None, database=None)
-@given(answers_strategy)
-def test_any_valid_answers_build_a_consistent_roadmap(answers):
-    roadmap = build_roadmap(answers, CONTENT)
-    dates = [m.date for m in roadmap.milestones]
-    assert dates == sorted(dates) and dates[0] == answers.start_date
-    assert sum(b.hours for b in roadmap.study_plan.blocks) == answers.hours_per_week
-    assert (
-        roadmap.pathway.duration_weeks
-        >= math.ceil(roadmap.pathway.total_hours / answers.hours_per_week)
-        or roadmap.pathway.duration_weeks == CONTENT.pathways[roadmap.pathway.key].min_weeks
-    )
-    assert roadmap.next_steps[-1].key == "book_consultation"
-    assert [w.key for w in roadmap.worries] == list(answers.worries)
-    assert bool(roadmap.comparison) == (answers.target_setting == "undecided")
-    for text in all_strings(roadmap_to_dict(roadmap)):  # every placeholder was filled
-        assert "{" not in text.replace("{not a placeholder}", ""), text
-    assert roadmap_from_dict(json.loads(json.dumps(roadmap_to_dict(roadmap)))) == roadmap

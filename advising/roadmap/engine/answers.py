@@ -1,0 +1,151 @@
+"""Intake answers: what a visitor told us, checked on the way in, and how they are stored.
+
+Stored answers carry ``"format": ANSWERS_FORMAT``. Loading is tolerant so that a roadmap
+made before the questions changed still opens:
+
+* data without a ``"format"`` key is format 1 (answers stored before formats existed);
+* keys ``IntakeAnswers`` no longer has are ignored;
+* a question missing from older data takes its default: the dataclass default, else
+  ``LOAD_DEFAULTS`` (used only when loading, so new submissions must still answer it);
+* only ``ALWAYS_STORED`` answers may never be missing;
+* data from a newer format than this code knows is refused (``AnswersError``).
+
+Adding a question therefore needs a default (tests/intake/test_answers_format.py checks
+this). Renaming one, or changing what its values mean, needs ``ANSWERS_FORMAT`` raised and
+a conversion of older dicts in ``answers_from_dict``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .serialize import to_json
+from .vocabulary import FIXED_CHOICES, MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
+
+
+class AnswersError(ValueError):
+    """Intake answers are invalid; ``field`` names the offending answer."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntakeAnswers:
+    """What a prospective coder told us on the intake form.
+
+    Fixed choices are checked here; ``worries`` and ``specialties`` are checked against
+    the content file by ``build_roadmap``. Lists are accepted and stored as tuples.
+    """
+
+    name: str
+    email: str
+    timezone: str
+    education: str
+    current_work: str = ""
+    healthcare_experience: str
+    target_setting: str
+    hours_per_week: int
+    budget: str
+    employer_may_pay: bool
+    learning_format: str
+    start_date: date
+    worries: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    goals: str = ""
+
+    def __post_init__(self) -> None:
+        for field in ("name", "email", "timezone", "current_work", "goals"):
+            if not isinstance(getattr(self, field), str):
+                raise AnswersError(field, "must be text")
+        if not self.name.strip():
+            raise AnswersError("name", "must not be empty")
+        if not _EMAIL_RE.match(self.email):
+            raise AnswersError("email", f"{self.email!r} is not an email address")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise AnswersError("timezone", f"{self.timezone!r} is not an IANA time zone")
+        for field, allowed in FIXED_CHOICES.items():
+            value = getattr(self, field)
+            if value not in allowed:
+                raise AnswersError(field, f"{value!r} is not one of {', '.join(allowed)}")
+        hours = self.hours_per_week
+        if isinstance(hours, bool) or not isinstance(hours, int):
+            raise AnswersError("hours_per_week", "must be a whole number")
+        if not MIN_HOURS_PER_WEEK <= hours <= MAX_HOURS_PER_WEEK:
+            raise AnswersError(
+                "hours_per_week",
+                f"must be between {MIN_HOURS_PER_WEEK} and {MAX_HOURS_PER_WEEK}",
+            )
+        if not isinstance(self.employer_may_pay, bool):
+            raise AnswersError("employer_may_pay", "must be true or false")
+        if not isinstance(self.start_date, date) or hasattr(self.start_date, "hour"):
+            raise AnswersError("start_date", "must be a date (not a datetime)")
+        for field in ("worries", "specialties"):
+            values = getattr(self, field)
+            if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+                raise AnswersError(field, "must be a list of choice values")
+            object.__setattr__(self, field, tuple(dict.fromkeys(values)))
+
+
+# ---------------------------------------------------------------------------
+# Stored form
+# ---------------------------------------------------------------------------
+
+#: Version of the stored answers' layout; 1 is the layout of the first stored answers.
+ANSWERS_FORMAT = 1
+
+#: Answers every format has stored and that have no sensible stand-in.
+ALWAYS_STORED = ("name", "email", "start_date")
+
+#: Stand-ins for answers missing from older stored data, keyed by field name: the most
+#: cautious or "not said" value. Never used for new submissions.
+LOAD_DEFAULTS: Mapping[str, Any] = types.MappingProxyType(
+    {
+        "timezone": "UTC",
+        "education": "high_school",
+        "healthcare_experience": "none",
+        "target_setting": "undecided",
+        "hours_per_week": 10,
+        "budget": "moderate",
+        "employer_may_pay": False,
+        "learning_format": "either",
+    }
+)
+
+
+def answers_to_dict(answers: IntakeAnswers) -> dict[str, Any]:
+    """JSON-safe dict (dates as ISO strings, tuples as lists), tagged with ``format``."""
+    return {"format": ANSWERS_FORMAT, **to_json(answers)}
+
+
+def answers_from_dict(data: Mapping[str, Any]) -> IntakeAnswers:
+    """Load stored answers of any known format (see the module docstring for the rules)."""
+    if not isinstance(data, Mapping):
+        raise AnswersError("answers", "must be an object")
+    fmt = data.get("format", 1)
+    if isinstance(fmt, bool) or not isinstance(fmt, int) or not 1 <= fmt <= ANSWERS_FORMAT:
+        raise AnswersError("format", f"unsupported answers format {fmt!r}")
+    known = {f.name for f in dataclasses.fields(IntakeAnswers)}
+    values = {**LOAD_DEFAULTS, **{k: v for k, v in data.items() if k in known}}
+    for field in ALWAYS_STORED:
+        if field not in values:
+            raise AnswersError(field, "is missing from the stored answers")
+    if isinstance(values["start_date"], str):
+        try:
+            values["start_date"] = date.fromisoformat(values["start_date"])
+        except ValueError:
+            raise AnswersError("start_date", f"{values['start_date']!r} is not an ISO date")
+    return IntakeAnswers(**values)

@@ -1,0 +1,145 @@
+"""The condition language of the content file's ``when`` clauses.
+
+A condition is ``[not] field [op value]``: ``budget = tight``, ``target_setting !=
+hospital``, ``hours < 10``, ``employer_may_pay``, ``worry = cost``, ``has_specialties``.
+Values are checked against the vocabulary (or the content file's own worry and specialty
+keys) when the file is loaded, so a typo fails at load time, not when a roadmap is built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .answers import IntakeAnswers
+from .toml_schema import Node
+from .vocabulary import FIXED_CHOICES
+
+_CONDITION_FIELDS = (
+    *FIXED_CHOICES,
+    "pathway",
+    "credential",
+    "worry",
+    "specialty",
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What conditions in the content file can test."""
+
+    answers: IntakeAnswers
+    pathway: str
+    credential: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``when`` clause from the content file, e.g. ``budget = tight``."""
+
+    text: str
+    test: Callable[[Facts], bool] = dataclasses.field(compare=False, repr=False)
+
+
+def holds(when: tuple[Condition, ...], facts: Facts) -> bool:
+    """True when every condition holds (an empty ``when`` always holds)."""
+    return all(c.test(facts) for c in when)
+
+
+def parse_conditions(
+    node: Node, key: str, content_keys: Mapping[str, tuple[str, ...]]
+) -> tuple[Condition, ...]:
+    """``node[key]``: one condition or a list of them, all of which must hold."""
+    value = node.raw(key)
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
+        raise node.fail(key, "must be a condition or a list of conditions")
+    return tuple(_parse_condition(node, key, item, content_keys) for item in items)
+
+
+_CONDITION_RE = re.compile(
+    r"^\s*(not\s+)?([a-z_]+)\s*(?:(==|=|!=|<=|>=|<|>)\s*([A-Za-z0-9_]+))?\s*$"
+)
+_COMPARE: Mapping[str, Callable[[int, int], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def _parse_condition(
+    node: Node, key: str, text: str, content_keys: Mapping[str, tuple[str, ...]]
+) -> Condition:
+    help_text = (
+        "conditions look like 'budget = tight', 'hours < 10', 'employer_may_pay', "
+        "'not employer_may_pay', 'worry = cost', 'has_specialties'"
+    )
+    match = _CONDITION_RE.match(text)
+    if not match:
+        raise node.fail(key, f"has an unreadable condition {text!r} ({help_text})")
+    negate, field, op, operand = match.groups()
+    test: Callable[[Facts], bool]
+    if field == "employer_may_pay" and op is None:
+        test = _employer_may_pay
+    elif field == "has_specialties" and op is None:
+        test = _has_specialties
+    elif field == "hours" and op is not None:
+        if not operand.isdigit():
+            raise node.fail(key, f"condition {text!r} must compare hours with a whole number")
+        test = _hours_test(_COMPARE[op], int(operand))
+    elif field in _CONDITION_FIELDS and op in ("=", "==", "!="):
+        allowed = FIXED_CHOICES.get(field) or content_keys[field]
+        if operand not in allowed:
+            raise node.fail(
+                key, f"condition {text!r}: {operand!r} is not one of {', '.join(allowed)}"
+            )
+        test = _choice_test(field, operand, op == "!=")
+    else:
+        raise node.fail(key, f"has an unknown condition {text!r} ({help_text})")
+    if negate:
+        test = _negated(test)
+    return Condition(text=text.strip(), test=test)
+
+
+def _employer_may_pay(f: Facts) -> bool:
+    return f.answers.employer_may_pay
+
+
+def _has_specialties(f: Facts) -> bool:
+    return bool(f.answers.specialties)
+
+
+def _hours_test(compare: Callable[[int, int], bool], limit: int) -> Callable[[Facts], bool]:
+    def test(f: Facts) -> bool:
+        return compare(f.answers.hours_per_week, limit)
+
+    return test
+
+
+def _negated(inner: Callable[[Facts], bool]) -> Callable[[Facts], bool]:
+    def test(f: Facts) -> bool:
+        return not inner(f)
+
+    return test
+
+
+def _choice_test(field: str, value: str, negate: bool) -> Callable[[Facts], bool]:
+    def test(f: Facts) -> bool:
+        if field == "worry":
+            result = value in f.answers.worries
+        elif field == "specialty":
+            result = value in f.answers.specialties
+        elif field in ("pathway", "credential"):
+            result = getattr(f, field) == value
+        else:
+            result = getattr(f.answers, field) == value
+        return result != negate
+
+    return test

@@ -1,0 +1,121 @@
+"""The parsed content file: frozen dataclasses holding every piece of wording and every
+number the rules use. Build them with ``load_content`` (loader.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .conditions import Condition
+from .model import CredentialInfo, OutlookFigure, SpecialtyNote
+
+
+@dataclass(frozen=True)
+class ConditionalText:
+    when: tuple[Condition, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class ChoiceText:
+    label: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    title: str
+    description: str
+    after_first_job_weeks: int
+
+
+@dataclass(frozen=True)
+class CredentialContent:
+    info: CredentialInfo
+    code_sets: str
+    prep_hours: float
+    registration_lead_weeks: int
+    test_window_days: int | None
+    ceu_cycle_weeks: int | None
+    ceu_description: str
+    upgrade: Upgrade | None
+
+
+@dataclass(frozen=True)
+class PathwayContent:
+    key: str
+    name: str
+    phrase: str
+    typical_length: str
+    summary: str
+    covers: tuple[str, ...]
+    leads_to: str
+    designed_weeks: int
+    designed_hours_per_week: int
+    min_weeks: int
+
+
+@dataclass(frozen=True)
+class WorryContent:
+    key: str
+    label: str
+    summary: str
+    strategies: tuple[str, ...]
+    extra: tuple[ConditionalText, ...]
+    study_focus: str | None
+    max_session_hours: float | None
+
+
+@dataclass(frozen=True)
+class FocusContent:
+    key: str
+    label: str
+    description: str
+    weight: int
+    weight_by_experience: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything ``build_roadmap`` needs from content.toml. Build with ``load_content``."""
+
+    version: str
+    source_name: str
+    choices: Mapping[str, tuple[tuple[str, str], ...]]  # field -> ((value, label), ...)
+    choice_text: Mapping[str, Mapping[str, ChoiceText]]
+    month_names: tuple[str, ...]
+    date_format: str
+    fallback_current_work: str
+    no_specialties: str
+    summary: str
+    reasons: Mapping[str, str]
+    credentials: Mapping[str, CredentialContent]
+    pathways: Mapping[str, PathwayContent]
+    formula: str
+    formula_min: str
+    advancement_keywords: tuple[str, ...]
+    speed_keywords: tuple[str, ...]
+    format_advice: Mapping[str, str]
+    where_to_look: tuple[str, ...]
+    checklist: tuple[str, ...]
+    min_prep_weeks: int
+    job_search_after_exam_weeks: int
+    job_search_weeks: Mapping[str, int]
+    specialize_after_first_job_weeks: int
+    milestones: Mapping[str, tuple[str, str]]  # key -> (title, description)
+    specialization_undecided: str
+    study_days: tuple[str, ...]
+    day_priority: tuple[str, ...]
+    max_session_hours: float
+    min_sessions: int
+    focus: tuple[FocusContent, ...]
+    study_notes: tuple[ConditionalText, ...]
+    worries: Mapping[str, WorryContent]
+    specialties: Mapping[str, SpecialtyNote]
+    outlook: tuple[OutlookFigure, ...]
+    next_steps: tuple[tuple[str, str, str, tuple[Condition, ...]], ...]
+    final_step: tuple[str, str, str]
+
+    def labels(self, field: str) -> Mapping[str, str]:
+        """``{value: label}`` for one choice field."""
+        return dict(self.choices[field])

@@ -1,0 +1,125 @@
+"""Roadmap output: the frozen dataclasses ``build_roadmap`` returns and the web pages, PDF
+and calendar render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class CredentialInfo:
+    key: str
+    code: str
+    name: str
+    body: str
+    fits: str
+    eligibility: str
+    exam: str
+    upkeep: str
+    source: str
+    checked_on: date
+
+
+@dataclass(frozen=True)
+class CredentialRecommendation:
+    credential: CredentialInfo
+    role: str  # "primary", "next" or "alternative"
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PathwayPlan:
+    key: str
+    name: str
+    typical_length: str
+    summary: str
+    covers: tuple[str, ...]
+    leads_to: str
+    designed_weeks: int
+    designed_hours_per_week: int
+    total_hours: int
+    hours_per_week: int
+    duration_weeks: int
+    duration_months: float
+    formula: str
+    reasons: tuple[str, ...]
+    format_advice: str
+    where_to_look: tuple[str, ...]
+    checklist: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    date: date
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class StudyBlock:
+    day: str
+    focus: str
+    hours: float
+    description: str
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    hours_per_week: int
+    blocks: tuple[StudyBlock, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorryAnswer:
+    key: str
+    label: str
+    summary: str
+    strategies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SpecialtyNote:
+    key: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class OutlookFigure:
+    key: str
+    label: str
+    value: str
+    year: str
+    source: str
+    note: str
+
+
+@dataclass(frozen=True)
+class NextStep:
+    key: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    content_version: str
+    name: str
+    start_date: date
+    summary: str
+    credentials: tuple[CredentialRecommendation, ...]
+    comparison: tuple[CredentialInfo, ...]  # filled only when the setting is undecided
+    pathway: PathwayPlan
+    milestones: tuple[Milestone, ...]
+    study_plan: StudyPlan
+    worries: tuple[WorryAnswer, ...]
+    specialties: tuple[SpecialtyNote, ...]
+    outlook: tuple[OutlookFigure, ...]
+    next_steps: tuple[NextStep, ...]  # the last one is always booking a consultation
+
+    @property
+    def primary_credential(self) -> CredentialInfo:
+        return next(c.credential for c in self.credentials if c.role == "primary")

@@ -1,0 +1,86 @@
+"""JSON round trip of engine dataclasses: dates as ISO strings, tuples as lists.
+
+``roadmap_from_dict`` is strict (unknown or missing keys are errors naming their path):
+a stored roadmap that no longer reads is rebuilt from the answers by the caller.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from .model import Roadmap
+
+ROADMAP_FORMAT = 1
+
+
+def roadmap_to_dict(roadmap: Roadmap) -> dict[str, Any]:
+    """JSON-safe dict (dates as ISO strings, tuples as lists), tagged with ``roadmap_format``."""
+    data = to_json(roadmap)
+    data["roadmap_format"] = ROADMAP_FORMAT
+    return data
+
+
+def roadmap_from_dict(data: Mapping[str, Any]) -> Roadmap:
+    """Inverse of ``roadmap_to_dict``; raises ``ValueError`` naming the bad path."""
+    if not isinstance(data, Mapping):
+        raise ValueError("roadmap: must be an object")
+    data = dict(data)
+    fmt = data.pop("roadmap_format", ROADMAP_FORMAT)
+    if fmt != ROADMAP_FORMAT:
+        raise ValueError(f"roadmap: unsupported roadmap_format {fmt!r}")
+    return _from_json(Roadmap, data, "roadmap")
+
+
+def to_json(value: Any) -> Any:
+    """A dataclass (or a value inside one) as JSON-safe data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _from_json(tp: Any, value: Any, path: str) -> Any:
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, Mapping):
+            raise ValueError(f"{path}: must be an object")
+        hints = _HINTS.get(tp) or _HINTS.setdefault(tp, typing.get_type_hints(tp))
+        names = [f.name for f in dataclasses.fields(tp)]
+        unknown = set(value) - set(names)
+        if unknown:
+            raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+        missing = [n for n in names if n not in value]
+        if missing:
+            raise ValueError(f"{path}.{missing[0]}: is missing")
+        return tp(**{n: _from_json(hints[n], value[n], f"{path}.{n}") for n in names})
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"{path}: must be a list")
+        (item_type, _ellipsis) = typing.get_args(tp)
+        return tuple(_from_json(item_type, v, f"{path}[{i}]") for i, v in enumerate(value))
+    if tp is date:
+        if not isinstance(value, str):
+            raise ValueError(f"{path}: must be an ISO date string")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{path}: {value!r} is not an ISO date")
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{path}: must be a number")
+        return float(value)
+    if tp in (int, str, bool):
+        if not isinstance(value, tp) or (tp is int and isinstance(value, bool)):
+            raise ValueError(f"{path}: must be {tp.__name__}")
+        return value
+    raise TypeError(f"{path}: unsupported type {tp!r}")  # pragma: no cover

@@ -1,0 +1,116 @@
+"""The choice values and limits the roadmap rules understand (their labels live in
+content.toml), and the ids the content file must provide wording for."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+
+EDUCATION_LEVELS = ("high_school", "some_college", "associate", "bachelor", "graduate")
+HEALTHCARE_EXPERIENCE = ("none", "some", "clinical", "coding_billing")
+TARGET_SETTINGS = ("physician_office", "hospital", "payer", "remote", "undecided")
+BUDGETS = ("tight", "moderate", "flexible")
+LEARNING_FORMATS = ("online", "in_person", "either")
+
+#: Choice fields whose values are fixed by the engine's rules.
+FIXED_CHOICES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
+    {
+        "education": EDUCATION_LEVELS,
+        "healthcare_experience": HEALTHCARE_EXPERIENCE,
+        "target_setting": TARGET_SETTINGS,
+        "budget": BUDGETS,
+        "learning_format": LEARNING_FORMATS,
+    }
+)
+
+MIN_HOURS_PER_WEEK = 1
+MAX_HOURS_PER_WEEK = 60
+
+PATHWAYS = ("certificate", "associate_degree")
+CREDENTIALS = ("cpc", "cca", "ccs")
+
+#: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
+REASON_IDS = (
+    "setting_physician_office",
+    "setting_hospital",
+    "setting_payer",
+    "setting_remote",
+    "undecided_provisional",
+    "experience_none",
+    "experience_some",
+    "experience_clinical",
+    "experience_coding_billing",
+    "cpc_apprentice",
+    "online_exam",
+    "cca_requirements",
+    "ccs_after_experience",
+    "ccs_direct",
+    "payer_specialty",
+    "payer_alternative_cca",
+    "pathway_has_degree",
+    "pathway_high_school",
+    "pathway_some_college",
+    "pathway_new_to_healthcare",
+    "pathway_clinical_experience",
+    "pathway_coding_experience",
+    "pathway_hospital",
+    "pathway_undecided",
+    "pathway_physician_office",
+    "pathway_budget_tight",
+    "pathway_budget_flexible",
+    "pathway_employer_pays",
+    "pathway_low_hours",
+    "pathway_high_hours",
+    "pathway_advancement_goal",
+    "pathway_speed_goal",
+    "pathway_default_certificate",
+    "pathway_default_associate",
+)
+
+MILESTONE_KEYS = (
+    "program_start",
+    "program_complete",
+    "exam_registration",
+    "exam",
+    "job_search",
+    "first_job",
+    "specialization",
+    "continuing_education",
+)
+
+# Pathway score: positive points favour the associate degree, negative the certificate.
+
+#: The ``{placeholders}`` content templates may use.
+PLACEHOLDERS = frozenset(
+    {
+        "name",
+        "first_name",
+        "email",
+        "timezone",
+        "education",
+        "current_work",
+        "healthcare_experience",
+        "target_setting",
+        "hours_per_week",
+        "budget",
+        "learning_format",
+        "start_date",
+        "credential",
+        "credential_name",
+        "credential_body",
+        "next_credential",
+        "code_sets",
+        "pathway",
+        "designed_weeks",
+        "designed_hours_per_week",
+        "total_hours",
+        "min_weeks",
+        "program_weeks",
+        "program_months",
+        "program_end",
+        "prep_weeks",
+        "exam_date",
+        "first_job_date",
+        "specialties",
+    }
+)

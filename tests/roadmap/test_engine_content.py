@@ -1,0 +1,169 @@
+"""Roadmap engine, the content file: it loads, the package stays pure, errors name the key."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from advising.roadmap import engine
+from advising.roadmap.engine import (
+    DEFAULT_CONTENT_PATH,
+    FIXED_CHOICES,
+    ContentError,
+    build_roadmap,
+    form_choices,
+    load_content,
+    parse_content,
+)
+from tests.roadmap.personas import (
+    medical_assistant,
+)
+
+# ---------------------------------------------------------------------------
+# Content file
+# ---------------------------------------------------------------------------
+
+
+def test_shipped_content_loads_with_version_and_form_choices(content):
+    assert re.fullmatch(r"\S+", content.version)
+    choices = form_choices(content)
+    for field, values in FIXED_CHOICES.items():
+        assert tuple(v for v, _ in choices[field]) == values
+        assert all(label.strip() for _, label in choices[field])
+    for field in ("worries", "specialties"):
+        assert choices[field], field
+    worry_values = {v for v, _ in choices["worries"]}
+    assert {"work_family_balance", "exams", "cost", "motivation"} <= worry_values
+    specialty_values = {v for v, _ in choices["specialties"]}
+    assert {"risk_adjustment", "auditing", "oncology", "cardiology", "outpatient_surgery"} <= (
+        specialty_values
+    )
+    assert content.labels("target_setting")["hospital"] == "Hospital"
+
+
+def test_engine_module_imports_neither_flask_nor_sqlalchemy():
+    """Every module of the engine package; inside it, only relative imports."""
+    modules = sorted(Path(engine.__file__).parent.glob("*.py"))
+    assert len(modules) > 1
+    imported = set()
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add((node.module or "").split(".")[0])
+    assert not imported & {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "advising"}
+
+
+# ---------------------------------------------------------------------------
+# Content schema errors
+# ---------------------------------------------------------------------------
+
+
+SHIPPED = DEFAULT_CONTENT_PATH.read_text(encoding="utf-8")
+
+
+def write_variant(tmp_path: Path, old: str, new: str) -> Path:
+    assert SHIPPED.count(old) == 1, old
+    path = tmp_path / "content.toml"
+    path.write_text(SHIPPED.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "prep_hours = 120\nregistration_lead_weeks = 6",
+            "registration_lead_weeks = 6",
+            "content.toml: credentials.cpc.prep_hours is missing",
+        ),
+        (
+            "prep_hours = 120\nregistration_lead_weeks = 6",
+            'prep_hours = "ten"\nregistration_lead_weeks = 6',
+            "content.toml: credentials.cpc.prep_hours must be a number (got 'ten')",
+        ),
+        (
+            'content_version = "2026-11-24.1"',
+            "content_version = 3",
+            "content.toml: content_version must be non-empty text",
+        ),
+        (
+            'checked_on = 2026-11-24\ncode_sets = "ICD-10-CM, CPT',
+            'checked_on = "last week"\ncode_sets = "ICD-10-CM, CPT',
+            "content.toml: credentials.cpc.checked_on must be a date",
+        ),
+        (
+            'year = "2021-2031"\nsource = "U.S. Bureau of Labor Statistics projection, as quoted'
+            " in the firm's career guide\"\nnote",
+            'year = "recently"\nsource = "U.S. Bureau of Labor Statistics projection, as quoted'
+            " in the firm's career guide\"\nnote",
+            "content.toml: outlook[1].year must be a year",
+        ),
+        (
+            'graduate = { label = "Graduate degree", phrase = "a graduate degree" }\n',
+            "",
+            "content.toml: choices.education.graduate is missing",
+        ),
+        (
+            "designed_weeks = 26\n",
+            "designed_weks = 26\n",
+            "content.toml: pathways.certificate.designed_weks is not a known key",
+        ),
+        (
+            'title = "Shortlist three programs"',
+            'title = "Shortlist programs for {nickname}"',
+            "content.toml: next_steps[0].title uses unknown placeholder {nickname}",
+        ),
+        (
+            'when = "budget = tight"\ntitle = "Price',
+            'when = "budget = cheap"\ntitle = "Price',
+            "content.toml: next_steps[2].when condition 'budget = cheap'",
+        ),
+        (
+            'study_focus = "review"',
+            'study_focus = "yoga"',
+            "content.toml: worries.motivation.study_focus 'yoga' is not a study_plan.focus key",
+        ),
+        (
+            "registration_lead_weeks = 8\ntest_window_days = 120",
+            "registration_lead_weeks = 20\ntest_window_days = 120",
+            "content.toml: credentials.cca.registration_lead_weeks (20 weeks) must fit",
+        ),
+    ],
+)
+def test_content_schema_errors_name_the_key(tmp_path, old, new, message):
+    with pytest.raises(ContentError) as excinfo:
+        load_content(write_variant(tmp_path, old, new))
+    assert str(excinfo.value).startswith(message), str(excinfo.value)
+
+
+def test_content_errors_for_unreadable_files(tmp_path):
+    with pytest.raises(ContentError, match=r"^nowhere\.toml: cannot be read"):
+        load_content(tmp_path / "nowhere.toml")
+    broken = tmp_path / "content.toml"
+    broken.write_text("content_version = \n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"^content\.toml: is not valid TOML"):
+        load_content(broken)
+
+
+def test_parse_content_checks_a_missing_section():
+    raw = tomllib.loads(SHIPPED)
+    del raw["reasons"]["ccs_direct"]
+    with pytest.raises(ContentError, match=r"^content\.toml: reasons\.ccs_direct is missing$"):
+        parse_content(raw)
+
+
+def test_edited_wording_flows_into_the_roadmap(tmp_path):
+    path = write_variant(
+        tmp_path,
+        'content_version = "2026-11-24.1"',
+        'content_version = "2027-01-01.1"',
+    )
+    edited = load_content(path)
+    roadmap = build_roadmap(medical_assistant(), edited)
+    assert roadmap.content_version == "2027-01-01.1"
