@@ -82,6 +82,7 @@ def default_keywords() -> list[str]:
 
 
 def default_categories() -> list[str]:
+    """Categories a new calendar starts with: the parser's own defaults."""
     return list(AvailabilityMarkers().categories)
 
 
