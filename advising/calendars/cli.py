@@ -80,17 +80,17 @@ def import_command(
 @calendars_cli.command("sync")
 def sync_command() -> None:
     """Sync every calendar: fetch feeds, re-expand uploads. Exit 1 if any failed."""
-    from advising.calendars import services
+    from advising.calendars import sync
 
-    def report(done: int, total: int, result: services.SyncResult) -> None:
+    def report(done: int, total: int, result: sync.SyncResult) -> None:
         line = f"[{done}/{total}] {result.advisor} / {result.label}: {result.status}"
-        if result.status in (services.UPDATED, services.UNCHANGED):
+        if result.status in (sync.UPDATED, sync.UNCHANGED):
             line += f", {result.blocks} blocks"
         if result.message:
             line += f": {result.message}"
         click.echo(line)
 
-    summary = services.sync_all(progress=report)
+    summary = sync.sync_all(progress=report)
     click.echo(f"Synced {summary}.")
     if summary.failed:
         sys.exit(1)

@@ -22,9 +22,10 @@ from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
-from advising.calendars import services
+from advising.calendars import services, sync
 from advising.calendars.forms import FeedForm, MarkersForm, UploadForm
 from advising.calendars.models import CalendarSource
+from advising.calendars.week import week_blocks
 from advising.database import utcnow
 from advising.shared import timefmt as display
 from advising.web import NavItem, add_nav
@@ -177,12 +178,12 @@ def replace(source_id: int) -> Response | str:
 def sync_now(source_id: int) -> Response:
     advisor = own_profile_or_404()
     source = _own_source(advisor, source_id)
-    result = services.sync_source(source.id)
-    if result.status == services.FAILED:
+    result = sync.sync_source(source.id)
+    if result.status == sync.FAILED:
         flash(f"{result.label}: the sync failed. {result.message}", "error")
-    elif result.status == services.SKIPPED:
+    elif result.status == sync.SKIPPED:
         flash(f"{result.label} is being synced right now; look again in a minute.", "warning")
-    elif result.status == services.UPDATED:
+    elif result.status == sync.UPDATED:
         flash(f"{result.label}: synced, {result.blocks} blocks imported.", "success")
     else:
         flash(f"{result.label}: synced, no changes since last time.", "success")
@@ -217,7 +218,7 @@ def week() -> str:
         start = today
     if abs((start - today).days) > MAX_WEEK_DISTANCE_DAYS:
         start = today
-    week = services.week_blocks(advisor, start)
+    week = week_blocks(advisor, start)
     horizon_days = current_app.config["CALENDAR_HORIZON_DAYS"]
     return render_template(
         "calendars/week.html",

@@ -1,37 +1,41 @@
-"""Calendar imports and feed syncs: parse, scrub, store blocks atomically, keep the last good.
+"""Calendar imports and feeds: parse, scrub, store blocks atomically, keep the last good.
 
 Every import (an upload, a feed fetch, or re-expanding stored content for the rolling horizon)
-replaces a source's blocks in one transaction: delete and bulk insert, then commit. When
-anything fails, the source keeps its last good content and blocks, and ``last_error`` says in
-plain words what went wrong.
+goes through :func:`apply_calendar`: it replaces a source's blocks in one transaction (delete
+and bulk insert, then commit). When anything fails, the source keeps its last good content and
+blocks, and ``last_error`` says in plain words what went wrong.
 
-Busy events' titles are private: before a calendar is stored, :func:`scrub` drops the event
-details and turns every title that is not an availability keyword into "Busy". So changing the
-keywords later applies fully only after the next upload (or a feed fetch that brings changed
-content); until then, titles already scrubbed to "Busy" can no longer match a new keyword.
-
-Several ``calendars sync`` processes may run at once: each claims a source with a conditional
-UPDATE of its lease (committed before fetching) and skips sources another process holds.
+Busy events' titles are private: before a calendar is stored, :func:`~advising.calendars.ics.scrub`
+drops the event details and turns every title that is not an availability keyword into "Busy".
+So changing the keywords later applies fully only after the next upload (or a feed fetch that
+brings changed content); until then, titles already scrubbed to "Busy" can no longer match a
+new keyword. Syncing (leases, conditional fetches) is in :mod:`advising.calendars.sync`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import defer
 
 from advising.advisors.models import AdvisorProfile
 from advising.calendars import feeds
-from advising.calendars.ics import AvailabilityMarkers, IcsError, Interval, Limits, parse_calendar
+from advising.calendars.ics import (
+    AvailabilityMarkers,
+    IcsError,
+    Interval,
+    Limits,
+    parse_calendar,
+    scrub,
+)
 from advising.calendars.models import (
     MAX_BLOCK_DAYS,
     SOURCE_FEED,
@@ -45,15 +49,9 @@ from advising.shared.errors import FieldError
 
 log = logging.getLogger("advising.calendars")
 
-LEASE = timedelta(minutes=5)
 MAX_MARKERS = 20
 MAX_MARKER_LENGTH = 100
 UID_LENGTH = 255
-
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-FAILED = "failed"
-SKIPPED = "skipped"
 
 
 class CalendarError(FieldError):
@@ -84,6 +82,7 @@ def default_keywords() -> list[str]:
 
 
 def default_categories() -> list[str]:
+    """Categories a new calendar starts with: the parser's own defaults."""
     return list(AvailabilityMarkers().categories)
 
 
@@ -123,104 +122,6 @@ def expand(
         )
     except IcsError as error:
         raise CalendarError(describe_ics_error(error), field="file")
-
-
-# Event properties that say more than scheduling needs: dropped from stored calendars.
-PRIVATE_PROPERTIES = frozenset(
-    {
-        b"DESCRIPTION",
-        b"LOCATION",
-        b"ATTENDEE",
-        b"ORGANIZER",
-        b"COMMENT",
-        b"CONTACT",
-        b"URL",
-        b"ATTACH",
-        b"RESOURCES",
-        b"X-ALT-DESC",
-        # links to video meetings
-        b"X-GOOGLE-CONFERENCE",
-        b"X-MICROSOFT-SKYPETEAMSMEETINGURL",
-        b"X-MICROSOFT-ONLINEMEETINGCONFLINK",
-    }
-)
-# The calendar's own name and description (Google puts the owner's email there).
-PRIVATE_CALENDAR_PROPERTIES = frozenset({b"X-WR-CALNAME", b"X-WR-CALDESC"})
-_NAME_END = re.compile(rb"[;:]")
-_ESCAPED = re.compile(r"\\([\\;,nN])")
-BUSY_TITLE = "Busy"
-
-
-def keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
-    """Whole words or phrases, any case and spacing: how the parser matches keywords."""
-    words = [r"\s+".join(map(re.escape, k.split())) for k in keywords if k.strip()]
-    if not words:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
-
-
-def _unfolded_lines(data: bytes) -> Iterable[bytes]:
-    """Content lines with folding undone (RFC 5545 3.1), without line endings."""
-    parts: list[bytes] = []
-    for raw in data.split(b"\n"):
-        line = raw[:-1] if raw.endswith(b"\r") else raw
-        if line[:1] in (b" ", b"\t") and parts:
-            parts.append(line[1:])
-            continue
-        if parts:
-            yield b"".join(parts)
-        parts = [line]
-    if parts and parts != [b""]:
-        yield b"".join(parts)
-
-
-def _summary_text(line: bytes) -> str:
-    """The unescaped value of a SUMMARY line (parameters may hold quoted colons)."""
-    text = line.decode("utf-8", "replace")
-    in_quotes = False
-    for index, char in enumerate(text):
-        if char == '"':
-            in_quotes = not in_quotes
-        elif char == ":" and not in_quotes:
-            return _ESCAPED.sub(lambda m: "\n" if m[1] in "nN" else m[1], text[index + 1 :])
-    return ""
-
-
-def scrub(data: bytes, keywords: Sequence[str]) -> bytes:
-    """The calendar without what scheduling does not need (one linear pass over lines).
-
-    Inside events, drops the description, location, people, links and attachments and any
-    alarms, and replaces each title with "Busy" unless it contains an availability keyword.
-    Categories, times and recurrence rules are kept, and so is everything outside events but
-    the calendar's name and description.
-    """
-    pattern = keyword_pattern(keywords)
-    busy_title = "" if pattern and pattern.search(BUSY_TITLE) else BUSY_TITLE
-    busy_line = b"SUMMARY:" + busy_title.encode()
-    out: list[bytes] = []
-    in_event = in_alarm = False
-    for line in _unfolded_lines(data):
-        match = _NAME_END.search(line)
-        name = (line[: match.start()] if match else line).strip().upper()
-        if name in (b"BEGIN", b"END"):
-            value = line[match.end() :].strip().upper() if match else b""
-            if value == b"VALARM" and in_event:
-                in_alarm = name == b"BEGIN"
-                continue
-            if value == b"VEVENT":
-                in_event = name == b"BEGIN"
-        elif in_alarm:
-            continue
-        elif in_event:
-            if name in PRIVATE_PROPERTIES:
-                continue
-            if name == b"SUMMARY" and not (pattern and pattern.search(_summary_text(line))):
-                line = busy_line
-        elif name in PRIVATE_CALENDAR_PROPERTIES:
-            continue
-        out.append(line)
-    out.append(b"")
-    return b"\r\n".join(out)
 
 
 def block_rows(
@@ -265,23 +166,18 @@ def _replace_blocks(source: CalendarSource, intervals: Sequence[Interval]) -> in
     return len(rows)
 
 
-def _store_content(source: CalendarSource, data: bytes) -> None:
-    source.content = scrub(data, source.keywords or [])
-    source.content_sha256 = hashlib.sha256(data).hexdigest()
-
-
-def _end_read() -> None:
+def end_read() -> None:
     """End the session's read transaction before fetching or parsing: on SQLite a reader's lock
     keeps every writer (bookings too) waiting until it ends."""
     db.session.commit()
 
 
-def _version(source: CalendarSource) -> tuple[object, ...]:
+def content_version(source: CalendarSource) -> tuple[object, ...]:
     """What the blocks are made from: when it changes under a sync, the sync's work is stale."""
     return (source.content_sha256, list(source.keywords or []), list(source.categories or []))
 
 
-def _record_failure(source_id: int, message: str, now: datetime) -> None:
+def record_failure(source_id: int, message: str, now: datetime) -> None:
     """Keep the last good data; say what went wrong and end the lease, in one commit."""
     db.session.rollback()
     begin_write_locked(db.session)
@@ -291,6 +187,85 @@ def _record_failure(source_id: int, message: str, now: datetime) -> None:
         source.last_attempt_at = now
         source.sync_lease_until = None
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What :func:`apply_calendar` did to a source."""
+
+    source: CalendarSource | None  # None: the source was removed meanwhile
+    stale: bool = False  # it changed meanwhile, so nothing of this calendar was applied
+    blocks: int = 0
+
+
+def apply_calendar(
+    source_id: int | None,
+    data: bytes | None,
+    *,
+    zone: str,
+    now: datetime,
+    keywords: Sequence[str],
+    categories: Sequence[str],
+    new: dict[str, object] | None = None,
+    changes: dict[str, object] | None = None,
+    store: bool = False,
+    from_feed: bool = False,
+    version: tuple[object, ...] | None = None,
+    synced: bool = False,
+    claimed: bool = False,
+) -> Applied:
+    """The one write path of imports, feeds, keyword changes and syncs.
+
+    Expands ``data`` (None: nothing to expand) outside any transaction; a calendar that cannot
+    be read raises CalendarError, recorded on the source when there is one (it keeps its last
+    good data). Then, under the write lock and in one commit: creates the source from ``new``
+    (when ``source_id`` is None), sets ``changes``, keeps ``data`` as its scrubbed content when
+    ``store``, replaces its blocks, and stamps a successful sync when ``synced``. With
+    ``version``, a source changed meanwhile is left alone (``stale``). ``claimed``: the caller
+    holds the sync lease, which is released whatever happens.
+    """
+    end_read()
+    intervals: list[Interval] | None = None
+    if data is not None:
+        try:
+            intervals = expand(data, zone, now, keywords, categories)
+        except CalendarError as error:
+            if from_feed:
+                error = CalendarError(_unreadable_feed(error), field="url")
+            if source_id is not None:
+                record_failure(source_id, str(error), now)
+            raise error
+    begin_write_locked(db.session)
+    if source_id is None:
+        source = CalendarSource(**(new or {}), **(changes or {}))
+        db.session.add(source)
+        db.session.flush()
+    else:
+        found = db.session.get(CalendarSource, source_id)
+        if found is None:  # removed meanwhile
+            db.session.commit()
+            return Applied(None)
+        source = found
+        if version is not None and content_version(source) != version:
+            if claimed:
+                source.sync_lease_until = None
+            db.session.commit()
+            return Applied(source, stale=True)
+        for name, value in (changes or {}).items():
+            setattr(source, name, value)
+    if store and data is not None:
+        source.content = scrub(data, source.keywords or [])
+        source.content_sha256 = hashlib.sha256(data).hexdigest()
+    if intervals is not None:
+        _replace_blocks(source, intervals)
+    if synced:
+        source.last_attempt_at = source.last_synced_at = now
+        source.last_error = None
+    if claimed:
+        source.sync_lease_until = None
+    blocks = source.block_count
+    db.session.commit()
+    return Applied(source, blocks=blocks)
 
 
 def _upload_label(label: str | None) -> str:
@@ -331,32 +306,27 @@ def import_upload(
         if categories is not None
         else (source.categories if source else default_categories())
     )
-    source_id, advisor_id, zone = (source.id if source else None), advisor.id, advisor.timezone
-    _end_read()
-    try:
-        intervals = expand(data, zone, now, keywords, categories)
-    except CalendarError as error:
-        if source_id is not None:
-            _record_failure(source_id, str(error), now)
-        raise
-
-    begin_write_locked(db.session)
-    if source_id is None:
-        source = CalendarSource(advisor_id=advisor_id, kind=SOURCE_UPLOAD, label=label)
-        db.session.add(source)
-        db.session.flush()
-    else:
-        source = db.session.get(CalendarSource, source_id)
-    assert source is not None
-    source.keywords, source.categories = keywords, categories
-    _store_content(source, data)
-    count = _replace_blocks(source, intervals)
-    source.last_attempt_at = source.last_synced_at = now
-    source.last_error = None
-    source_id = source.id
-    db.session.commit()
-    log.info("calendar imported source_id=%s advisor_id=%s blocks=%s", source_id, advisor_id, count)
-    return source
+    advisor_id = advisor.id
+    applied = apply_calendar(
+        source.id if source else None,
+        data,
+        zone=advisor.timezone,
+        now=now,
+        keywords=keywords,
+        categories=categories,
+        new={"advisor_id": advisor_id, "kind": SOURCE_UPLOAD, "label": label},
+        changes={"keywords": keywords, "categories": categories},
+        store=True,
+        synced=True,
+    )
+    assert applied.source is not None
+    log.info(
+        "calendar imported source_id=%s advisor_id=%s blocks=%s",
+        applied.source.id,
+        advisor_id,
+        applied.blocks,
+    )
+    return applied.source
 
 
 def add_feed(
@@ -387,33 +357,34 @@ def add_feed(
     keywords = clean_markers(default_keywords() if keywords is None else keywords)
     categories = clean_markers(default_categories() if categories is None else categories)
     advisor_id, zone = advisor.id, advisor.timezone
-    _end_read()
-    response = _fetch(address, None, None)
-    try:
-        intervals = expand(response.content or b"", zone, now, keywords, categories)
-    except CalendarError as error:
-        raise CalendarError(_unreadable_feed(error), field="url")
-
-    begin_write_locked(db.session)
-    source = CalendarSource(
-        advisor_id=advisor_id,
-        kind=SOURCE_FEED,
-        label=(label or "").strip()[:200] or _label_from_url(address),
-        feed_url=address,
+    end_read()
+    response = fetch_feed(address, None, None)
+    applied = apply_calendar(
+        None,
+        response.content or b"",
+        zone=zone,
+        now=now,
         keywords=keywords,
         categories=categories,
-        etag=response.etag,
-        last_modified=response.last_modified,
+        new={
+            "advisor_id": advisor_id,
+            "kind": SOURCE_FEED,
+            "label": (label or "").strip()[:200] or _label_from_url(address),
+            "feed_url": address,
+        },
+        changes={
+            "keywords": keywords,
+            "categories": categories,
+            "etag": response.etag,
+            "last_modified": response.last_modified,
+        },
+        store=True,
+        from_feed=True,
+        synced=True,
     )
-    db.session.add(source)
-    db.session.flush()
-    _store_content(source, response.content or b"")
-    _replace_blocks(source, intervals)
-    source.last_attempt_at = source.last_synced_at = now
-    source_id = source.id
-    db.session.commit()
-    log.info("feed added source_id=%s advisor_id=%s", source_id, advisor_id)
-    return source
+    assert applied.source is not None
+    log.info("feed added source_id=%s advisor_id=%s", applied.source.id, advisor_id)
+    return applied.source
 
 
 def _unreadable_feed(error: CalendarError) -> str:
@@ -424,7 +395,8 @@ def _label_from_url(url: str) -> str:
     return f"Feed from {urlsplit(url).hostname}"
 
 
-def _fetch(url: str, etag: str | None, last_modified: str | None) -> feeds.FeedResponse:
+def fetch_feed(url: str, etag: str | None, last_modified: str | None) -> feeds.FeedResponse:
+    """Fetch a feed with the app's limits; CalendarError (field "url") in plain words."""
     config = current_app.config
     try:
         return feeds.fetch(
@@ -464,190 +436,36 @@ def update_markers(
     Titles scrubbed to "Busy" before cannot match a keyword added now: that applies fully after
     the next upload, or the next feed fetch that brings changed content.
     """
-    now = now or utcnow()
     keywords, categories = clean_markers(keywords), clean_markers(categories)
-    source_id, content, zone = source.id, source.content, source.advisor.timezone
-    _end_read()
-    intervals: Sequence[Interval] | None = None
-    if content is not None:
-        try:
-            intervals = expand(content, zone, now, keywords, categories)
-        except CalendarError as error:
-            _record_failure(source_id, str(error), now)
-            raise
-    begin_write_locked(db.session)
-    source = db.session.get(CalendarSource, source_id)  # type: ignore[assignment]
-    source.keywords, source.categories = keywords, categories
-    if intervals is not None:
-        _replace_blocks(source, intervals)
-    db.session.commit()
-    return source
+    applied = apply_calendar(
+        source.id,
+        source.content,
+        zone=source.advisor.timezone,
+        now=now or utcnow(),
+        keywords=keywords,
+        categories=categories,
+        changes={"keywords": keywords, "categories": categories},
+    )
+    return applied.source  # type: ignore[return-value]
 
 
 def refresh_horizon(source: CalendarSource, *, now: datetime | None = None) -> CalendarSource:
-    """Re-expand the stored calendar over the rolling horizon (from today), atomically."""
-    now = now or utcnow()
-    source_id, content, version = source.id, source.content, _version(source)
-    if content is None:
+    """Re-expand the stored calendar over the rolling horizon (from today), atomically.
+
+    A newer import or new keywords saved meanwhile win: the source is then left as it is.
+    """
+    if source.content is None:
         return source
-    zone, keywords, categories = source.advisor.timezone, source.keywords, source.categories
-    _end_read()
-    try:
-        intervals = expand(content, zone, now, keywords, categories)
-    except CalendarError as error:
-        _record_failure(source_id, str(error), now)
-        raise
-    begin_write_locked(db.session)
-    source = db.session.get(CalendarSource, source_id)  # type: ignore[assignment]
-    if _version(source) == version:  # else a newer import or new keywords won meanwhile
-        _replace_blocks(source, intervals)
-    db.session.commit()
-    return source
-
-
-# --- syncing -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What one sync did to one source."""
-
-    source_id: int
-    label: str
-    advisor: str
-    status: str  # UPDATED, UNCHANGED, FAILED or SKIPPED
-    blocks: int = 0
-    message: str | None = None
-
-
-@dataclass
-class SyncSummary:
-    results: list[SyncResult] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def failed(self) -> int:
-        return self.count(FAILED)
-
-    def __str__(self) -> str:
-        return (
-            f"{len(self.results)} calendar(s): {self.count(UPDATED)} updated, "
-            f"{self.count(UNCHANGED)} unchanged, {self.failed} failed, "
-            f"{self.count(SKIPPED)} skipped"
-        )
-
-
-def claim_source(source_id: int, now: datetime) -> bool:
-    """Take the source's sync lease unless another process holds it or already synced it at or
-    after ``now``; the claim is committed before any fetching."""
-    begin_write_locked(db.session)
-    result = db.session.execute(
-        update(CalendarSource)
-        .where(
-            CalendarSource.id == source_id,
-            or_(CalendarSource.sync_lease_until.is_(None), CalendarSource.sync_lease_until < now),
-            or_(CalendarSource.last_attempt_at.is_(None), CalendarSource.last_attempt_at < now),
-        )
-        .values(sync_lease_until=now + LEASE, last_attempt_at=now)
-        .execution_options(synchronize_session=False)
+    applied = apply_calendar(
+        source.id,
+        source.content,
+        zone=source.advisor.timezone,
+        now=now or utcnow(),
+        keywords=source.keywords,
+        categories=source.categories,
+        version=content_version(source),
     )
-    db.session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
-
-
-def sync_source(source_id: int, now: datetime | None = None) -> SyncResult:
-    """Sync one source: fetch a feed (conditionally) or re-expand an upload; keep the last good."""
-    now = now or utcnow()
-    source = db.session.get(CalendarSource, source_id)
-    if source is None:
-        raise CalendarError("That calendar no longer exists.")
-    label, advisor = source.label, source.advisor.display_name
-    if not claim_source(source_id, now):
-        return SyncResult(source_id, label, advisor, SKIPPED)
-    try:
-        return _sync_claimed(source_id, now, label, advisor)
-    except Exception:
-        log.exception("calendar sync crashed source_id=%s", source_id)
-        message = "The sync stopped on an unexpected error; it will be tried again."
-        _record_failure(source_id, message, now)
-        return SyncResult(source_id, label, advisor, FAILED, message=message)
-
-
-def _sync_claimed(source_id: int, now: datetime, label: str, advisor: str) -> SyncResult:
-    source = db.session.get(CalendarSource, source_id)
-    assert source is not None
-    kind, url, content, version = source.kind, source.feed_url, source.content, _version(source)
-    etag, last_modified = source.etag, source.last_modified
-    keywords, categories, zone = source.keywords, source.categories, source.advisor.timezone
-    _end_read()
-
-    fresh: feeds.FeedResponse | None = None
-    intervals: list[Interval] | None = None
-    try:
-        if kind == SOURCE_FEED and url:
-            # Validators only go with content to fall back on: a 304 re-expands that.
-            if content is None:
-                etag = last_modified = None
-            fresh = _fetch(url, etag, last_modified)
-            if fresh.not_modified:
-                fresh = None
-        if fresh is not None:
-            try:
-                intervals = expand(fresh.content or b"", zone, now, keywords, categories)
-            except CalendarError as error:
-                raise CalendarError(_unreadable_feed(error))
-        elif content is not None:
-            intervals = expand(content, zone, now, keywords, categories)
-    except CalendarError as error:
-        _record_failure(source_id, str(error), now)
-        log.info("calendar sync failed source_id=%s: %s", source_id, error)
-        return SyncResult(source_id, label, advisor, FAILED, message=str(error))
-
-    begin_write_locked(db.session)
-    source = db.session.get(CalendarSource, source_id)
-    if source is None:  # removed meanwhile
-        db.session.commit()
-        return SyncResult(source_id, label, advisor, SKIPPED)
-    if _version(source) != version:
-        # The advisor uploaded a new file or changed keywords meanwhile: theirs is newer.
-        source.sync_lease_until = None
-        db.session.commit()
-        return SyncResult(source_id, label, advisor, SKIPPED, message="changed meanwhile")
-    if fresh is not None:
-        _store_content(source, fresh.content or b"")
-        source.etag, source.last_modified = fresh.etag, fresh.last_modified
-    if intervals is not None:
-        _replace_blocks(source, intervals)
-    source.last_synced_at = now
-    source.last_error = None
-    source.sync_lease_until = None
-    count = source.block_count
-    db.session.commit()
-    status = UPDATED if fresh is not None else UNCHANGED
-    return SyncResult(source_id, label, advisor, status, blocks=count)
-
-
-def sync_all(
-    now: datetime | None = None,
-    progress: Callable[[int, int, SyncResult], None] | None = None,
-) -> SyncSummary:
-    """Sync every source once (feeds fetched, uploads re-expanded); sources another process is
-    syncing are skipped. ``progress(done, total, result)`` is called after each source."""
-    now = now or utcnow()
-    ids = list(db.session.scalars(select(CalendarSource.id).order_by(CalendarSource.id)))
-    db.session.commit()
-    summary = SyncSummary()
-    for done, source_id in enumerate(ids, start=1):
-        try:
-            result = sync_source(source_id, now)
-        except CalendarError:  # removed meanwhile
-            continue
-        summary.results.append(result)
-        if progress:
-            progress(done, len(ids), result)
-    return summary
+    return applied.source  # type: ignore[return-value]
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -677,86 +495,3 @@ def source_of(advisor: AdvisorProfile, source_id: int) -> CalendarSource | None:
         .options(defer(CalendarSource.content))
         .where(CalendarSource.id == source_id, CalendarSource.advisor_id == advisor.id)
     )
-
-
-@dataclass(frozen=True)
-class ShownBlock:
-    """A block as shown on one local day: local start and end, and whether it runs over."""
-
-    start: datetime
-    end: datetime
-    kind: str
-    continues_before: bool = False
-    continues_after: bool = False
-
-
-@dataclass(frozen=True)
-class WeekDay:
-    day: date
-    blocks: tuple[ShownBlock, ...]
-
-
-@dataclass(frozen=True)
-class Week:
-    start: date
-    zone: str
-    days: tuple[WeekDay, ...]
-
-    @property
-    def previous(self) -> date:
-        return self.start - timedelta(days=7)
-
-    @property
-    def next(self) -> date:
-        return self.start + timedelta(days=7)
-
-
-def week_start_of(day: date) -> date:
-    """The Monday of ``day``'s week."""
-    return day - timedelta(days=day.weekday())
-
-
-def week_blocks(advisor: AdvisorProfile, week_start: date) -> Week:
-    """The advisor's busy and available blocks for the week from the Monday of ``week_start``,
-    day by day in the advisor's zone (pieces of long events joined back up)."""
-    zone = ZoneInfo(advisor.timezone)
-    first = week_start_of(week_start)
-    bounds = [
-        datetime.combine(first + timedelta(days=i), time(0), zone).astimezone(UTC) for i in range(8)
-    ]
-    rows = db.session.execute(
-        select(CalendarBlock.start_at, CalendarBlock.end_at, CalendarBlock.kind, CalendarBlock.uid)
-        .where(
-            CalendarBlock.advisor_id == advisor.id,
-            CalendarBlock.start_at >= bounds[0] - timedelta(days=MAX_BLOCK_DAYS),
-            CalendarBlock.start_at < bounds[-1],
-            CalendarBlock.end_at > bounds[0],
-        )
-        .order_by(CalendarBlock.start_at, CalendarBlock.end_at)
-    ).all()
-    merged: list[list] = []
-    open_ends: dict[tuple[str, str, datetime], int] = {}
-    for start, end, kind, uid in rows:
-        index = open_ends.pop((kind, uid, start), None)
-        if index is not None and uid:
-            merged[index][1] = end
-        else:
-            index = len(merged)
-            merged.append([start, end, kind])
-        open_ends[(kind, uid, end)] = index
-    days = []
-    for i in range(7):
-        day_start, day_end = bounds[i], bounds[i + 1]
-        shown = tuple(
-            ShownBlock(
-                max(start, day_start).astimezone(zone),
-                min(end, day_end).astimezone(zone),
-                kind,
-                continues_before=start < day_start,
-                continues_after=end > day_end,
-            )
-            for start, end, kind in merged
-            if start < day_end and end > day_start
-        )
-        days.append(WeekDay(first + timedelta(days=i), shown))
-    return Week(first, advisor.timezone, tuple(days))

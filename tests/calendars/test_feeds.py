@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from advising.calendars import feeds, services
+from advising.calendars import feeds, services, sync
 from advising.calendars.forms import FeedForm
 from advising.calendars.models import CalendarSource
 from advising.extensions import db
@@ -185,7 +185,7 @@ def test_a_webcal_feed_is_fetched_over_https(ctx, tls_feed_server):
     webcal = url.replace("https://", "webcal://")
     source = services.add_feed(make_advisor(), webcal, "Phone", None, None)
     assert source.feed_url == url and source.block_count == 2
-    assert services.sync_source(source.id).status == services.UPDATED
+    assert sync.sync_source(source.id).status == sync.UPDATED
     assert tls_feed_server.hits["/cal.ics"] == 2
 
 
@@ -213,8 +213,8 @@ def test_add_feed_then_sync_sends_validators_and_reexpands_on_304(ctx, feed_serv
     assert b"Board meeting" not in source.content
 
     later = now + timedelta(days=2)  # the first event is now in the past
-    result = services.sync_source(source.id, later)
-    assert result.status == services.UNCHANGED and feed_server.hits["/cal.ics"] == 2
+    result = sync.sync_source(source.id, later)
+    assert result.status == sync.UNCHANGED and feed_server.hits["/cal.ics"] == 2
     sent = feed_server.headers[-1]
     assert sent["If-None-Match"] == ETAG and sent["If-Modified-Since"] == LAST_MODIFIED
     db.session.expire_all()
@@ -229,8 +229,8 @@ def test_sync_picks_up_a_changed_feed(ctx, feed_server):
     source = services.add_feed(make_advisor(), url, "", None, None)
     assert source.label == "Feed from 127.0.0.1"
     route.body = calendar(vevent("c", soon(3), soon(3, 18), "Dentist"))
-    result = services.sync_source(source.id)
-    assert (result.status, result.blocks) == (services.UPDATED, 1)
+    result = sync.sync_source(source.id)
+    assert (result.status, result.blocks) == (sync.UPDATED, 1)
     assert "If-None-Match" not in feed_server.headers[-1]  # the server sent no validators
     assert [b[3] for b in blocks_of(source.id)] == ["c"]
 
@@ -248,9 +248,9 @@ def test_a_slow_feed_times_out_and_keeps_the_last_good_data(ctx, feed_server):
     good = blocks_of(source.id)
     route.delay = 1.0
     started = time.monotonic()
-    result = services.sync_source(source.id)
+    result = sync.sync_source(source.id)
     assert time.monotonic() - started < 0.9
-    assert result.status == services.FAILED
+    assert result.status == sync.FAILED
     assert result.message == "The feed took longer than 0.3 seconds to answer."
     db.session.expire_all()
     assert db.session.get(CalendarSource, source.id).last_error == result.message
@@ -276,8 +276,8 @@ def test_a_failing_feed_keeps_the_last_good_data_and_says_why(ctx, feed_server):
     source = services.add_feed(make_advisor(), url, "Work", None, None)
     good, content = blocks_of(source.id), source.content
     route.status, route.etag, route.body = 500, None, b"oops"
-    result = services.sync_source(source.id)
-    assert result.status == services.FAILED
+    result = sync.sync_source(source.id)
+    assert result.status == sync.FAILED
     assert result.message == "The feed answered 500 (internal server error)."
     db.session.expire_all()
     saved = db.session.get(CalendarSource, source.id)
@@ -285,8 +285,8 @@ def test_a_failing_feed_keeps_the_last_good_data_and_says_why(ctx, feed_server):
     assert saved.content == content and saved.etag == ETAG and blocks_of(source.id) == good
 
     route.status, route.body = 200, b"<html>not a calendar</html>"
-    result = services.sync_source(source.id)
-    assert result.status == services.FAILED
+    result = sync.sync_source(source.id)
+    assert result.status == sync.FAILED
     assert result.message.startswith("The feed is not a calendar we can read. Line 1: ")
     assert blocks_of(source.id) == good
 
@@ -352,14 +352,14 @@ def test_concurrent_sync_runs_fetch_each_feed_exactly_once(app, ctx, feed_server
     now = datetime.now(UTC) + timedelta(seconds=1)
     runs = 4
     barrier = threading.Barrier(runs)
-    summaries: list[services.SyncSummary] = []
+    summaries: list[sync.SyncSummary] = []
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
             with app.app_context():
                 barrier.wait()
-                summaries.append(services.sync_all(now))
+                summaries.append(sync.sync_all(now))
                 db.session.remove()
         except BaseException as error:
             errors.append(error)
@@ -372,8 +372,8 @@ def test_concurrent_sync_runs_fetch_each_feed_exactly_once(app, ctx, feed_server
     assert not errors, errors
     assert {path: feed_server.hits[path] for path in paths} == dict.fromkeys(paths, 1)
     statuses = Counter(r.status for s in summaries for r in s.results)
-    assert statuses[services.UPDATED] == 3
-    assert statuses[services.SKIPPED] == 3 * (runs - 1)
+    assert statuses[sync.UPDATED] == 3
+    assert statuses[sync.SKIPPED] == 3 * (runs - 1)
     db.session.expire_all()
     assert all(s.sync_lease_until is None for s in db.session.query(CalendarSource))
 
@@ -384,23 +384,23 @@ def test_a_held_lease_is_skipped_and_an_expired_one_taken_over(ctx, feed_server)
     now = datetime.now(UTC) + timedelta(seconds=1)
     source.sync_lease_until = now + timedelta(minutes=2)
     db.session.commit()
-    assert services.sync_source(source.id, now).status == services.SKIPPED
+    assert sync.sync_source(source.id, now).status == sync.SKIPPED
     later = now + timedelta(minutes=3)
-    assert services.sync_source(source.id, later).status == services.UPDATED
+    assert sync.sync_source(source.id, later).status == sync.UPDATED
 
 
 def test_a_sync_never_overwrites_what_the_advisor_changed_meanwhile(ctx, feed_server, monkeypatch):
     url = feed_server.serve("/cal.ics", Route(two_meetings()))
     source = services.add_feed(make_advisor(), url, "Work", ["available"], [])
-    real_fetch = services._fetch
+    real_fetch = sync.fetch_feed
 
     def fetch_while_the_advisor_edits(*args, **kwargs):
         response = real_fetch(*args, **kwargs)
         services.update_markers(db.session.get(CalendarSource, source.id), [], [])
         return response
 
-    monkeypatch.setattr(services, "_fetch", fetch_while_the_advisor_edits)
-    result = services.sync_source(source.id)
-    assert (result.status, result.message) == (services.SKIPPED, "changed meanwhile")
+    monkeypatch.setattr(sync, "fetch_feed", fetch_while_the_advisor_edits)
+    result = sync.sync_source(source.id)
+    assert (result.status, result.message) == (sync.SKIPPED, "changed meanwhile")
     assert [b[2] for b in blocks_of(source.id)] == ["busy", "busy"]  # the advisor's new keywords
     assert db.session.get(CalendarSource, source.id).sync_lease_until is None

@@ -1,4 +1,4 @@
-"""Calendar imports: atomic replacement, last good data kept, scrubbing, splitting, horizon."""
+"""Calendar imports: atomic replacement, last good data kept, splitting, horizon."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from advising.calendars import services
-from advising.calendars.ics import AvailabilityMarkers, IcsError, parse_calendar
+from advising.calendars import services, sync
 from advising.calendars.models import MAX_BLOCK_DAYS, CalendarBlock, CalendarSource
+from advising.calendars.week import week_blocks
 from advising.extensions import db
 from tests.factories import make_advisor
 
@@ -73,61 +73,7 @@ def blocks_of(source_id: int) -> list[tuple[datetime, datetime, str, str]]:
     ]
 
 
-# --- scrubbing (pure) --------------------------------------------------------------------------
-
-
-def test_scrub_removes_busy_titles_and_details_but_keeps_what_scheduling_needs():
-    scrubbed = services.scrub(GOOGLE.read_bytes(), KEYWORDS).decode()
-    for word in PRIVATE_WORDS:
-        assert word not in scrubbed
-    for name in ("DESCRIPTION", "LOCATION", "ATTENDEE", "ORGANIZER", "COMMENT", "CONTACT"):
-        assert f"\n{name}" not in scrubbed
-    assert "URL:" not in scrubbed and "ATTACH" not in scrubbed and "X-ALT-DESC" not in scrubbed
-    assert "VALARM" not in scrubbed
-    assert "SUMMARY:Office hours" in scrubbed  # matches a keyword: kept
-    assert scrubbed.count("SUMMARY:Busy") == 3
-    assert "CATEGORIES:Open slot,Work" in scrubbed
-    assert "RRULE:FREQ=WEEKLY;BYDAY=TU,TH" in scrubbed
-    assert "X-WR-TIMEZONE:America/New_York" in scrubbed  # outside events: untouched
-
-
-def test_scrubbed_calendar_parses_to_the_same_intervals():
-    raw = GOOGLE.read_bytes()
-    start = datetime(2026, 3, 2, tzinfo=UTC)
-    markers = AvailabilityMarkers(tuple(KEYWORDS), tuple(CATEGORIES))
-    before = parse_calendar(raw, start, start + timedelta(days=60), "America/Chicago", markers)
-    after = parse_calendar(
-        services.scrub(raw, KEYWORDS), start, start + timedelta(days=60), "America/Chicago", markers
-    )
-    assert before == after
-    assert {i.kind for i in before} == {"busy", "available"}
-
-
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.ics")), ids=lambda path: path.name)
-def test_scrubbing_never_changes_the_intervals_of_any_fixture(path: Path):
-    """Every calendar in the fixtures (also the parser's own) reads the same once scrubbed."""
-    raw = path.read_bytes()
-    start, end = datetime(2024, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)
-    marker_sets = [
-        AvailabilityMarkers(),
-        AvailabilityMarkers(("busy", "meeting", "office hours"), ("Work", "Open slot")),
-        AvailabilityMarkers((), ()),
-    ]
-    for markers in marker_sets:
-        try:
-            before = parse_calendar(raw, start, end, "Europe/Berlin", markers)
-        except IcsError:
-            return  # a fixture of a broken file: nothing is stored from it
-        after = parse_calendar(
-            services.scrub(raw, markers.keywords), start, end, "Europe/Berlin", markers
-        )
-        assert after == before
-
-
-def test_scrub_never_turns_a_busy_title_into_a_keyword():
-    raw = calendar(vevent("a", soon(1), soon(1, 16), "Dentist"))
-    scrubbed = services.scrub(raw, ["Busy"]).decode()
-    assert "Dentist" not in scrubbed and "SUMMARY:\r\n" in scrubbed
+# --- markers ------------------------------------------------------------------------------------
 
 
 def test_markers_are_cleaned():
@@ -236,7 +182,7 @@ def test_long_events_are_stored_in_pieces_of_at_most_seven_days(ctx):
     ]
     assert all(e - s <= timedelta(days=MAX_BLOCK_DAYS) for s, e, *_ in pieces)
     # The week view joins the pieces back: a day inside the trip shows one whole-day block.
-    week = services.week_blocks(advisor, (start + timedelta(days=7)).date())
+    week = week_blocks(advisor, (start + timedelta(days=7)).date())
     days = [d for d in week.days if d.day == (start + timedelta(days=7)).date()]
     (block,) = days[0].blocks
     assert block.continues_before and block.continues_after
@@ -282,8 +228,8 @@ def test_sync_all_reexpands_uploads(ctx):
     weekly = vevent("weekly", soon(-3, 9), soon(-3, 10), extra="RRULE:FREQ=DAILY\r\n")
     now = datetime.now(UTC)
     source = services.import_upload(advisor, calendar(weekly), "Daily", [], [], now=now)
-    summary = services.sync_all(now + timedelta(days=10))
-    assert [r.status for r in summary.results] == [services.UNCHANGED]
+    summary = sync.sync_all(now + timedelta(days=10))
+    assert [r.status for r in summary.results] == [sync.UNCHANGED]
     first = blocks_of(source.id)[0][0]
     assert first >= now + timedelta(days=9)
     assert db.session.get(CalendarSource, source.id).sync_lease_until is None
@@ -296,7 +242,7 @@ def test_week_blocks_are_in_the_advisors_zone(ctx):
         advisor, calendar(vevent("m", start, start + timedelta(hours=1))), "Work", [], []
     )
     local_day = (start + timedelta(hours=9)).date()
-    week = services.week_blocks(advisor, local_day)
+    week = week_blocks(advisor, local_day)
     assert week.start.weekday() == 0 and week.zone == "Asia/Tokyo"
     (day,) = [d for d in week.days if d.day == local_day]
     (block,) = day.blocks
