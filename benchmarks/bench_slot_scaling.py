@@ -48,7 +48,9 @@ def _seed(app, count: int, now) -> object:
                     "uid": f"u{n}",
                 }
             )
-        db.session.execute(db.insert(CalendarBlock), rows)
+        db.session.execute(
+            db.insert(CalendarBlock).execution_options(availability_of={advisor.id}), rows
+        )
         db.session.commit()
         return advisor.id
 

@@ -112,7 +112,7 @@ def seed(database_url: str) -> tuple[str, str]:
         db.session.flush()
         now = utcnow().replace(minute=0, second=0, microsecond=0)
         db.session.execute(
-            db.insert(CalendarBlock),
+            db.insert(CalendarBlock).execution_options(availability_of={advisor.id}),
             [
                 {
                     "source_id": source.id,

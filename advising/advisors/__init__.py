@@ -4,10 +4,11 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from advising.advisors import models  # noqa: F401
+    from advising.advisors import availability, models  # noqa: F401
     from advising.advisors.routes import bp
     from advising.web import NavItem, add_nav
 
+    availability.install()
     app.register_blueprint(bp)
     add_nav(app, NavItem("Advisors", "advisors.advisor_list"))
     add_nav(

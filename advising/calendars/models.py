@@ -21,6 +21,7 @@ class CalendarSource(db.Model):
     """An uploaded .ics export or a feed URL, with its last good content and sync status."""
 
     __tablename__ = "calendar_sources"
+    moves_availability = "on delete"  # its blocks go with it (advising.advisors.availability)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     advisor_id: Mapped[int] = mapped_column(
@@ -59,6 +60,7 @@ class CalendarBlock(db.Model):
     """
 
     __tablename__ = "calendar_blocks"
+    moves_availability = True
     __table_args__ = (Index("ix_calendar_blocks_advisor_start", "advisor_id", "start_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -157,11 +157,13 @@ def _replace_blocks(source: CalendarSource, intervals: Sequence[Interval]) -> in
     db.session.execute(
         delete(CalendarBlock)
         .where(CalendarBlock.advisor_id == source.advisor_id, CalendarBlock.source_id == source.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, availability_of={source.advisor_id})
     )
     rows = block_rows(intervals, source.id, source.advisor_id)
     if rows:
-        db.session.execute(insert(CalendarBlock), rows)
+        db.session.execute(
+            insert(CalendarBlock).execution_options(availability_of={source.advisor_id}), rows
+        )
     source.block_count = len(rows)
     return len(rows)
 
@@ -416,9 +418,9 @@ def remove_source(source: CalendarSource) -> None:
     source_id, advisor_id = source.id, source.advisor_id
     begin_write_locked(db.session)
     db.session.execute(
-        delete(CalendarSource).where(
-            CalendarSource.advisor_id == advisor_id, CalendarSource.id == source_id
-        )
+        delete(CalendarSource)
+        .where(CalendarSource.advisor_id == advisor_id, CalendarSource.id == source_id)
+        .execution_options(availability_of={advisor_id})
     )
     db.session.commit()
     log.info("calendar source removed source_id=%s", source_id)

@@ -59,6 +59,7 @@ class BookingSettings(db.Model):
     """An advisor's booking rules. One row per advisor; also the row locked while booking."""
 
     __tablename__ = "booking_settings"
+    moves_availability = True  # see advising.advisors.availability
 
     advisor_id: Mapped[int] = mapped_column(
         ForeignKey("advisor_profiles.id", ondelete="CASCADE"), primary_key=True
@@ -81,6 +82,7 @@ class WeeklyHoursRange(db.Model):
     """A range of the advisor's regular weekly hours, in the advisor's local time."""
 
     __tablename__ = "weekly_hours"
+    moves_availability = True  # see advising.advisors.availability
     __table_args__ = (
         CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday_range"),
         Index("ix_weekly_hours_advisor", "advisor_id", "weekday"),
@@ -99,6 +101,7 @@ class DateOverride(db.Model):
     """Hours for one date replacing the weekly hours; a row without times is a day off."""
 
     __tablename__ = "date_overrides"
+    moves_availability = True  # see advising.advisors.availability
     __table_args__ = (Index("ix_date_overrides_advisor_day", "advisor_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +120,7 @@ class Booking(db.Model):
     """
 
     __tablename__ = "bookings"
+    moves_availability = True  # see advising.advisors.availability
     __table_args__ = (
         Index("ix_bookings_advisor_blocked_start", "advisor_id", "blocked_start"),
         CheckConstraint("end_at > start_at", name="end_after_start"),

@@ -13,7 +13,7 @@ from advising.advisors import services as advisors
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
 from advising.database import utcnow
-from advising.scheduling import from_intake, new_advisors, retention, services, versions
+from advising.scheduling import from_intake, new_advisors, retention, services
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.defaults import DEFAULT_SETTINGS
@@ -318,7 +318,6 @@ def register(app: Flask) -> None:
     from advising.intake.cli import intake_cli
     from advising.scheduling import models  # noqa: F401
 
-    versions.install()
     new_advisors.install()
     intake_cli.add_command(retention.purge_command)
     app.extensions[services.SLOT_CACHE_KEY] = SlotCache(app.config["SLOT_CACHE_SIZE"])

@@ -18,12 +18,12 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from advising.advisors import availability as versions
 from advising.advisors.models import AdvisorProfile
 from advising.calendars.models import BLOCK_AVAILABLE, MAX_BLOCK_DAYS, CalendarBlock
 from advising.database import begin_write_locked, utcnow
 from advising.extensions import db, events
 from advising.scheduling import slots as engine
-from advising.scheduling import versions
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
 from advising.scheduling.models import (
@@ -553,7 +553,11 @@ def update_rules(
     settings = settings_for(advisor_id)
     for key, value in fields.items():
         setattr(settings, key, value)
-    db.session.execute(delete(WeeklyHoursRange).where(WeeklyHoursRange.advisor_id == advisor_id))
+    db.session.execute(
+        delete(WeeklyHoursRange)
+        .where(WeeklyHoursRange.advisor_id == advisor_id)
+        .execution_options(availability_of={advisor_id})
+    )
     for weekday, ranges in weekly.items():
         for start, end in ranges:
             db.session.add(
@@ -577,7 +581,9 @@ def list_overrides(advisor_id: int, since: date) -> list[DateOverride]:
 def set_override(advisor_id: int, day: date, ranges: list[tuple[time, time]]) -> None:
     """Replace the hours of ``day`` (an empty list makes it a day off)."""
     db.session.execute(
-        delete(DateOverride).where(DateOverride.advisor_id == advisor_id, DateOverride.day == day)
+        delete(DateOverride)
+        .where(DateOverride.advisor_id == advisor_id, DateOverride.day == day)
+        .execution_options(availability_of={advisor_id})
     )
     if ranges:
         for start, end in ranges:
@@ -591,7 +597,9 @@ def set_override(advisor_id: int, day: date, ranges: list[tuple[time, time]]) ->
 
 def remove_override_day(advisor_id: int, day: date) -> None:
     db.session.execute(
-        delete(DateOverride).where(DateOverride.advisor_id == advisor_id, DateOverride.day == day)
+        delete(DateOverride)
+        .where(DateOverride.advisor_id == advisor_id, DateOverride.day == day)
+        .execution_options(availability_of={advisor_id})
     )
     db.session.commit()
 

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar, Event
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, or_, select, update
 
 from advising.advisors import services as advisors
+from advising.advisors.availability import CHANGED_KEY, UnnamedAvailabilityWrite
 from advising.advisors.models import AdvisorProfile
 from advising.api.schemas import SlotsSchema
 from advising.calendars import services as calendars
@@ -21,7 +22,6 @@ from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling import slots as engine
 from advising.scheduling.models import WeeklyHoursRange
-from advising.scheduling.versions import CHANGED_KEY
 from tests.conftest import client_after_commit
 from tests.factories import make_advisor
 
@@ -131,7 +131,7 @@ def test_every_kind_of_change_reaches_cached_slots_in_another_process(client, ct
     db.session.commit()
     changed("a block added as a row")
     db.session.execute(
-        insert(CalendarBlock),
+        insert(CalendarBlock).execution_options(availability_of={advisor.id}),
         [
             {
                 "source_id": source.id,
@@ -145,9 +145,13 @@ def test_every_kind_of_change_reaches_cached_slots_in_another_process(client, ct
     )
     db.session.commit()
     changed("blocks inserted in bulk")
-    db.session.execute(delete(CalendarBlock).where(CalendarBlock.source_id == source.id))
+    db.session.execute(
+        delete(CalendarBlock)
+        .where(CalendarBlock.source_id == source.id)
+        .execution_options(availability_of={advisor.id})
+    )
     db.session.commit()
-    changed("blocks deleted by a statement that names no advisor")
+    changed("blocks deleted by a statement that names its advisor")
 
 
 def count_queries():
@@ -194,7 +198,11 @@ def test_uncommitted_changes_neither_fill_nor_read_the_cache(ctx, advisor):
     services.update_rules(advisor.id, services.weekly_ranges(advisor.id))  # stores the defaults
     saved = services.available_slots(advisor, start, end, now)
     cached_entries = len(cache)
-    db.session.execute(delete(WeeklyHoursRange).where(WeeklyHoursRange.advisor_id == advisor.id))
+    db.session.execute(
+        delete(WeeklyHoursRange)
+        .where(WeeklyHoursRange.advisor_id == advisor.id)
+        .execution_options(availability_of={advisor.id})
+    )
     assert db.session.info[CHANGED_KEY] == {advisor.id}
     assert services.available_slots(advisor, start, end, now) == []  # this transaction's view
     assert len(cache) == cached_entries
@@ -221,6 +229,49 @@ def test_a_change_moves_only_its_advisors_version_and_a_rollback_none(ctx, advis
     db.session.flush()
     db.session.rollback()
     assert all_versions() == after
+
+
+def test_a_bulk_statement_over_two_advisors_moves_both_versions_and_no_other(ctx, advisor):
+    """Advisors are named by the writer, never guessed from the WHERE clause: an ``or_`` over
+    two advisors moves both."""
+    other, third = make_advisor(slug="other-advisor"), make_advisor(slug="third-advisor")
+    before = all_versions()
+    db.session.execute(
+        delete(WeeklyHoursRange)
+        .where(
+            or_(WeeklyHoursRange.advisor_id == advisor.id, WeeklyHoursRange.advisor_id == other.id)
+        )
+        .execution_options(availability_of={advisor.id, other.id})
+    )
+    db.session.commit()
+    after = all_versions()
+    assert after[advisor.id] == before[advisor.id] + 1
+    assert after[other.id] == before[other.id] + 1
+    assert after[third.id] == before[third.id]
+
+
+def test_a_bulk_statement_that_names_no_advisor_is_refused(ctx, advisor):
+    """``update(AdvisorProfile)`` (the zone moves every slot) and a block delete must name
+    their advisors; refused otherwise, so a writer cannot forget and leave a stale cache."""
+    before = all_versions()
+    with pytest.raises(UnnamedAvailabilityWrite):
+        db.session.execute(
+            update(AdvisorProfile)
+            .where(AdvisorProfile.id == advisor.id)
+            .values(timezone="Europe/London")
+        )
+    db.session.rollback()
+    with pytest.raises(UnnamedAvailabilityWrite):
+        db.session.execute(delete(CalendarBlock).where(CalendarBlock.advisor_id == advisor.id))
+    db.session.rollback()
+    db.session.execute(
+        update(AdvisorProfile)
+        .where(AdvisorProfile.id == advisor.id)
+        .values(timezone="Europe/London")
+        .execution_options(availability_of={advisor.id})
+    )
+    db.session.commit()
+    assert all_versions()[advisor.id] == before[advisor.id] + 1
 
 
 def test_api_body_is_what_the_documented_schema_dumps(client, advisor):
