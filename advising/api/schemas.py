@@ -14,6 +14,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, post_load, validate
 
 from advising.scheduling import slots as engine
+from advising.scheduling.models import BookingStatus
 from advising.shared.zones import zone_names
 
 # Instants the API accepts at all: far enough out to cover any real booking, near enough that
@@ -317,7 +318,7 @@ class AdvisorSummarySchema(Schema):
 class BookingSchema(Schema):
     status = fields.String(
         required=True,
-        validate=validate.OneOf(["confirmed", "cancelled", "completed", "no_show"]),
+        validate=validate.OneOf([status.value for status in BookingStatus]),
     )
     advisor = fields.Nested(AdvisorSummarySchema, required=True)
     start = utc_field("Start in UTC.")

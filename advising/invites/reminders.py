@@ -35,16 +35,21 @@ def skip_reminders_already_due(booking: Booking, now: datetime) -> None:
     reminder is recorded as skipped rather than sent right after it."""
     for kind, before in REMINDERS:
         if booking.start_at - before <= now:
-            db.session.add(
-                BookingReminder(
-                    booking_id=booking.id,
-                    kind=kind,
-                    sequence=booking.sequence,
-                    starts_at=booking.start_at,
-                    outbox_id=None,
-                )
-            )
+            _record(booking, kind, outbox_id=None)
     db.session.flush()
+
+
+def _record(booking: Booking, kind: str, outbox_id: int | None) -> None:
+    """Note that ``kind`` was queued (or skipped: no ``outbox_id``) for this booking time."""
+    db.session.add(
+        BookingReminder(
+            booking_id=booking.id,
+            kind=kind,
+            sequence=booking.sequence,
+            starts_at=booking.start_at,
+            outbox_id=outbox_id,
+        )
+    )
 
 
 def reminder_message(booking: Booking, now: datetime) -> tuple[EmailMessage, str]:
@@ -109,15 +114,7 @@ def _queue_reminder(booking_id: int, now: datetime) -> int:
                     now=now,
                 )
                 queued += 1
-            db.session.add(
-                BookingReminder(
-                    booking_id=booking.id,
-                    kind=kind,
-                    sequence=booking.sequence,
-                    starts_at=booking.start_at,
-                    outbox_id=outbox_id,
-                )
-            )
+            _record(booking, kind, outbox_id)
         db.session.commit()
         return queued
     except IntegrityError:  # another run recorded it first

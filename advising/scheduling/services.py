@@ -439,13 +439,27 @@ def reschedule(
     return booking
 
 
+@contextmanager
+def _locked_booking(booking_id: int) -> Iterator[Booking]:
+    """The booking, reloaded inside a write transaction that holds it (SQLite: the write lock;
+    PostgreSQL: its row), rolled back on any failure; the caller commits."""
+    begin_write_locked(db.session)
+    try:
+        yield db.session.scalars(
+            select(Booking)
+            .where(Booking.id == booking_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
 def cancel(booking: Booking, *, reason: str, by: Actor, now: datetime | None = None) -> Booking:
     """Cancel a confirmed booking, freeing its time."""
     now = now or utcnow()
-    booking_id = booking.id
-    begin_write_locked(db.session)
-    try:
-        booking = db.session.get(Booking, booking_id)
+    with _locked_booking(booking.id) as booking:
         settings = settings_for(booking.advisor_id)
         if booking.status != CONFIRMED:
             raise BookingError("This consultation is already cancelled or over.")
@@ -461,9 +475,6 @@ def cancel(booking: Booking, *, reason: str, by: Actor, now: datetime | None = N
         booking.sequence += 1
         _publish(BookingChange.CANCELLED, by, booking)
         db.session.commit()
-    except BookingError:
-        db.session.rollback()
-        raise
     log.info("booking cancelled booking_id=%s by=%s", booking.id, by)
     return booking
 
@@ -479,10 +490,7 @@ def record_outcome(
     """Mark a consultation that has started as completed or no-show (can be corrected)."""
     if outcome not in OUTCOMES:
         raise BookingError("Choose completed or no-show.", field="outcome")
-    booking_id = booking.id
-    begin_write_locked(db.session)
-    try:
-        booking = db.session.get(Booking, booking_id, populate_existing=True)
+    with _locked_booking(booking.id) as booking:
         if booking.status == CANCELLED:
             raise BookingError("This consultation was cancelled; there is no outcome to record.")
         if not can_record_outcome(booking, now):
@@ -491,9 +499,6 @@ def record_outcome(
             booking.status = BookingStatus(outcome)
             _publish(BookingChange(outcome.value), by, booking)
         db.session.commit()
-    except BookingError:
-        db.session.rollback()
-        raise
     log.info("consultation outcome booking_id=%s status=%s", booking.id, outcome)
     return booking
 
