@@ -417,7 +417,7 @@ def reschedule(
     new_start = new_start.astimezone(UTC)
     booking_id, advisor_id = booking.id, booking.advisor_id
     with _slot_transaction(advisor_id, new_start, now, exclude_booking_id=booking_id) as settings:
-        booking = db.session.get(Booking, booking_id)
+        booking = _lock_booking_row(booking_id)
         if booking.status != CONFIRMED:
             raise BookingError("This consultation is no longer active.")
         if by is Actor.VISITOR and not can_change(
@@ -439,18 +439,25 @@ def reschedule(
     return booking
 
 
+def _lock_booking_row(booking_id: int) -> Booking:
+    """The booking as committed now, its row locked until commit on PostgreSQL (SQLite holds
+    the write lock already): a cancel, a move and an outcome of one booking never interleave,
+    and each sees what the one before it wrote."""
+    return db.session.scalars(
+        select(Booking)
+        .where(Booking.id == booking_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 @contextmanager
 def _locked_booking(booking_id: int) -> Iterator[Booking]:
-    """The booking, reloaded inside a write transaction that holds it (SQLite: the write lock;
-    PostgreSQL: its row), rolled back on any failure; the caller commits."""
+    """The booking, reloaded inside a write transaction that holds it, rolled back on any
+    failure; the caller commits."""
     begin_write_locked(db.session)
     try:
-        yield db.session.scalars(
-            select(Booking)
-            .where(Booking.id == booking_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()
+        yield _lock_booking_row(booking_id)
     except BaseException:
         db.session.rollback()
         raise

@@ -157,3 +157,119 @@ def test_database_refuses_overlap_even_without_the_service(app, ctx, database_ur
     with pytest.raises(IntegrityError, match="bookings_no_overlap"):
         db.session.commit()
     db.session.rollback()
+
+
+def _race(app, actions) -> list[BaseException | None]:
+    """Run each action (a function of nothing) in its own thread and app context at once."""
+    import threading
+
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[BaseException | None] = [None] * len(actions)
+
+    def run(index: int) -> None:
+        with app.app_context():
+            try:
+                db.session.commit()
+                barrier.wait(timeout=60)
+                actions[index]()
+            except BaseException as error:
+                outcomes[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def _visitor_invites(booking_id: int) -> list[tuple[str, int]]:
+    """(METHOD, SEQUENCE) of the visitor's invitations for a booking, in queue order."""
+    import email
+    import re
+
+    from advising.outbox.models import OutboxMessage
+
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.booking_id == booking_id, OutboxMessage.recipient != "")
+        .order_by(OutboxMessage.id)
+    ).all()
+    found = []
+    for row in rows:
+        message = email.message_from_bytes(row.message)
+        if not message["To"] or "visitor" not in message["To"]:
+            continue
+        for part in message.walk():
+            if part.get_content_type() == "text/calendar":
+                ics = part.get_payload(decode=True)
+                method = re.search(rb"METHOD:(\w+)", ics).group(1).decode()
+                sequence = int(re.search(rb"SEQUENCE:(\d+)", ics).group(1))
+                found.append((method, sequence))
+    return found
+
+
+def _booked(advisor):
+    slots = services.next_available_slots(advisor, days=14)
+    visitor = services.VisitorDetails("Vee", "visitor@example.org", None, "", "UTC")
+    booking, _token = services.book(advisor, slots[0].start, visitor)
+    return booking.id, slots[-1].start
+
+
+def test_cancel_and_reschedule_of_one_booking_never_both_win_out_of_order(app, ctx):
+    """A move and a cancel racing on one booking: whichever takes the booking first wins; a
+    move never lands on a cancelled booking, and the visitor's invitations carry strictly
+    rising SEQUENCEs in the order they were queued (no REQUEST after the CANCEL)."""
+    from advising.scheduling.models import Actor
+
+    advisor = make_advisor()
+    for _ in range(8):
+        booking_id, new_start = _booked(advisor)
+        db.session.commit()
+
+        def move(booking_id=booking_id, new_start=new_start):
+            booking = db.session.get(Booking, booking_id)
+            services.reschedule(booking, new_start, by=Actor.ADVISOR)
+
+        def cancel(booking_id=booking_id):
+            booking = db.session.get(Booking, booking_id)
+            services.cancel(booking, reason="", by=Actor.VISITOR)
+
+        outcomes = _race(app, [move, cancel])
+        assert all(o is None or isinstance(o, services.BookingError) for o in outcomes), outcomes
+        db.session.rollback()
+        booking = db.session.get(Booking, booking_id)
+        invites = _visitor_invites(booking_id)
+        sequences = [sequence for _, sequence in invites]
+        assert sequences == sorted(set(sequences)), invites
+        assert invites[-1][0] == ("CANCEL" if booking.status == "cancelled" else "REQUEST")
+        if outcomes[1] is None:  # the cancel went through: nothing moved it afterwards
+            assert booking.status == "cancelled" and invites[-1] == ("CANCEL", booking.sequence)
+        # free the time again for the next round
+        if booking.status != "cancelled":
+            services.cancel(booking, reason="", by=Actor.STAFF)
+
+
+def test_two_cancels_at_once_cancel_once_and_mail_once(app, ctx):
+    from advising.outbox.models import OutboxMessage
+    from advising.scheduling.models import Actor
+
+    advisor = make_advisor()
+    booking_id, _ = _booked(advisor)
+    db.session.commit()
+
+    def cancel():
+        services.cancel(db.session.get(Booking, booking_id), reason="", by=Actor.VISITOR)
+
+    outcomes = _race(app, [cancel, cancel])
+    assert sorted(o is None for o in outcomes) == [False, True]
+    assert isinstance(next(o for o in outcomes if o is not None), services.BookingError)
+    db.session.rollback()
+    cancels = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.booking_id == booking_id, OutboxMessage.kind == "cancelled"
+        )
+    ).all()
+    assert len(cancels) == 2  # one to the visitor, one to the advisor
