@@ -93,6 +93,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Slot lists and API bodies kept per worker process (0 turns the slot cache off).
         "SLOT_CACHE_SIZE": _int_env("SLOT_CACHE_SIZE", 512),
         "API_LIMIT_PER_ADDRESS": os.environ.get("API_LIMIT_PER_ADDRESS", "120 per minute"),
+        "ROADMAP_PDF_LIMIT": os.environ.get("ROADMAP_PDF_LIMIT", "10 per minute"),
         "MAIL_URL": os.environ.get("MAIL_URL", f"file://{instance_path / 'outbox'}"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "bookings@advising.example"),
         "MAIL_FROM_NAME": os.environ.get("MAIL_FROM_NAME", "Advising"),

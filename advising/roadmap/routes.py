@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from advising.consultations import services as consultations
 from advising.database import utcnow
+from advising.extensions import limiter
 from advising.intake import services as intakes
 from advising.intake.models import Intake
 from advising.roadmap import services
@@ -72,14 +73,19 @@ def page(token: str) -> str:
 
 
 @bp.get("/roadmap/<token>.pdf")
+@limiter.limit(lambda: current_app.config["ROADMAP_PDF_LIMIT"], scope="roadmap-pdf")
 def pdf(token: str) -> Response:
     intake = _intake_or_404(token)
     html = render_template("roadmap/roadmap.html", **_roadmap_context(intake, token, print_=True))
-    body = render_pdf(
+    body = services.roadmap_pdf(
+        intake,
         html,
-        base_url=request.host_url,
-        static_url_path=current_app.static_url_path or "/static",
-        static_folder=current_app.static_folder or "static",
+        lambda html: render_pdf(
+            html,
+            base_url=request.host_url,
+            static_url_path=current_app.static_url_path or "/static",
+            static_folder=current_app.static_folder or "static",
+        ),
     )
     return _attachment(body, "application/pdf", PDF_NAME)
 
@@ -102,4 +108,6 @@ def delete(token: str) -> Response:
 
 
 def register(app: Flask) -> None:
+    from advising.roadmap import models  # noqa: F401  (tables in the metadata)
+
     app.register_blueprint(bp)

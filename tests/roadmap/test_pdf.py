@@ -74,3 +74,44 @@ def test_the_pdf_fetches_only_the_apps_own_static_files(tmp_path):
         html, base_url="http://localhost/", static_url_path="/static", static_folder=static
     )
     assert "Offline" in pdf_text(pdf)
+
+
+def test_the_pdf_is_rendered_once_per_version_of_what_it_shows(client, ctx, monkeypatch):
+    """WeasyPrint runs on the first download and again only when the page's content changes
+    (here: an advisor's recommendation); repeated downloads serve the stored bytes."""
+    from advising.roadmap import routes
+
+    calls: list[str] = []
+    real = routes.render_pdf
+
+    def counting(html, **kwargs):
+        calls.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(routes, "render_pdf", counting)
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    first = client.get(f"/roadmap/{token}.pdf").data
+    assert client.get(f"/roadmap/{token}.pdf").data == first
+    assert len(calls) == 1
+    db.session.rollback()
+    intake = db.session.scalar(select(Intake))
+    from advising.consultations.models import AdvisorRecommendation
+    from tests.factories import make_advisor
+    from tests.intake.helpers import make_booking
+
+    booking = make_booking(make_advisor(), intake=intake)
+    db.session.add(
+        AdvisorRecommendation(
+            booking_id=booking.id, author_id=booking.advisor.user_id, body="Try CRC"
+        )
+    )
+    db.session.commit()
+    changed = client.get(f"/roadmap/{token}.pdf").data
+    assert len(calls) == 2 and changed != first and "Try CRC" in pdf_text(changed)
+
+
+@pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_LIMIT": "2 per minute"}])
+def test_pdf_downloads_are_rate_limited_per_address(client, ctx, app_config):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    codes = [client.get(f"/roadmap/{token}.pdf").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
