@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -18,6 +19,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import text
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 bp = Blueprint("web", __name__)
@@ -40,7 +43,13 @@ ERROR_TEXT = {
         "and try again.",
     ),
     500: ("Something went wrong", "An unexpected error happened on our side. Please try again."),
+    503: (
+        "Back in a moment",
+        "We cannot reach our records right now. Nothing was changed; please try again in a "
+        "few seconds.",
+    ),
 }
+RETRY_AFTER_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -82,8 +91,22 @@ def home() -> str:
 
 @bp.get("/healthz")
 def healthz() -> dict[str, str]:
-    """Liveness probe for load balancers."""
+    """Liveness probe: the process answers (it does not touch the database)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[dict[str, str], int]:
+    """Readiness probe: the database answers a query."""
+    from advising.extensions import db
+
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
 
 
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
@@ -117,6 +140,25 @@ def handle_http_error(
             "Your form expired or was sent from elsewhere. Please reload the page and try again.",
         )
     return render_error(code)
+
+
+def handle_database_unavailable(error: Exception) -> tuple[Any, int, dict[str, str]]:
+    """The database cannot be reached (or is busy): 503 with Retry-After, never a 500."""
+    from advising.extensions import db
+
+    current_app.logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
+    )
+    db.session.rollback()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _wants_json():
+        return (
+            {"code": 503, "status": "Service Unavailable", "message": ERROR_TEXT[503][1]},
+            503,
+            headers,
+        )
+    html, code = render_error(503)
+    return html, code, headers
 
 
 def handle_unexpected_error(error: Exception) -> tuple[str, int] | tuple[dict, int]:
@@ -182,6 +224,8 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(DisconnectionError, handle_database_unavailable)
     app.session_interface = CookieSessionInterface()
     app.after_request(set_security_headers)
     app.context_processor(navigation)
