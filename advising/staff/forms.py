@@ -12,6 +12,12 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from advising.scheduling.models import BOOKING_STATUSES
 
 MAX_RANGE = timedelta(days=366)
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years bookings can have; date arithmetic stays safe
+
+
+def _within_years(_form: FlaskForm, field: DateField) -> None:
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}.")
 STATUS_LABELS = {s: s.replace("_", " ").capitalize() for s in BOOKING_STATUSES}
 
 
@@ -20,8 +26,8 @@ class BookingFilterForm(FlaskForm):
         csrf = False  # a GET form: reading only
 
     advisor = SelectField("Advisor", validators=[Optional()])
-    start = DateField("From (UTC date)", validators=[Optional()])
-    end = DateField("To (UTC date, included)", validators=[Optional()])
+    start = DateField("From (UTC date)", validators=[Optional(), _within_years])
+    end = DateField("To (UTC date, included)", validators=[Optional(), _within_years])
     status = SelectField(
         "Status",
         choices=[SelectChoice("", "Any status")]
@@ -50,5 +56,9 @@ class BookingFilterForm(FlaskForm):
 class RangeDownloadForm(BookingFilterForm):
     """The same filter, with both dates required: one .ics file for a date range."""
 
-    start = DateField("From (UTC date)", validators=[InputRequired("Choose the first day.")])
-    end = DateField("To (UTC date, included)", validators=[InputRequired("Choose the last day.")])
+    start = DateField(
+        "From (UTC date)", validators=[InputRequired("Choose the first day."), _within_years]
+    )
+    end = DateField(
+        "To (UTC date, included)", validators=[InputRequired("Choose the last day."), _within_years]
+    )

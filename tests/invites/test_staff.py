@@ -87,6 +87,12 @@ def test_bookings_list_filters_by_advisor_status_and_dates(client, auth, ctx):
     page = client.get("/staff/bookings?start=2020-02-01&end=2020-01-01").get_data(as_text=True)
     assert 'id="end-error"' in page
     assert client.get("/staff/bookings?advisor=abc").status_code == 200
+    for far in ("start=9999-12-31", "end=9999-12-31", "start=0001-01-01&end=0001-01-02"):
+        for url in ("/staff/bookings", "/staff/bookings.csv", "/staff/bookings.ics"):
+            response = client.get(f"{url}?{far}")
+            assert response.status_code in (200, 400), (url, far, response.status_code)
+    page = client.get("/staff/bookings?start=9999-12-31").get_data(as_text=True)
+    assert 'id="start-error"' in page and "between 2000 and 2099" in page
 
 
 def test_csv_export_follows_the_filter_and_defuses_formulas(client, auth, ctx):
