@@ -1,7 +1,7 @@
 """Staff pages: every booking (filters, invites, CSV, moving and cancelling) and the outbox.
 
-Staff see bookings and their mail, never advisors' private notes: nothing here renders the
-sections other features add to an advisor's consultation page.
+Staff see bookings and their mail, never advisors' private notes: nothing here reads the
+consultations feature (notes, recommendations).
 """
 
 from __future__ import annotations
