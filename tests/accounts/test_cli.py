@@ -106,3 +106,26 @@ def test_demo_seed_refuses_in_production(tmp_path, monkeypatch):
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 1
     assert "Refusing to seed demo data in production" in result.output
+
+
+def test_demo_seed_gives_screens_worth_opening(runner, ctx):
+    """Upcoming and past consultations with intakes and roadmaps, a completed one with a note
+    and a recommendation, a no-show and a cancellation, relative to today; once only."""
+    from sqlalchemy import select
+
+    from advising.consultations.models import AdvisorRecommendation, ConsultationNote
+    from advising.database import utcnow
+    from advising.extensions import db
+    from advising.scheduling.models import Booking
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    bookings = db.session.scalars(select(Booking)).all()
+    statuses = sorted(b.status for b in bookings)
+    assert statuses == ["cancelled", "completed", "confirmed", "confirmed", "no_show"]
+    now = utcnow()
+    assert sum(b.start_at > now for b in bookings) == 3
+    assert all(b.intake_id is not None for b in bookings)
+    assert db.session.scalar(select(db.func.count(ConsultationNote.booking_id))) == 1
+    assert db.session.scalar(select(db.func.count(AdvisorRecommendation.id))) == 1
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    assert db.session.scalar(select(db.func.count(Booking.id))) == 5
