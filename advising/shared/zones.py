@@ -1,20 +1,32 @@
-"""Time zone choices offered to people (IANA names only)."""
+"""Time zones offered to people: canonical IANA names only, each with its current offset."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
-from zoneinfo import available_timezones
+from importlib import resources
+from zoneinfo import ZoneInfo, available_timezones
 
 
 @cache
 def zone_names() -> tuple[str, ...]:
-    """Every IANA zone name a person may pick, sorted, without legacy aliases."""
-    legacy_prefixes = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
+    """The zones a person may pick, sorted: tzdata's canonical zone of each place (zone.tab),
+    so a legacy alias (Asia/Calcutta, Europe/Kiev) is never offered beside its current name.
+    Old data naming an alias stays valid (:func:`is_zone`)."""
+    try:
+        table = (resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text()
+    except (ModuleNotFoundError, FileNotFoundError):  # no tzdata package: the system's files
+        table = ""
     names = {
-        name
-        for name in available_timezones()
-        if "/" in name and not name.startswith(legacy_prefixes) and not name.startswith("posix")
+        line.split("\t")[2].strip()
+        for line in table.splitlines()
+        if line and not line.startswith("#") and len(line.split("\t")) >= 3
     }
+    known = _known_zones()
+    names = {name for name in names if name in known}
+    if not names:
+        legacy = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/", "posix")
+        names = {n for n in known if "/" in n and not n.startswith(legacy)}
     names.add("UTC")
     return tuple(sorted(names))
 
@@ -27,3 +39,16 @@ def _known_zones() -> frozenset[str]:
 def is_zone(name: str) -> bool:
     """True for any IANA zone name zoneinfo knows (the list is read once per process)."""
     return name in _known_zones()
+
+
+def utc_offset(name: str, at: datetime) -> str:
+    """'UTC-06:00': the zone's offset at ``at``."""
+    offset = at.astimezone(ZoneInfo(name)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def zone_choice_label(name: str, at: datetime) -> str:
+    """'America/Chicago (UTC-06:00)': how a zone is listed in a picker."""
+    return f"{name.replace('_', ' ')} ({utc_offset(name, at)})"
