@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 
@@ -23,22 +23,29 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
     return pretty
 
 
+def clock(moment: datetime | time) -> str:
+    """'9:30 AM': US 12-hour time of day (noon is 12:00 PM, midnight 12:00 AM)."""
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
 def format_time(instant: datetime, zone: str) -> str:
-    """'09:30 GMT': a time of day with its zone abbreviation (or UTC offset)."""
+    """'9:30 AM GMT': a time of day with its zone abbreviation (or UTC offset)."""
     local = in_zone(instant, zone)
     name = local.tzname() or ""
     if name.startswith(("+", "-")):
         offset = local.strftime("%z")
         name = f"UTC{offset[:3]}:{offset[3:]}"
-    return f"{local:%H:%M} {name}".strip()
+    return f"{clock(local)} {name}".strip()
 
 
 def format_datetime(instant: datetime, zone: str) -> str:
-    """'Monday 30 November 2026, 09:30 GMT (Europe/London)'."""
+    """'Monday, November 30, 2026, 9:30 AM GMT (Europe/London)': US order, zone named."""
     local = in_zone(instant, zone)
-    when = f"{local:%A} {local.day} {local:%B %Y}, {format_time(instant, zone)}"
+    when = f"{local:%A}, {local:%B} {local.day}, {local.year}, {format_time(instant, zone)}"
     return f"{when} ({zone.replace('_', ' ')})"
 
 
 def format_day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B}"
+    """'Monday, November 30'."""
+    return f"{day:%A}, {day:%B} {day.day}"

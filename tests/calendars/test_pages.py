@@ -14,6 +14,7 @@ from advising.accounts.models import Role
 from advising.calendars import services
 from advising.calendars.models import CalendarSource
 from advising.extensions import db
+from advising.shared.timefmt import clock
 from tests.calendars.test_feeds import Route, feed_server, two_meetings  # noqa: F401 (fixture)
 from tests.calendars.test_services import GOOGLE, MALFORMED, blocks_of, calendar, soon, vevent
 from tests.conftest import client_after_commit, post_form
@@ -195,10 +196,10 @@ def test_week_view_shows_blocks_in_the_advisors_zone(client, advisor):
     local = busy_start.astimezone(chicago)
     html = text(client.get(f"/me/calendars/week?start={local.date().isoformat()}"))
     abbreviation = local.tzname()
-    assert f"{local:%H:%M} {abbreviation}" in html
-    assert f"{(local + timedelta(hours=1)):%H:%M} {abbreviation}" in html
+    assert f"{clock(local)} {abbreviation}" in html
+    assert f"{clock(local + timedelta(hours=1))} {abbreviation}" in html
     free_local = free_start.astimezone(chicago)
-    assert f"{free_local:%H:%M} {free_local.tzname()}" in html
+    assert f"{clock(free_local)} {free_local.tzname()}" in html
     assert "block block-busy" in html and "block block-available" in html
     assert "Dentist" not in html
     assert re.search(r"Times are in your zone, America/Chicago \((CST|CDT)\)", html)
