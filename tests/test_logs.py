@@ -7,7 +7,11 @@ from __future__ import annotations
 import html as html_lib
 import importlib.util
 import logging
+import os
 import re
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -295,3 +299,46 @@ def test_the_gunicorn_config_redacts_the_access_and_error_logs():
     assert RedactSecrets().filter(record) is True
     line = record.getMessage()
     assert "GET /b/[redacted] HTTP/1.1" in line and TOKEN not in line
+
+
+@pytest.mark.slow
+def test_gunicorn_with_the_shipped_config_writes_redacted_access_and_error_lines(tmp_path):
+    """The real server: an access line and an error line (this database has no tables, so the
+    lookup fails) for a roadmap address, neither with its token."""
+    from tests.conftest import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "ADVISING_ENV": "development",
+        "SECRET_KEY": "gunicorn-test-secret-" + "z" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "MAIL_URL": f"file://{tmp_path / 'outbox'}",
+    }
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+    command += ["--workers", "1", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=2):
+                        break
+                except OSError:
+                    assert time.monotonic() < deadline and server.poll() is None, err.read_text()
+                    time.sleep(0.1)
+            with pytest.raises(urllib.error.HTTPError) as failed:
+                urllib.request.urlopen(f"{base}/roadmap/{TOKEN}?intake={TOKEN}", timeout=10)
+            failed.value.close()
+            assert failed.value.code == 500
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    access, errors = out.read_text(), err.read_text()
+    assert '"GET /roadmap/[redacted] HTTP/1.1" 500' in access
+    assert "unhandled error on GET /roadmap/[redacted]" in errors
+    assert "[SQL parameters hidden due to hide_parameters=True]" in errors
+    assert TOKEN not in access + errors and hash_token(TOKEN) not in access + errors

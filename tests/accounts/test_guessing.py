@@ -14,12 +14,20 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 NEW = "a brand new long passphrase"
 
 
-def _change_password(client, current: str):
+def _change_password(client, current: str, new: str = NEW):
     return post_form(
         client,
         "/account/password",
-        {"current_password": current, "new_password": NEW, "confirm_password": NEW},
+        {"current_password": current, "new_password": new, "confirm_password": new},
     )
+
+
+def _browser_that_signed_in_before(app, email: str):
+    """A browser that signed in to ``email`` and out again: it keeps its device cookie."""
+    browser = app.test_client()
+    assert AuthActions(browser).login(email).status_code == 302
+    AuthActions(browser).logout()
+    return browser
 
 
 def _wrong_login(client, email: str):
@@ -48,16 +56,7 @@ def test_a_refused_new_password_does_not_count_as_a_guess(client, auth, ctx):
     make_user(email="hana@example.org")
     auth.login("hana@example.org")
     for _ in range(6):
-        response = post_form(
-            client,
-            "/account/password",
-            {
-                "current_password": DEFAULT_PASSWORD,
-                "new_password": "short",
-                "confirm_password": "short",
-            },
-        )
-        assert response.status_code == 200
+        assert _change_password(client, DEFAULT_PASSWORD, "short").status_code == 200
     assert _change_password(client, DEFAULT_PASSWORD).status_code == 302
 
 
@@ -108,10 +107,7 @@ def test_sign_in_sets_a_signed_device_cookie_naming_the_account_not_its_address(
 
 def test_guessing_from_anywhere_does_not_lock_out_the_owners_browser(app, ctx):
     make_user(email="mo@example.org")
-    owner = app.test_client()
-    owner_auth = AuthActions(owner)
-    assert owner_auth.login("mo@example.org").status_code == 302
-    owner_auth.logout()  # the device cookie stays
+    owner = _browser_that_signed_in_before(app, "mo@example.org")
 
     attacker = app.test_client()
     for _ in range(5):
@@ -122,14 +118,12 @@ def test_guessing_from_anywhere_does_not_lock_out_the_owners_browser(app, ctx):
 
     # the owner's browser signs in (a typo first does not lock it either)
     assert _wrong_login(owner, "mo@example.org").status_code == 200
-    assert owner_auth.login("mo@example.org").status_code == 302
+    assert AuthActions(owner).login("mo@example.org").status_code == 302
 
 
 def test_a_device_cookie_has_a_guessing_budget_of_its_own(app, ctx):
     make_user(email="nia@example.org")
-    browser = app.test_client()
-    AuthActions(browser).login("nia@example.org")
-    AuthActions(browser).logout()
+    browser = _browser_that_signed_in_before(app, "nia@example.org")
     for _ in range(5):
         assert _wrong_login(browser, "nia@example.org").status_code == 200
     assert AuthActions(browser).login("nia@example.org").status_code == 429
@@ -140,9 +134,7 @@ def test_a_device_cookie_has_a_guessing_budget_of_its_own(app, ctx):
 def test_a_device_cookie_for_another_account_is_not_trusted(app, ctx):
     make_user(email="ola@example.org")
     make_user(email="pat@example.org")
-    browser = app.test_client()
-    AuthActions(browser).login("ola@example.org")
-    AuthActions(browser).logout()
+    browser = _browser_that_signed_in_before(app, "ola@example.org")
     for _ in range(5):
         assert _wrong_login(browser, "pat@example.org").status_code == 200
     assert AuthActions(browser).login("pat@example.org").status_code == 429
