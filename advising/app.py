@@ -31,10 +31,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-        )
+    _set_up_logging(app)
 
     if app.config["TRUST_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -81,3 +78,22 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     register_api(app)
     register_roadmap(app)
     return app
+
+
+def _set_up_logging(app: Flask) -> None:
+    """Logs carry neither URL secrets nor personal data: paths and messages are redacted on the
+    loggers that write them (and on our own handlers), SQL parameters are never logged or put
+    into error messages, result rows never logged. Gunicorn's loggers: ``gunicorn.conf.py``."""
+    from advising.web import PATH_LOGGERS, install_log_redaction
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+        install_log_redaction(*logging.getLogger().handlers)
+    names = (*PATH_LOGGERS, "flask-limiter", "sqlalchemy.engine.Engine")
+    install_log_redaction(app.logger, *(logging.getLogger(name) for name in names))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }

@@ -71,13 +71,19 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "PRODUCTION": production,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server's connections can drop while pooled; a SQLite file's cannot.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
+        # A server's connections can drop while pooled; a SQLite file's cannot. SQL parameters
+        # (names, emails, token hashes) stay out of logs and error messages on every engine.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": not database_url.startswith("sqlite"),
+            "hide_parameters": True,
+        },
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_NAME": "advising_session",
         "PERMANENT_SESSION_LIFETIME": _int_env("SESSION_LIFETIME_SECONDS", 12 * 3600),
+        # However active, a session ends this long after its sign-in.
+        "SESSION_ABSOLUTE_LIFETIME_HOURS": _int_env("SESSION_ABSOLUTE_LIFETIME_HOURS", 12),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
@@ -90,6 +96,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        # A browser that signed in to an account before keeps it this long (device cookie).
+        "DEVICE_COOKIE_DAYS": _int_env("DEVICE_COOKIE_DAYS", 180),
         # Slot lists and API bodies kept per worker process (0 turns the slot cache off).
         "SLOT_CACHE_SIZE": _int_env("SLOT_CACHE_SIZE", 512),
         "API_LIMIT_PER_ADDRESS": os.environ.get("API_LIMIT_PER_ADDRESS", "120 per minute"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +166,7 @@ def handle_database_unavailable(error: Exception) -> tuple[Any, int, dict[str, s
 def handle_unexpected_error(error: Exception) -> tuple[str, int] | tuple[dict, int]:
     from flask import current_app
 
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception("unhandled error on %s %s", request.method, redact(request.path))
     if _wants_json():
         return {"code": 500, "status": "Internal Server Error"}, 500
     return render_error(500)
@@ -213,6 +215,59 @@ class CookieSessionInterface(SecureCookieSessionInterface):
             cached = (keys, super().get_signing_serializer(app))
             app.extensions["advising.session_signer"] = cached
         return cached[1]
+
+
+# --- logs: no URL secrets and no email addresses in any line ---------------------------------
+
+REDACTED = "[redacted]"
+# Routes whose next path segment is a secret (manage links, roadmaps, the API's booking
+# tokens, advisors' feeds); tests/test_logs.py checks every rule with a <token> is covered.
+TOKEN_ROUTE_PREFIXES = ("/b/", "/roadmap/", "/api/v1/bookings/", "/feeds/")
+_SECRET_IN_PATH = re.compile(
+    "(" + "|".join(re.escape(prefix) for prefix in TOKEN_ROUTE_PREFIXES) + r")[^/?#\s\"'.]+"
+)
+# Anything else shaped like a URL secret or its hash: 32 or more URL-safe characters with a
+# digit or a capital (query strings, referers, tracebacks); lower-case names are left alone.
+_TOKEN_SHAPED = re.compile(r"(?<![\w-])(?=[\w-]*[0-9A-Z])[\w-]{32,}(?![\w-])", re.ASCII)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+# The loggers that write request paths: the dev server's and gunicorn's access and error logs.
+PATH_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
+
+
+def redact(text: str) -> str:
+    """``text`` with secrets in paths, token-shaped strings and email addresses replaced."""
+    text = _SECRET_IN_PATH.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _TOKEN_SHAPED.sub(REDACTED, text)
+    return _EMAIL.sub("[email]", text)
+
+
+class RedactSecrets(logging.Filter):
+    """A logging filter that rewrites each record it sees through :func:`redact`: the message
+    (formatted with its arguments), the traceback and the stack. SQLAlchemy's result rows
+    (logged at DEBUG) are dropped from the message altogether. Never drops a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("sqlalchemy.engine") and record.msg == "Row %r":
+            record.args = ("[row hidden]",)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format: let the handler report it as usual
+            return True
+        record.msg, record.args = redact(message), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+def install_log_redaction(*loggers: logging.Logger | logging.Handler) -> None:
+    """Put one :class:`RedactSecrets` on each logger or handler (again: no duplicate)."""
+    for target in loggers:
+        if not any(isinstance(f, RedactSecrets) for f in target.filters):
+            target.addFilter(RedactSecrets())
 
 
 def mark_private() -> None:

@@ -9,12 +9,12 @@ def register(app: Flask) -> None:
     from advising.accounts import models  # noqa: F401  (models registered with the metadata)
     from advising.accounts.cli import users_cli
     from advising.accounts.routes import bp
-    from advising.accounts.services import load_session_user
+    from advising.accounts.sessions import load_user
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(load_user)
     from advising.web import NavItem, add_nav
 
     app.register_blueprint(bp)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from advising.accounts.models import Role, User
@@ -26,6 +29,19 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def account_ref(email: str) -> str:
+    """A keyed reference to an email address (HMAC with SECRET_KEY, 96 bits): the same for the
+    same account, meaningless without the key. Logs and rate-limit keys use it, never the
+    address."""
+    key = current_app.config["SECRET_KEY"]
+    digest = hmac.new(
+        key.encode() if isinstance(key, str) else key,
+        b"account:" + normalize_email(email).encode(),
+        hashlib.sha256,
+    )
+    return digest.hexdigest()[:24]
+
+
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
@@ -36,7 +52,7 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
     if user is None:
         verify_password(_TIMING_DECOY_HASH, password)
         log.warning(
-            "login failed: unknown account email=%s addr=%s", normalize_email(email), remote_addr
+            "login failed: unknown account account_ref=%s addr=%s", account_ref(email), remote_addr
         )
         return None
     if not verify_password(user.password_hash, password):
@@ -60,6 +76,7 @@ def end_sessions(user: User) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Replace the password after checking the current one; other sessions end."""
     if not verify_password(user.password_hash, current_password):
+        log.warning("password change refused: wrong current password user_id=%s", user.id)
         raise AccountError("That is not your current password.", field="current_password")
     problem = password_problem(new_password, email=user.email, name=user.name)
     if problem:

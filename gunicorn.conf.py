@@ -1,0 +1,54 @@
+"""Gunicorn settings shipped with the app: `gunicorn --config gunicorn.conf.py wsgi:app`.
+
+Access and error lines go through :class:`advising.web.RedactSecrets`: the secret in a manage,
+roadmap, API or feed path (and anything token-shaped, and email addresses) is replaced by
+``[redacted]``. The access line logs the path without its query string or referer.
+"""
+
+# Remote address, time, method, path (no query string), status, bytes, milliseconds.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+accesslog = "-"
+errorlog = "-"
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "advising.web.RedactSecrets"}},
+    "formatters": {
+        "generic": {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+            "datefmt": "[%Y-%m-%d %H:%M:%S %z]",
+        },
+        "access": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "filters": ["redact"],
+            "stream": "ext://sys.stderr",
+        },
+        "access_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "access",
+            "filters": ["redact"],
+            "stream": "ext://sys.stdout",
+        },
+    },
+    # The app's own loggers (and SQLAlchemy's, the rate limiter's) propagate to the root.
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {
+            "level": "INFO",
+            "handlers": ["console"],
+            "filters": ["redact"],
+            "propagate": False,
+        },
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["access_console"],
+            "filters": ["redact"],
+            "propagate": False,
+        },
+    },
+}
