@@ -71,6 +71,9 @@ def dev_command(info: ScriptInfo, host: str, port: int) -> None:
         name: subprocess.Popen(command, process_group=0)  # noqa: S603  (our own flask)
         for name, command in commands.items()
     }
+    for name, child in children.items():
+        click.echo(f"{name}: pid {child.pid}")
+    click.echo(f"Serving on http://{host}:{port} with a worker (Ctrl+C stops both)")
     stopping = False
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:

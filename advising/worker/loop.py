@@ -72,6 +72,7 @@ class Worker:
         self.app = app
         self.jobs = default_jobs(app.config) if jobs is None else jobs
         self.stopping = threading.Event()
+        self.started = threading.Event()  # listening (or polling): a commit now wakes it
         self.poll = float(app.config.get("WORKER_POLL_SECONDS", 0.5))
         self.listen_timeout = float(app.config.get("WORKER_LISTEN_TIMEOUT_SECONDS", 60))
         self._threads: list[threading.Thread] = []
@@ -93,6 +94,7 @@ class Worker:
             log.info("worker started: outbox %s; %s", wakeup, self._describe_jobs())
             for thread in self._threads:
                 thread.start()
+            self.started.set()
             try:
                 while not self.stopping.is_set():
                     wakeup.wait(self._deliver_due())
