@@ -1,4 +1,4 @@
-# advising: `make run` serves the app with demo data; `make test` runs every test.
+# advising: `make run` serves the app and its worker with demo data; `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench setup setup-dev migrate seed clean
+.PHONY: run worker test lint bench setup setup-dev migrate seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,12 @@ migrate: setup
 seed: migrate
 	$(FLASK) demo seed
 
+# The web server and the worker (mail, reminders, calendar sync) together; Ctrl+C stops both.
 run: seed
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) dev --host $(HOST) --port $(PORT)
+
+worker: migrate
+	$(FLASK) worker
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -24,6 +24,19 @@ def _int_env(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}")
 
 
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}")
+    if not value >= 0:  # also refuses nan
+        raise ConfigError(f"{name} must not be negative, not {raw!r}")
+    return value
+
+
 def _bool_env(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -105,6 +118,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAIL_URL": os.environ.get("MAIL_URL", f"file://{instance_path / 'outbox'}"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "bookings@advising.example"),
         "MAIL_FROM_NAME": os.environ.get("MAIL_FROM_NAME", "Advising"),
+        # The worker (`flask worker`): how often it looks for mail on SQLite (PostgreSQL wakes
+        # it with NOTIFY and looks anyway after the listen timeout), and its periodic jobs.
+        "WORKER_POLL_SECONDS": _float_env("WORKER_POLL_SECONDS", 0.5),
+        "WORKER_LISTEN_TIMEOUT_SECONDS": _float_env("WORKER_LISTEN_TIMEOUT_SECONDS", 60.0),
+        "WORKER_REMINDERS_SECONDS": _float_env("WORKER_REMINDERS_SECONDS", 60.0),
+        "WORKER_SYNC_MINUTES": _float_env("WORKER_SYNC_MINUTES", 15.0),
         "FEED_ALLOW_PRIVATE_ADDRESSES": _bool_env("FEED_ALLOW_PRIVATE_ADDRESSES", False),
         "FEED_TIMEOUT_SECONDS": _int_env("FEED_TIMEOUT_SECONDS", 15),
         "CALENDAR_HORIZON_DAYS": _int_env("CALENDAR_HORIZON_DAYS", 180),

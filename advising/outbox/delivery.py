@@ -3,25 +3,26 @@
 Delivery claims one row at a time with a conditional UPDATE that sets a lease
 (``claimed_until``) and a random ``claim_token``: on PostgreSQL the candidate row is picked
 with ``FOR UPDATE SKIP LOCKED``, on SQLite inside a write-locked transaction, so any number of
-deliverers (cron, the after-request hook, several hosts) never send one message twice. A row
+deliverers (workers on several hosts, ``flask mail deliver``) never send one message twice. A row
 is marked sent only after the server accepted it, and only by the holder of its claim. A
 failure schedules another attempt with exponential backoff; after ``MAIL_MAX_ATTEMPTS`` (or a
 permanent refusal) the message is marked failed and shows on the staff outbox page.
 
-Each row goes out through the :class:`Channel` registered for its ``channel``. A message
-queued during a web request is also tried right after the response (:func:`deliver_soon`).
+Each row goes out through the :class:`Channel` registered for its ``channel``. Web requests
+never deliver: queueing a message (or making one due again) wakes the worker
+(:mod:`advising.outbox.wakeup`: ``NOTIFY`` on PostgreSQL, polling on SQLite), which sends it.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from flask import current_app, g, has_app_context
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import defer
 
@@ -29,9 +30,9 @@ from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
 from advising.outbox.errors import DeliveryError, PermanentFailure, TemporaryFailure
 from advising.outbox.models import FAILED, MAIL, PENDING, SENT, OutboxMessage
+from advising.outbox.wakeup import notify_workers
 
 log = logging.getLogger("advising.outbox")
-SOON_KEY = "advising.outbox.soon"
 
 
 class Sender(Protocol):
@@ -77,7 +78,7 @@ def enqueue(
     now: datetime | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the current transaction (the caller commits); a
-    pending one is also tried right after this request (:func:`deliver_soon`)."""
+    pending one wakes the workers when that transaction commits."""
     row = OutboxMessage(
         channel=channel,
         booking_id=booking_id,
@@ -93,19 +94,8 @@ def enqueue(
     db.session.add(row)
     db.session.flush()
     if status == PENDING:
-        deliver_soon([row.id])
+        notify_workers(db.session)
     return row
-
-
-def deliver_soon(ids: Iterable[int]) -> None:
-    """Try these messages right after the current request (if any) has been answered."""
-    if has_app_context():
-        g.setdefault(SOON_KEY, []).extend(ids)
-
-
-def take_soon_ids() -> list[int]:
-    """The ids :func:`deliver_soon` noted during this request (emptied)."""
-    return g.pop(SOON_KEY, []) if has_app_context() else []
 
 
 @dataclass
@@ -197,6 +187,25 @@ def _finish(item: _Claimed, token: str, now: datetime, error: DeliveryError | No
     return status
 
 
+def _release(item: _Claimed, token: str) -> None:
+    """Give up our claim without counting an attempt (the message is due again at once)."""
+    try:
+        db.session.rollback()
+        begin_write_locked(db.session)
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item.id, OutboxMessage.claim_token == token)
+            .values(claimed_until=None, claim_token=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except Exception:  # the lease still runs out on its own
+        log.exception("outbox message_id=%s: could not release the claim", item.id)
+        db.session.rollback()
+    else:
+        log.warning("outbox message_id=%s: claim released unsent", item.id)
+
+
 class _Senders:
     """The senders opened in one run, one per channel, and the channels found unreachable."""
 
@@ -231,9 +240,13 @@ def deliver(
     ids: Iterable[int] | None = None,
     limit: int = MAX_PER_RUN,
     senders: Mapping[str, Sender] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> DeliveryReport:
     """Send due messages (only ``ids`` when given). ``now`` fixes the clock (tests, replays);
-    ``senders`` replaces the registered channels' (tests).
+    ``senders`` replaces the registered channels' (tests). ``stop`` is asked before each
+    claim: once it answers True the run ends after the message in hand (a worker shutting
+    down). Should sending raise anything else than a DeliveryError (even KeyboardInterrupt),
+    the claim is released unchanged, so another deliverer takes the message.
 
     When a channel cannot reach its other side, the remaining due messages of that channel
     are not tried again in this run: each records the same failure and waits its backoff.
@@ -248,10 +261,16 @@ def deliver(
     token = secrets.token_hex(16)
     try:
         for _ in range(limit):
+            if stop is not None and stop():
+                break
             item = _claim_next(now or utcnow(), token, wanted)
             if item is None:
                 break
-            error = run.send(item)
+            try:
+                error = run.send(item)
+            except BaseException:  # a bug, a bad configuration, a forced stop: hand it back
+                _release(item, token)
+                raise
             status = _finish(item, token, now or utcnow(), error)
             if status == SENT:
                 report.sent += 1
@@ -287,6 +306,7 @@ def retry_now(message_ids: Iterable[int] | None = None, now: datetime | None = N
         )
     chosen = list(db.session.scalars(query))
     if chosen:
+        notify_workers(db.session)
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(chosen), OutboxMessage.status == FAILED)
@@ -301,6 +321,28 @@ def retry_now(message_ids: Iterable[int] | None = None, now: datetime | None = N
         )
     db.session.commit()
     return chosen
+
+
+def next_due(now: datetime | None = None) -> datetime | None:
+    """When a pending message can next be claimed (possibly in the past), or None: the
+    earliest retry time of the free ones and the earliest lease end of the claimed ones.
+    Only reads; ends the transaction."""
+    now = now or utcnow()
+    pending = OutboxMessage.status == PENDING
+    free = db.session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(
+            pending,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+    )
+    held = db.session.scalar(
+        select(func.min(OutboxMessage.claimed_until)).where(
+            pending, OutboxMessage.claimed_until >= now
+        )
+    )
+    db.session.rollback()
+    times = [t for t in (free, held) if t is not None]
+    return min(times) if times else None
 
 
 def purge_sent(now: datetime | None = None, keep: timedelta = KEEP_SENT) -> int:

@@ -143,7 +143,6 @@ def retry(message_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     ids = outbox.retry_now([message_id])
-    outbox.deliver_soon(ids)
     if ids:
         flash("Trying that message again now. Reload in a moment to see how it went.", "info")
     else:
@@ -157,6 +156,5 @@ def retry_failed() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     ids = outbox.retry_now(None)
-    outbox.deliver_soon(ids)
     flash(f"Trying {len(ids)} failed message{'s' if len(ids) != 1 else ''} again now.", "info")
     return redirect(url_for("staff.mail"))

@@ -18,7 +18,7 @@ from tests.invites.test_outbox import book_next, visitor
 
 @pytest.fixture
 def app_config() -> dict[str, object]:
-    return {"MAIL_DELIVER_AFTER_REQUEST": False, "PUBLIC_BASE_URL": "https://advising.example"}
+    return {"PUBLIC_BASE_URL": "https://advising.example"}
 
 
 def _calendar(response) -> Calendar:

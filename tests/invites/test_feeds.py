@@ -22,7 +22,7 @@ FEED_LINK = re.compile(r"https://advising\.example/feeds/([A-Za-z0-9_-]+)\.ics")
 
 @pytest.fixture
 def app_config() -> dict[str, object]:
-    return {"MAIL_DELIVER_AFTER_REQUEST": False, "PUBLIC_BASE_URL": "https://advising.example"}
+    return {"PUBLIC_BASE_URL": "https://advising.example"}
 
 
 def _new_feed(client) -> str:

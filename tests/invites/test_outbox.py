@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from advising import create_app
 from advising.extensions import db, events
+from advising.invites import outbox
 from advising.invites.booking_mail import on_booking_change
 from advising.invites.models import FAILED, PENDING, SENT, OutboxMessage
 from advising.scheduling import services
@@ -28,8 +29,7 @@ VIDEO = "https://meet.example.org/maria"
 
 @pytest.fixture
 def app_config() -> dict[str, object]:
-    # These tests read the queued rows; delivery after the request is tested on its own.
-    return {"MAIL_DELIVER_AFTER_REQUEST": False, "PUBLIC_BASE_URL": "https://advising.example"}
+    return {"PUBLIC_BASE_URL": "https://advising.example"}
 
 
 # --- helpers shared by the invites tests -------------------------------------------------------
@@ -279,17 +279,22 @@ def test_a_message_that_cannot_be_built_is_kept_as_failed_and_the_booking_stands
 
 
 @pytest.mark.parametrize("app_config", [{"PUBLIC_BASE_URL": "https://advising.example"}])
-def test_mail_goes_out_right_after_the_request(client, ctx, app, tmp_path):
+def test_requests_only_queue_mail_and_delivery_sends_it(client, ctx, app, tmp_path):
     advisor = make_advisor(slug="maria", email="maria@example.org")
     booking, token = book_next(advisor)
     assert {r.status for r in rows()} == {PENDING}
-    # The visitor cancels; once the response is closed the just-queued messages are sent.
+    # The visitor cancels: the request queues the messages and sends nothing itself...
     page = client.get(f"/b/{token}/cancel").get_data(as_text=True)
     response = client.post(
         f"/b/{token}/cancel", data={"csrf_token": csrf_token_from(page), "reason": ""}
     )
     assert response.status_code == 302
     response.close()
+    assert {r.status for r in rows(booking.id)} == {PENDING}
+    assert not (tmp_path / "instance" / "outbox").exists()
+    # ... and a delivery run (the worker's) sends the ones it is asked for.
+    cancelled = [r.id for r in rows(booking.id) if r.kind == "cancelled"]
+    assert outbox.deliver(ids=cancelled).sent == 2
     statuses = [(r.kind, r.status) for r in rows(booking.id)]
     assert statuses == [
         ("created", PENDING),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import time, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from advising.database import utcnow
@@ -15,11 +14,6 @@ from advising.invites.reminders import queue_reminders
 from advising.scheduling import services
 from tests.factories import make_advisor
 from tests.invites.test_outbox import parsed, visitor
-
-
-@pytest.fixture
-def app_config() -> dict[str, object]:
-    return {"MAIL_DELIVER_AFTER_REQUEST": False}
 
 
 def _book_later(advisor, after: timedelta, n: int = 0, **who):

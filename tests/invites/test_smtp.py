@@ -89,7 +89,6 @@ def smtp_server(mailbox):
 def app_config(smtp_server) -> dict[str, object]:
     return {
         "MAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        "MAIL_DELIVER_AFTER_REQUEST": False,
         "MAIL_TIMEOUT_SECONDS": 5,
     }
 
