@@ -62,12 +62,59 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 
+# Never fetched from unless FEED_ALLOW_PRIVATE_ADDRESSES: the flags of ``ipaddress`` differ
+# between Python versions, so the special-purpose ranges are also named here (IANA registries).
+_REFUSED_NETWORKS = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",  # carrier-grade NAT
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",
+        "192.88.99.0/24",  # 6to4 relays
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "::/96",  # unspecified, loopback and the deprecated IPv4-compatible addresses
+        "64:ff9b:1::/48",  # local-use NAT64
+        "100::/64",
+        "2001::/23",  # Teredo, benchmarking, ORCHIDs...
+        "2001:db8::/32",
+        "2002::/16",  # 6to4: refused whatever IPv4 address it embeds
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+        "ff00::/8",
+    )
+)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_public_address(address: str) -> bool:
-    """False for private, loopback, link-local, multicast, reserved or unspecified addresses."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not (
+    """Whether a feed may be fetched from ``address``: only globally reachable unicast.
+
+    Refused: private, loopback, link-local, carrier-grade NAT, multicast, reserved,
+    documentation and unspecified addresses, anything ``ipaddress`` does not call global, 6to4,
+    and IPv4-mapped or NAT64 addresses whose embedded IPv4 address is any of those.
+    """
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+        address.split("%", 1)[0]
+    )
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in network for network in _REFUSED_NETWORKS if network.version == ip.version):
+        return False
+    return ip.is_global and not (
         ip.is_private
         or ip.is_loopback
         or ip.is_link_local
