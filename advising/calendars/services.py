@@ -33,7 +33,8 @@ from advising.calendars.ics import (
     IcsError,
     Interval,
     Limits,
-    parse_calendar,
+    ParseResult,
+    read_calendar,
     scrub,
 )
 from advising.calendars.models import (
@@ -94,6 +95,19 @@ def describe_ics_error(error: IcsError) -> str:
     return message
 
 
+def skipped_summary(warnings: Sequence[str] | None) -> str | None:
+    """The skipped events in one sentence for the advisor ("2 events were skipped: line 14:
+    ...; line 20: ..."), or None when nothing was skipped."""
+    if not warnings:
+        return None
+    return f"{skipped_heading(len(warnings))}: " + "; ".join(warnings)
+
+
+def skipped_heading(count: int) -> str:
+    """"1 event was skipped", "2 events were skipped"."""
+    return f"{count} {'event was' if count == 1 else 'events were'} skipped"
+
+
 def horizon_window(zone: str, now: datetime, horizon_days: int) -> tuple[datetime, datetime]:
     """From the start of today in ``zone`` to ``horizon_days`` later (both UTC)."""
     local_today = now.astimezone(ZoneInfo(zone)).date()
@@ -107,12 +121,13 @@ def expand(
     now: datetime,
     keywords: Sequence[str],
     categories: Sequence[str],
-) -> list[Interval]:
-    """Busy and available intervals of ``data`` over the rolling horizon; CalendarError if bad."""
+) -> ParseResult:
+    """Busy and available intervals of ``data`` over the rolling horizon, and the damaged
+    events that were skipped; CalendarError if the calendar cannot be read at all."""
     config = current_app.config
     start, end = horizon_window(zone, now, config["CALENDAR_HORIZON_DAYS"])
     try:
-        return parse_calendar(
+        return read_calendar(
             data,
             start,
             end,
@@ -227,10 +242,10 @@ def apply_calendar(
     holds the sync lease, which is released whatever happens.
     """
     end_read()
-    intervals: list[Interval] | None = None
+    parsed: ParseResult | None = None
     if data is not None:
         try:
-            intervals = expand(data, zone, now, keywords, categories)
+            parsed = expand(data, zone, now, keywords, categories)
         except CalendarError as error:
             if from_feed:
                 error = CalendarError(_unreadable_feed(error), field="url")
@@ -255,11 +270,15 @@ def apply_calendar(
             return Applied(source, stale=True)
         for name, value in (changes or {}).items():
             setattr(source, name, value)
+    if store and parsed is not None:
+        # Line numbers are the advisor's own file's: re-expanding the (scrubbed) stored
+        # content later keeps them.
+        source.import_warnings = [str(skipped) for skipped in parsed.skipped] or None
     if store and data is not None:
         source.content = scrub(data, source.keywords or [])
         source.content_sha256 = hashlib.sha256(data).hexdigest()
-    if intervals is not None:
-        _replace_blocks(source, intervals)
+    if parsed is not None:
+        _replace_blocks(source, parsed.intervals)
     if synced:
         source.last_attempt_at = source.last_synced_at = now
         source.last_error = None

@@ -168,20 +168,22 @@ def sync_all(
 ) -> SyncSummary:
     """Sync every source once (feeds fetched, uploads re-expanded); sources another process is
     syncing are skipped. Up to ``CALENDAR_SYNC_WORKERS`` sources are synced at once.
-    ``progress(done, total, result)`` is called (in this thread) as each source is done;
-    the summary lists the results in source order."""
+    ``progress(number, total, result)`` is called (in this thread) as each source is done,
+    ``number`` being the source's place in the run (1 for the first source), so the numbers
+    are the same whichever feed answers first; the summary lists the results in that order."""
     now = now or utcnow()
     ids = list(db.session.scalars(select(CalendarSource.id).order_by(CalendarSource.id)))
     db.session.commit()
     workers = max(1, min(int(current_app.config["CALENDAR_SYNC_WORKERS"]), len(ids)))
     found: dict[int, SyncResult] = {}
+    numbers = {source_id: number for number, source_id in enumerate(ids, start=1)}
 
     def done(result: SyncResult | None) -> None:
         if result is None:  # removed meanwhile
             return
         found[result.source_id] = result
         if progress:
-            progress(len(found), len(ids), result)
+            progress(numbers[result.source_id], len(ids), result)
 
     if workers == 1:
         for source_id in ids:

@@ -33,8 +33,12 @@ Decisions callers can rely on:
   "Office hours (Tue)" matches "office hours" but "Unavailable" does not match "available".
 * Only VEVENTs directly inside VCALENDAR count; to-dos, journals, free/busy blocks and alarms are
   ignored. The file may contain several VCALENDAR blocks one after the other.
-* Problems with the file raise :class:`IcsError`, whose message is written for the advisor;
-  mistakes by the caller (naive window, unknown zone name) raise :class:`ValueError`.
+* One damaged event (no start, an end before its start, a repeat rule that cannot be read or
+  used: an empty RRULE, COUNT with UNTIL, RSCALE; a bad date or duration) is skipped, and
+  :func:`read_calendar` reports it with its line and the reason; the rest is read.
+* Problems with the file as a whole (not a calendar, broken structure, a damaged VTIMEZONE,
+  more work than the limits allow) raise :class:`IcsError`, whose message is written for the
+  advisor; mistakes by the caller (naive window, unknown zone name) raise :class:`ValueError`.
 
 Hostile files are bounded: the size is checked before anything is parsed, the text must be
 UTF-8 without NUL bytes, and there are caps on components, nesting, dates per event and
@@ -54,16 +58,28 @@ work), ``markers`` (availability keywords), ``reader`` (events to intervals) and
 from __future__ import annotations
 
 from advising.calendars.ics.markers import keyword_pattern
-from advising.calendars.ics.reader import parse_calendar
+from advising.calendars.ics.reader import parse_calendar, read_calendar
 from advising.calendars.ics.scrub import scrub
-from advising.calendars.ics.types import AvailabilityMarkers, IcsError, Interval, Limits
+from advising.calendars.ics.types import (
+    AvailabilityMarkers,
+    Clock,
+    IcsError,
+    Interval,
+    Limits,
+    ParseResult,
+    SkippedEvent,
+)
 
 __all__ = [
     "AvailabilityMarkers",
+    "Clock",
     "IcsError",
     "Interval",
     "Limits",
+    "ParseResult",
+    "SkippedEvent",
     "keyword_pattern",
     "parse_calendar",
+    "read_calendar",
     "scrub",
 ]
