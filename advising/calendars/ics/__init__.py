@@ -14,7 +14,8 @@ Decisions callers can rely on:
 * Intervals are clipped to ``[window_start, window_end)``; nothing outside the window is
   returned and pieces that end up empty are dropped. Times are aware and in UTC.
 * The result is sorted by ``(start, end, kind, uid)`` without exact duplicates. Overlapping
-  intervals are *not* merged: each event keeps its own interval and UID.
+  intervals are *not* merged: each event keeps its own interval and UID (callers that store
+  them merge with :func:`merge_intervals`).
 * A timed event with neither DTEND nor DURATION lasts zero time (RFC 5545, 3.6.1) and so blocks
   nothing. An all-day event with neither (or with DTEND equal to DTSTART) lasts one day.
 * All-day events run from midnight to midnight in the advisor's zone (23 or 25 hours on the
@@ -51,13 +52,15 @@ covers the rest.
 Modules, one concern each: ``types`` (the public values and errors), ``decode`` (bytes to
 text), ``lines`` (content lines), ``scanner`` (components), ``zones`` (TZIDs and VTIMEZONE),
 ``times`` (placing values in time), ``events`` and ``recurrence`` (repeat rules with bounded
-work), ``markers`` (availability keywords), ``reader`` (events to intervals) and ``scrub``
-(what of a calendar is stored).
+work), ``markers`` (availability keywords), ``reader`` (events to intervals), ``merge``
+(overlapping and touching intervals made one before storing) and ``scrub`` (what of a calendar
+is stored).
 """
 
 from __future__ import annotations
 
 from advising.calendars.ics.markers import keyword_pattern
+from advising.calendars.ics.merge import merge_intervals
 from advising.calendars.ics.reader import parse_calendar, read_calendar
 from advising.calendars.ics.scrub import scrub
 from advising.calendars.ics.types import (
@@ -79,6 +82,7 @@ __all__ = [
     "ParseResult",
     "SkippedEvent",
     "keyword_pattern",
+    "merge_intervals",
     "parse_calendar",
     "read_calendar",
     "scrub",
