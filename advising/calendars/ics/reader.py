@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 import x_wr_timezone
 from icalendar import Event, vDDDLists, vDDDTypes, vInt, vRecur, vText
@@ -44,20 +45,10 @@ _DEFAULT_MARKERS = AvailabilityMarkers()
 _DEFAULT_LIMITS = Limits()
 
 
-def parse_calendar(
-    data: bytes,
-    window_start: datetime,
-    window_end: datetime,
-    zone: str,
-    markers: AvailabilityMarkers = _DEFAULT_MARKERS,
-    limits: Limits = _DEFAULT_LIMITS,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> list[Interval]:
-    """The intervals of :func:`read_calendar`, for callers that need not hear of skipped
-    events (damaged events are still left out)."""
-    return read_calendar(
-        data, window_start, window_end, zone, markers, limits, on_progress
-    ).intervals
+def parse_calendar(data: bytes, *args: Any, **kwargs: Any) -> list[Interval]:
+    """The intervals of :func:`read_calendar` (same arguments), for callers that need not
+    hear of skipped events (damaged events are still left out)."""
+    return read_calendar(data, *args, **kwargs).intervals
 
 
 def read_calendar(
