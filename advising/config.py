@@ -127,6 +127,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "FEED_ALLOW_PRIVATE_ADDRESSES": _bool_env("FEED_ALLOW_PRIVATE_ADDRESSES", False),
         "FEED_TIMEOUT_SECONDS": _int_env("FEED_TIMEOUT_SECONDS", 15),
         "CALENDAR_HORIZON_DAYS": _int_env("CALENDAR_HORIZON_DAYS", 180),
+        # `calendars sync` fetches this many feeds at once, so one slow feed holds up no other.
+        "CALENDAR_SYNC_WORKERS": _int_env("CALENDAR_SYNC_WORKERS", 4),
+        # Stored blocks per calendar (after merging); a calendar that needs more is refused.
+        "CALENDAR_MAX_BLOCKS": _int_env("CALENDAR_MAX_BLOCKS", 20_000),
+        # Wall-clock seconds for one whole import: reading, expanding, merging and storing.
+        "CALENDAR_IMPORT_SECONDS": _int_env("CALENDAR_IMPORT_SECONDS", 10),
         "WTF_CSRF_TIME_LIMIT": None,
         "TRUST_PROXY": _bool_env("TRUST_PROXY", False),
         "HSTS_SECONDS": _int_env("HSTS_SECONDS", 31536000),

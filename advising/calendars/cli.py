@@ -14,8 +14,8 @@ from flask.cli import AppGroup
 from sqlalchemy import or_, select
 
 from advising.advisors.models import AdvisorProfile
-from advising.calendars.ics import AvailabilityMarkers, IcsError, Interval, Limits, parse_calendar
-from advising.calendars.services import describe_ics_error
+from advising.calendars.ics import AvailabilityMarkers, IcsError, Interval, Limits, read_calendar
+from advising.calendars.services import describe_ics_error, skipped_heading
 
 calendars_cli = AppGroup("calendars", help="Import, sync and expand advisors' calendars.")
 
@@ -75,6 +75,15 @@ def import_command(
         f"Imported {source.block_count} blocks from {file} into {source.label!r} "
         f"for {profile.display_name} ({profile.slug})."
     )
+    _echo_skipped(file, source.import_warnings)
+
+
+def _echo_skipped(file: str, warnings: list[str] | None) -> None:
+    """The events an import or expansion skipped, one a line on stderr."""
+    if warnings:
+        click.echo(f"{file}: {skipped_heading(len(warnings))}:", err=True)
+        for warning in warnings:
+            click.echo(f"  {warning}", err=True)
 
 
 @calendars_cli.command("sync")
@@ -152,7 +161,9 @@ def expand_command(
 ) -> None:
     """Print the busy and available intervals FILE yields from --start to --end (UTC).
 
-    Days are midnights in --tz (the window ends at the start of --end). Needs no database.
+    Days are midnights in --tz (the window ends at the start of --end). Damaged events are
+    skipped and listed on stderr (exit 0); a file that is not a calendar exits 1. Needs no
+    database.
     """
     try:
         ZoneInfo(zone)
@@ -169,7 +180,7 @@ def expand_command(
     window_start, window_end = _window(start.date(), end.date(), zone)
     progress = _progress(len(data), f"Expanding {Path(file).name}")
     try:
-        intervals = parse_calendar(
+        result = read_calendar(
             data, window_start, window_end, zone, markers, Limits(), on_progress=progress
         )
     except IcsError as error:
@@ -177,7 +188,8 @@ def expand_command(
     finally:
         if progress is not None:
             progress.close()
-    _print_intervals(intervals, as_json)
+    _print_intervals(result.intervals, as_json)
+    _echo_skipped(file, [str(skipped) for skipped in result.skipped])
 
 
 def _split(text: str) -> tuple[str, ...]:

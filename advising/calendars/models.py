@@ -41,6 +41,8 @@ class CalendarSource(db.Model):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the last import of the advisor's own file skipped ("line 14: ..."); None: nothing.
+    import_warnings: Mapped[list[str] | None] = mapped_column(JSON)
     # A sync process claims a source by setting this in the future (a lease), so several
     # `calendars sync` runs at once never work on the same source.
     sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -87,8 +87,16 @@ def upload() -> Response | str:
             upload_form.file.errors.append(str(error))
         else:
             flash(f"{source.label}: {source.block_count} blocks imported.", "success")
+            _flash_skipped(source)
             return redirect(url_for("calendars.index"))
     return _render_index(advisor, upload_form, _blank(FeedForm, "feed"))
+
+
+def _flash_skipped(source: CalendarSource) -> None:
+    """Tell the advisor which damaged events the import left out."""
+    summary = services.skipped_summary(source.import_warnings)
+    if summary:
+        flash(f"{source.label}: {summary}", "warning")
 
 
 @bp.post("/me/calendars/feeds")
@@ -109,6 +117,7 @@ def add_feed() -> Response | str:
             feed_form.url.errors.append(str(error))
         else:
             flash(f"{source.label}: feed added, {source.block_count} blocks imported.", "success")
+            _flash_skipped(source)
             return redirect(url_for("calendars.index"))
     return _render_index(advisor, _blank(UploadForm, "upload"), feed_form)
 
@@ -166,6 +175,7 @@ def replace(source_id: int) -> Response | str:
             form.file.errors.append(str(error))
         else:
             flash(f"{source.label}: {source.block_count} blocks imported.", "success")
+            _flash_skipped(source)
             return redirect(url_for("calendars.source_page", source_id=source_id))
     markers = MarkersForm(prefix="markers", formdata=None)
     markers.keywords.data = ", ".join(source.keywords or [])

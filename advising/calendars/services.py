@@ -30,10 +30,13 @@ from advising.advisors.models import AdvisorProfile
 from advising.calendars import feeds
 from advising.calendars.ics import (
     AvailabilityMarkers,
+    Clock,
     IcsError,
     Interval,
     Limits,
-    parse_calendar,
+    ParseResult,
+    merge_intervals,
+    read_calendar,
     scrub,
 )
 from advising.calendars.models import (
@@ -52,10 +55,15 @@ log = logging.getLogger("advising.calendars")
 MAX_MARKERS = 20
 MAX_MARKER_LENGTH = 100
 UID_LENGTH = 255
+INSERT_CHUNK = 1000  # block rows per INSERT; the import's time budget is checked between
 
 
 class CalendarError(FieldError):
     """A calendar action was refused; the message is for the advisor, ``field`` names the input."""
+
+
+class TooManyBlocks(CalendarError):
+    """The calendar reads, but needs more stored blocks than ``CALENDAR_MAX_BLOCKS``."""
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -94,11 +102,29 @@ def describe_ics_error(error: IcsError) -> str:
     return message
 
 
+def skipped_summary(warnings: Sequence[str] | None) -> str | None:
+    """The skipped events in one sentence for the advisor ("2 events were skipped: line 14:
+    ...; line 20: ..."), or None when nothing was skipped."""
+    if not warnings:
+        return None
+    return f"{skipped_heading(len(warnings))}: " + "; ".join(warnings)
+
+
+def skipped_heading(count: int) -> str:
+    """"1 event was skipped", "2 events were skipped"."""
+    return f"{count} {'event was' if count == 1 else 'events were'} skipped"
+
+
 def horizon_window(zone: str, now: datetime, horizon_days: int) -> tuple[datetime, datetime]:
     """From the start of today in ``zone`` to ``horizon_days`` later (both UTC)."""
     local_today = now.astimezone(ZoneInfo(zone)).date()
     start = datetime.combine(local_today, time(0), ZoneInfo(zone)).astimezone(UTC)
     return start, start + timedelta(days=horizon_days)
+
+
+def import_clock() -> Clock:
+    """The time budget of one whole import: reading, expanding, merging and storing."""
+    return Clock(float(current_app.config["CALENDAR_IMPORT_SECONDS"]))
 
 
 def expand(
@@ -107,21 +133,44 @@ def expand(
     now: datetime,
     keywords: Sequence[str],
     categories: Sequence[str],
-) -> list[Interval]:
-    """Busy and available intervals of ``data`` over the rolling horizon; CalendarError if bad."""
+    clock: Clock | None = None,
+) -> ParseResult:
+    """Busy and available intervals of ``data`` over the rolling horizon, overlapping and
+    touching ones merged, and the damaged events that were skipped. CalendarError if the
+    calendar cannot be read at all, needs more than ``CALENDAR_MAX_BLOCKS`` blocks, or takes
+    longer than the import's budget (``clock``, default a new one)."""
     config = current_app.config
+    clock = clock or import_clock()
     start, end = horizon_window(zone, now, config["CALENDAR_HORIZON_DAYS"])
     try:
-        return parse_calendar(
+        parsed = read_calendar(
             data,
             start,
             end,
             zone,
             AvailabilityMarkers(tuple(keywords), tuple(categories)),
-            Limits(max_bytes=config["CALENDAR_MAX_BYTES"]),
+            Limits(max_bytes=config["CALENDAR_MAX_BYTES"], time_budget_seconds=clock.budget),
+            clock=clock,
         )
+        intervals = merge_intervals(parsed.intervals, clock)
     except IcsError as error:
         raise CalendarError(describe_ics_error(error), field="file")
+    ceiling = config["CALENDAR_MAX_BLOCKS"]
+    if count_blocks(intervals) > ceiling:
+        raise TooManyBlocks(
+            f"This calendar has more than {ceiling:,} separate busy and available times in the "
+            f"next {config['CALENDAR_HORIZON_DAYS']} days, even with overlapping ones "
+            "combined; that is more than we can store. Export a shorter date range or remove "
+            "very frequent repeating events.",
+            field="file",
+        )
+    return ParseResult(intervals, parsed.skipped)
+
+
+def count_blocks(intervals: Iterable[Interval]) -> int:
+    """How many stored blocks the intervals make (long ones are stored in pieces)."""
+    step = timedelta(days=MAX_BLOCK_DAYS)
+    return sum(-((i.start - i.end) // step) for i in intervals)
 
 
 def block_rows(
@@ -152,17 +201,23 @@ def block_rows(
 # --- writes ------------------------------------------------------------------------------------
 
 
-def _replace_blocks(source: CalendarSource, intervals: Sequence[Interval]) -> int:
-    """Swap the source's blocks for ``intervals`` inside the open transaction (no commit)."""
+def _replace_blocks(
+    source: CalendarSource, intervals: Sequence[Interval], clock: Clock | None = None
+) -> int:
+    """Swap the source's blocks for ``intervals`` inside the open transaction (no commit);
+    IcsError from ``clock`` when the import's time budget runs out between inserts."""
     db.session.execute(
         delete(CalendarBlock)
         .where(CalendarBlock.advisor_id == source.advisor_id, CalendarBlock.source_id == source.id)
         .execution_options(synchronize_session=False, availability_of={source.advisor_id})
     )
     rows = block_rows(intervals, source.id, source.advisor_id)
-    if rows:
+    for first in range(0, len(rows), INSERT_CHUNK):
+        if clock is not None:
+            clock.check()
         db.session.execute(
-            insert(CalendarBlock).execution_options(availability_of={source.advisor_id}), rows
+            insert(CalendarBlock).execution_options(availability_of={source.advisor_id}),
+            rows[first : first + INSERT_CHUNK],
         )
     source.block_count = len(rows)
     return len(rows)
@@ -227,13 +282,16 @@ def apply_calendar(
     holds the sync lease, which is released whatever happens.
     """
     end_read()
-    intervals: list[Interval] | None = None
+    clock = import_clock()
+    parsed: ParseResult | None = None
     if data is not None:
         try:
-            intervals = expand(data, zone, now, keywords, categories)
+            parsed = expand(data, zone, now, keywords, categories, clock)
         except CalendarError as error:
-            if from_feed:
+            if from_feed and not isinstance(error, TooManyBlocks):
                 error = CalendarError(_unreadable_feed(error), field="url")
+            elif from_feed:
+                error = TooManyBlocks(str(error), field="url")
             if source_id is not None:
                 record_failure(source_id, str(error), now)
             raise error
@@ -255,11 +313,23 @@ def apply_calendar(
             return Applied(source, stale=True)
         for name, value in (changes or {}).items():
             setattr(source, name, value)
+    if store and parsed is not None:
+        # Line numbers are the advisor's own file's: re-expanding the (scrubbed) stored
+        # content later keeps them.
+        source.import_warnings = [str(skipped) for skipped in parsed.skipped] or None
     if store and data is not None:
         source.content = scrub(data, source.keywords or [])
         source.content_sha256 = hashlib.sha256(data).hexdigest()
-    if intervals is not None:
-        _replace_blocks(source, intervals)
+    if parsed is not None:
+        try:
+            _replace_blocks(source, parsed.intervals, clock)
+        except IcsError as error:  # the time budget ran out while storing
+            failed = CalendarError(describe_ics_error(error), field="url" if from_feed else "file")
+            if source_id is not None:
+                record_failure(source_id, str(failed), now)
+            else:
+                db.session.rollback()
+            raise failed
     if synced:
         source.last_attempt_at = source.last_synced_at = now
         source.last_error = None

@@ -2,16 +2,20 @@
 the last good.
 
 Several ``calendars sync`` processes may run at once: each claims a source with a conditional
-UPDATE of its lease (committed before fetching) and skips sources another process holds.
+UPDATE of its lease (committed before fetching) and skips sources another process holds. Within
+one run, ``CALENDAR_SYNC_WORKERS`` threads sync sources side by side (each with its own app
+context and session), so one slow feed holds up no other.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
 from advising.calendars import feeds
@@ -163,17 +167,47 @@ def sync_all(
     progress: Callable[[int, int, SyncResult], None] | None = None,
 ) -> SyncSummary:
     """Sync every source once (feeds fetched, uploads re-expanded); sources another process is
-    syncing are skipped. ``progress(done, total, result)`` is called after each source."""
+    syncing are skipped. Up to ``CALENDAR_SYNC_WORKERS`` sources are synced at once.
+    ``progress(number, total, result)`` is called (in this thread) as each source is done,
+    ``number`` being the source's place in the run (1 for the first source), so the numbers
+    are the same whichever feed answers first; the summary lists the results in that order."""
     now = now or utcnow()
     ids = list(db.session.scalars(select(CalendarSource.id).order_by(CalendarSource.id)))
     db.session.commit()
-    summary = SyncSummary()
-    for done, source_id in enumerate(ids, start=1):
-        try:
-            result = sync_source(source_id, now)
-        except CalendarError:  # removed meanwhile
-            continue
-        summary.results.append(result)
+    workers = max(1, min(int(current_app.config["CALENDAR_SYNC_WORKERS"]), len(ids)))
+    found: dict[int, SyncResult] = {}
+    numbers = {source_id: number for number, source_id in enumerate(ids, start=1)}
+
+    def done(result: SyncResult | None) -> None:
+        if result is None:  # removed meanwhile
+            return
+        found[result.source_id] = result
         if progress:
-            progress(done, len(ids), result)
-    return summary
+            progress(numbers[result.source_id], len(ids), result)
+
+    if workers == 1:
+        for source_id in ids:
+            done(_sync_or_none(source_id, now))
+    else:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with ThreadPoolExecutor(workers, thread_name_prefix="calendar-sync") as pool:
+            futures = [pool.submit(_sync_in_context, app, source_id, now) for source_id in ids]
+            for future in as_completed(futures):
+                done(future.result())
+    return SyncSummary([found[source_id] for source_id in ids if source_id in found])
+
+
+def _sync_or_none(source_id: int, now: datetime) -> SyncResult | None:
+    try:
+        return sync_source(source_id, now)
+    except CalendarError:  # removed meanwhile
+        return None
+
+
+def _sync_in_context(app: Flask, source_id: int, now: datetime) -> SyncResult | None:
+    """One source in a worker thread: its own app context, so its own session."""
+    with app.app_context():
+        try:
+            return _sync_or_none(source_id, now)
+        finally:
+            db.session.remove()

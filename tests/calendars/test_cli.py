@@ -12,7 +12,7 @@ from advising.calendars import cli
 from advising.calendars.models import CalendarSource
 from advising.extensions import db
 from tests.calendars.test_feeds import Route, feed_server, two_meetings  # noqa: F401 (fixture)
-from tests.calendars.test_services import GOOGLE, MALFORMED, blocks_of
+from tests.calendars.test_services import DAMAGED_EVENT, GOOGLE, MALFORMED, blocks_of
 from tests.factories import make_advisor
 
 
@@ -60,7 +60,7 @@ def test_expand_fails_with_one_line_for_a_file_it_cannot_read(tmp_path):
     result = expand(str(MALFORMED), "--start", "2026-01-01", "--end", "2026-02-01")
     assert result.exit_code == 1
     (line,) = result.output.strip().splitlines()
-    assert line.startswith(f"Error: {MALFORMED}: Line 12: ")
+    assert line.startswith(f"Error: {MALFORMED}: Line 10: ")
 
     result = expand(str(tmp_path / "missing.ics"), "--start", "2026-01-01", "--end", "2026-02-01")
     assert result.exit_code == 1
@@ -141,3 +141,39 @@ def test_demo_seed_gives_each_demo_advisor_a_calendar_once(runner, ctx):
     for source in sources:
         kinds = {kind for start, _, kind, _ in blocks_of(source.id) if start < soon}
         assert kinds == {"busy", "available"}, source.advisor.display_name
+
+
+# --- damaged events and files that are not calendars ------------------------------------------
+
+
+def test_expand_skips_a_damaged_event_lists_it_on_stderr_and_exits_0():
+    result = expand(str(DAMAGED_EVENT), "--start", "2026-01-01", "--end", "2026-02-01")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "2026-01-05T15:00:00Z  2026-01-05T16:00:00Z  busy       ok-1"
+    ]
+    assert result.stderr.splitlines() == [
+        f"{DAMAGED_EVENT}: 1 event was skipped:",
+        '  line 12: DTSTART "not-a-date" is not a valid date or date and time.',
+    ]
+
+
+def test_expand_still_refuses_what_is_not_a_calendar(tmp_path):
+    for name, data in (
+        ("page.ics", b"<!DOCTYPE html><html><body>Sign in</body></html>"),
+        ("binary.ics", bytes(range(256)) * 4),
+        ("events-only.ics", b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = expand(str(path), "--start", "2026-01-01", "--end", "2026-02-01")
+        assert result.exit_code == 1, name
+        (line,) = result.output.strip().splitlines()
+        assert line.startswith(f"Error: {path}: "), line
+
+
+def test_import_reports_skipped_events_on_stderr(runner, ctx):
+    make_advisor(slug="maria-lopez")
+    result = runner.invoke(args=["calendars", "import", "maria-lopez", str(DAMAGED_EVENT)])
+    assert result.exit_code == 0, result.output
+    assert "line 12: DTSTART" in result.stderr and "1 event was skipped" in result.stderr

@@ -174,10 +174,56 @@ def test_addresses_are_normalised_and_only_http_is_accepted():
         ("::1", False),
         ("fe80::1", False),
         ("::ffff:127.0.0.1", False),
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("100.127.255.254", False),
+        ("192.0.0.8", False),  # IETF protocol assignments
+        ("192.0.2.1", False),  # documentation
+        ("198.18.0.1", False),  # benchmarking
+        ("2002:7f00:1::1", False),  # 6to4 around 127.0.0.1
+        ("2002:5db8:d822::1", False),  # 6to4 is refused whatever it embeds
+        ("64:ff9b::a00:1", False),  # NAT64 around 10.0.0.1
+        ("64:ff9b::6440:1", False),  # NAT64 around 100.64.0.1
+        ("64:ff9b::5db8:d822", True),  # NAT64 around a public address
+        ("64:ff9b:1::1", False),  # local-use NAT64
+        ("::ffff:100.64.0.1", False),
+        ("::ffff:93.184.216.34", True),
+        ("::a00:1", False),  # IPv4-compatible (deprecated)
+        ("2001::1", False),  # Teredo
+        ("2001:db8::1", False),
+        ("fc00::1", False),
+        ("224.0.1.1", False),  # globally scoped multicast is still multicast
+        ("ff0e::1", False),
+        ("fe80::1%eth0", False),
     ],
 )
 def test_private_and_special_addresses_are_not_public(address: str, public: bool):
     assert feeds.is_public_address(address) is public
+
+
+@pytest.mark.parametrize(
+    "resolved", ["100.64.3.4", "192.0.0.170", "2002:a00:1::1", "64:ff9b::c0a8:1", "::ffff:10.0.0.1"]
+)
+def test_a_host_name_resolving_to_a_special_address_is_refused_before_connecting(
+    monkeypatch: pytest.MonkeyPatch, resolved: str
+):
+    """Offline: the resolver is replaced, and opening any socket would fail the test."""
+    family = feeds.socket.AF_INET6 if ":" in resolved else feeds.socket.AF_INET
+    answers = [
+        (feeds.socket.AF_INET, feeds.socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443)),
+        (family, feeds.socket.SOCK_STREAM, 6, "", (resolved, 443)),
+    ]
+    monkeypatch.setattr(feeds.socket, "getaddrinfo", lambda *args, **kwargs: answers)
+
+    def no_sockets(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(feeds.socket, "socket", no_sockets)
+    with pytest.raises(feeds.FeedError, match="private or local network address"):
+        feeds.fetch("https://calendar.example/c.ics", timeout=1)
+    allowed = answers[:1]
+    monkeypatch.setattr(feeds.socket, "getaddrinfo", lambda *args, **kwargs: allowed)
+    with pytest.raises(AssertionError, match="a connection was attempted"):
+        feeds._guarded_create_connection(("calendar.example", 443), 1, allow_private=False)
 
 
 def test_a_webcal_feed_is_fetched_over_https(ctx, tls_feed_server):

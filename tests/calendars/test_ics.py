@@ -28,6 +28,7 @@ from advising.calendars.ics import (
     Limits,
     events,
     parse_calendar,
+    read_calendar,
     recurrence,
 )
 from advising.calendars.ics.types import Clock
@@ -520,7 +521,6 @@ def test_identical_occurrences_are_reported_once():
     [
         ("not_a_calendar.ics", 1, "not an iCalendar (.ics) file"),
         ("truncated.ics", 10, "BEGIN:VEVENT is never closed"),
-        ("bad_date.ics", 13, 'DTSTART "20251345T100000Z" is not a valid date'),
         ("latin1.ics", 8, "The file is not UTF-8 text (byte 0xE9 at line 8)"),
     ],
 )
@@ -546,32 +546,6 @@ EVENT = ("DTSTART:20250310T090000Z", "DTEND:20250310T100000Z")
         (b"BEGIN:VEVENT\r\nEND:VEVENT\r\n", 1, "should start with BEGIN:VCALENDAR"),
         (calendar("BEGIN:VEVENT", "END:VTODO"), 5, "END:VTODO does not close BEGIN:VEVENT"),
         (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nEND:VEVENT\r\n", 3, "without a matching BEGIN"),
-        (calendar(*vevent("x", "SUMMARY:No start")), 4, 'the event "No start" has no start time'),
-        (
-            calendar(*vevent("x", "DTSTART:20250310T090000Z", "DTEND:20250309T090000Z")),
-            7,
-            "ends before it starts",
-        ),
-        (calendar(*vevent("x", *EVENT, "RRULE:FREQ=FORTNIGHTLY")), 8, "could not be read"),
-        (
-            calendar(*vevent("x", *EVENT, "RRULE:FREQ=DAILY;COUNT=2;UNTIL=20250401T000000Z")),
-            8,
-            "both COUNT and UNTIL",
-        ),
-        (calendar(*vevent("x", *EVENT, "RRULE:FREQ=DAILY;INTERVAL=0")), 8, "INTERVAL"),
-        (calendar(*vevent("x", *EVENT, "RRULE:FREQ=YEARLY;BYEASTER=0")), 8, "BYEASTER"),
-        (
-            calendar(*vevent("x", "DTSTART:20250310T090000Z", "DURATION:one hour")),
-            7,
-            "not a valid duration",
-        ),
-        (
-            calendar(*vevent("x", "DTSTART:20250310T090000Z", "DURATION:-PT1H")),
-            7,
-            "negative DURATION",
-        ),
-        (calendar(*vevent("x", *EVENT, "EXDATE:yesterday")), 8, 'EXDATE "yesterday"'),
-        (calendar(*vevent("x", 'DTSTART;TZID="unclosed:20250310T090000')), 6, "could not be read"),
         (calendar(header=("CALSCALE:JULIAN",)), 4, "Gregorian"),
         (
             calendar(
@@ -610,6 +584,100 @@ def test_malformed_input_gives_a_plain_message_and_line(data: bytes, line: int |
             caught.value.message.startswith(f"Line {line}")
             or f"line {line}" in caught.value.message
         )
+
+
+# ------------------------------------------------------------------------------------------
+# One damaged event: skipped and reported (line, reason); the rest of the calendar is read
+# ------------------------------------------------------------------------------------------
+
+GOOD = vevent("good", "SUMMARY:Fine", "DTSTART:20250311T150000Z", "DTEND:20250311T160000Z")
+
+
+def test_a_damaged_fixture_event_is_skipped_and_the_rest_read():
+    result = read_calendar(
+        (FIXTURES / "bad_date.ics").read_bytes(), utc(2025, 1, 1), utc(2026, 1, 1), "UTC"
+    )
+    assert rows(result.intervals) == [
+        ("2025-03-10 15:00", "2025-03-10 16:00", "busy", "good@example.org")
+    ]
+    assert [(s.line, s.reason) for s in result.skipped] == [
+        (13, 'DTSTART "20251345T100000Z" is not a valid date or date and time.')
+    ]
+    assert str(result.skipped[0]).startswith('line 13: DTSTART "20251345T100000Z"')
+
+
+@pytest.mark.parametrize(
+    ("damaged", "line", "words"),
+    [
+        (vevent("x", "SUMMARY:No start"), 4, 'the event "No start" has no start time'),
+        (
+            (vevent("x", "DTSTART:20250310T090000Z", "DTEND:20250309T090000Z")),
+            7,
+            "ends before it starts",
+        ),
+        (vevent("x", *EVENT, "RRULE:FREQ=FORTNIGHTLY"), 8, "could not be read"),
+        (
+            (vevent("x", *EVENT, "RRULE:FREQ=DAILY;COUNT=2;UNTIL=20250401T000000Z")),
+            8,
+            "both COUNT and UNTIL",
+        ),
+        (vevent("x", *EVENT, "RRULE:FREQ=DAILY;INTERVAL=0"), 8, "INTERVAL"),
+        (vevent("x", *EVENT, "RRULE:FREQ=YEARLY;BYEASTER=0"), 8, "BYEASTER"),
+        (
+            (vevent("x", "DTSTART:20250310T090000Z", "DURATION:one hour")),
+            7,
+            "not a valid duration",
+        ),
+        (
+            (vevent("x", "DTSTART:20250310T090000Z", "DURATION:-PT1H")),
+            7,
+            "negative DURATION",
+        ),
+        (vevent("x", *EVENT, "EXDATE:yesterday"), 8, 'EXDATE "yesterday"'),
+        (vevent("x", 'DTSTART;TZID="unclosed:20250310T090000'), 6, "could not be read"),
+        (vevent("x", *EVENT, "RRULE:"), 8, 'repeat rule "" has no valid FREQ'),
+        (vevent("x", *EVENT, "RRULE:RSCALE=HEBREW;FREQ=YEARLY"), 8, "RSCALE"),
+        (vevent("x", *EVENT, "RRULE:FREQ=YEARLY;RSCALE=GREGORIAN;SKIP=OMIT"), 8, "RSCALE"),
+    ],
+)
+def test_a_damaged_event_is_skipped_and_reported(damaged: tuple[str, ...], line: int, words: str):
+    """Single-event damage once refused the whole file (these cases moved here from
+    test_malformed_input_gives_a_plain_message_and_line); now only that event is left out."""
+    result = read_calendar(calendar(*damaged, *GOOD), utc(2025, 1, 1), utc(2026, 1, 1), "UTC")
+    assert rows(result.intervals) == [("2025-03-11 15:00", "2025-03-11 16:00", "busy", "good")]
+    assert len(result.skipped) == 1
+    assert result.skipped[0].line == line and words in result.skipped[0].reason
+    assert not result.skipped[0].reason.startswith("Line ")
+    assert parse_calendar(calendar(*damaged), utc(2025, 1, 1), utc(2026, 1, 1), "UTC") == []
+
+
+def test_a_damaged_moved_occurrence_is_skipped_alone():
+    series = vevent("s", *EVENT, "RRULE:FREQ=DAILY;COUNT=3", "SUMMARY:Series")
+    moved = vevent(
+        "s",
+        "RECURRENCE-ID:20250311T090000Z",
+        "DTSTART:20250311T120000Z",
+        "DTEND:20250311T110000Z",
+    )
+    result = read_calendar(calendar(*series, *moved), utc(2025, 1, 1), utc(2026, 1, 1), "UTC")
+    assert [row[0] for row in rows(result.intervals)] == [
+        "2025-03-10 09:00",
+        "2025-03-11 09:00",
+        "2025-03-12 09:00",
+    ]
+    assert [(s.line, "ends before it starts" in s.reason) for s in result.skipped] == [(15, True)]
+
+
+def test_file_level_damage_and_limits_still_refuse_the_whole_file():
+    zone = calendar(
+        *("BEGIN:VTIMEZONE", "TZID:Odd", "END:VTIMEZONE"),
+        *vevent("x", "DTSTART;TZID=Odd:20250310T090000"),
+        *GOOD,
+    )
+    costly = calendar(*vevent("x", *EVENT, "RRULE:FREQ=SECONDLY"), *GOOD)
+    for data in (zone, costly, calendar(header=("CALSCALE:JULIAN",))):
+        with pytest.raises(IcsError):
+            read_calendar(data, utc(2025, 1, 1), utc(2026, 1, 1), "UTC")
 
 
 def _mutations() -> st.SearchStrategy[bytes]:

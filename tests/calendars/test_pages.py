@@ -221,3 +221,21 @@ def test_another_advisors_calendar_is_not_found(client, advisor):
     response = post_form(client, f"/me/calendars/{source.id}/remove", {}, page="/me/calendars")
     assert response.status_code == 404
     assert db.session.get(CalendarSource, source.id) is not None
+
+
+def test_skipped_events_are_flashed_and_shown_on_the_calendars_page(client, advisor):
+    damaged = calendar(
+        vevent("ok", soon(1), soon(1, 16)),
+        vevent("bad", soon(2, 16), soon(2), "Backwards"),
+        vevent("worse", soon(3), soon(3, 16), extra="RRULE:FREQ=DAILY;COUNT=2;UNTIL=20990101\r\n"),
+    )
+    response = upload(client, damaged, "work.ics")
+    assert response.status_code == 302
+    html = html_unescape(text(client.get("/me/calendars")))
+    assert "work: 1 blocks imported." in html
+    assert re.search(r"work: 2 events were skipped: line \d+: the event \"Backwards\"", html)
+    source = db.session.scalar(db.select(CalendarSource))
+    page = html_unescape(text(client.get(f"/me/calendars/{source.id}")))
+    assert "2 events were skipped" in page
+    assert re.search(r"<li>line \d+: the event \"Backwards\" \(line \d+\) ends before it", page)
+    assert re.search(r"<li>line \d+: the event \"Meeting\" .*both COUNT and UNTIL", page)

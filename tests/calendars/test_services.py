@@ -16,7 +16,8 @@ from tests.factories import make_advisor
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOGLE = FIXTURES / "web_google_private.ics"
-MALFORMED = FIXTURES / "web_malformed.ics"
+MALFORMED = FIXTURES / "truncated.ics"  # refused as a whole
+DAMAGED_EVENT = FIXTURES / "web_malformed.ics"  # one damaged event: skipped and reported
 KEYWORDS = ["Office hours"]
 CATEGORIES = ["Open slot"]
 PRIVATE_WORDS = [
@@ -259,3 +260,24 @@ def test_remove_source_removes_its_blocks(ctx):
     services.remove_source(source)
     assert db.session.get(CalendarSource, source_id) is None
     assert blocks_of(source_id) == []
+
+
+# --- damaged events: skipped, reported, kept as the source's warnings ---------------------------
+
+
+def test_a_damaged_event_is_skipped_and_its_warning_kept_on_the_source(ctx):
+    advisor = make_advisor(timezone="UTC")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    source = services.import_upload(advisor, DAMAGED_EVENT.read_bytes(), "Work", [], [], now=now)
+    assert [b[3] for b in blocks_of(source.id)] == ["ok-1"]
+    warning = 'line 12: DTSTART "not-a-date" is not a valid date or date and time.'
+    assert source.import_warnings == [warning] and source.last_error is None
+    assert services.skipped_summary(source.import_warnings) == f"1 event was skipped: {warning}"
+
+    services.refresh_horizon(source, now=now)  # the stored (scrubbed) copy: warnings stay
+    db.session.expire_all()
+    assert db.session.get(CalendarSource, source.id).import_warnings == [warning]
+
+    clean = calendar(vevent("a", soon(1), soon(1, 16)))
+    source = services.import_upload(advisor, clean, "Work", [], [])
+    assert source.import_warnings is None

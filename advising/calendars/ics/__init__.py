@@ -14,7 +14,8 @@ Decisions callers can rely on:
 * Intervals are clipped to ``[window_start, window_end)``; nothing outside the window is
   returned and pieces that end up empty are dropped. Times are aware and in UTC.
 * The result is sorted by ``(start, end, kind, uid)`` without exact duplicates. Overlapping
-  intervals are *not* merged: each event keeps its own interval and UID.
+  intervals are *not* merged: each event keeps its own interval and UID (callers that store
+  them merge with :func:`merge_intervals`).
 * A timed event with neither DTEND nor DURATION lasts zero time (RFC 5545, 3.6.1) and so blocks
   nothing. An all-day event with neither (or with DTEND equal to DTSTART) lasts one day.
 * All-day events run from midnight to midnight in the advisor's zone (23 or 25 hours on the
@@ -33,8 +34,12 @@ Decisions callers can rely on:
   "Office hours (Tue)" matches "office hours" but "Unavailable" does not match "available".
 * Only VEVENTs directly inside VCALENDAR count; to-dos, journals, free/busy blocks and alarms are
   ignored. The file may contain several VCALENDAR blocks one after the other.
-* Problems with the file raise :class:`IcsError`, whose message is written for the advisor;
-  mistakes by the caller (naive window, unknown zone name) raise :class:`ValueError`.
+* One damaged event (no start, an end before its start, a repeat rule that cannot be read or
+  used: an empty RRULE, COUNT with UNTIL, RSCALE; a bad date or duration) is skipped, and
+  :func:`read_calendar` reports it with its line and the reason; the rest is read.
+* Problems with the file as a whole (not a calendar, broken structure, a damaged VTIMEZONE,
+  more work than the limits allow) raise :class:`IcsError`, whose message is written for the
+  advisor; mistakes by the caller (naive window, unknown zone name) raise :class:`ValueError`.
 
 Hostile files are bounded: the size is checked before anything is parsed, the text must be
 UTF-8 without NUL bytes, and there are caps on components, nesting, dates per event and
@@ -47,23 +52,38 @@ covers the rest.
 Modules, one concern each: ``types`` (the public values and errors), ``decode`` (bytes to
 text), ``lines`` (content lines), ``scanner`` (components), ``zones`` (TZIDs and VTIMEZONE),
 ``times`` (placing values in time), ``events`` and ``recurrence`` (repeat rules with bounded
-work), ``markers`` (availability keywords), ``reader`` (events to intervals) and ``scrub``
-(what of a calendar is stored).
+work), ``markers`` (availability keywords), ``reader`` (events to intervals), ``merge``
+(overlapping and touching intervals made one before storing) and ``scrub`` (what of a calendar
+is stored).
 """
 
 from __future__ import annotations
 
 from advising.calendars.ics.markers import keyword_pattern
-from advising.calendars.ics.reader import parse_calendar
+from advising.calendars.ics.merge import merge_intervals
+from advising.calendars.ics.reader import parse_calendar, read_calendar
 from advising.calendars.ics.scrub import scrub
-from advising.calendars.ics.types import AvailabilityMarkers, IcsError, Interval, Limits
+from advising.calendars.ics.types import (
+    AvailabilityMarkers,
+    Clock,
+    IcsError,
+    Interval,
+    Limits,
+    ParseResult,
+    SkippedEvent,
+)
 
 __all__ = [
     "AvailabilityMarkers",
+    "Clock",
     "IcsError",
     "Interval",
     "Limits",
+    "ParseResult",
+    "SkippedEvent",
     "keyword_pattern",
+    "merge_intervals",
     "parse_calendar",
+    "read_calendar",
     "scrub",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
 
 import x_wr_timezone
 from icalendar import Event, vDDDLists, vDDDTypes, vInt, vRecur, vText
@@ -26,10 +27,14 @@ from advising.calendars.ics.types import (
     AvailabilityMarkers,
     CallbackFailed,
     Clock,
+    FileError,
     IcsError,
     Interval,
     Limits,
+    ParseResult,
+    SkippedEvent,
     fail,
+    refuse,
 )
 from advising.calendars.ics.zones import ZoneBook, advisor_zone, known_zone
 from advising.shared.text import excerpt
@@ -40,7 +45,13 @@ _DEFAULT_MARKERS = AvailabilityMarkers()
 _DEFAULT_LIMITS = Limits()
 
 
-def parse_calendar(
+def parse_calendar(data: bytes, *args: Any, **kwargs: Any) -> list[Interval]:
+    """The intervals of :func:`read_calendar` (same arguments), for callers that need not
+    hear of skipped events (damaged events are still left out)."""
+    return read_calendar(data, *args, **kwargs).intervals
+
+
+def read_calendar(
     data: bytes,
     window_start: datetime,
     window_end: datetime,
@@ -48,15 +59,22 @@ def parse_calendar(
     markers: AvailabilityMarkers = _DEFAULT_MARKERS,
     limits: Limits = _DEFAULT_LIMITS,
     on_progress: Callable[[int, int], None] | None = None,
-) -> list[Interval]:
-    """Return the advisor's busy and available intervals inside ``[window_start, window_end)``.
+    clock: Clock | None = None,
+) -> ParseResult:
+    """Return the advisor's busy and available intervals inside ``[window_start, window_end)``
+    and the damaged events that were skipped.
 
     ``data`` is the raw ``.ics`` file. ``zone`` is the advisor's IANA zone: it places all-day
     events and floating times. ``on_progress(done, total)`` is called now and then with the
     number of events handled so far, so a command line can show progress on big files.
+    ``clock`` lets a caller share one time budget between reading and what it does next
+    (default: a new one of ``limits.time_budget_seconds``).
 
-    Raises :class:`IcsError` (with ``.line`` when known) for anything wrong with the file, and
-    :class:`ValueError` for a naive or empty window or an unknown zone.
+    One damaged event (no start, an end before its start, a repeat rule that cannot be read
+    or used, a bad date) is skipped and reported in ``skipped``; the rest is read. Raises
+    :class:`IcsError` (with ``.line`` when known) for a file that is not a calendar, is
+    damaged as a whole or costs too much, and :class:`ValueError` for a naive or empty window
+    or an unknown zone.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
@@ -65,7 +83,7 @@ def parse_calendar(
         raise ValueError("window_start and window_end must be timezone-aware")
     if window_end <= window_start:
         raise ValueError("window_end must be after window_start")
-    clock = Clock(limits.time_budget_seconds)
+    clock = clock or Clock(limits.time_budget_seconds)
     try:
         text = decode(bytes(data), limits)
         scanned = Scanner(limits, clock).scan(text)
@@ -79,7 +97,8 @@ def parse_calendar(
             clock,
             on_progress,
         )
-        return reader.intervals()
+        intervals = reader.intervals()
+        return ParseResult(intervals, tuple(reader.skipped))
     except IcsError:
         raise
     except CallbackFailed as failed:
@@ -115,6 +134,7 @@ class Reader:
         self.context = Context(limits, clock)
         self.on_progress = on_progress
         self.dates_left = 0
+        self.skipped: list[SkippedEvent] = []
         walker = self._read_calendar_props()
         self.times = Times(home, ZoneBook(scanned.timezones, clock), walker)
 
@@ -127,7 +147,7 @@ class Reader:
             _, value = split(text, line, name)
             value = value.strip()
             if name == "CALSCALE" and value.upper() not in ("", "GREGORIAN"):
-                fail(
+                refuse(
                     f"the calendar uses the {excerpt(value)} calendar scale; only the "
                     "Gregorian calendar is supported.",
                     line,
@@ -143,13 +163,20 @@ class Reader:
     # -- main loop ----------------------------------------------------------------------------
 
     def intervals(self) -> list[Interval]:
-        """Read every event and return the sorted intervals."""
+        """Read every event and return the sorted intervals; damaged events are skipped and
+        noted in ``self.skipped``."""
         raws = [RawEvent(block) for block in self.scanned.events]
         total = len(raws)
         self._progress(0, total)
         groups: dict[str, list[RawEvent]] = {}
         for raw in raws:
-            raw.uid = self._uid(raw)
+            try:
+                raw.uid = self._uid(raw)
+            except FileError:
+                raise
+            except IcsError as error:
+                self._skip(error, raw)
+                continue
             groups.setdefault(raw.uid, []).append(raw)
         found: _Found = set()
         done = 0
@@ -157,15 +184,48 @@ class Reader:
         step = max(1, total // 100)
         for group in groups.values():
             self.clock.check()
-            if self._worth_expanding(group):
-                self._expand(group, found)
+            found |= self._read_group(group)
             done += len(group)
             if done - reported >= step:
                 self._progress(done, total)
                 reported = done
         if reported != total:
             self._progress(total, total)
+        self.skipped.sort(key=lambda skipped: (skipped.line is None, skipped.line or 0))
         return [Interval(*item) for item in sorted(found)]
+
+    def _read_group(self, group: list[RawEvent]) -> _Found:
+        """The intervals of one UID's events. A damaged override (a moved occurrence) is
+        skipped alone; damage anywhere else skips the whole group."""
+        while True:
+            found: _Found = set()
+            try:
+                if self._worth_expanding(group):
+                    self._expand(group, found)
+                return found
+            except (FileError, CallbackFailed):
+                raise
+            except Exception as error:
+                damaged = _damaged_event(group, error)
+                if damaged is not None and damaged.is_override and len(group) > 1:
+                    self._skip(error, damaged)
+                    group = [raw for raw in group if raw is not damaged]
+                    continue
+                self._skip(error, damaged or group[0])
+                return set()
+
+    def _skip(self, error: Exception, raw: RawEvent) -> None:
+        """Note a skipped event with the damaged line (or its BEGIN line) and the reason."""
+        if isinstance(error, IcsError):
+            line = error.line if error.line is not None else raw.line
+            reason = error.message.removeprefix(f"Line {error.line}: ")
+        else:
+            line = raw.line
+            reason = (
+                f"{self._describe(raw)} could not be read ({type(error).__name__}: "
+                f"{excerpt(str(error))})."
+            )
+        self.skipped.append(SkippedEvent(line, reason))
 
     def _progress(self, done: int, total: int) -> None:
         if self.on_progress is None:
@@ -300,7 +360,7 @@ class Reader:
                 event["DURATION"] = vDDDTypes(duration)
         rules = props.get("RRULE", [])
         if len(rules) > self.limits.max_rules_per_event:
-            fail(
+            refuse(
                 f"{self._describe(raw)} has more than {self.limits.max_rules_per_event} "
                 "repeat rules.",
                 rules[0][1],
@@ -349,7 +409,7 @@ class Reader:
     def _date_list(self, raw: RawEvent, text: str, line: int, name: str) -> vDDDLists:
         count = text.count(",") + 1  # checked before parsing, so a huge line costs nothing
         if count > self.dates_left:
-            fail(
+            refuse(
                 f"{self._describe(raw)} has more than {self.limits.max_dates_per_event:,} "
                 "EXDATE/RDATE values.",
                 line,
@@ -379,7 +439,7 @@ class Reader:
             series = BoundedSeries(adapters)
             for count, occurrence in enumerate(series.between(span_start, span_end), 1):
                 if count > cap:
-                    fail(
+                    refuse(
                         f"{lead.describe()} happens more than {cap:,} times in the requested "
                         "period; that is too many to handle.",
                         lead.line,
@@ -414,3 +474,14 @@ class Reader:
         end = min(end.astimezone(UTC), self.window_end)
         if end > start:
             found.add((start, end, kind, info.uid))
+
+
+def _damaged_event(group: list[RawEvent], error: Exception) -> RawEvent | None:
+    """The event of ``group`` that holds the line ``error`` names, if any."""
+    line = getattr(error, "line", None)
+    if line is None:
+        return None
+    for raw in group:
+        if raw.line == line or any(line == at for lines in raw.props.values() for _, at in lines):
+            return raw
+    return None

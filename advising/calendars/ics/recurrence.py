@@ -18,7 +18,7 @@ from icalendar import Event, vRecur
 from recurring_ical_events import EventAdapter, Occurrence, Series
 
 from advising.calendars.ics.events import EventInfo, Moment
-from advising.calendars.ics.types import fail
+from advising.calendars.ics.types import fail, refuse
 from advising.shared.text import excerpt
 
 _FREQ_WORDS = {"SECONDLY": "every second", "MINUTELY": "every minute"}
@@ -43,8 +43,13 @@ def vet_rule(value: str, describe: Callable[[], str], line: int) -> vRecur:
     except (ValueError, TypeError, OverflowError):
         fail(f'the repeat rule "{excerpt(value.strip())}" could not be read.', line)
     freq = str((rule.get("FREQ") or [""])[0]).upper()
-    if freq in _FREQ_WORDS:
+    if "RSCALE" in rule or "SKIP" in rule:
         fail(
+            f"{describe()} repeats by another calendar scale (RSCALE), which is not supported.",
+            line,
+        )
+    if freq in _FREQ_WORDS:
+        refuse(
             f"{describe()} repeats {_FREQ_WORDS[freq]} (FREQ={freq}); events "
             "that repeat this often are not supported. Please change or delete it.",
             line,
@@ -302,7 +307,7 @@ class BoundedRule:
         shift = _year_shift(start, high)
         limits = self._info.context.limits
         if _work(shape, start, high, shift) > limits.max_expansion_work:
-            fail(
+            refuse(
                 f"{self._info.describe()} repeats too often between {first.date()} and the "
                 "requested period to be worked out. Please give it a later start or an end.",
                 self._info.line,
@@ -323,7 +328,7 @@ class BoundedRule:
             if moment > low or (moment == low and inc):
                 found.append(_add_years(moment, -shift).replace(tzinfo=self._zone))
                 if len(found) > limits.max_occurrences_per_series:
-                    fail(
+                    refuse(
                         f"{self._info.describe()} happens more than "
                         f"{limits.max_occurrences_per_series:,} times in the requested period; "
                         "that is too many to handle.",

@@ -64,9 +64,39 @@ class IcsError(ValueError):
         return (type(self), (self.message, self.line))
 
 
+class FileError(IcsError):
+    """An IcsError that refuses the whole file, not just one event: the structure is broken,
+    a time zone definition is damaged, or the file costs more work than it may."""
+
+
 def fail(message: str, line: int | None = None) -> NoReturn:
-    """Raise IcsError, prefixing the line number when known."""
+    """Raise IcsError, prefixing the line number when known. Raised while one event is read,
+    it skips that event (reported in :attr:`ParseResult.skipped`)."""
     raise IcsError(f"Line {line}: {message}" if line is not None else message, line)
+
+
+def refuse(message: str, line: int | None = None) -> NoReturn:
+    """Raise FileError, prefixing the line number when known: the whole file is refused."""
+    raise FileError(f"Line {line}: {message}" if line is not None else message, line)
+
+
+@dataclass(frozen=True)
+class SkippedEvent:
+    """A damaged event that was left out; the rest of the calendar was read."""
+
+    line: int | None  # the damaged line (or the event's BEGIN line) when known
+    reason: str  # for the advisor, without the line number
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}" if self.line is not None else self.reason
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What :func:`read_calendar` found: the sorted intervals and the events it skipped."""
+
+    intervals: list[Interval]
+    skipped: tuple[SkippedEvent, ...] = ()
 
 
 class CallbackFailed(Exception):
@@ -87,7 +117,7 @@ class Clock:
     def check(self) -> None:
         """Raise IcsError once the budget is spent."""
         if time.monotonic() > self.deadline:
-            raise IcsError(
+            raise FileError(
                 f"Reading the calendar took longer than {self.budget:g} seconds, so we stopped. "
                 "The file is too large or too complex; try exporting a shorter date range."
             )

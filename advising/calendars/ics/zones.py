@@ -13,7 +13,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from advising.calendars.ics.lines import split
 from advising.calendars.ics.scanner import Block
-from advising.calendars.ics.types import Clock, fail
+from advising.calendars.ics.types import Clock, refuse
 from advising.shared.text import excerpt
 from advising.shared.zones import is_zone
 
@@ -95,7 +95,7 @@ def _build(tzid: str, block: Block) -> tzinfo:
     """Build a zone from a VTIMEZONE block after vetting its rules."""
     where = f'the time zone "{excerpt(tzid, 40)}"'
     if not block.children:
-        fail(f"{where} has no STANDARD or DAYLIGHT part.", block.line)
+        refuse(f"{where} has no STANDARD or DAYLIGHT part.", block.line)
     component = Timezone()
     component.add("TZID", tzid)
     for child in block.children:
@@ -103,7 +103,7 @@ def _build(tzid: str, block: Block) -> tzinfo:
     try:
         return component.to_tz(tzp, lookup_tzid=False)
     except Exception as exc:
-        fail(f"{where} could not be understood ({excerpt(str(exc))}).", block.line)
+        refuse(f"{where} could not be understood ({excerpt(str(exc))}).", block.line)
 
 
 def _observance(child: Block, where: str) -> TimezoneStandard | TimezoneDaylight:
@@ -123,9 +123,9 @@ def _observance(child: Block, where: str) -> TimezoneStandard | TimezoneDaylight
             try:
                 offset = vUTCOffset.from_ical(value)
             except (ValueError, TypeError):
-                fail(f'{where} has an invalid {name} "{excerpt(value)}".', line)
+                refuse(f'{where} has an invalid {name} "{excerpt(value)}".', line)
             if abs(offset) > _MAX_OFFSET:
-                fail(f"{where} is more than 18 hours away from UTC.", line)
+                refuse(f"{where} is more than 18 hours away from UTC.", line)
             part.add(name, offset)
         elif name == "TZNAME":
             part.add("TZNAME", value)
@@ -134,10 +134,10 @@ def _observance(child: Block, where: str) -> TimezoneStandard | TimezoneDaylight
         elif name == "RDATE":
             values = [v for v in value.split(",") if v.strip()]
             if len(values) > 1000:
-                fail(f"{where} lists more than 1,000 change dates.", line)
+                refuse(f"{where} lists more than 1,000 change dates.", line)
             part.add("RDATE", [_zone_moment(v, line, where) for v in values])
     if start is None or not {"TZOFFSETFROM", "TZOFFSETTO"} <= seen:
-        fail(f"{where} lacks DTSTART, TZOFFSETFROM or TZOFFSETTO.", child.line)
+        refuse(f"{where} lacks DTSTART, TZOFFSETFROM or TZOFFSETTO.", child.line)
     if rule is not None:
         if start.year < 1970 and not rule.get("COUNT"):
             # Earlier changes do not matter for booking, and dateutil walks every one
@@ -146,9 +146,9 @@ def _observance(child: Block, where: str) -> TimezoneStandard | TimezoneDaylight
         try:
             applies = _zone_rule_applies(rule, start)
         except (ValueError, TypeError, OverflowError):
-            fail(f"{where} has a clock-change rule that could not be used.", child.line)
+            refuse(f"{where} has a clock-change rule that could not be used.", child.line)
         if not applies:
-            fail(f"{where} has a clock-change rule that never applies.", child.line)
+            refuse(f"{where} has a clock-change rule that never applies.", child.line)
         part.add("RRULE", rule)
     part.add("DTSTART", start)
     return part
@@ -159,12 +159,12 @@ def _zone_moment(value: str, line: int, where: str) -> datetime:
     try:
         moment = vDDDTypes.from_ical(value.strip())
     except (ValueError, TypeError, OverflowError):
-        fail(f'{where} has an invalid date "{excerpt(value.strip())}".', line)
+        refuse(f'{where} has an invalid date "{excerpt(value.strip())}".', line)
     if isinstance(moment, datetime):
         return moment.replace(tzinfo=None)
     if isinstance(moment, date):
         return datetime(moment.year, moment.month, moment.day)
-    fail(f'{where} has an invalid date "{excerpt(value.strip())}".', line)
+    refuse(f'{where} has an invalid date "{excerpt(value.strip())}".', line)
 
 
 def _zone_rule_applies(rule: vRecur, start: datetime) -> bool:
@@ -186,10 +186,10 @@ def _zone_rule(value: str, line: int, where: str) -> vRecur:
     try:
         rule = vRecur.from_ical(value)
     except (ValueError, TypeError, OverflowError):
-        fail(f'{where} has a rule that could not be read: "{excerpt(value)}".', line)
+        refuse(f'{where} has a rule that could not be read: "{excerpt(value)}".', line)
     freq = str((rule.get("FREQ") or [""])[0]).upper()
     unknown = {key.upper() for key in rule} - _ZONE_RULE_PARTS
     interval = rule.get("INTERVAL")
     if freq != "YEARLY" or unknown or (interval is not None and int(interval[0]) != 1):
-        fail(f'{where} changes its clocks with an unusual rule ("{excerpt(value)}").', line)
+        refuse(f'{where} changes its clocks with an unusual rule ("{excerpt(value)}").', line)
     return rule
