@@ -1,7 +1,7 @@
 """rendered roadmap PDFs, kept per version of what they show
 
-Revision ID: 7e5f60718293
-Revises: 6d4e5f607182
+Revision ID: 8f607182a3b4
+Revises: 7e5f60718293
 Create Date: 2026-12-02 05:00:00.000000
 
 """
@@ -12,8 +12,8 @@ import advising.database
 
 
 # revision identifiers, used by Alembic.
-revision = '7e5f60718293'
-down_revision = '6d4e5f607182'
+revision = '8f607182a3b4'
+down_revision = '7e5f60718293'
 branch_labels = None
 depends_on = None
 
