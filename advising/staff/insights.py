@@ -386,6 +386,12 @@ def format_duration(seconds: float | None) -> str:
     return " ".join(shown) or "0 minutes"
 
 
+def format_hours(minutes: int) -> str:
+    """'34 hours', '2.5 hours', '1 hour': open and booked time, to a tenth of an hour."""
+    shown = f"{minutes / 60:.1f}".removesuffix(".0")
+    return f"{shown} hour{'' if shown == '1' else 's'}"
+
+
 def format_rate(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.1f}%"
 
@@ -464,8 +470,8 @@ def tables(insights: Insights) -> dict[str, Table]:
             tuple(
                 (
                     a.name,
-                    format_duration(a.booked_minutes * 60),
-                    format_duration(a.open_minutes * 60),
+                    format_hours(a.booked_minutes),
+                    format_hours(a.open_minutes),
                     format_rate(a.share),
                 )
                 for a in insights.advisors

@@ -122,6 +122,12 @@ def test_hour_labels_and_durations():
     assert insights.format_duration(HOUR + 60) == "1 hour 1 minute"
     assert insights.format_duration(191.4 * HOUR) == "7 days 23 hours"
     assert insights.format_rate(1 / 6) == "16.7%"
+    assert [insights.format_hours(m) for m in (0, 60, 150, 2040)] == [
+        "0 hours",
+        "1 hour",
+        "2.5 hours",
+        "34 hours",
+    ]
 
 
 def test_offset_runs_find_the_change_to_the_minute():
