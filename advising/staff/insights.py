@@ -26,7 +26,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
 from advising.advisors.models import AdvisorProfile
@@ -177,11 +178,13 @@ def _made_in_period(period: Period, dialect: str) -> tuple[Funnel, LeadTime]:
         _count_where(Booking.status == CANCELLED),
         _count_where(Booking.status == CONFIRMED),
     ]
-    if dialect == "postgresql":
-        columns += [
-            func.percentile_cont(0.5).within_group(lead).filter(kept),
-            func.percentile_cont(0.9).within_group(lead).filter(kept),
-        ]
+    if dialect == "postgresql":  # both percentiles from one sort
+        fractions = postgresql.array([0.5, 0.9], type_=Float)
+        columns.append(
+            func.percentile_cont(fractions, type_=postgresql.ARRAY(Float))
+            .within_group(lead)
+            .filter(kept)
+        )
     row = db.session.execute(select(*columns).where(made)).one()
     intakes = db.session.scalar(
         select(func.count())
@@ -200,7 +203,7 @@ def _made_in_period(period: Period, dialect: str) -> tuple[Funnel, LeadTime]:
     )
     kept_count = total - cancelled
     if dialect == "postgresql":
-        median, p90 = (None if v is None else float(v) for v in row[6:8])
+        median, p90 = row[6] or (None, None)
     else:  # SQLite: one number per booking of the period, sorted by the database
         leads = list(db.session.scalars(select(lead).where(made, kept).order_by(lead)))
         median, p90 = percentile_cont(leads, 0.5), percentile_cont(leads, 0.9)
