@@ -49,6 +49,10 @@ from advising.staff.services import csv_cell
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_DAYS = 90
 _PROBE = timedelta(hours=6)  # zones change offset at most once in six hours
+_DAY = timedelta(days=1)
+_MIDNIGHT = time(0)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_DAY = _EPOCH.date()
 
 
 @dataclass(frozen=True)
@@ -346,27 +350,56 @@ def open_minutes(
 ) -> int:
     """Minutes of the period inside the advisor's hours: for each of the advisor's local
     dates, the override ranges when the date has overrides (none: a day off), otherwise the
-    weekly ranges of its weekday. The same rule as the slot engine's, without calendars."""
-    start, end = period.start, period.end
+    weekly ranges of its weekday. The same rule as the slot engine's, without calendars.
+
+    Works in minutes since the epoch: two years of ten advisors' days stay a few milliseconds.
+    """
+    start, end = _minutes(period.start), _minutes(period.end)
     tz = ZoneInfo(zone)
-    day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
-    spans = []
+    day, last = period.start.astimezone(tz).date(), period.end.astimezone(tz).date()
+    spans: list[tuple[float, float]] = []
+    midnight = datetime.combine(day, _MIDNIGHT)
+    offset = tz.utcoffset(midnight)
     while day <= last:
+        next_offset = tz.utcoffset(midnight + _DAY)
         ranges = overrides[day] if day in overrides else weekly.get(day.weekday(), [])
-        for range_start, range_end in ranges:
-            wall_start, wall_end = TimeRange(range_start, range_end).on(day)
-            lo = max(local_to_utc(wall_start, zone), start)
-            hi = min(local_to_utc(wall_end, zone), end)
-            if lo < hi:
-                spans.append((lo, hi))
-        day += timedelta(days=1)
-    total = timedelta(0)
-    reached = start
-    for lo, hi in sorted(spans):  # overlapping ranges count once
-        if hi > reached:
-            total += hi - max(lo, reached)
+        if ranges:
+            steady = offset if offset == next_offset else None
+            spans += _day_spans(day, ranges, zone, steady)
+        day, midnight, offset = day + _DAY, midnight + _DAY, next_offset
+    total, reached = 0.0, start
+    for lo, hi in sorted(spans):  # overlapping ranges count once; the period clips them
+        lo, hi = max(lo, reached), min(hi, end)
+        if hi > lo:
+            total += hi - lo
             reached = hi
-    return round(total.total_seconds() / 60)
+    return round(total)
+
+
+def _minutes(instant: datetime) -> float:
+    return (instant - _EPOCH).total_seconds() / 60
+
+
+def _wall_minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _day_spans(
+    day: date, ranges: Ranges, zone: str, steady: timedelta | None
+) -> list[tuple[float, float]]:
+    """The day's wall-clock ranges as spans of minutes since the epoch. On a day with one UTC
+    offset (``steady``, nearly every day) that is arithmetic; a day with a change takes the
+    slot engine's rule (:func:`local_to_utc`)."""
+    if steady is not None:
+        base = (day - _EPOCH_DAY).days * 1440 - steady.total_seconds() / 60
+        return [(base + _wall_minutes(lo), base + (_wall_minutes(hi) or 1440)) for lo, hi in ranges]
+    spans = []
+    for lo, hi in ranges:
+        wall_start, wall_end = TimeRange(lo, hi).on(day)
+        spans.append(
+            (_minutes(local_to_utc(wall_start, zone)), _minutes(local_to_utc(wall_end, zone)))
+        )
+    return spans
 
 
 # --- showing ----------------------------------------------------------------------------

@@ -281,3 +281,15 @@ def test_weekly_hours_of_inactive_advisors_without_bookings_are_left_out(ctx):
     )
     db.session.commit()
     assert [a.name for a in insights.compute(_period()).advisors] == ["Gone"]  # it had hours
+
+
+def test_open_hours_on_the_days_the_clocks_change():
+    """01:00-05:00 in New York: 3 hours when clocks spring forward (10 March 2030), 5 when
+    they fall back (3 November 2030), as the slot engine reads wall-clock ranges."""
+    sundays = {6: [(time(1), time(5))]}
+    spring = insights.Period(date(2030, 3, 10), date(2030, 3, 10), "America/New_York")
+    autumn = insights.Period(date(2030, 11, 3), date(2030, 11, 3), "America/New_York")
+    assert insights.open_minutes("America/New_York", sundays, {}, spring) == 180
+    assert insights.open_minutes("America/New_York", sundays, {}, autumn) == 300
+    day_off = {date(2030, 3, 10): []}
+    assert insights.open_minutes("America/New_York", sundays, day_off, spring) == 0
