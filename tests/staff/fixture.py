@@ -22,14 +22,12 @@ New advisors start with default weekly hours; the fixture removes them first.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import delete
 
 from advising.extensions import db
-from advising.intake.models import Intake
 from advising.scheduling.models import (
     CANCELLED,
     COMPLETED,
@@ -40,50 +38,28 @@ from advising.scheduling.models import (
     WeeklyHoursRange,
 )
 from tests.factories import make_advisor
+from tests.intake import helpers as intake_helpers
 
 FIRST, LAST = date(2030, 1, 7), date(2030, 1, 13)
-_tokens = itertools.count(1)
 
 
 def at(day: int, hour: int = 0, minute: int = 0, month: int = 1, year: int = 2030) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def make_intake(created_at: datetime) -> Intake:
-    intake = Intake(
-        token_hash=f"{next(_tokens):064x}",
-        answers={"name": "Visitor"},
-        roadmap={},
-        content_version="test",
-        consent_at=created_at,
-        created_at=created_at,
-    )
-    db.session.add(intake)
-    db.session.flush()
-    return intake
-
-
 def make_booking(
     advisor, start: datetime, minutes: int, status: str, created: datetime, intake=None
 ) -> Booking:
-    booking = Booking(
-        advisor_id=advisor.id,
-        status=status,
-        start_at=start,
-        end_at=start + timedelta(minutes=minutes),
-        blocked_start=start,
-        blocked_end=start + timedelta(minutes=minutes),
-        visitor_name="Visitor",
-        visitor_email="visitor@example.org",
-        visitor_timezone="UTC",
-        consent_at=created,
-        manage_token_hash=f"{next(_tokens):064x}",
-        created_at=created,
-        intake_id=intake.id if intake else None,
-        cancelled_at=created if status == CANCELLED else None,
+    """A booking row made at ``created`` (the intake tests' helper, with its creation time)."""
+    booking = intake_helpers.make_booking(
+        advisor, start=start, minutes=minutes, status=status, intake=intake
     )
-    db.session.add(booking)
+    booking.created_at = created
     return booking
+
+
+def make_intake(created_at: datetime):
+    return intake_helpers.make_intake(created_at=created_at)[0]
 
 
 def hours(advisor, weekday: int, start: time, end: time) -> None:
