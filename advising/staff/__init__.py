@@ -1,4 +1,4 @@
-"""Staff pages: every booking, invites and exports, and the mail outbox."""
+"""Staff pages: every booking, invites and exports, the mail outbox and insights."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask) -> None:
+    from advising.staff import insights_routes  # noqa: F401  (its views join the blueprint)
     from advising.staff.routes import bp
     from advising.web import NavItem, add_nav
 
@@ -29,5 +30,14 @@ def register(app: Flask) -> None:
             "staff.mail",
             ("staff",),
             tile="Booking mail waiting or failed, with a button to try again.",
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "Insights",
+            "staff.insights_page",
+            ("staff",),
+            tile="Funnel, no-shows, lead time, advisors' booked share and the busiest times.",
         ),
     )

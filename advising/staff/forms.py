@@ -1,10 +1,12 @@
-"""The staff bookings filter (a GET form, shared by the list, the CSV and the .ics range)."""
+"""Staff GET forms: the bookings filter (shared by the list, the CSV and the .ics range) and
+the insights period."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -12,6 +14,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from advising.scheduling.models import BOOKING_STATUSES
 
 MAX_RANGE = timedelta(days=366)
+MAX_INSIGHT_DAYS = 731  # two years, a leap day included
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years bookings can have; date arithmetic stays safe
 
 
@@ -62,3 +65,32 @@ class RangeDownloadForm(BookingFilterForm):
     end = DateField(
         "To (UTC date, included)", validators=[InputRequired("Choose the last day."), _within_years]
     )
+
+
+class InsightsPeriodForm(FlaskForm):
+    """The insights period: local dates in the staff member's zone, both included.
+
+    A date left out (or blank) takes its default: the last ``DEFAULT_DAYS`` days.
+    """
+
+    class Meta:
+        csrf = False  # a GET form: reading only
+
+    start = DateField("From", name="from", validators=[InputRequired(), _within_years])
+    end = DateField("To (included)", name="to", validators=[InputRequired(), _within_years])
+
+    def __init__(self, formdata, *, defaults: tuple[date, date], zone: str, **kwargs):
+        values = MultiDict(formdata)
+        for key, default in zip(("from", "to"), defaults, strict=True):
+            if not values.get(key, "").strip():
+                values[key] = default.isoformat()
+        super().__init__(values, **kwargs)
+        hint = f"Dates in {zone.replace('_', ' ')}."
+        self.start.description = self.end.description = hint
+
+    def validate_end(self, field: DateField) -> None:
+        if field.data and self.start.data and not self.start.errors:
+            if field.data < self.start.data:
+                raise ValidationError("Choose a last day on or after the first day.")
+            if (field.data - self.start.data).days + 1 > MAX_INSIGHT_DAYS:
+                raise ValidationError(f"Choose at most two years ({MAX_INSIGHT_DAYS} days).")
