@@ -11,6 +11,23 @@ HEALTHCARE_EXPERIENCE = ("none", "some", "clinical", "coding_billing")
 TARGET_SETTINGS = ("physician_office", "hospital", "payer", "remote", "undecided")
 BUDGETS = ("tight", "moderate", "flexible")
 LEARNING_FORMATS = ("online", "in_person", "either")
+# Questions added with Roadmap 2.0 (all optional: "unknown" is the answer of old intakes).
+EXPERIENCE_KINDS = ("clinical", "front_office", "billing", "payer_claims", "coding")
+EMPLOYER_TYPES = ("unknown", "provider", "payer", "neither")
+EMPLOYMENT = ("unknown", "employed", "laid_off", "not_working", "retired", "student")
+INCOME_NEEDS = ("unknown", "now", "within_6_months", "within_a_year", "not_urgent")
+STUDENT_AID = ("unknown", "yes", "no")
+#: US states, DC and territories (postal codes), then "outside" the United States.
+US_STATES = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
+)
+OUTSIDE_US = "outside"
+MAX_EXPERIENCE_YEARS = 60
+MAX_CODING_MONTHS = 600
+MAX_BUDGET_DOLLARS = 1_000_000
 
 #: Choice fields whose values are fixed by the engine's rules.
 FIXED_CHOICES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
@@ -20,6 +37,10 @@ FIXED_CHOICES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
         "target_setting": TARGET_SETTINGS,
         "budget": BUDGETS,
         "learning_format": LEARNING_FORMATS,
+        "employer_type": EMPLOYER_TYPES,
+        "employment": EMPLOYMENT,
+        "income_need": INCOME_NEEDS,
+        "student_aid": STUDENT_AID,
     }
 )
 
