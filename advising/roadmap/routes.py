@@ -109,5 +109,7 @@ def delete(token: str) -> Response:
 
 def register(app: Flask) -> None:
     from advising.roadmap import models  # noqa: F401  (tables in the metadata)
+    from advising.roadmap.cli import roadmap_cli
 
     app.register_blueprint(bp)
+    app.cli.add_command(roadmap_cli)

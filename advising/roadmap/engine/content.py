@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .catalogue import Catalogue
 from .conditions import Condition
 from .model import CredentialInfo, OutlookFigure, SpecialtyNote
 
@@ -115,6 +116,7 @@ class Content:
     outlook: tuple[OutlookFigure, ...]
     next_steps: tuple[tuple[str, str, str, tuple[Condition, ...]], ...]
     final_step: tuple[str, str, str]
+    catalogue: Catalogue
 
     def labels(self, field: str) -> Mapping[str, str]:
         """``{value: label}`` for one choice field."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .catalogue import Catalogue, load_catalogue
 from .conditions import Condition, parse_conditions
 from .content import (
     ChoiceText,
@@ -62,8 +63,11 @@ SECTIONS = (
 ContentKeys = Mapping[str, tuple[str, ...]]
 
 
-def load_content(path: str | Path | None = None) -> Content:
-    """Read and validate the content file (default: advising/roadmap/content.toml)."""
+def load_content(
+    path: str | Path | None = None, catalogue_path: str | Path | None = None
+) -> Content:
+    """Read and validate the content file (default: advising/roadmap/content.toml) and the
+    credential catalogue (default: credentials.toml beside it)."""
     file = Path(path) if path is not None else DEFAULT_CONTENT_PATH
     source = file.name
     try:
@@ -74,7 +78,7 @@ def load_content(path: str | Path | None = None) -> Content:
         raise ContentError(f"{source}: is not UTF-8 text ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{source}: is not valid TOML ({exc})") from exc
-    return parse_content(raw, source=source)
+    return parse_content(raw, source=source, catalogue=load_catalogue(catalogue_path))
 
 
 def form_choices(content: Content | None = None) -> Mapping[str, tuple[tuple[str, str], ...]]:
@@ -82,8 +86,11 @@ def form_choices(content: Content | None = None) -> Mapping[str, tuple[tuple[str
     return (content or load_content()).choices
 
 
-def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Content:
+def parse_content(
+    raw: Mapping[str, Any], *, source: str = "content.toml", catalogue: Catalogue | None = None
+) -> Content:
     """Validate already-parsed TOML data (``load_content`` without the file)."""
+    catalogue = catalogue if catalogue is not None else load_catalogue()
     top = Node(dict(raw), "", source)
     top.only(*SECTIONS)
     version = top.label("content_version")
@@ -113,6 +120,8 @@ def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Co
     next_steps = _next_steps(top, content_keys)
     final_step = _final_step(top.table("final_step"))
 
+    _check_catalogue(catalogue, specialties)
+
     choices = {
         field: tuple((value, text.label) for value, text in entries.items())
         for field, entries in choice_text.items()
@@ -133,6 +142,7 @@ def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Co
         outlook=outlook,
         next_steps=next_steps,
         final_step=final_step,
+        catalogue=catalogue,
         **wording,
         **pathways,
         **pathway_choice,
@@ -140,6 +150,20 @@ def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Co
         **milestones,
         **study_plan,
     )
+
+
+def _check_catalogue(catalogue: Catalogue, specialties: Mapping[str, Any]) -> None:
+    """The catalogue holds every credential the rules use and names real specialties."""
+    for key in CREDENTIALS:
+        if key not in catalogue.credentials:
+            raise ContentError(f"credentials.toml: {key} is missing (the rules recommend it)")
+    for key, credential in catalogue.credentials.items():
+        for specialty in credential.specialties:
+            if specialty not in specialties:
+                raise ContentError(
+                    f"credentials.toml: {key}.specialties {specialty!r} is not an intake "
+                    f"specialty ({', '.join(specialties)})"
+                )
 
 
 # ---------------------------------------------------------------------------
