@@ -28,6 +28,7 @@ from .content import (
 from .model import CredentialInfo, OutlookFigure, SpecialtyNote
 from .toml_schema import FORMATTER, ContentError, Node
 from .vocabulary import (
+    ADVICE_IDS,
     CREDENTIALS,
     FIXED_CHOICES,
     HEALTHCARE_EXPERIENCE,
@@ -57,6 +58,8 @@ SECTIONS = (
     "outlook",
     "next_steps",
     "final_step",
+    "advice",
+    "phases",
 )
 
 #: ``{condition field: allowed values}`` for the keys the content file itself defines.
@@ -119,6 +122,14 @@ def parse_content(
     outlook = _outlook(top)
     next_steps = _next_steps(top, content_keys)
     final_step = _final_step(top.table("final_step"))
+    advice = _advice(top.table("advice"))
+    phases_node = top.table("phases")
+    phases_node.only("foundations", "coding_practice", "exam_review")
+    phase_texts = {}
+    for key in ("foundations", "coding_practice", "exam_review"):
+        entry = phases_node.table(key)
+        entry.only("name", "description")
+        phase_texts[key] = (entry.label("name"), entry.text("description"))
 
     _check_catalogue(catalogue, specialties)
 
@@ -143,6 +154,8 @@ def parse_content(
         next_steps=next_steps,
         final_step=final_step,
         catalogue=catalogue,
+        advice=types.MappingProxyType(advice),
+        phase_texts=types.MappingProxyType(phase_texts),
         **wording,
         **pathways,
         **pathway_choice,
@@ -354,7 +367,23 @@ def _timeline(node: Node) -> dict[str, Any]:
         "job_search_after_exam_weeks",
         "job_search_weeks",
         "specialize_after_first_job_weeks",
+        "job_search_before_end_weeks",
+        "term_starts",
+        "feasible_min_hours",
+        "feasible_max_weeks",
+        "what_if_hours",
     )
+    terms = []
+    for i, text in enumerate(node.text_list("term_starts", template=False)):
+        match = re.fullmatch(r"(\d\d)-(\d\d)", text)
+        if not match or not (1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 28):
+            raise node.fail(f"term_starts[{i}]", f"must be a month-day like 08-24 (got {text!r})")
+        terms.append((int(match[1]), int(match[2])))
+    what_if = node.raw("what_if_hours")
+    if not isinstance(what_if, list) or not all(
+        isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in what_if
+    ):
+        raise node.fail("what_if_hours", "must be a list of whole numbers of hours")
     jsw = node.table("job_search_weeks")
     jsw.only(*HEALTHCARE_EXPERIENCE)
     return {
@@ -364,6 +393,11 @@ def _timeline(node: Node) -> dict[str, Any]:
         "min_prep_weeks": node.integer("min_prep_weeks"),
         "job_search_after_exam_weeks": node.integer("job_search_after_exam_weeks", minimum=0),
         "specialize_after_first_job_weeks": node.integer("specialize_after_first_job_weeks"),
+        "job_search_before_end_weeks": node.integer("job_search_before_end_weeks"),
+        "term_starts": tuple(sorted(terms)),
+        "feasible_min_hours": node.integer("feasible_min_hours"),
+        "feasible_max_weeks": node.integer("feasible_max_weeks"),
+        "what_if_hours": tuple(what_if),
     }
 
 
@@ -497,6 +531,17 @@ def _next_steps(
         when = parse_conditions(node, "when", content_keys) if node.has("when") else ()
         steps.append((node.label("key"), node.text("title"), node.text("description"), when))
     return tuple(steps)
+
+
+def _advice(node: Node) -> dict[str, tuple[str, str]]:
+    """[advice]: a title and a text for every piece of advice the rules may give."""
+    node.only(*ADVICE_IDS)
+    found = {}
+    for aid in ADVICE_IDS:
+        entry = node.table(aid)
+        entry.only("title", "text")
+        found[aid] = (entry.text("title"), entry.text("text"))
+    return found
 
 
 def _final_step(node: Node) -> tuple[str, str, str]:

@@ -48,13 +48,53 @@ MIN_HOURS_PER_WEEK = 1
 MAX_HOURS_PER_WEEK = 60
 
 PATHWAYS = ("certificate", "associate_degree")
-CREDENTIALS = ("cpc", "cca", "ccs")
+CREDENTIALS = ("cpc", "cca", "ccs", "crc")
+#: The entry credentials compared side by side when a person has not picked a setting.
+COMPARED_CREDENTIALS = ("cpc", "cca", "ccs")
+
+#: Advice ids the rules may pick; each needs a title and text in ``[advice]``.
+ADVICE_IDS = (
+    "apprentice_none",
+    "apprentice_shortened",
+    "apprentice_not_named",
+    "no_program",
+    "prior_work_shortens",
+    "exam_prep_inside",
+    "ccs_recommendation_not_met",
+    "ccs_recommendation_met",
+    "second_risk_adjustment",
+    "second_auditing",
+    "second_cdi",
+    "second_specialty",
+    "rhit_with_degree",
+    "term_start",
+    "dates_adjusted",
+    "first_remote_hard",
+    "interim_jobs",
+    "move_at_employer",
+    "retiree_contract",
+    "outside_us",
+    "feasibility_low_hours",
+    "feasibility_long_plan",
+    "funding_wioa",
+    "funding_fafsa",
+    "funding_employer",
+    "funding_student_membership",
+    "funding_scholarships",
+    "cost_over",
+    "cost_tight",
+    "cost_within",
+    "cost_unknown",
+    "practice_test_length",
+    "practice_test_unknown",
+)
 
 #: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
 REASON_IDS = (
     "setting_physician_office",
     "setting_hospital",
     "setting_payer",
+    "setting_payer_crc",
     "setting_remote",
     "undecided_provisional",
     "experience_none",
@@ -133,5 +173,19 @@ PLACEHOLDERS = frozenset(
         "exam_date",
         "first_job_date",
         "specialties",
+        "weekly_hours",
+        "coding_months",
+        "apprentice_months",
+        "experience_years",
+        "credit_percent",
+        "exam_hours",
+        "cost_low",
+        "cost_high",
+        "budget_dollars",
+        "plan_years",
+        "second_credential",
+        "country",
+        "more_hours",
+        "more_hours_first_job",
     }
 )
