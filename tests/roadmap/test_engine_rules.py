@@ -285,9 +285,10 @@ def test_outlook_figures_each_carry_source_and_year(content):
         assert "Bureau of Labor Statistics" in figure.source
         assert re.fullmatch(r"\d{4}(-\d{4})?", figure.year)
     values = {f.key: f.value for f in roadmap.outlook}
-    assert "186,400" in values["jobs"]
+    # Roadmap 2.0: the current BLS edition (2024-34), not the guide's 2021-31 figures.
+    assert "194,800" in values["jobs"]
     assert "7%" in values["growth"]
-    assert "$46,660" in values["median_pay"]
+    assert "$50,250" in values["median_pay"]
 
 
 def test_next_steps_end_with_booking_a_consultation(content):

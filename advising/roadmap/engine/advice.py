@@ -107,7 +107,10 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
     if no_program(a):
         program_weeks = 0
         program_start = start
-        prep_weeks = max(content.min_prep_weeks, math.ceil(primary.prep_hours / hours))
+        # Two years of coding: a quarter less review (keeps the CCS, chosen at two years, no
+        # later than the CCA at one year).
+        factor = 0.75 if a.coding_months >= 24 else 1.0
+        prep_weeks = max(content.min_prep_weeks, math.ceil(primary.prep_hours * factor / hours))
         program_end = start
         exam = start + prep_weeks * week
     else:
