@@ -257,7 +257,7 @@ class IntakeForm(FlaskForm):
     )
     assigns_codes = RadioField(
         "Does your current job already have you assign diagnosis or procedure codes?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        choices=[SelectChoice("yes", "Yes, I assign codes"), SelectChoice("no", "Not at work")],
         validators=[Optional()],
         description="AAPC counts on-the-job coding toward removing the apprentice A of a CPC-A.",
     )

@@ -302,3 +302,23 @@ def test_no_milestone_on_a_weekend_or_us_federal_holiday_and_none_share_a_day(an
     dates = {m.key: m.date for m in roadmap.milestones}
     if "program_complete" in dates:
         assert dates["job_search"] < dates["program_complete"]
+
+
+def test_old_format_1_answers_render_on_the_roadmap_page(client, ctx):
+    """A roadmap stored before Roadmap 2.0 (format 1 answers, an older roadmap layout) is
+    rebuilt from its answers and shows the new sections without '1 hours'."""
+    from advising.extensions import db
+    from tests.intake.helpers import make_intake
+
+    intake, token = make_intake(hours_per_week=1)
+    intake.answers = {
+        k: v for k, v in intake.answers.items()
+        if k in ("name", "email", "education", "healthcare_experience", "target_setting",
+                 "hours_per_week", "budget", "employer_may_pay", "start_date")
+    }
+    intake.roadmap = {"roadmap_format": 1}
+    db.session.commit()
+    page = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert "What it costs" in page and "How we planned it" in page
+    assert "1 hours" not in page and "at 1 hour a week" in page.lower()
+    assert "At this pace the plan is very slow" in page
