@@ -31,10 +31,14 @@ from wtforms.validators import (
 from advising.database import utcnow
 from advising.intake.services import content
 from advising.roadmap.engine import (
+    MAX_CODING_MONTHS,
+    MAX_EXPERIENCE_YEARS,
     MAX_HOURS_PER_WEEK,
     MIN_HOURS_PER_WEEK,
+    OUTSIDE_US,
     IntakeAnswers,
     form_choices,
+    parse_budget,
 )
 from advising.shared.text import has_control_characters
 from advising.shared.zones import is_zone, zone_names
@@ -52,14 +56,58 @@ COMMON_ZONES = (
 )
 MAX_START_DAYS_AHEAD = 2 * 366
 
+EXPERIENCE_KIND_LABELS = (
+    ("clinical", "Clinical (medical assistant, nurse, aide, technician)"),
+    ("front_office", "Front office (reception, scheduling, patient access)"),
+    ("billing", "Billing, charge entry or collections"),
+    ("payer_claims", "Claims or review at an insurer (payer)"),
+    ("coding", "Coding"),
+)
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
+}
+
 # The sections of the form, in order: (legend, field names). The template follows this.
 SECTIONS = (
-    ("About you", ("name", "email", "timezone")),
-    ("Your background", ("education", "current_work", "healthcare_experience")),
+    ("About you", ("name", "email", "timezone", "state", "country")),
+    (
+        "Your background",
+        (
+            "education",
+            "current_work",
+            "healthcare_experience",
+            "experience_kinds",
+            "experience_years",
+            "assigns_codes",
+            "coding_months",
+            "employer_type",
+        ),
+    ),
     ("Where you want to go", ("target_setting", "specialties", "goals")),
     (
         "Time and money",
-        ("hours_per_week", "start_date", "budget", "employer_may_pay", "learning_format"),
+        (
+            "hours_per_week",
+            "start_date",
+            "learning_format",
+            "income_need",
+            "budget",
+            "budget_amount",
+            "employer_may_pay",
+            "employment",
+            "student_aid",
+        ),
     ),
     ("What worries you", ("worries",)),
     ("Your data", ("consent",)),
@@ -99,6 +147,9 @@ class WholeNumberField(IntegerField):
     """An integer field whose parse error says what to type."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and not valuelist[0].strip():  # left empty: no number, no parse error
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError:
@@ -184,6 +235,50 @@ class IntakeForm(FlaskForm):
     learning_format = RadioField(
         "How do you prefer to learn?", validators=_pick("Choose how you prefer to learn.")
     )
+    state = SelectField(
+        "Where do you live?",
+        validators=[Optional()],
+        description="Training funds, programs and pay differ by state.",
+    )
+    country = StringField(
+        "Country (if outside the United States)",
+        validators=[Length(max=80)],
+        render_kw={"autocomplete": "country-name"},
+    )
+    experience_kinds = MultiCheckboxField(
+        "Kinds of healthcare or insurance work you have done (optional)",
+        choices=[SelectChoice(v, label) for v, label in EXPERIENCE_KIND_LABELS],
+        validators=[Optional()],
+    )
+    experience_years = WholeNumberField(
+        "Years of that work, all together (optional)",
+        validators=[Optional()],
+        render_kw={"min": 0, "max": MAX_EXPERIENCE_YEARS, "inputmode": "numeric"},
+    )
+    assigns_codes = RadioField(
+        "Does your current job already have you assign diagnosis or procedure codes?",
+        choices=[SelectChoice("yes", "Yes, I assign codes"), SelectChoice("no", "Not at work")],
+        validators=[Optional()],
+        description="AAPC counts on-the-job coding toward removing the apprentice A of a CPC-A.",
+    )
+    coding_months = WholeNumberField(
+        "For how many months? (if yes)",
+        validators=[],
+        render_kw={"min": 0, "max": MAX_CODING_MONTHS, "inputmode": "numeric"},
+    )
+    employer_type = RadioField("Who do you work for now?", validators=[Optional()])
+    income_need = RadioField("How soon do you need an income from coding?", validators=[Optional()])
+    budget_amount = StringField(
+        "About how much can you spend, in dollars? (optional)",
+        validators=[Optional(), Length(max=40)],
+        description="A number like 1200 or $1,200, or a range like 1000-2000.",
+        render_kw={"inputmode": "decimal"},
+    )
+    employment = RadioField("Your situation now", validators=[Optional()])
+    student_aid = RadioField(
+        "Are you, or could you be, a student using federal student aid (FAFSA)?",
+        validators=[Optional()],
+    )
     worries = MultiCheckboxField(
         "What worries you about this? (optional)",
         validators=[Optional()],
@@ -210,8 +305,40 @@ class IntakeForm(FlaskForm):
             "learning_format",
             "specialties",
             "worries",
+            "employer_type",
+            "employment",
+            "income_need",
+            "student_aid",
         ):
             self[name].choices = _choices(name)
+        self.state.choices = [
+            SelectChoice("", "Choose your state"),
+            *(SelectChoice(code, name) for code, name in STATE_NAMES.items()),
+            SelectChoice(OUTSIDE_US, "Outside the United States"),
+        ]
+        self._budget: tuple[int, int] | None = None
+
+    def validate_country(self, field: StringField) -> None:
+        if self.state.data == OUTSIDE_US and not (field.data or "").strip():
+            raise ValidationError("Tell us which country you live in.")
+        if has_control_characters(field.data or ""):
+            raise ValidationError("Use letters and ordinary punctuation only.")
+
+    def validate_experience_years(self, field: IntegerField) -> None:
+        if field.data is not None and not 0 <= field.data <= MAX_EXPERIENCE_YEARS:
+            raise ValidationError(f"Enter a number from 0 to {MAX_EXPERIENCE_YEARS}.")
+
+    def validate_coding_months(self, field: IntegerField) -> None:
+        if field.data is not None and not 0 <= field.data <= MAX_CODING_MONTHS:
+            raise ValidationError(f"Enter a number of months from 0 to {MAX_CODING_MONTHS}.")
+        if self.assigns_codes.data == "yes" and not field.data:
+            raise ValidationError("Tell us roughly how many months you have been coding.")
+
+    def validate_budget_amount(self, field: StringField) -> None:
+        try:
+            self._budget = parse_budget(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error))
 
     def validate_timezone(self, field: SelectField) -> None:
         if not is_zone(field.data or ""):
@@ -256,4 +383,15 @@ class IntakeForm(FlaskForm):
             worries=tuple(self.worries.data or ()),
             specialties=tuple(self.specialties.data or ()),
             goals=(self.goals.data or "").strip(),
+            experience_years=self.experience_years.data or 0,
+            experience_kinds=tuple(self.experience_kinds.data or ()),
+            coding_months=(self.coding_months.data or 0) if self.assigns_codes.data == "yes" else 0,
+            employer_type=self.employer_type.data or "unknown",
+            state=self.state.data or "",
+            country=(self.country.data or "").strip() if self.state.data == OUTSIDE_US else "",
+            income_need=self.income_need.data or "unknown",
+            budget_min=self._budget[0] if self._budget else None,
+            budget_max=self._budget[1] if self._budget else None,
+            employment=self.employment.data or "unknown",
+            student_aid=self.student_aid.data or "unknown",
         )

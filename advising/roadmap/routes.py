@@ -35,6 +35,16 @@ PDF_NAME = "roadmap.pdf"
 ICS_NAME = "roadmap-milestones.ics"
 
 
+def pdf_name(person: str) -> str:
+    """ "roadmap-dana-reyes.pdf": the person's name in plain ASCII ("roadmap.pdf" if none)."""
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", person).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-")
+    return f"roadmap-{slug}.pdf" if slug else PDF_NAME
+
+
 def _attachment(body: bytes, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -87,7 +97,7 @@ def pdf(token: str) -> Response:
             static_folder=current_app.static_folder or "static",
         ),
     )
-    return _attachment(body, "application/pdf", PDF_NAME)
+    return _attachment(body, "application/pdf", pdf_name(intakes.roadmap_of(intake).name))
 
 
 @bp.get("/roadmap/<token>/milestones.ics")
@@ -109,5 +119,7 @@ def delete(token: str) -> Response:
 
 def register(app: Flask) -> None:
     from advising.roadmap import models  # noqa: F401  (tables in the metadata)
+    from advising.roadmap.cli import roadmap_cli
 
     app.register_blueprint(bp)
+    app.cli.add_command(roadmap_cli)

@@ -82,7 +82,13 @@ def test_answers_without_a_format_key_are_format_1():
     loaded = answers_from_dict(FORMAT_1_WITHOUT_KEY)
     assert loaded.start_date == date(2027, 1, 4)
     assert loaded.worries == ("work_family_balance", "cost")
-    assert answers_to_dict(loaded) == {"format": 1, **FORMAT_1_WITHOUT_KEY}
+    # Stored again, they take the current format and the new questions' "not said" defaults
+    # (format 2 added questions only, every one with a default).
+    stored = answers_to_dict(loaded)
+    assert stored["format"] == ANSWERS_FORMAT == 2
+    assert {k: stored[k] for k in FORMAT_1_WITHOUT_KEY} == FORMAT_1_WITHOUT_KEY
+    assert stored["employment"] == "unknown" and stored["budget_min"] is None
+    assert stored["coding_months"] == 0 and stored["state"] == ""
 
 
 def test_old_answers_with_a_removed_question_and_without_a_newer_one_load():

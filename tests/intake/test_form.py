@@ -135,3 +135,62 @@ def test_two_intakes_get_different_addresses(client, ctx):
 
 def test_form_data_helper_matches_the_engine():
     assert set(form_data()) >= {"name", "email", "worries", "specialties", "consent"}
+
+
+def test_new_questions_are_optional_and_stored_with_their_not_said_defaults(client, ctx):
+    """A person may not know their budget or aid status: leaving the Roadmap 2.0 questions
+    out still gives a roadmap, stored with the "not said" values."""
+    token_of(submit_intake(client))
+    db.session.rollback()
+    stored = db.session.scalar(select(Intake)).answers
+    assert stored["format"] == 2
+    assert stored["budget_min"] is None and stored["employment"] == "unknown"
+    assert stored["coding_months"] == 0 and stored["experience_kinds"] == []
+
+
+def test_new_questions_are_stored_and_dollars_accept_commas_and_ranges(client, ctx):
+    response = submit_intake(
+        client,
+        experience_kinds=["clinical", "coding"],
+        experience_years="3",
+        assigns_codes="yes",
+        coding_months="30",
+        employer_type="provider",
+        state="TX",
+        income_need="within_6_months",
+        budget_amount="$1,000 - 2,000",
+        employment="employed",
+        student_aid="no",
+    )
+    token_of(response)
+    db.session.rollback()
+    stored = db.session.scalar(select(Intake)).answers
+    assert stored["experience_kinds"] == ["clinical", "coding"]
+    assert stored["coding_months"] == 30 and stored["state"] == "TX"
+    assert (stored["budget_min"], stored["budget_max"]) == (1000, 2000)
+
+
+def test_new_question_errors_sit_beside_their_fields_and_keep_what_was_typed(client, ctx):
+    page = submit_intake(
+        client,
+        budget_amount="about a grand",
+        state="outside",
+        country="",
+        assigns_codes="yes",
+        coding_months="",
+        experience_years="200",
+    ).get_data(as_text=True)
+    assert _error_of(page, "budget_amount").startswith("Enter dollars like 1200, $1,200")
+    assert _error_of(page, "country") == "Tell us which country you live in."
+    assert _error_of(page, "coding_months").startswith("Tell us roughly how many months")
+    assert _error_of(page, "experience_years") == "Enter a number from 0 to 60."
+    assert 'value="about a grand"' in page and 'value="200"' in page
+    assert '<option selected value="outside">' in page
+    assert db.session.scalar(select(Intake)) is None
+
+
+def test_a_single_dollar_amount_without_a_sign_is_a_budget_of_exactly_that(client, ctx):
+    token_of(submit_intake(client, budget_amount="1200"))
+    db.session.rollback()
+    stored = db.session.scalar(select(Intake)).answers
+    assert (stored["budget_min"], stored["budget_max"]) == (1200, 1200)

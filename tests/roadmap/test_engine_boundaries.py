@@ -44,8 +44,9 @@ def pathway(answers: IntakeAnswers, content) -> str:
 
 def test_the_point_values_these_tests_rely_on():
     assert ASSOCIATE_THRESHOLD == 3
-    assert (rules._LOW_HOURS, rules._LOW_HOURS_POINTS) == (10, -2)
-    assert (rules._HIGH_HOURS, rules._HIGH_HOURS_POINTS) == (20, 1)
+    # Roadmap 2.0: hours are named as reasons but carry no points (more hours a week must
+    # never lengthen the plan by tipping the choice to the two-year degree).
+    assert (rules._LOW_HOURS, rules._HIGH_HOURS) == (10, 20)
     assert rules._EMPLOYER_PAYS_POINTS == 1
 
 
@@ -78,22 +79,26 @@ def test_one_point_below_the_threshold_chooses_the_certificate(content, answers)
     assert roadmap.pathway.reasons == (content.reasons["pathway_default_certificate"],)
 
 
-def test_fewer_than_10_hours_a_week_counts_against_the_degree(content):
+def test_fewer_than_10_hours_a_week_is_named_for_the_certificate(content):
     """Advising rule: under 10 study hours a week a two-year degree would stretch over
-    many years (-2 points); exactly 10 hours is not penalised."""
-    assert pathway(scored("high_school", "hospital", hours=10), content) == "associate_degree"
-    at_nine = build_roadmap(scored("high_school", "hospital", hours=9), content)
+    many years, so the reason is named; exactly 10 hours is not. Hours no longer decide
+    the pathway (more hours must never lengthen the plan)."""
+    at_ten = build_roadmap(scored("some_college", "payer", hours=10), content)
+    assert "At 10 hours" not in " ".join(at_ten.pathway.reasons)
+    at_nine = build_roadmap(scored("some_college", "payer", hours=9), content)
     assert at_nine.pathway.key == "certificate"
     assert "At 9 hours a week even a certificate is a long project" in " ".join(
         at_nine.pathway.reasons
     )
 
 
-def test_20_hours_a_week_or_more_counts_for_the_degree(content):
-    """Advising rule: 20 or more study hours a week can carry a degree program (+1 point);
-    19 hours does not earn the point."""
-    assert pathway(scored("high_school", "payer", hours=19), content) == "certificate"
-    at_twenty = build_roadmap(scored("high_school", "payer", hours=20), content)
+def test_20_hours_a_week_or_more_is_named_for_the_degree(content):
+    """Advising rule: 20 or more study hours a week can carry a degree program (named as a
+    reason when the degree is chosen); 19 hours is not named; hours never flip the choice."""
+    at_nineteen = build_roadmap(scored("high_school", "hospital", hours=19), content)
+    assert "You can give" not in " ".join(at_nineteen.pathway.reasons)
+    assert pathway(scored("high_school", "payer", hours=20), content) == "certificate"
+    at_twenty = build_roadmap(scored("high_school", "hospital", hours=20), content)
     assert at_twenty.pathway.key == "associate_degree"
     assert "You can give 20 hours a week" in " ".join(at_twenty.pathway.reasons)
 

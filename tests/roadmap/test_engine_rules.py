@@ -62,12 +62,14 @@ def test_hospital_career_changer_gets_cca_then_ccs_and_a_slow_cheap_certificate(
     assert "520 hours" in pathway.formula and "104 weeks" in pathway.formula
     assert "3,120 hours" in build_roadmap(school_leaver(), content).pathway.formula
 
-    # CCA: prep 120 h at 5 h/week = 24 weeks; register 8 weeks before (inside 120 days).
+    # Roadmap 2.0: exam review sits inside the program, so the exam follows 4 weeks after it
+    # (was: 24 more weeks of preparation after it). 2029-01-01 is New Year's Day: the date
+    # moves to the next business day; registration is the next free business day after.
     end = milestone(roadmap, "program_complete").date
-    assert end == date(2027, 1, 4) + timedelta(weeks=104)
+    assert end == date(2027, 1, 4) + timedelta(weeks=104, days=1)
     exam = milestone(roadmap, "exam").date
-    assert exam == end + timedelta(weeks=24)
-    assert exam - milestone(roadmap, "exam_registration").date == timedelta(weeks=8)
+    assert exam == date(2027, 1, 4) + timedelta(weeks=104 + 4)
+    assert end < milestone(roadmap, "exam_registration").date < exam
     assert milestone(roadmap, "credential_upgrade").title == "Move up to the CCS"
     # AHIMA's first CEU cycle runs two years from the exam day.
     assert milestone(roadmap, "continuing_education").date == exam + timedelta(weeks=104)
@@ -91,8 +93,9 @@ def test_medical_assistant_gets_cpc_and_a_six_month_certificate(content):
     assert "in-person" in pathway.format_advice.lower()
 
     exam = milestone(roadmap, "exam").date
-    assert exam == date(2027, 3, 1) + timedelta(weeks=26 + 6)  # prep 120 h / 20 h = 6 weeks
-    assert milestone(roadmap, "exam_registration").date == exam - timedelta(weeks=6)
+    # Roadmap 2.0: review inside the program, the exam 4 weeks after it ends.
+    assert exam == date(2027, 3, 1) + timedelta(weeks=26 + 4)
+    assert milestone(roadmap, "exam_registration").date == date(2027, 8, 31)  # after the end
     first_job = milestone(roadmap, "first_job").date
     assert first_job == exam + timedelta(weeks=1 + 12)  # clinical experience: 12-week search
     assert "A from your CPC-A" in milestone(roadmap, "credential_upgrade").title
@@ -119,7 +122,9 @@ def test_undecided_school_leaver_gets_comparison_and_associate_degree(content):
     assert "room to grow" in pathway_reasons  # "long-term" in the goals
     # 104 weeks x 30 h = 3,120 h, at 25 h/week -> ceil(124.8) = 125 weeks.
     assert (pathway.total_hours, pathway.duration_weeks) == (3120, 125)
-    assert milestone(roadmap, "program_complete").date == date(2026, 9, 7) + timedelta(weeks=125)
+    # Roadmap 2.0: degree programs start on terms: 2027-01-12 is the first after 2026-09-07.
+    assert milestone(roadmap, "program_start").date == date(2027, 1, 12)
+    assert milestone(roadmap, "program_complete").date == date(2027, 1, 12) + timedelta(weeks=125)
     assert any(step.key == "compare_settings" for step in roadmap.next_steps)
     assert "pick an area to deepen" in milestone(roadmap, "specialization").description
 
@@ -197,7 +202,8 @@ def test_milestones_are_dated_in_order_from_the_start_date(content):
         dates = [m.date for m in roadmap.milestones]
         assert dates == sorted(dates)
         assert roadmap.milestones[0].key == "program_start"
-        assert roadmap.milestones[0].date == answers.start_date
+        # Roadmap 2.0: the start date, or the next business day / term start after it.
+        assert roadmap.milestones[0].date >= answers.start_date
         assert all(m.title and m.description for m in roadmap.milestones)
         assert keys.index("job_search") < keys.index("first_job") < keys.index("specialization")
 
@@ -205,7 +211,13 @@ def test_milestones_are_dated_in_order_from_the_start_date(content):
             dataclasses.replace(answers, start_date=answers.start_date + timedelta(days=100)),
             content,
         )
-        assert [m.date - timedelta(days=100) for m in later.milestones] == dates
+        # Roadmap 2.0: dates move with the start date, give or take the days that the
+        # business-day rule and term starts add.
+        shifts = [(m.date - d).days for m, d in zip(later.milestones, dates, strict=True)]
+        if roadmap.pathway.key == "certificate":
+            assert all(93 <= shift <= 107 for shift in shifts), shifts
+        else:  # a term start: the whole plan waits for the next term
+            assert all(shift >= 0 for shift in shifts), shifts
 
 
 # ---------------------------------------------------------------------------
@@ -273,9 +285,10 @@ def test_outlook_figures_each_carry_source_and_year(content):
         assert "Bureau of Labor Statistics" in figure.source
         assert re.fullmatch(r"\d{4}(-\d{4})?", figure.year)
     values = {f.key: f.value for f in roadmap.outlook}
-    assert "186,400" in values["jobs"]
+    # Roadmap 2.0: the current BLS edition (2024-34), not the guide's 2021-31 figures.
+    assert "194,800" in values["jobs"]
     assert "7%" in values["growth"]
-    assert "$46,660" in values["median_pay"]
+    assert "$50,250" in values["median_pay"]
 
 
 def test_next_steps_end_with_booking_a_consultation(content):

@@ -96,7 +96,9 @@ answers_strategy = st.builds(
 def test_any_valid_answers_build_a_consistent_roadmap(answers):
     roadmap = build_roadmap(answers, CONTENT)
     dates = [m.date for m in roadmap.milestones]
-    assert dates == sorted(dates) and dates[0] == answers.start_date
+    # Roadmap 2.0: the first milestone is the start date or the next business day/term.
+    assert dates == sorted(dates) and dates[0] >= answers.start_date
+    assert len(set(dates)) == len(dates)
     assert sum(b.hours for b in roadmap.study_plan.blocks) == answers.hours_per_week
     assert (
         roadmap.pathway.duration_weeks

@@ -28,7 +28,9 @@ def test_the_pdf_holds_the_persons_name_and_dated_milestones(client, ctx, caplog
     response = client.get(f"/roadmap/{token}.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="roadmap.pdf"'
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="roadmap-dana-reyes.pdf"'  # Roadmap 2.0: named after the person
+    )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.data.startswith(b"%PDF-")
     text = pdf_text(response.data)

@@ -27,7 +27,17 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .serialize import to_json
-from .vocabulary import FIXED_CHOICES, MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
+from .vocabulary import (
+    EXPERIENCE_KINDS,
+    FIXED_CHOICES,
+    MAX_BUDGET_DOLLARS,
+    MAX_CODING_MONTHS,
+    MAX_EXPERIENCE_YEARS,
+    MAX_HOURS_PER_WEEK,
+    MIN_HOURS_PER_WEEK,
+    OUTSIDE_US,
+    US_STATES,
+)
 
 
 class AnswersError(ValueError):
@@ -64,9 +74,21 @@ class IntakeAnswers:
     worries: tuple[str, ...] = ()
     specialties: tuple[str, ...] = ()
     goals: str = ""
+    # Roadmap 2.0 (answers format 2): every one optional, with the "not said" default.
+    experience_years: int = 0  # years of healthcare or insurance work of any kind
+    experience_kinds: tuple[str, ...] = ()  # EXPERIENCE_KINDS
+    coding_months: int = 0  # months the current job has had them assign codes
+    employer_type: str = "unknown"  # who they work for now: provider, payer, neither
+    state: str = ""  # US postal code, OUTSIDE_US, or "" (not said)
+    country: str = ""  # when outside the United States
+    income_need: str = "unknown"  # how soon they need an income from coding
+    budget_min: int | None = None  # dollars; both None when not said
+    budget_max: int | None = None
+    employment: str = "unknown"  # employed, laid_off, not_working, retired, student
+    student_aid: str = "unknown"  # could use federal student aid (FAFSA)
 
     def __post_init__(self) -> None:
-        for field in ("name", "email", "timezone", "current_work", "goals"):
+        for field in ("name", "email", "timezone", "current_work", "goals", "state", "country"):
             if not isinstance(getattr(self, field), str):
                 raise AnswersError(field, "must be text")
         if not self.name.strip():
@@ -93,11 +115,65 @@ class IntakeAnswers:
             raise AnswersError("employer_may_pay", "must be true or false")
         if not isinstance(self.start_date, date) or hasattr(self.start_date, "hour"):
             raise AnswersError("start_date", "must be a date (not a datetime)")
-        for field in ("worries", "specialties"):
+        for field, top in (
+            ("experience_years", MAX_EXPERIENCE_YEARS),
+            ("coding_months", MAX_CODING_MONTHS),
+        ):
+            value = getattr(self, field)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+                raise AnswersError(field, f"must be a whole number from 0 to {top}")
+        if self.state and self.state not in US_STATES and self.state != OUTSIDE_US:
+            raise AnswersError("state", f"{self.state!r} is not a US state code")
+        for field in ("budget_min", "budget_max"):
+            value = getattr(self, field)
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 0 <= value <= MAX_BUDGET_DOLLARS
+            ):
+                raise AnswersError(field, "must be a whole number of dollars")
+        if (self.budget_min is None) != (self.budget_max is None) or (
+            self.budget_min is not None and self.budget_min > self.budget_max  # type: ignore[operator]
+        ):
+            raise AnswersError("budget_max", "must be given with budget_min and not below it")
+        for field in ("worries", "specialties", "experience_kinds"):
             values = getattr(self, field)
             if isinstance(values, str) or not all(isinstance(v, str) for v in values):
                 raise AnswersError(field, "must be a list of choice values")
             object.__setattr__(self, field, tuple(dict.fromkeys(values)))
+        for kind in self.experience_kinds:
+            if kind not in EXPERIENCE_KINDS:
+                raise AnswersError("experience_kinds", f"{kind!r} is not one of the kinds")
+
+    @property
+    def coding_years(self) -> float:
+        return self.coding_months / 12
+
+    @property
+    def outside_us(self) -> bool:
+        return self.state == OUTSIDE_US
+
+
+_BUDGET_RE = re.compile(r"^\$?\s*(\d[\d,]*)(?:\s*(?:-|\u2013|to)\s*\$?\s*(\d[\d,]*))?$")
+
+
+def parse_budget(text: str) -> tuple[int, int] | None:
+    """ "$1,200" -> (1200, 1200); "1000-2000" -> (1000, 2000); "" -> None.
+
+    Raises ``ValueError`` with a sentence the form can show."""
+    cleaned = (text or "").strip().lower().replace("dollars", "").replace("usd", "").strip()
+    if not cleaned:
+        return None
+    match = _BUDGET_RE.match(cleaned)
+    if not match or any(g and not re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", g) for g in match.groups()):
+        raise ValueError("Enter dollars like 1200, $1,200 or a range like 1000-2000.")
+    low = int(match.group(1).replace(",", ""))
+    high = int(match.group(2).replace(",", "")) if match.group(2) else low
+    if low > high:
+        raise ValueError("Put the smaller amount first, like 1000-2000.")
+    if high > MAX_BUDGET_DOLLARS:
+        raise ValueError("Enter an amount below $1,000,000.")
+    return low, high
 
 
 # ---------------------------------------------------------------------------
@@ -105,7 +181,9 @@ class IntakeAnswers:
 # ---------------------------------------------------------------------------
 
 #: Version of the stored answers' layout; 1 is the layout of the first stored answers.
-ANSWERS_FORMAT = 1
+#: 2 added the Roadmap 2.0 questions (experience, location, income, dollars, aid), all
+#: with defaults, so format 1 answers load unchanged.
+ANSWERS_FORMAT = 2
 
 #: Answers every format has stored and that have no sensible stand-in.
 ALWAYS_STORED = ("name", "email", "start_date")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .catalogue import Catalogue
 from .conditions import Condition
 from .model import CredentialInfo, OutlookFigure, SpecialtyNote
 
@@ -102,6 +103,11 @@ class Content:
     job_search_after_exam_weeks: int
     job_search_weeks: Mapping[str, int]
     specialize_after_first_job_weeks: int
+    job_search_before_end_weeks: int
+    term_starts: tuple[tuple[int, int], ...]
+    feasible_min_hours: int
+    feasible_max_weeks: int
+    what_if_hours: tuple[int, ...]
     milestones: Mapping[str, tuple[str, str]]  # key -> (title, description)
     specialization_undecided: str
     study_days: tuple[str, ...]
@@ -115,6 +121,9 @@ class Content:
     outlook: tuple[OutlookFigure, ...]
     next_steps: tuple[tuple[str, str, str, tuple[Condition, ...]], ...]
     final_step: tuple[str, str, str]
+    catalogue: Catalogue
+    advice: Mapping[str, tuple[str, str]]  # advice id -> (title, text)
+    phase_texts: Mapping[str, tuple[str, str]]  # phase key -> (name, description)
 
     def labels(self, field: str) -> Mapping[str, str]:
         """``{value: label}`` for one choice field."""

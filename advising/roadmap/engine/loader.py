@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .catalogue import Catalogue, load_catalogue
 from .conditions import Condition, parse_conditions
 from .content import (
     ChoiceText,
@@ -27,6 +28,7 @@ from .content import (
 from .model import CredentialInfo, OutlookFigure, SpecialtyNote
 from .toml_schema import FORMATTER, ContentError, Node
 from .vocabulary import (
+    ADVICE_IDS,
     CREDENTIALS,
     FIXED_CHOICES,
     HEALTHCARE_EXPERIENCE,
@@ -56,14 +58,19 @@ SECTIONS = (
     "outlook",
     "next_steps",
     "final_step",
+    "advice",
+    "phases",
 )
 
 #: ``{condition field: allowed values}`` for the keys the content file itself defines.
 ContentKeys = Mapping[str, tuple[str, ...]]
 
 
-def load_content(path: str | Path | None = None) -> Content:
-    """Read and validate the content file (default: advising/roadmap/content.toml)."""
+def load_content(
+    path: str | Path | None = None, catalogue_path: str | Path | None = None
+) -> Content:
+    """Read and validate the content file (default: advising/roadmap/content.toml) and the
+    credential catalogue (default: credentials.toml beside it)."""
     file = Path(path) if path is not None else DEFAULT_CONTENT_PATH
     source = file.name
     try:
@@ -74,7 +81,7 @@ def load_content(path: str | Path | None = None) -> Content:
         raise ContentError(f"{source}: is not UTF-8 text ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{source}: is not valid TOML ({exc})") from exc
-    return parse_content(raw, source=source)
+    return parse_content(raw, source=source, catalogue=load_catalogue(catalogue_path))
 
 
 def form_choices(content: Content | None = None) -> Mapping[str, tuple[tuple[str, str], ...]]:
@@ -82,8 +89,11 @@ def form_choices(content: Content | None = None) -> Mapping[str, tuple[tuple[str
     return (content or load_content()).choices
 
 
-def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Content:
+def parse_content(
+    raw: Mapping[str, Any], *, source: str = "content.toml", catalogue: Catalogue | None = None
+) -> Content:
     """Validate already-parsed TOML data (``load_content`` without the file)."""
+    catalogue = catalogue if catalogue is not None else load_catalogue()
     top = Node(dict(raw), "", source)
     top.only(*SECTIONS)
     version = top.label("content_version")
@@ -112,6 +122,16 @@ def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Co
     outlook = _outlook(top)
     next_steps = _next_steps(top, content_keys)
     final_step = _final_step(top.table("final_step"))
+    advice = _advice(top.table("advice"))
+    phases_node = top.table("phases")
+    phases_node.only("foundations", "coding_practice", "exam_review")
+    phase_texts = {}
+    for key in ("foundations", "coding_practice", "exam_review"):
+        entry = phases_node.table(key)
+        entry.only("name", "description")
+        phase_texts[key] = (entry.label("name"), entry.text("description"))
+
+    _check_catalogue(catalogue, specialties)
 
     choices = {
         field: tuple((value, text.label) for value, text in entries.items())
@@ -133,6 +153,9 @@ def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Co
         outlook=outlook,
         next_steps=next_steps,
         final_step=final_step,
+        catalogue=catalogue,
+        advice=types.MappingProxyType(advice),
+        phase_texts=types.MappingProxyType(phase_texts),
         **wording,
         **pathways,
         **pathway_choice,
@@ -140,6 +163,20 @@ def parse_content(raw: Mapping[str, Any], *, source: str = "content.toml") -> Co
         **milestones,
         **study_plan,
     )
+
+
+def _check_catalogue(catalogue: Catalogue, specialties: Mapping[str, Any]) -> None:
+    """The catalogue holds every credential the rules use and names real specialties."""
+    for key in CREDENTIALS:
+        if key not in catalogue.credentials:
+            raise ContentError(f"credentials.toml: {key} is missing (the rules recommend it)")
+    for key, credential in catalogue.credentials.items():
+        for specialty in credential.specialties:
+            if specialty not in specialties:
+                raise ContentError(
+                    f"credentials.toml: {key}.specialties {specialty!r} is not an intake "
+                    f"specialty ({', '.join(specialties)})"
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -330,7 +367,23 @@ def _timeline(node: Node) -> dict[str, Any]:
         "job_search_after_exam_weeks",
         "job_search_weeks",
         "specialize_after_first_job_weeks",
+        "job_search_before_end_weeks",
+        "term_starts",
+        "feasible_min_hours",
+        "feasible_max_weeks",
+        "what_if_hours",
     )
+    terms = []
+    for i, text in enumerate(node.text_list("term_starts", template=False)):
+        match = re.fullmatch(r"(\d\d)-(\d\d)", text)
+        if not match or not (1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 28):
+            raise node.fail(f"term_starts[{i}]", f"must be a month-day like 08-24 (got {text!r})")
+        terms.append((int(match[1]), int(match[2])))
+    what_if = node.raw("what_if_hours")
+    if not isinstance(what_if, list) or not all(
+        isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in what_if
+    ):
+        raise node.fail("what_if_hours", "must be a list of whole numbers of hours")
     jsw = node.table("job_search_weeks")
     jsw.only(*HEALTHCARE_EXPERIENCE)
     return {
@@ -340,6 +393,11 @@ def _timeline(node: Node) -> dict[str, Any]:
         "min_prep_weeks": node.integer("min_prep_weeks"),
         "job_search_after_exam_weeks": node.integer("job_search_after_exam_weeks", minimum=0),
         "specialize_after_first_job_weeks": node.integer("specialize_after_first_job_weeks"),
+        "job_search_before_end_weeks": node.integer("job_search_before_end_weeks"),
+        "term_starts": tuple(sorted(terms)),
+        "feasible_min_hours": node.integer("feasible_min_hours"),
+        "feasible_max_weeks": node.integer("feasible_max_weeks"),
+        "what_if_hours": tuple(what_if),
     }
 
 
@@ -473,6 +531,17 @@ def _next_steps(
         when = parse_conditions(node, "when", content_keys) if node.has("when") else ()
         steps.append((node.label("key"), node.text("title"), node.text("description"), when))
     return tuple(steps)
+
+
+def _advice(node: Node) -> dict[str, tuple[str, str]]:
+    """[advice]: a title and a text for every piece of advice the rules may give."""
+    node.only(*ADVICE_IDS)
+    found = {}
+    for aid in ADVICE_IDS:
+        entry = node.table(aid)
+        entry.only("title", "text")
+        found[aid] = (entry.text("title"), entry.text("text"))
+    return found
 
 
 def _final_step(node: Node) -> tuple[str, str, str]:

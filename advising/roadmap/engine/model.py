@@ -105,6 +105,60 @@ class NextStep:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """One piece of advisor reasoning shown to the person: a rule and why it applies."""
+
+    key: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CostLine:
+    key: str
+    label: str
+    low: int | None  # dollars; None: no checked figure (shown as "price to check")
+    high: int | None
+    note: str
+    source: str
+    checked_on: date
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    lines: tuple[CostLine, ...]
+    total_low: int  # of the lines with a figure
+    total_high: int
+    unpriced: tuple[str, ...]  # labels of lines without a checked figure
+    budget_min: int | None
+    budget_max: int | None
+    verdict: str  # "over", "within", "unknown"
+    summary: str
+    funding: tuple[Advice, ...]
+
+
+@dataclass(frozen=True)
+class StudyPhase:
+    key: str  # foundations, coding_practice, exam_review
+    name: str
+    start: date
+    end: date
+    weeks: int
+    description: str
+    practice_test_hours: float  # a timed practice test as long as the real exam (0: none)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The plan at another number of hours a week."""
+
+    hours_per_week: int
+    exam: date
+    first_job: date
+    total_weeks: int
+
+
+@dataclass(frozen=True)
 class Roadmap:
     content_version: str
     name: str
@@ -119,6 +173,12 @@ class Roadmap:
     specialties: tuple[SpecialtyNote, ...]
     outlook: tuple[OutlookFigure, ...]
     next_steps: tuple[NextStep, ...]  # the last one is always booking a consultation
+    later_credentials: tuple[CredentialRecommendation, ...] = ()  # after the first credential
+    advice: tuple[Advice, ...] = ()
+    feasibility: tuple[Advice, ...] = ()
+    what_if: tuple[WhatIf, ...] = ()
+    costs: CostEstimate | None = None
+    phases: tuple[StudyPhase, ...] = ()
 
     @property
     def primary_credential(self) -> CredentialInfo:

@@ -47,21 +47,34 @@ import math
 import re
 import types
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
+from .advice import (
+    catalogue_info,
+    choose_advice,
+    cost_estimate,
+    eligible,
+    experience_credit,
+    schedule,
+    second_credentials,
+    study_phases,
+    weekly_hours,
+)
 from .answers import AnswersError, IntakeAnswers
 from .conditions import Facts, holds
 from .content import Content, CredentialContent, PathwayContent
 from .model import (
+    Advice,
     CredentialRecommendation,
     Milestone,
     NextStep,
     PathwayPlan,
     Roadmap,
+    WhatIf,
     WorryAnswer,
 )
 from .study_plan import build_study_plan
-from .vocabulary import FIXED_CHOICES
+from .vocabulary import COMPARED_CREDENTIALS, FIXED_CHOICES
 
 # Pathway score: positive points favour the associate degree, negative the certificate.
 # (factor, value) -> (points, reason id). Hours and goal keywords are handled in code.
@@ -84,8 +97,8 @@ _ASSOCIATE_SCORES: Mapping[tuple[str, str], tuple[int, str]] = types.MappingProx
     }
 )
 _EMPLOYER_PAYS_POINTS = 1
-_LOW_HOURS, _LOW_HOURS_POINTS = 10, -2  # fewer than 10 h/week
-_HIGH_HOURS, _HIGH_HOURS_POINTS = 20, 1  # 20 h/week or more
+_LOW_HOURS = 10  # fewer than 10 h/week: named as a reason for the certificate, no points
+_HIGH_HOURS = 20  # 20 h/week or more: named as a reason for the degree, no points
 _ADVANCEMENT_POINTS = 2
 _SPEED_POINTS = -3
 
@@ -97,48 +110,50 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             if value not in known:
                 raise AnswersError(field, f"{value!r} is not one of {', '.join(known)}")
 
-    picks = _choose_credentials(answers)
+    picks = _choose_credentials(answers, content)
     primary_key = picks[0][0]
     primary = content.credentials[primary_key]
     pathway_key, pathway_reasons = _choose_pathway(answers, content)
     pathway = content.pathways[pathway_key]
     facts = Facts(answers=answers, pathway=pathway_key, credential=primary_key)
 
-    # Durations scaled by hours per week (see module docstring).
+    # Durations and dates (see advice.schedule): experience credit, exam review inside the
+    # program, term starts, the job search during training, business days.
     hours = answers.hours_per_week
     total_hours = pathway.designed_weeks * pathway.designed_hours_per_week
-    program_weeks = max(pathway.min_weeks, math.ceil(total_hours / hours))
-    prep_weeks = max(content.min_prep_weeks, math.ceil(primary.prep_hours / hours))
-
-    start = answers.start_date
-    program_end = start + timedelta(weeks=program_weeks)
-    exam = program_end + timedelta(weeks=prep_weeks)
-    registration = max(program_end, exam - timedelta(weeks=primary.registration_lead_weeks))
-    job_search = exam + timedelta(weeks=content.job_search_after_exam_weeks)
-    first_job = job_search + timedelta(
-        weeks=content.job_search_weeks[answers.healthcare_experience]
-    )
-    specialization = first_job + timedelta(weeks=content.specialize_after_first_job_weeks)
-    ceu = specialization
-    if primary.ceu_cycle_weeks is not None:
-        ceu = max(ceu, exam + timedelta(weeks=primary.ceu_cycle_weeks))
+    plan = schedule(answers, content, primary_key, pathway_key)
+    program_weeks, prep_weeks = plan.program_weeks, plan.prep_weeks
+    credit = experience_credit(answers)
 
     next_key = next((k for k, role, _ in picks if role == "next"), None)
     ctx = _context(answers, content, primary, pathway)
+    catalogue_primary = content.catalogue.credentials[primary_key]
     ctx.update(
         next_credential=content.credentials[next_key].info.code if next_key else "",
         total_hours=f"{total_hours:,}",
         program_weeks=str(program_weeks),
         program_months=str(round(_months(program_weeks))),
-        program_end=_fmt_date(program_end, content),
+        program_end=_fmt_date(plan.raw["program_complete"], content),
         prep_weeks=str(prep_weeks),
-        exam_date=_fmt_date(exam, content),
-        first_job_date=_fmt_date(first_job, content),
+        exam_date=_fmt_date(plan.dates["exam"], content),
+        first_job_date=_fmt_date(plan.dates["first_job"], content),
+        start_date=_fmt_date(plan.dates["program_start"], content),
+        coding_months=str(answers.coding_months),
+        apprentice_months=str(plan.apprentice_months),
+        experience_years=str(answers.experience_years),
+        credit_percent=str(credit),
+        exam_hours=f"{catalogue_primary.exam.hours:g}" if catalogue_primary.exam.hours else "",
+        plan_years=f"{plan.total_weeks / 52:.1f}",
+        country=answers.country or "your country",
     )
 
     def render(template: str) -> str:
         return template.format_map(ctx)
 
+    seconds = second_credentials(answers, content, primary_key, pathway_key)
+    ctx["second_credential"] = " and ".join(
+        content.catalogue.credentials[k].code for k, _ in seconds
+    ) or ""
     credentials = tuple(
         CredentialRecommendation(
             credential=content.credentials[key].info,
@@ -147,8 +162,17 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         )
         for key, role, reason_ids in picks
     )
+    later_credentials = tuple(
+        CredentialRecommendation(
+            credential=catalogue_info(content.catalogue.credentials[key]),
+            role="next",
+            reasons=(render(content.advice[aid][1]),),
+        )
+        for key, aid in seconds
+        if key not in {k for k, _, _ in picks}
+    )
     comparison = (
-        tuple(c.info for c in content.credentials.values())
+        tuple(content.credentials[k].info for k in COMPARED_CREDENTIALS)
         if answers.target_setting == "undecided"
         else ()
     )
@@ -175,40 +199,58 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         checklist=tuple(render(t) for t in content.checklist),
     )
 
-    dated: list[tuple[str, date, str, str]] = []
-
-    def add(key: str, when: date, title: str | None = None, description: str | None = None) -> None:
-        t, d = content.milestones.get(key, ("", ""))
-        dated.append((key, when, render(title or t), render(description or d)))
-
-    add("program_start", start)
-    add("program_complete", program_end)
-    add("exam_registration", registration)
-    add("exam", exam)
-    add("job_search", job_search)
-    add("first_job", first_job)
-    if primary.upgrade is not None:
-        up = primary.upgrade
-        add(
-            "credential_upgrade",
-            first_job + timedelta(weeks=up.after_first_job_weeks),
-            up.title,
-            up.description,
+    # What more hours would change (feasibility and the "what if" figures).
+    what_if = tuple(
+        WhatIf(
+            hours_per_week=h,
+            exam=alt.dates["exam"],
+            first_job=alt.dates["first_job"],
+            total_weeks=alt.total_weeks,
         )
-    spec_title, spec_description = content.milestones["specialization"]
-    add(
-        "specialization",
-        specialization,
-        spec_title,
-        spec_description if answers.specialties else content.specialization_undecided,
+        for h in content.what_if_hours
+        if h > hours
+        for alt in (
+            schedule(dataclasses.replace(answers, hours_per_week=h), content, primary_key,
+                     pathway_key),
+        )
     )
-    ceu_title, ceu_intro = content.milestones["continuing_education"]
-    add("continuing_education", ceu, ceu_title, f"{ceu_intro} {primary.ceu_description}")
-    order = {key: i for i, (key, *_rest) in enumerate(dated)}
-    milestones = tuple(
-        Milestone(key=k, date=d, title=t, description=desc)
-        for k, d, t, desc in sorted(dated, key=lambda m: (m[1], order[m[0]]))
+    if what_if:
+        ctx["more_hours"] = str(what_if[0].hours_per_week)
+        ctx["more_hours_first_job"] = _fmt_date(what_if[0].first_job, content)
+
+    costs = cost_estimate(answers, content, primary_key, pathway_key, plan, ctx, render)
+    advice_ids, feasibility_ids = choose_advice(
+        answers, content, primary_key, pathway_key, plan, bool(what_if)
     )
+
+    def advice(aid: str) -> Advice:
+        title, text = content.advice[aid]
+        return Advice(key=aid, title=render(title), text=render(text))
+
+    milestones_out: list[Milestone] = []
+    for key in plan.order:
+        if key == "credential_upgrade":
+            assert primary.upgrade is not None
+            title, description = primary.upgrade.title, primary.upgrade.description
+        elif key == "specialization":
+            title, description = content.milestones["specialization"]
+            if not answers.specialties:
+                description = content.specialization_undecided
+        elif key == "continuing_education":
+            title, intro = content.milestones["continuing_education"]
+            description = f"{intro} {primary.ceu_description}"
+        else:
+            title, description = content.milestones[key]
+        milestones_out.append(
+            Milestone(
+                key=key,
+                date=plan.dates[key],
+                title=render(title),
+                description=render(description),
+            )
+        )
+    milestones = tuple(milestones_out)
+    phases = study_phases(plan, content, catalogue_primary, render)
 
     study_plan = build_study_plan(answers, content, facts, render)
     worries = tuple(
@@ -240,7 +282,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     return Roadmap(
         content_version=content.version,
         name=answers.name.strip(),
-        start_date=start,
+        start_date=answers.start_date,
         summary=render(content.summary),
         credentials=credentials,
         comparison=comparison,
@@ -251,10 +293,18 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         specialties=specialties,
         outlook=content.outlook,
         next_steps=next_steps,
+        later_credentials=later_credentials,
+        advice=tuple(advice(a) for a in advice_ids),
+        feasibility=tuple(advice(a) for a in feasibility_ids),
+        what_if=what_if,
+        costs=costs,
+        phases=phases,
     )
 
 
-def _choose_credentials(a: IntakeAnswers) -> list[tuple[str, str, tuple[str, ...]]]:
+def _choose_credentials(
+    a: IntakeAnswers, content: Content
+) -> list[tuple[str, str, tuple[str, ...]]]:
     """(credential key, role, reason ids); the first entry is the primary credential."""
     experience = f"experience_{a.healthcare_experience}"
     online = ("online_exam",) if a.learning_format == "online" else ()
@@ -264,12 +314,16 @@ def _choose_credentials(a: IntakeAnswers) -> list[tuple[str, str, tuple[str, ...
             ("cpc", "primary", ("setting_physician_office", experience, "cpc_apprentice", *online))
         ]
     if setting == "hospital":
-        if a.healthcare_experience == "coding_billing":
+        if a.healthcare_experience == "coding_billing" or eligible(
+            content.catalogue.credentials["ccs"].eligibility.recommended, a, held=()
+        ):
             return [("ccs", "primary", ("setting_hospital", experience, "ccs_direct"))]
         return [
             ("cca", "primary", ("setting_hospital", experience, "cca_requirements")),
             ("ccs", "next", ("ccs_after_experience",)),
         ]
+    if setting == "payer" and "risk_adjustment" in a.specialties:
+        return [("crc", "primary", ("setting_payer_crc", experience))]
     if setting == "payer":
         specialty = (
             ("payer_specialty",) if {"risk_adjustment", "auditing"} & set(a.specialties) else ()
@@ -301,16 +355,18 @@ def _choose_pathway(a: IntakeAnswers, content: Content) -> tuple[str, tuple[str,
             factors.append(hit)
     if a.employer_may_pay:
         factors.append((_EMPLOYER_PAYS_POINTS, "pathway_employer_pays"))
-    if a.hours_per_week < _LOW_HOURS:
-        factors.append((_LOW_HOURS_POINTS, "pathway_low_hours"))
-    elif a.hours_per_week >= _HIGH_HOURS:
-        factors.append((_HIGH_HOURS_POINTS, "pathway_high_hours"))
     if _keyword_hit(a.goals, content.advancement_keywords):
         factors.append((_ADVANCEMENT_POINTS, "pathway_advancement_goal"))
     if _keyword_hit(a.goals, content.speed_keywords):
         factors.append((_SPEED_POINTS, "pathway_speed_goal"))
     score = sum(points for points, _ in factors)
     associate = score >= ASSOCIATE_THRESHOLD
+    # Hours explain the choice but never make it: more hours a week must never lengthen the
+    # plan (a degree chosen because someone has more time would end later).
+    if a.hours_per_week < _LOW_HOURS and not associate:
+        factors.append((-1, "pathway_low_hours"))
+    elif a.hours_per_week >= _HIGH_HOURS and associate:
+        factors.append((1, "pathway_high_hours"))
     reasons = tuple(
         dict.fromkeys(rid for points, rid in factors if (points > 0) == associate and points)
     )
@@ -341,6 +397,7 @@ def _context(
     specialty_labels = [content.specialties[k].label for k in a.specialties]
     name = a.name.strip()
     return {
+        "weekly_hours": weekly_hours(a.hours_per_week),
         "name": name,
         "first_name": name.split()[0],
         "email": a.email,

@@ -7,6 +7,7 @@ a stored roadmap that no longer reads is rebuilt from the answers by the caller.
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from collections.abc import Mapping
 from datetime import date
@@ -14,7 +15,9 @@ from typing import Any
 
 from .model import Roadmap
 
-ROADMAP_FORMAT = 1
+#: 2: Roadmap 2.0 (advice, feasibility, what-if, costs, phases); older stored roadmaps no
+#: longer read and are rebuilt from their answers by the caller.
+ROADMAP_FORMAT = 2
 
 
 def roadmap_to_dict(roadmap: Roadmap) -> dict[str, Any]:
@@ -51,6 +54,11 @@ _HINTS: dict[type, dict[str, Any]] = {}
 
 def _from_json(tp: Any, value: Any, path: str) -> Any:
     origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _from_json(args[0], value, path)
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, Mapping):
             raise ValueError(f"{path}: must be an object")

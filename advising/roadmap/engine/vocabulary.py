@@ -11,6 +11,23 @@ HEALTHCARE_EXPERIENCE = ("none", "some", "clinical", "coding_billing")
 TARGET_SETTINGS = ("physician_office", "hospital", "payer", "remote", "undecided")
 BUDGETS = ("tight", "moderate", "flexible")
 LEARNING_FORMATS = ("online", "in_person", "either")
+# Questions added with Roadmap 2.0 (all optional: "unknown" is the answer of old intakes).
+EXPERIENCE_KINDS = ("clinical", "front_office", "billing", "payer_claims", "coding")
+EMPLOYER_TYPES = ("unknown", "provider", "payer", "neither")
+EMPLOYMENT = ("unknown", "employed", "laid_off", "not_working", "retired", "student")
+INCOME_NEEDS = ("unknown", "now", "within_6_months", "within_a_year", "not_urgent")
+STUDENT_AID = ("unknown", "yes", "no")
+#: US states, DC and territories (postal codes), then "outside" the United States.
+US_STATES = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
+)
+OUTSIDE_US = "outside"
+MAX_EXPERIENCE_YEARS = 60
+MAX_CODING_MONTHS = 600
+MAX_BUDGET_DOLLARS = 1_000_000
 
 #: Choice fields whose values are fixed by the engine's rules.
 FIXED_CHOICES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
@@ -20,6 +37,10 @@ FIXED_CHOICES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
         "target_setting": TARGET_SETTINGS,
         "budget": BUDGETS,
         "learning_format": LEARNING_FORMATS,
+        "employer_type": EMPLOYER_TYPES,
+        "employment": EMPLOYMENT,
+        "income_need": INCOME_NEEDS,
+        "student_aid": STUDENT_AID,
     }
 )
 
@@ -27,13 +48,53 @@ MIN_HOURS_PER_WEEK = 1
 MAX_HOURS_PER_WEEK = 60
 
 PATHWAYS = ("certificate", "associate_degree")
-CREDENTIALS = ("cpc", "cca", "ccs")
+CREDENTIALS = ("cpc", "cca", "ccs", "crc")
+#: The entry credentials compared side by side when a person has not picked a setting.
+COMPARED_CREDENTIALS = ("cpc", "cca", "ccs")
+
+#: Advice ids the rules may pick; each needs a title and text in ``[advice]``.
+ADVICE_IDS = (
+    "apprentice_none",
+    "apprentice_shortened",
+    "apprentice_not_named",
+    "no_program",
+    "prior_work_shortens",
+    "exam_prep_inside",
+    "ccs_recommendation_not_met",
+    "ccs_recommendation_met",
+    "second_risk_adjustment",
+    "second_auditing",
+    "second_cdi",
+    "second_specialty",
+    "rhit_with_degree",
+    "term_start",
+    "dates_adjusted",
+    "first_remote_hard",
+    "interim_jobs",
+    "move_at_employer",
+    "retiree_contract",
+    "outside_us",
+    "feasibility_low_hours",
+    "feasibility_long_plan",
+    "funding_wioa",
+    "funding_fafsa",
+    "funding_employer",
+    "funding_student_membership",
+    "funding_scholarships",
+    "cost_over",
+    "cost_tight",
+    "cost_within",
+    "cost_unknown",
+    "practice_test_length",
+    "practice_test_unknown",
+)
 
 #: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
 REASON_IDS = (
     "setting_physician_office",
     "setting_hospital",
     "setting_payer",
+    "setting_payer_crc",
     "setting_remote",
     "undecided_provisional",
     "experience_none",
@@ -112,5 +173,19 @@ PLACEHOLDERS = frozenset(
         "exam_date",
         "first_job_date",
         "specialties",
+        "weekly_hours",
+        "coding_months",
+        "apprentice_months",
+        "experience_years",
+        "credit_percent",
+        "exam_hours",
+        "cost_low",
+        "cost_high",
+        "budget_dollars",
+        "plan_years",
+        "second_credential",
+        "country",
+        "more_hours",
+        "more_hours_first_job",
     }
 )

@@ -1,0 +1,416 @@
+"""Roadmap 2.0 rules an experienced advisor applies, beside rules.py:
+
+* eligibility rules from the credential catalogue (``eligible``);
+* experience credit: prior clinical, billing or claims work shortens training
+  (``experience_credit``); a year of coding at work replaces the program (exam review only);
+* AAPC's apprentice stage shortened by coding at work (two years remove it);
+* dates (``schedule``): degree programs start on terms; exam review sits inside the program
+  (the exam follows ``min_prep_weeks`` after it); the job search starts
+  ``job_search_before_end_weeks`` before training ends; every milestone moves to the next
+  business day (no weekends, no US federal holidays) and after the previous milestone, in a
+  fixed order, so that no two share a day. Every step is monotone: more hours or more
+  experience never move a date later;
+* second credentials from specialties and settings, the RHIT after an HIM degree;
+* an itemised cost estimate against the budget, with fitting funding;
+* realism and feasibility notes, and a phased study plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .answers import IntakeAnswers
+from .catalogue import CatalogueCredential
+from .content import Content
+from .dates import next_business_day, next_term_start
+from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
+
+#: Percent fewer training hours per kind of prior work (capped), with at least a year of it.
+_CREDIT = {"clinical": 15, "billing": 10, "payer_claims": 10, "front_office": 5}
+_CREDIT_CAP = 25
+#: A year of coding at work: no program, exam review only.
+NO_PROGRAM_CODING_MONTHS = 12
+_WEEKS_PER_MONTH = 52 / 12
+
+ORDER = (
+    "program_start",
+    "job_search",
+    "program_complete",
+    "exam_registration",
+    "exam",
+    "first_job",
+    "credential_upgrade",
+    "specialization",
+    "continuing_education",
+)
+
+
+def weekly_hours(hours: float) -> str:
+    """ "1 hour", "5 hours", "2.5 hours" (never "1 hours")."""
+    return f"{hours:g} hour" + ("" if hours == 1 else "s")
+
+
+def experience_credit(a: IntakeAnswers) -> int:
+    """Percent fewer training hours for prior healthcare or insurance work."""
+    if a.experience_years < 1:
+        return 0
+    return min(_CREDIT_CAP, sum(_CREDIT.get(k, 0) for k in a.experience_kinds))
+
+
+def no_program(a: IntakeAnswers) -> bool:
+    return a.coding_months >= NO_PROGRAM_CODING_MONTHS
+
+
+def _requirement_holds(req: str, a: IntakeAnswers, held: tuple[str, ...]) -> bool:
+    if req in ("open", "high_school"):
+        return True  # every education choice is at least a high school diploma
+    if req == "coursework":
+        return False  # not yet: training in the plan supplies it
+    if req == "him_degree":
+        return False
+    if req.startswith("holds "):
+        return req.split()[1] in held
+    if req.startswith("coding_months >= "):
+        return a.coding_months >= int(req.rsplit(" ", 1)[1])
+    return False  # pragma: no cover (the loader refuses other requirements)
+
+
+def eligible(
+    rules: tuple[tuple[str, ...], ...], a: IntakeAnswers, held: tuple[str, ...]
+) -> bool:
+    """Whether any alternative of ``rules`` holds today (no rules: nothing to check)."""
+    return not rules or any(all(_requirement_holds(r, a, held) for r in alt) for alt in rules)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    program_weeks: int
+    prep_weeks: int
+    apprentice_months: int
+    raw: dict[str, date]  # before the business-day rule
+    dates: dict[str, date]
+    order: tuple[str, ...]  # the milestones present, in date order
+    total_weeks: int  # start date -> first job
+
+
+def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: str) -> Schedule:
+    primary = content.credentials[credential]
+    cat = content.catalogue.credentials[credential]
+    pathway = content.pathways[pathway_key]
+    hours = a.hours_per_week
+    start = a.start_date
+    week = timedelta(weeks=1)
+
+    if no_program(a):
+        program_weeks = 0
+        program_start = start
+        # Two years of coding: a quarter less review (keeps the CCS, chosen at two years, no
+        # later than the CCA at one year).
+        factor = 0.75 if a.coding_months >= 24 else 1.0
+        prep_weeks = max(content.min_prep_weeks, math.ceil(primary.prep_hours * factor / hours))
+        program_end = start
+        exam = start + prep_weeks * week
+    else:
+        total = pathway.designed_weeks * pathway.designed_hours_per_week
+        effective = math.ceil(total * (100 - experience_credit(a)) / 100)
+        program_weeks = max(pathway.min_weeks, math.ceil(effective / hours))
+        program_start = (
+            next_term_start(start, content.term_starts)
+            if pathway_key == "associate_degree"
+            else start
+        )
+        program_end = program_start + program_weeks * week
+        prep_weeks = content.min_prep_weeks  # review sits inside the program's last weeks
+        exam = program_end + prep_weeks * week
+    registration = max(program_end, exam - primary.registration_lead_weeks * week)
+    job_search = max(
+        program_start + week,
+        min(program_end, exam) - content.job_search_before_end_weeks * week,
+    )
+    first_job = exam + (
+        content.job_search_after_exam_weeks + content.job_search_weeks[a.healthcare_experience]
+    ) * week
+    raw = {
+        "program_start": program_start,
+        "job_search": job_search,
+        "exam_registration": registration,
+        "exam": exam,
+        "first_job": first_job,
+    }
+    if program_weeks:
+        raw["program_complete"] = program_end
+    apprentice_months = 0
+    upgrade_at = first_job
+    if primary.upgrade is not None:
+        coding_weeks = round(a.coding_months * _WEEKS_PER_MONTH)
+        offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
+        if cat.apprentice:
+            # Two years of coding remove the A; one year plus a course (the program) too.
+            needed = 24 if program_weeks == 0 else 12
+            apprentice_months = max(0, needed - a.coding_months)
+            offset = round(apprentice_months * _WEEKS_PER_MONTH)
+        if offset > 0:
+            upgrade_at = first_job + offset * week
+            raw["credential_upgrade"] = upgrade_at
+    specialization = max(
+        first_job + content.specialize_after_first_job_weeks * week, upgrade_at
+    )
+    raw["specialization"] = specialization
+    ceu = specialization
+    if primary.ceu_cycle_weeks is not None:
+        ceu = max(ceu, exam + primary.ceu_cycle_weeks * week)
+    raw["continuing_education"] = ceu
+
+    dates: dict[str, date] = {}
+    previous: date | None = None
+    for key in ORDER:
+        if key not in raw:
+            continue
+        day = raw[key] if previous is None else max(raw[key], previous + timedelta(days=1))
+        day = next_business_day(day)
+        dates[key] = previous = day
+    order = tuple(k for k in ORDER if k in dates)
+    return Schedule(
+        program_weeks=program_weeks,
+        prep_weeks=prep_weeks,
+        apprentice_months=apprentice_months,
+        raw=raw | {"program_complete": program_end},
+        dates=dates,
+        order=order,
+        total_weeks=math.ceil((dates["first_job"] - start).days / 7),
+    )
+
+
+def catalogue_info(c: CatalogueCredential) -> CredentialInfo:
+    exam_parts = []
+    if c.exam.questions:
+        exam_parts.append(f"{c.exam.questions} questions")
+    if c.exam.hours:
+        exam_parts.append(weekly_hours(c.exam.hours))
+    exam = ", ".join(exam_parts)
+    exam = f"{exam}. {c.exam.format}".strip(". ") if exam else c.exam.format
+    if c.exam.sourced.to_verify:
+        exam = (exam + " " if exam else "") + (
+            f"To verify: {', '.join(c.exam.sourced.to_verify)} "
+            f"(checked {c.exam.sourced.checked_on.isoformat()})."
+        )
+    return CredentialInfo(
+        key=c.key,
+        code=c.code,
+        name=c.name,
+        body=c.body,
+        fits=c.fits,
+        eligibility=c.eligibility.text,
+        exam=exam.strip(),
+        upkeep=c.upkeep.text,
+        source=c.sourced.source,
+        checked_on=c.sourced.checked_on,
+    )
+
+
+def second_credentials(
+    a: IntakeAnswers, content: Content, primary: str, pathway_key: str
+) -> list[tuple[str, str]]:
+    """(catalogue key, advice id) of each credential to earn after the first one."""
+    found: list[tuple[str, str]] = []
+
+    def add(key: str, aid: str) -> None:
+        if key != primary and key not in {k for k, _ in found}:
+            found.append((key, aid))
+
+    if "risk_adjustment" in a.specialties:
+        add("crc", "second_risk_adjustment")
+        add("cpma", "second_risk_adjustment")
+    if "auditing" in a.specialties:
+        add("cpma", "second_auditing")
+    if "cdi" in a.specialties:
+        add("cdip", "second_cdi")
+        add("ccds", "second_cdi")
+    for specialty in a.specialties:
+        for key, c in content.catalogue.credentials.items():
+            if specialty in c.specialties and c.body == "AAPC" and specialty not in (
+                "risk_adjustment", "auditing", "cdi",
+            ):
+                add(key, "second_specialty")
+    if pathway_key == "associate_degree" and not no_program(a):
+        add("rhit", "rhit_with_degree")
+    return found
+
+
+def _dollars(amount: int) -> str:
+    return f"{amount:,}"
+
+
+def cost_estimate(
+    a: IntakeAnswers,
+    content: Content,
+    primary: str,
+    pathway_key: str,
+    plan: Schedule,
+    ctx: dict[str, str],
+    render: Callable[[str], str],
+) -> CostEstimate:
+    cat = content.catalogue
+    c = cat.credentials[primary]
+    lines: list[CostLine] = []
+
+    def item(key: str) -> None:
+        cost = cat.costs[key]
+        lines.append(
+            CostLine(key, cost.label, cost.low, cost.high, cost.note, cost.sourced.source,
+                     cost.sourced.checked_on)
+        )
+
+    if plan.program_weeks:
+        item("certificate_program" if pathway_key == "certificate" else "associate_program")
+    fee_low = c.fees.member if c.fees.member is not None else c.fees.non_member
+    fee_high = c.fees.non_member if c.fees.non_member is not None else c.fees.member
+    lines.append(
+        CostLine(
+            "exam",
+            f"{c.code} exam fee",
+            fee_low,
+            fee_high,
+            c.fees.note,
+            c.fees.sourced.source,
+            c.fees.sourced.checked_on,
+        )
+    )
+    item("aapc_membership" if c.body == "AAPC" else "ahima_membership")
+    item("code_books")
+    item("practice_exams")
+    total_low = sum(line.low or 0 for line in lines)
+    total_high = sum(line.high or 0 for line in lines)
+    unpriced = tuple(line.label for line in lines if line.low is None)
+    if a.budget_max is None:
+        verdict = "unknown"
+    elif total_low > a.budget_max:
+        verdict = "over"
+    elif total_high > a.budget_max:
+        verdict = "tight"
+    else:
+        verdict = "within"
+    budget = ""
+    if a.budget_min is not None and a.budget_max is not None:
+        budget = (
+            f"${_dollars(a.budget_max)}"
+            if a.budget_min == a.budget_max
+            else f"${_dollars(a.budget_min)} to ${_dollars(a.budget_max)}"
+        )
+    ctx.update(cost_low=_dollars(total_low), cost_high=_dollars(total_high), budget_dollars=budget)
+    funding_ids = []
+    if not a.outside_us:
+        if a.employment == "laid_off":
+            funding_ids.append("funding_wioa")
+        if a.student_aid == "yes" or a.employment == "student":
+            funding_ids.append("funding_fafsa")
+    if a.employer_may_pay:
+        funding_ids.append("funding_employer")
+    if plan.program_weeks and c.body == "AAPC":
+        funding_ids.append("funding_student_membership")
+    funding_ids.append("funding_scholarships")
+    _title, text = content.advice[f"cost_{verdict}"]
+    return CostEstimate(
+        lines=tuple(lines),
+        total_low=total_low,
+        total_high=total_high,
+        unpriced=unpriced,
+        budget_min=a.budget_min,
+        budget_max=a.budget_max,
+        verdict=verdict,
+        summary=render(text),
+        funding=tuple(
+            Advice(aid, render(content.advice[aid][0]), render(content.advice[aid][1]))
+            for aid in funding_ids
+        ),
+    )
+
+
+def choose_advice(
+    a: IntakeAnswers,
+    content: Content,
+    primary: str,
+    pathway_key: str,
+    plan: Schedule,
+    has_what_if: bool,
+) -> tuple[list[str], list[str]]:
+    """(advice ids, feasibility ids) that apply to this person, in reading order."""
+    cat = content.catalogue.credentials[primary]
+    ids: list[str] = []
+    if no_program(a):
+        ids.append("no_program")
+    else:
+        if experience_credit(a):
+            ids.append("prior_work_shortens")
+        ids.append("exam_prep_inside")
+    if cat.apprentice:
+        if a.coding_months and plan.apprentice_months == 0:
+            ids.append("apprentice_none")
+        elif a.coding_months:
+            ids.append("apprentice_shortened")
+    elif primary == "crc":
+        ids.append("apprentice_not_named")
+    ccs = content.catalogue.credentials["ccs"].eligibility.recommended
+    if primary == "ccs" and eligible(ccs, a, held=()):
+        ids.append("ccs_recommendation_met")
+    elif primary == "cca" or "cdi" in a.specialties:
+        ids.append("ccs_recommendation_not_met")
+    if "term_start" not in ids and plan.dates["program_start"] != a.start_date and (
+        pathway_key == "associate_degree" and not no_program(a)
+    ):
+        ids.append("term_start")
+    if any(plan.dates[k] != plan.raw[k] for k in plan.order):
+        ids.append("dates_adjusted")
+    if a.target_setting == "remote" or a.income_need in ("now", "within_6_months"):
+        ids.append("first_remote_hard")
+    if a.income_need in ("now", "within_6_months") and a.coding_months == 0:
+        ids.append("interim_jobs")
+    if a.employment == "employed" and a.employer_type in ("provider", "payer"):
+        ids.append("move_at_employer")
+    if a.employment == "retired":
+        ids.append("retiree_contract")
+    if a.outside_us:
+        ids.append("outside_us")
+    exam_hours = content.catalogue.credentials[primary].exam.hours
+    ids.append("practice_test_length" if exam_hours else "practice_test_unknown")
+    feasibility: list[str] = []
+    if a.hours_per_week < content.feasible_min_hours and has_what_if:
+        feasibility.append("feasibility_low_hours")
+    elif plan.total_weeks > content.feasible_max_weeks and has_what_if:
+        feasibility.append("feasibility_long_plan")
+    return ids, feasibility
+
+
+def study_phases(
+    plan: Schedule, content: Content, cat: CatalogueCredential, render: Callable[[str], str]
+) -> tuple[StudyPhase, ...]:
+    """Foundations, coding practice, exam review: the program split 40/40/20 (no program:
+    coding practice and review over the preparation weeks)."""
+    start = plan.dates["program_start"]
+    exam = plan.dates["exam"]
+    test_hours = cat.exam.hours or 0.0
+    texts = content.phase_texts
+    if plan.program_weeks:
+        weeks = plan.program_weeks
+        foundations = max(1, round(weeks * 0.4))
+        practice = max(1, round(weeks * 0.4))
+        spans = [("foundations", foundations), ("coding_practice", practice)]
+    else:
+        spans = [("coding_practice", max(1, (exam - start).days // 14))]
+    phases: list[StudyPhase] = []
+    cursor = start
+    for key, w in spans:
+        end = cursor + timedelta(weeks=w)
+        phases.append(StudyPhase(key, texts[key][0], cursor, end, w, render(texts[key][1]), 0.0))
+        cursor = end
+    review_weeks = max(1, math.ceil((exam - cursor).days / 7))
+    phases.append(
+        StudyPhase(
+            "exam_review", texts["exam_review"][0], cursor, exam, review_weeks,
+            render(texts["exam_review"][1]), test_hours,
+        )
+    )
+    return tuple(phases)

@@ -1,0 +1,324 @@
+"""Roadmap 2.0: eight contrasting people, each assertion naming the real-world rule it
+checks, and properties over any answers (more hours or more experience never make a plan
+later; milestones on business days, one a day)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advising.roadmap.engine import (
+    EXPERIENCE_KINDS,
+    IntakeAnswers,
+    answers_from_dict,
+    build_roadmap,
+    load_content,
+)
+from advising.roadmap.engine.dates import is_business_day, us_federal_holidays
+from tests.roadmap.personas import medical_assistant, milestone
+
+CONTENT = load_content()
+
+
+def person(**changes) -> IntakeAnswers:
+    base = IntakeAnswers(
+        name="Pat Quinn",
+        email="pat@example.com",
+        timezone="America/Chicago",
+        education="high_school",
+        healthcare_experience="none",
+        target_setting="physician_office",
+        hours_per_week=10,
+        budget="moderate",
+        employer_may_pay=False,
+        learning_format="online",
+        start_date=date(2027, 2, 1),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def keys(items) -> list[str]:
+    return [i.key for i in items]
+
+
+def codes(recommendations) -> list[str]:
+    return [r.credential.code for r in recommendations]
+
+
+def test_retired_claims_adjuster_wanting_risk_adjustment_gets_crc_without_apprentice_year():
+    answers = person(
+        name="Ray Ortiz",
+        current_work="Retired claims adjuster",
+        healthcare_experience="coding_billing",
+        experience_kinds=("payer_claims",),
+        experience_years=20,
+        employer_type="neither",
+        employment="retired",
+        target_setting="payer",
+        specialties=("risk_adjustment",),
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    # Payers and risk-adjustment vendors hire CRCs (reference notes: CRC).
+    assert roadmap.primary_credential.code == "CRC"
+    # AAPC's apprenticeship page names only CPC and COC: no apprentice year is planned.
+    assert "credential_upgrade" not in keys(roadmap.milestones)
+    assert "apprentice_not_named" in keys(roadmap.advice)
+    # Auditing risk-adjustment work is the CPMA's ground: offered as the next step.
+    assert "CPMA" in codes(roadmap.later_credentials)
+    # Contract work suits retirees; 20 years of claims work shortens the training.
+    assert {"retiree_contract", "prior_work_shortens"} <= set(keys(roadmap.advice))
+    assert roadmap.pathway.duration_weeks < build_roadmap(
+        dataclasses.replace(answers, experience_years=0), CONTENT
+    ).pathway.duration_weeks
+
+
+def test_medical_assistant_who_already_codes_gets_credit_and_no_program():
+    answers = medical_assistant(
+        experience_kinds=("clinical", "coding"),
+        experience_years=3,
+        coding_months=36,
+        employer_type="provider",
+        employment="employed",
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    assert roadmap.primary_credential.code == "CPC"
+    # AAPC: two years of on-the-job coding remove the A -> no apprentice stage at all.
+    assert "apprentice_none" in keys(roadmap.advice)
+    assert "credential_upgrade" not in keys(roadmap.milestones)
+    # Someone who already codes needs no training program, only exam review.
+    assert "no_program" in keys(roadmap.advice)
+    assert "program_complete" not in keys(roadmap.milestones)
+    # Moving into coding at the current employer; cardiology -> AAPC's CCC as a second step.
+    assert "move_at_employer" in keys(roadmap.advice)
+    assert "CCC" in codes(roadmap.later_credentials)
+    without = build_roadmap(medical_assistant(), CONTENT)
+    assert milestone(roadmap, "exam").date < milestone(without, "exam").date
+
+
+def test_medical_assistant_with_a_little_coding_gets_a_shorter_apprentice_stage():
+    """AAPC: one year of coding plus an 80-contact-hour course removes the A; six months of
+    coding at work leave about six months after the first job."""
+    roadmap = build_roadmap(medical_assistant(coding_months=6), CONTENT)
+    assert "apprentice_shortened" in keys(roadmap.advice)
+    assert "About 6 months remain" in " ".join(a.text for a in roadmap.advice)
+    upgrade = milestone(roadmap, "credential_upgrade").date
+    assert (upgrade - milestone(roadmap, "first_job").date).days <= 26 * 7 + 7
+
+
+def test_lpn_asking_about_cdi_gets_a_cdi_path_with_ccs_reasoning():
+    answers = person(
+        name="Lee Park",
+        current_work="LPN",
+        education="bachelor",
+        healthcare_experience="clinical",
+        experience_kinds=("clinical",),
+        experience_years=8,
+        employer_type="provider",
+        employment="employed",
+        target_setting="hospital",
+        specialties=("cdi",),
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    # AHIMA recommends a year of coding or a prior credential before the CCS: CCA first.
+    assert codes(roadmap.credentials) == ["CCA", "CCS"]
+    assert "ccs_recommendation_not_met" in keys(roadmap.advice)
+    # CDI credentials (AHIMA CDIP, ACDIS CCDS) come after CDI-adjacent experience.
+    assert {"CDIP", "CCDS"} <= set(codes(roadmap.later_credentials))
+    cdi = next(r for r in roadmap.later_credentials if r.credential.code == "CDIP")
+    assert "clinical backgrounds" in cdi.reasons[0]
+    # Clinical work counts: 15% fewer training hours.
+    assert "15% fewer training hours" in " ".join(a.text for a in roadmap.advice)
+
+
+def test_school_leaver_heading_for_an_associate_degree_gets_rhit_and_term_dates():
+    answers = person(
+        name="Sam Lee",
+        target_setting="undecided",
+        student_aid="yes",
+        employment="student",
+        start_date=date(2027, 2, 15),
+        goals="A long-term career",
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    assert roadmap.pathway.key == "associate_degree"
+    # An HIM associate degree qualifies for AHIMA's RHIT.
+    assert "RHIT" in codes(roadmap.later_credentials)
+    # Degree programs start on terms: the first term start after mid-February is June 1.
+    assert milestone(roadmap, "program_start").date == date(2027, 6, 1)
+    assert "term_start" in keys(roadmap.advice)
+    # Federal student aid applies to degree programs at accredited schools.
+    assert "funding_fafsa" in keys(roadmap.costs.funding)
+
+
+def test_laid_off_worker_under_1000_dollars_sees_dollars_over_budget_and_wioa():
+    answers = person(
+        name="Jo Banks",
+        employment="laid_off",
+        income_need="now",
+        budget="tight",
+        budget_min=500,
+        budget_max=900,
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    costs = roadmap.costs
+    # Itemised: program range, exam fee, membership, then unpriced books and practice exams.
+    assert keys(costs.lines)[:3] == ["certificate_program", "exam", "aapc_membership"]
+    assert costs.total_low >= 2000 + 399 + 190
+    assert costs.verdict == "over" and "$900" in costs.summary and "$2,589" in costs.summary
+    # WIOA pays training for eligible dislocated workers through American Job Centers.
+    assert keys(costs.funding)[0] == "funding_wioa"
+    assert "ask_workforce_board" in keys(roadmap.next_steps)
+    # Needing an income now: interim jobs, and first remote jobs are hard to get.
+    assert {"interim_jobs", "first_remote_hard"} <= set(keys(roadmap.advice))
+
+
+def test_one_hour_a_week_gets_a_plain_feasibility_warning_and_what_more_hours_change():
+    roadmap = build_roadmap(person(hours_per_week=1), CONTENT)
+    (warning,) = roadmap.feasibility
+    assert warning.key == "feasibility_low_hours"
+    assert "At 1 hour a week" in warning.text and "1 hours" not in warning.text
+    assert [w.hours_per_week for w in roadmap.what_if] == [10, 15, 20]
+    assert roadmap.what_if[0].first_job < milestone(roadmap, "first_job").date
+    assert "1 hours" not in repr(roadmap)
+
+
+def test_long_plan_over_three_years_is_said_plainly():
+    roadmap = build_roadmap(person(hours_per_week=6, target_setting="hospital",
+                                   goals="long-term career, management"), CONTENT)
+    assert roadmap.pathway.key == "associate_degree"
+    assert keys(roadmap.feasibility) == ["feasibility_long_plan"]
+
+
+def test_someone_outside_the_us_is_told_so_and_gets_no_us_funding():
+    roadmap = build_roadmap(
+        person(state="outside", country="Philippines", employment="laid_off", student_aid="yes"),
+        CONTENT,
+    )
+    assert "outside_us" in keys(roadmap.advice)
+    assert "Philippines" in " ".join(a.text for a in roadmap.advice)
+    assert not {"funding_wioa", "funding_fafsa"} & set(keys(roadmap.costs.funding))
+
+
+def test_practice_tests_are_as_long_as_the_real_exam():
+    """CPC: 4 hours (reference notes) -> the exam review phase has 4-hour timed tests."""
+    roadmap = build_roadmap(person(), CONTENT)
+    assert keys(roadmap.phases) == ["foundations", "coding_practice", "exam_review"]
+    assert roadmap.phases[-1].practice_test_hours == 4
+    assert roadmap.phases[-1].end == milestone(roadmap, "exam").date
+    assert "4 hours" in " ".join(a.text for a in roadmap.advice)
+
+
+def test_old_format_1_answers_still_build():
+    old = {
+        "name": "Dana Reyes",
+        "email": "dana@example.com",
+        "education": "high_school",
+        "healthcare_experience": "none",
+        "target_setting": "hospital",
+        "hours_per_week": 5,
+        "budget": "tight",
+        "employer_may_pay": False,
+        "start_date": "2027-01-04",
+    }
+    roadmap = build_roadmap(answers_from_dict(old), CONTENT)
+    assert roadmap.primary_credential.code == "CCA" and roadmap.costs.verdict == "unknown"
+
+
+def test_us_federal_holidays_include_observed_days():
+    assert date(2027, 7, 5) in us_federal_holidays(2027)  # July 4th 2027 is a Sunday
+    assert date(2026, 11, 26) in us_federal_holidays(2026)  # Thanksgiving
+    assert not is_business_day(date(2027, 1, 18))  # Martin Luther King Jr. Day
+
+
+# ---------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------
+
+answers_strategy = st.builds(
+    person,
+    education=st.sampled_from(["high_school", "some_college", "associate", "bachelor"]),
+    healthcare_experience=st.sampled_from(["none", "some", "clinical", "coding_billing"]),
+    target_setting=st.sampled_from(
+        ["physician_office", "hospital", "payer", "remote", "undecided"]
+    ),
+    hours_per_week=st.integers(1, 59),
+    budget=st.sampled_from(["tight", "moderate", "flexible"]),
+    employer_may_pay=st.booleans(),
+    start_date=st.dates(date(2026, 12, 1), date(2028, 12, 31)),
+    specialties=st.lists(
+        st.sampled_from(["risk_adjustment", "auditing", "cdi", "cardiology", "oncology"]),
+        max_size=2,
+        unique=True,
+    ).map(tuple),
+    experience_kinds=st.lists(st.sampled_from(EXPERIENCE_KINDS), max_size=3, unique=True).map(
+        tuple
+    ),
+    experience_years=st.integers(0, 30),
+    coding_months=st.integers(0, 40),
+    goals=st.sampled_from(["", "long-term career", "get hired fast"]),
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(answers_strategy, st.integers(1, 30))
+def test_more_hours_a_week_never_make_any_milestone_later(answers, extra):
+    slower = build_roadmap(answers, CONTENT)
+    faster_answers = dataclasses.replace(
+        answers, hours_per_week=min(60, answers.hours_per_week + extra)
+    )
+    faster = {m.key: m.date for m in build_roadmap(faster_answers, CONTENT).milestones}
+    for m in slower.milestones:
+        assert faster[m.key] <= m.date, m.key
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(answers_strategy, st.integers(1, 36), st.integers(1, 10))
+def test_more_experience_never_makes_the_plan_longer(answers, more_months, more_years):
+    base = build_roadmap(answers, CONTENT)
+    more = build_roadmap(
+        dataclasses.replace(
+            answers,
+            coding_months=answers.coding_months + more_months,
+            experience_years=answers.experience_years + more_years,
+        ),
+        CONTENT,
+    )
+    assert milestone(more, "exam").date <= milestone(base, "exam").date
+    assert milestone(more, "first_job").date <= milestone(base, "first_job").date
+    assert more.milestones[-1].date <= base.milestones[-1].date
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(answers_strategy)
+def test_no_milestone_on_a_weekend_or_us_federal_holiday_and_none_share_a_day(answers):
+    roadmap = build_roadmap(answers, CONTENT)
+    days = [m.date for m in roadmap.milestones]
+    assert all(is_business_day(d) for d in days)
+    assert len(set(days)) == len(days) and days == sorted(days)
+    # The job search starts during training (before the program ends), when there is one.
+    dates = {m.key: m.date for m in roadmap.milestones}
+    if "program_complete" in dates:
+        assert dates["job_search"] < dates["program_complete"]
+
+
+def test_old_format_1_answers_render_on_the_roadmap_page(client, ctx):
+    """A roadmap stored before Roadmap 2.0 (format 1 answers, an older roadmap layout) is
+    rebuilt from its answers and shows the new sections without '1 hours'."""
+    from advising.extensions import db
+    from tests.intake.helpers import make_intake
+
+    intake, token = make_intake(hours_per_week=1)
+    intake.answers = {
+        k: v for k, v in intake.answers.items()
+        if k in ("name", "email", "education", "healthcare_experience", "target_setting",
+                 "hours_per_week", "budget", "employer_may_pay", "start_date")
+    }
+    intake.roadmap = {"roadmap_format": 1}
+    db.session.commit()
+    page = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert "What it costs" in page and "How we planned it" in page
+    assert "1 hours" not in page and "at 1 hour a week" in page.lower()
+    assert "At this pace the plan is very slow" in page
