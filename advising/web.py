@@ -144,10 +144,26 @@ def handle_http_error(
     return render_error(code)
 
 
-def handle_database_unavailable(error: Exception) -> tuple[Any, int, dict[str, str]]:
+# SQLite reports a missing table as an OperationalError too: only these mean "try again".
+SQLITE_TRANSIENT = ("database is locked", "disk i/o error", "unable to open database")
+
+
+def _is_unavailable(error: Exception) -> bool:
+    """Whether ``error`` says the database cannot be reached or is busy (not a bug)."""
+    if isinstance(error, DisconnectionError) or getattr(error, "connection_invalidated", False):
+        return True
+    orig = getattr(error, "orig", None)
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(text in str(orig).lower() for text in SQLITE_TRANSIENT)
+    return True
+
+
+def handle_database_unavailable(error: Exception) -> Any:
     """The database cannot be reached (or is busy): 503 with Retry-After, never a 500."""
     from advising.extensions import db
 
+    if not _is_unavailable(error):
+        return handle_unexpected_error(error)
     current_app.logger.warning(
         "database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
     )
