@@ -52,6 +52,8 @@ NO_SHOW = BookingStatus.NO_SHOW
 BOOKING_STATUSES = tuple(BookingStatus)
 # Statuses that hold the advisor's time: a completed or missed consultation still happened.
 HOLDING_STATUSES = (CONFIRMED, COMPLETED, NO_SHOW)
+# Statuses of a consultation that is still to happen (or be confirmed).
+ACTIVE_STATUSES = (CONFIRMED,)
 OUTCOMES = (COMPLETED, NO_SHOW)
 
 

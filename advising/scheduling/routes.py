@@ -13,7 +13,7 @@ from advising.advisors import services as advisors
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
 from advising.database import utcnow
-from advising.scheduling import from_intake, new_advisors, retention, services
+from advising.scheduling import from_intake, limits, new_advisors, retention, services
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.defaults import DEFAULT_SETTINGS
@@ -30,6 +30,7 @@ from advising.scheduling.forms import (
 )
 from advising.scheduling.models import Actor, Booking, BookingStatus
 from advising.shared import timefmt as display
+from advising.shared.text import has_nul
 from advising.shared.zones import is_zone
 from advising.web import NavItem, add_nav, mark_private
 
@@ -90,7 +91,7 @@ def any_advisor() -> Response:
 
 
 @bp.route("/advisors/<slug>/book", methods=["GET", "POST"])
-def book(slug: str) -> str | Response:
+def book(slug: str) -> tuple[str, int] | Response:
     advisor = _active_advisor_or_404(slug)
     mark_private()
     form = BookingForm()
@@ -106,23 +107,35 @@ def book(slug: str) -> str | Response:
         return redirect(
             url_for("scheduling.advisor_page", slug=slug, tz=zone, intake=form.intake.data or None)
         )
-    if form.validate_on_submit():
+    notice, status = None, 200
+    if form.is_submitted() and form.caught_robot:
+        notice, status = "We could not take this booking. Please try again.", 400
+    elif form.validate_on_submit():
         visitor = services.VisitorDetails(
             name=form.name.data.strip(),
-            email=form.email.data.strip(),
+            email=form.email.data,
             phone=(form.phone.data or "").strip() or None,
             topic=(form.topic.data or "").strip(),
             timezone=zone,
             intake_id=from_intake.intake_id_for(form.intake.data),
         )
         try:
+            limits.count_booking_attempt(request.remote_addr, visitor.email)
             _booking, token = services.book(advisor, form.start_instant, visitor)
         except services.SlotTaken as taken:
             alternatives = taken.alternatives
             form.start.errors.append("That time was just taken. Here are the nearest free times.")
+        except services.BookingError as error:
+            status = 429 if isinstance(error, limits.BookingLimited) else 422
+            if error.field in ("email", "name"):
+                form[error.field].errors.append(str(error))
+            else:
+                notice = str(error)
         else:
             flash("Your consultation is booked. A confirmation is on its way by email.", "success")
             return redirect(url_for("scheduling.manage", token=token))
+    if form.is_submitted() and has_nul(request.form.items(multi=True)):
+        status = 400
     return render_template(
         "scheduling/book.html",
         advisor=advisor,
@@ -130,7 +143,8 @@ def book(slug: str) -> str | Response:
         zone=zone,
         start=form.start_instant,
         alternatives=alternatives,
-    )
+        notice=notice,
+    ), status
 
 
 def _booking_or_404(token: str) -> Booking:

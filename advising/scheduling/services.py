@@ -27,6 +27,7 @@ from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
 from advising.scheduling.models import (
+    ACTIVE_STATUSES,
     CANCELLED,
     CONFIRMED,
     HOLDING_STATUSES,
@@ -38,6 +39,7 @@ from advising.scheduling.models import (
     DateOverride,
     WeeklyHoursRange,
 )
+from advising.shared.emails import limit_key
 from advising.shared.errors import FieldError
 from advising.shared.tokens import hash_token, new_token
 
@@ -48,6 +50,10 @@ T = TypeVar("T")
 
 class BookingError(FieldError):
     """A booking action was refused; the message is for the person, ``field`` names the input."""
+
+
+class TooManyUpcoming(BookingError):
+    """The visitor's e-mail already holds the most upcoming consultations allowed."""
 
 
 class SlotTaken(BookingError):
@@ -348,6 +354,40 @@ def _claim(
     return end, engine.occupied_span(start, end, rules)
 
 
+def _same_mailbox(email: str):
+    """Bookings whose visitor e-mail reaches the mailbox of ``email`` (any case, any +tag)."""
+    local, _, domain = limit_key(email).rpartition("@")
+    stored = func.lower(Booking.visitor_email)
+    pattern = local.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+    return or_(stored == f"{local}@{domain}", stored.like(f"{pattern}+%@{domain}", escape="\\"))
+
+
+def _check_upcoming(email: str, now: datetime) -> None:
+    """Refuse a booking when ``email`` already holds BOOKING_MAX_UPCOMING_PER_EMAIL upcoming
+    consultations (with any advisor). Runs in the booking transaction; on PostgreSQL an
+    advisory lock on the mailbox serialises bookings for it across advisors."""
+    cap = current_app.config.get("BOOKING_MAX_UPCOMING_PER_EMAIL", 0)
+    if not cap:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext("booking-email:" + limit_key(email))))
+        )
+    upcoming = db.session.scalar(
+        select(func.count(Booking.id)).where(
+            _same_mailbox(email),
+            Booking.status.in_(ACTIVE_STATUSES),
+            Booking.end_at > now,
+        )
+    )
+    if upcoming >= cap:
+        raise TooManyUpcoming(
+            f"This email address already has {upcoming} upcoming consultations booked. "
+            "Please attend or cancel one (from its link) before booking another.",
+            field="email",
+        )
+
+
 def book(
     advisor: AdvisorProfile,
     start: datetime,
@@ -364,6 +404,8 @@ def book(
     start = start.astimezone(UTC)
     advisor_id = advisor.id
     with _slot_transaction(advisor_id, start, now) as settings:
+        if actor is Actor.VISITOR:
+            _check_upcoming(visitor.email, now)
         advisor = db.session.get(AdvisorProfile, advisor_id)
         end, span = _claim(advisor, start, rules_from(settings), now)
         token, token_hash = new_manage_token()
