@@ -184,6 +184,7 @@ def _booking_payload(booking: Booking, token: str) -> dict[str, Any]:
         "created_at": booking.created_at,
         "cancelled_at": booking.cancelled_at,
         "cancel_reason": booking.cancel_reason,
+        "hold_expires_at": booking.hold_expires_at,
         "manage_url": manage_url(token),
     }
 

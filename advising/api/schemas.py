@@ -354,6 +354,15 @@ class BookingSchema(Schema):
     created_at = fields.DateTime(required=True)
     cancelled_at = fields.DateTime(required=True, allow_none=True)
     cancel_reason = fields.String(required=True, allow_none=True)
+    hold_expires_at = fields.DateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A `held` booking is released unless the visitor confirms it "
+            "(from the link in the confirmation mail, `manage_url`) before this instant; "
+            "null otherwise."
+        },
+    )
     manage_url = fields.String(
         required=True, metadata={"description": "The visitor's private page for this booking."}
     )

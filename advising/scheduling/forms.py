@@ -200,6 +200,10 @@ class RescheduleForm(FlaskForm):
         return parse_instant(self.start.data)
 
 
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm my booking")
+
+
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         "Reason (optional)",
@@ -244,6 +248,12 @@ class BookingRulesForm(FlaskForm):
     cancel_cutoff_hours = IntegerField(
         "Visitors may cancel until (hours before)",
         validators=[InputRequired(), NumberRange(0, 24 * 14)],
+    )
+    hold_minutes = IntegerField(
+        "Hold new bookings until the visitor confirms (minutes)",
+        validators=[Optional(), NumberRange(5, 24 * 60)],
+        description="The link in the confirmation mail confirms the booking within this time; "
+        "otherwise the time is released. Leave empty to confirm bookings straight away.",
     )
     booking_enabled = BooleanField("Accept new bookings")
     monday = StringField("Monday")

@@ -16,12 +16,14 @@ from advising.database import utcnow
 from advising.scheduling import from_intake, limits, new_advisors, retention, services
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
+from advising.scheduling.cli import bookings_cli
 from advising.scheduling.defaults import DEFAULT_SETTINGS
 from advising.scheduling.forms import (
     WEEKDAYS,
     BookingForm,
     BookingRulesForm,
     CancelForm,
+    ConfirmForm,
     DateOverrideForm,
     RescheduleForm,
     ZoneForm,
@@ -121,7 +123,7 @@ def book(slug: str) -> tuple[str, int] | Response:
         )
         try:
             limits.count_booking_attempt(request.remote_addr, visitor.email)
-            _booking, token = services.book(advisor, form.start_instant, visitor)
+            booking, token = services.book(advisor, form.start_instant, visitor)
         except services.SlotTaken as taken:
             alternatives = taken.alternatives
             form.start.errors.append("That time was just taken. Here are the nearest free times.")
@@ -132,7 +134,13 @@ def book(slug: str) -> tuple[str, int] | Response:
             else:
                 notice = str(error)
         else:
-            flash("Your consultation is booked. A confirmation is on its way by email.", "success")
+            if booking.status == BookingStatus.HELD:
+                flash("This time is held for you: please confirm it below.", "warning")
+            else:
+                flash(
+                    "Your consultation is booked. A confirmation is on its way by email.",
+                    "success",
+                )
             return redirect(url_for("scheduling.manage", token=token))
     if form.is_submitted() and has_nul(request.form.items(multi=True)):
         status = 400
@@ -159,6 +167,7 @@ def _booking_or_404(token: str) -> Booking:
 def manage(token: str) -> str:
     booking = _booking_or_404(token)
     settings = services.settings_for(booking.advisor_id)
+    now = utcnow()
     return render_template(
         "scheduling/manage.html",
         booking=booking,
@@ -167,6 +176,35 @@ def manage(token: str) -> str:
         can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours),
         can_cancel=services.can_change(booking, settings.cancel_cutoff_hours),
         settings=settings,
+        confirm_form=ConfirmForm(),
+        hold_expired=booking.hold_expires_at is not None and booking.hold_expires_at <= now,
+    )
+
+
+@bp.route("/b/<token>/confirm", methods=["GET", "POST"])
+def confirm(token: str) -> str | Response:
+    """The confirm link of a held booking: GET shows a button (mail scanners follow links),
+    POST confirms."""
+    booking = _booking_or_404(token)
+    form = ConfirmForm()
+    error = None
+    if booking.status != BookingStatus.HELD:
+        return redirect(url_for("scheduling.manage", token=token))
+    if form.validate_on_submit():
+        try:
+            services.confirm(booking)
+        except services.BookingError as refused:
+            error = str(refused)
+        else:
+            flash("Your consultation is confirmed. See you then!", "success")
+            return redirect(url_for("scheduling.manage", token=token))
+    return render_template(
+        "scheduling/confirm.html",
+        booking=booking,
+        token=token,
+        zone=booking.visitor_timezone,
+        form=form,
+        error=error,
     )
 
 
@@ -334,6 +372,7 @@ def register(app: Flask) -> None:
 
     new_advisors.install()
     intake_cli.add_command(retention.purge_command)
+    app.cli.add_command(bookings_cli)
     app.extensions[services.SLOT_CACHE_KEY] = SlotCache(app.config["SLOT_CACHE_SIZE"])
     app.register_blueprint(bp)
     app.jinja_env.filters["in_zone"] = display.format_datetime
