@@ -204,6 +204,10 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm my booking")
 
 
+class EraseForm(FlaskForm):
+    submit = SubmitField("Delete my personal data")
+
+
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         "Reason (optional)",

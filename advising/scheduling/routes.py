@@ -13,7 +13,14 @@ from advising.advisors import services as advisors
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
 from advising.database import utcnow
-from advising.scheduling import from_intake, limits, new_advisors, retention, services
+from advising.scheduling import (
+    from_intake,
+    limits,
+    new_advisors,
+    personal_data,
+    retention,
+    services,
+)
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.cli import bookings_cli
@@ -25,12 +32,13 @@ from advising.scheduling.forms import (
     CancelForm,
     ConfirmForm,
     DateOverrideForm,
+    EraseForm,
     RescheduleForm,
     ZoneForm,
     format_ranges,
     parse_ranges,
 )
-from advising.scheduling.models import Actor, Booking, BookingStatus
+from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingStatus
 from advising.shared import timefmt as display
 from advising.shared.text import has_nul
 from advising.shared.zones import is_zone
@@ -205,6 +213,26 @@ def confirm(token: str) -> str | Response:
         zone=booking.visitor_timezone,
         form=form,
         error=error,
+    )
+
+
+@bp.route("/b/<token>/delete-data", methods=["GET", "POST"])
+def delete_data(token: str) -> str | Response:
+    """Delete my personal data: asks first (GET), deletes on POST; an upcoming consultation
+    is cancelled first, with the usual mail."""
+    booking = _booking_or_404(token)
+    form = EraseForm()
+    if booking.personal_data_erased_at is None and form.validate_on_submit():
+        personal_data.erase(booking)
+        flash("Your personal data is deleted from this booking.", "success")
+        return redirect(url_for("scheduling.manage", token=token))
+    return render_template(
+        "scheduling/delete_data.html",
+        booking=booking,
+        token=token,
+        zone=booking.visitor_timezone,
+        form=form,
+        upcoming=booking.status in ACTIVE_STATUSES and booking.end_at > utcnow(),
     )
 
 

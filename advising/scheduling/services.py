@@ -526,7 +526,7 @@ def reschedule(
 
 
 @contextmanager
-def _locked_booking(booking_id: int) -> Iterator[Booking]:
+def locked_booking(booking_id: int) -> Iterator[Booking]:
     """The booking, reloaded inside a write transaction that holds it (SQLite: the write lock;
     PostgreSQL: its row), rolled back on any failure; the caller commits."""
     begin_write_locked(db.session)
@@ -553,7 +553,7 @@ def cancel(
     """Cancel a held or confirmed booking, freeing its time. A visitor may cancel a confirmed
     one online until the advisor's cut-off (``enforce_cutoff``; not when erasing their data)."""
     now = now or utcnow()
-    with _locked_booking(booking.id) as booking:
+    with locked_booking(booking.id) as booking:
         settings = settings_for(booking.advisor_id)
         if booking.status not in ACTIVE_STATUSES:
             raise BookingError("This consultation is already cancelled or over.")
@@ -635,7 +635,7 @@ def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
     """Confirm a held booking from the visitor's link, within its hold. Confirming one that is
     already confirmed changes nothing; an expired hold is released and refused."""
     now = now or utcnow()
-    with _locked_booking(booking.id) as booking:
+    with locked_booking(booking.id) as booking:
         if booking.status == CONFIRMED:
             db.session.rollback()
             return booking
@@ -667,7 +667,7 @@ def record_outcome(
     """Mark a consultation that has started as completed or no-show (can be corrected)."""
     if outcome not in OUTCOMES:
         raise BookingError("Choose completed or no-show.", field="outcome")
-    with _locked_booking(booking.id) as booking:
+    with locked_booking(booking.id) as booking:
         if booking.status == CANCELLED:
             raise BookingError("This consultation was cancelled; there is no outcome to record.")
         if not can_record_outcome(booking, now):
