@@ -7,6 +7,19 @@ from flask.cli import AppGroup
 
 from advising.scheduling import services
 
+
+def older_than_option(help_text: str):
+    """The ``--older-than DAYS`` option of the retention commands."""
+    return click.option(
+        "--older-than",
+        "older_than",
+        required=True,
+        type=click.IntRange(min=0),
+        metavar="DAYS",
+        help=help_text,
+    )
+
+
 bookings_cli = AppGroup("bookings", help="Booking jobs: expired holds, personal-data retention.")
 
 

@@ -22,7 +22,7 @@ from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
 from advising.outbox.models import MAIL, PENDING, SENT, OutboxMessage
 from advising.scheduling import services
-from advising.scheduling.cli import bookings_cli
+from advising.scheduling.cli import bookings_cli, older_than_option
 from advising.scheduling.models import ACTIVE_STATUSES, CANCELLED, Actor, Booking
 
 log = logging.getLogger("advising.scheduling")
@@ -129,14 +129,7 @@ def purge(older_than_days: int, now: datetime | None = None) -> PurgeResult:
 
 
 @bookings_cli.command("purge")
-@click.option(
-    "--older-than",
-    "older_than",
-    required=True,
-    type=click.IntRange(min=0),
-    metavar="DAYS",
-    help="Bookings cancelled or over, and mail delivered, more than DAYS days ago.",
-)
+@older_than_option("Bookings cancelled or over, and mail delivered, more than DAYS days ago.")
 def purge_command(older_than: int) -> None:
     """Delete visitors' personal data of bookings cancelled or over more than DAYS days ago
     (each stays as an anonymous slot) and empty mail delivered more than DAYS days ago."""

@@ -171,16 +171,22 @@ def _booking_or_404(token: str) -> Booking:
     return booking
 
 
+def _visitor_page(template: str, booking: Booking, token: str, **context: object) -> str:
+    """A page of the visitor's private link, in the visitor's zone."""
+    return render_template(
+        template, booking=booking, token=token, zone=booking.visitor_timezone, **context
+    )
+
+
 @bp.get("/b/<token>")
 def manage(token: str) -> str:
     booking = _booking_or_404(token)
     settings = services.settings_for(booking.advisor_id)
     now = utcnow()
-    return render_template(
+    return _visitor_page(
         "scheduling/manage.html",
-        booking=booking,
-        token=token,
-        zone=booking.visitor_timezone,
+        booking,
+        token,
         can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours),
         can_cancel=services.can_change(booking, settings.cancel_cutoff_hours),
         settings=settings,
@@ -206,14 +212,7 @@ def confirm(token: str) -> str | Response:
         else:
             flash("Your consultation is confirmed. See you then!", "success")
             return redirect(url_for("scheduling.manage", token=token))
-    return render_template(
-        "scheduling/confirm.html",
-        booking=booking,
-        token=token,
-        zone=booking.visitor_timezone,
-        form=form,
-        error=error,
-    )
+    return _visitor_page("scheduling/confirm.html", booking, token, form=form, error=error)
 
 
 @bp.route("/b/<token>/delete-data", methods=["GET", "POST"])
@@ -226,11 +225,10 @@ def delete_data(token: str) -> str | Response:
         personal_data.erase(booking)
         flash("Your personal data is deleted from this booking.", "success")
         return redirect(url_for("scheduling.manage", token=token))
-    return render_template(
+    return _visitor_page(
         "scheduling/delete_data.html",
-        booking=booking,
-        token=token,
-        zone=booking.visitor_timezone,
+        booking,
+        token,
         form=form,
         upcoming=booking.status in ACTIVE_STATUSES and booking.end_at > utcnow(),
     )
