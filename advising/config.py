@@ -115,6 +115,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SLOT_CACHE_SIZE": _int_env("SLOT_CACHE_SIZE", 512),
         "API_LIMIT_PER_ADDRESS": os.environ.get("API_LIMIT_PER_ADDRESS", "120 per minute"),
         "ROADMAP_PDF_LIMIT": os.environ.get("ROADMAP_PDF_LIMIT", "10 per minute"),
+        # Bookings (web form and API together): per client address, per visitor e-mail, and
+        # the most upcoming consultations one e-mail may hold (0 turns that cap off).
+        "BOOKING_LIMIT_PER_ADDRESS": os.environ.get("BOOKING_LIMIT_PER_ADDRESS", "10 per hour"),
+        "BOOKING_LIMIT_PER_EMAIL": os.environ.get("BOOKING_LIMIT_PER_EMAIL", "3 per day"),
+        "BOOKING_MAX_UPCOMING_PER_EMAIL": _int_env("BOOKING_MAX_UPCOMING_PER_EMAIL", 3),
         "MAIL_URL": os.environ.get("MAIL_URL", f"file://{instance_path / 'outbox'}"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "bookings@advising.example"),
         "MAIL_FROM_NAME": os.environ.get("MAIL_FROM_NAME", "Advising"),

@@ -114,6 +114,11 @@ def make_test_app(database_url: str, instance_path: Path, **overrides: object) -
         "MAIL_URL": f"file://{instance_path / 'outbox'}",
         "FEED_ALLOW_PRIVATE_ADDRESSES": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Tests book many times from one address and e-mail; tests of the booking limits set
+        # their own (the defaults are in advising.config and checked there).
+        "BOOKING_LIMIT_PER_ADDRESS": "10000 per hour",
+        "BOOKING_LIMIT_PER_EMAIL": "10000 per hour",
+        "BOOKING_MAX_UPCOMING_PER_EMAIL": 0,
     }
     config.update(overrides)
     return create_app(config)

@@ -97,3 +97,28 @@ def test_advisors_from_before_settings_rows_get_the_default_rules_and_hours(
     assert weekdays == [0, 1, 2, 3, 4]
     if engine == "postgresql":
         reset_postgres_schema(url)
+
+
+@pytest.mark.postgres
+def test_the_exclusion_constraint_counts_held_bookings_after_upgrade_and_not_after_downgrade(
+    tmp_path: Path,
+):
+    from flask_migrate import downgrade
+
+    url = require_postgres()
+    reset_postgres_schema(url)
+    mark_postgres_schema_dirty()
+    app = make_test_app(url, tmp_path / "instance")
+    definition = sa.text(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'bookings_no_overlap'"
+    )
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            assert "'held'" in conn.execute(definition).scalar()
+        downgrade(revision="6d4e5f607182")
+        with db.engine.connect() as conn:
+            after = conn.execute(definition).scalar()
+            assert "'confirmed'" in after and "'held'" not in after
+        db.engine.dispose()
+    reset_postgres_schema(url)

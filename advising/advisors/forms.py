@@ -7,6 +7,8 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
+from advising.advisors.services import NAME_REFUSED
+from advising.shared.text import has_control_characters
 from advising.shared.zones import is_zone, zone_names
 
 
@@ -44,6 +46,10 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in zone_names()]
+
+    def validate_display_name(self, field: StringField) -> None:
+        if has_control_characters(field.data):
+            raise ValidationError(NAME_REFUSED)
 
     def validate_timezone(self, field: SelectField) -> None:
         if not is_zone(field.data or ""):

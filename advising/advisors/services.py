@@ -11,10 +11,20 @@ from advising.accounts.models import User
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
 from advising.shared.errors import FieldError
+from advising.shared.text import has_control_characters
 
 
 class ProfileError(FieldError):
     """A refused action on a profile; ``field`` names the input at fault."""
+
+
+NAME_REFUSED = "Use letters, digits and ordinary punctuation only, on one line."
+
+
+def check_display_name(display_name: object) -> None:
+    """A display name goes into mail headers, invites and pages: one line, no controls."""
+    if not isinstance(display_name, str) or has_control_characters(display_name):
+        raise ProfileError(NAME_REFUSED, field="display_name")
 
 
 def slugify(text: str) -> str:
@@ -91,6 +101,7 @@ def create_profile(
     user: User, display_name: str, timezone: str, **fields: object
 ) -> AdvisorProfile:
     """Create the profile of an advisor account with a free slug."""
+    check_display_name(display_name)
     base = slugify(str(fields.pop("slug", None) or display_name))
     slug, n = base, 2
     while db.session.scalar(select(AdvisorProfile.id).where(AdvisorProfile.slug == slug)):
@@ -105,6 +116,8 @@ def create_profile(
 
 def update_profile(profile: AdvisorProfile, **fields: object) -> AdvisorProfile:
     """Save profile changes; the slug must stay unique."""
+    if "display_name" in fields:
+        check_display_name(fields["display_name"])
     slug = fields.get("slug")
     if slug and slug != profile.slug:
         taken = db.session.scalar(

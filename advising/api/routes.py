@@ -35,7 +35,7 @@ from advising.api.schemas import (
 )
 from advising.database import utcnow
 from advising.extensions import csrf, limiter
-from advising.scheduling import services
+from advising.scheduling import limits, services
 from advising.scheduling import slots as engine
 from advising.scheduling.models import Actor, Booking
 from advising.web import mark_private
@@ -63,7 +63,7 @@ ERROR_DESCRIPTIONS = {
     400: "The body is not valid JSON.",
     404: "Not found.",
     409: "The time is not free (with the nearest free slots), or the booking can no longer change.",
-    429: "Too many requests from this address.",
+    429: "Too many requests from this address, or too many bookings from it or for the email.",
 }
 PASSED_HEADERS = {"allow", "retry-after"}
 SLUG_PARAMETER = {
@@ -184,6 +184,7 @@ def _booking_payload(booking: Booking, token: str) -> dict[str, Any]:
         "created_at": booking.created_at,
         "cancelled_at": booking.cancelled_at,
         "cancel_reason": booking.cancel_reason,
+        "hold_expires_at": booking.hold_expires_at,
         "manage_url": manage_url(token),
     }
 
@@ -294,9 +295,19 @@ def create_booking(body: dict[str, Any]) -> dict[str, Any]:
         timezone=body["timezone"],
     )
     try:
+        limits.count_booking_attempt(request.remote_addr, visitor.email)
         booking, token = services.book(advisor, body["start"], visitor)
     except services.SlotTaken as taken:
         _slot_taken(taken, body["timezone"])
+    except limits.BookingLimited as error:
+        abort(
+            429,
+            message=str(error),
+            errors={"json": {error.field: [str(error)]}} if error.field else None,
+            headers={"Retry-After": str(error.retry_after)},
+        )
+    except services.TooManyUpcoming as error:
+        abort(422, message=str(error), errors={"json": {error.field: [str(error)]}})
     except services.BookingError as error:
         _refused(error)
     mark_private()

@@ -15,6 +15,7 @@ from marshmallow import ValidationError, fields, post_load, validate
 
 from advising.scheduling import slots as engine
 from advising.scheduling.models import BookingStatus
+from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
 from advising.shared.zones import zone_names
 
 # Instants the API accepts at all: far enough out to cover any real booking, near enough that
@@ -82,6 +83,18 @@ class Text(fields.String):
         return text.strip()
 
 
+class EmailAddress(fields.Email):
+    """An address mail and invites can carry (:mod:`advising.shared.emails`), normalised."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str) or len(value) > MAX_EMAIL_LENGTH:
+            raise ValidationError(EMAIL_HELP)
+        try:
+            return normalize_email(value)
+        except ValueError:
+            raise ValidationError(EMAIL_HELP)
+
+
 class StrictBoolean(fields.Boolean):
     """JSON true or false only (not 1, "yes" or "true")."""
 
@@ -103,7 +116,7 @@ class Instant(fields.AwareDateTime):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if isinstance(value, str):
-            if len(value) > 40:
+            if len(value) > 40 or SINGLE_LINE_BAD.search(value):
                 raise self.make_error("invalid")
             value = value.upper()  # RFC 3339 allows a lower-case t and z
         parsed = super()._deserialize(value, attr, data, **kwargs)
@@ -267,7 +280,11 @@ class BookingCreateSchema(Schema):
         },
     )
     name = Text(required=True, min_length=1, max_length=120)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = EmailAddress(
+        required=True,
+        validate=validate.Length(max=MAX_EMAIL_LENGTH),
+        metadata={"description": "A plain address; the confirmation and invitation go here."},
+    )
     phone = Text(
         max_length=40,
         allow_none=True,
@@ -337,6 +354,15 @@ class BookingSchema(Schema):
     created_at = fields.DateTime(required=True)
     cancelled_at = fields.DateTime(required=True, allow_none=True)
     cancel_reason = fields.String(required=True, allow_none=True)
+    hold_expires_at = fields.DateTime(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "A `held` booking is released unless the visitor confirms it "
+            "(from the link in the confirmation mail, `manage_url`) before this instant; "
+            "null otherwise."
+        },
+    )
     manage_url = fields.String(
         required=True, metadata={"description": "The visitor's private page for this booking."}
     )

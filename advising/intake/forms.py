@@ -293,6 +293,7 @@ class IntakeForm(FlaskForm):
 
     validate_name = _no_control_characters
     validate_current_work = _no_control_characters
+    validate_goals = _no_control_characters
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

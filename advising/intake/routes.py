@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from advising.extensions import limiter
 from advising.intake import services
 from advising.intake.forms import IntakeForm
 from advising.roadmap.engine import AnswersError
+from advising.shared.text import has_nul
 from advising.web import mark_private
 
 bp = Blueprint("intake", __name__)
@@ -20,7 +21,7 @@ def _limit() -> str:
 
 @bp.route("/intake", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 302, scope="intake")
-def start() -> str | Response:
+def start() -> tuple[str, int] | Response:
     mark_private()  # a re-shown form holds what the person typed
     form = IntakeForm()
     if form.validate_on_submit():
@@ -35,4 +36,5 @@ def start() -> str | Response:
                 "success",
             )
             return redirect(url_for("roadmap.page", token=token))
-    return render_template("intake/form.html", form=form)
+    status = 400 if form.is_submitted() and has_nul(request.form.items(multi=True)) else 200
+    return render_template("intake/form.html", form=form), status

@@ -27,7 +27,6 @@ with whole seconds (microseconds are dropped).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +34,8 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vUri
+
+from advising.shared.emails import normalize_email
 
 __all__ = [
     "DEFAULT_CALENDAR_NAME",
@@ -171,41 +172,19 @@ def clean_text(value: str | None) -> str:
     return _defuse_backslash_n("\n".join(lines).strip("\n"))
 
 
-# Local part: dot-atom of RFC 5322 atext, minus characters that mean
-# something in a mailto: URI or to a shell/URL parser (? # % & / and quotes).
-_LOCAL_PART = re.compile(r"[A-Za-z0-9!$'*+=^_`{|}~-]+(?:\.[A-Za-z0-9!$'*+=^_`{|}~-]+)*\Z")
-_DOMAIN_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
-
-
 def clean_email(value: str | None) -> str:
     """Validate a plain ``local@domain`` address; return it with the domain lower-cased.
 
-    Surrounding whitespace is stripped. Anything else unusual (display
-    names, quotes, ``;``, ``:``, ``,``, ``<>``, whitespace or control
-    characters, IP literals, a single-label domain) raises
-    :class:`InvalidInviteData`. International domains are converted to
-    their ASCII (IDNA) form.
+    The one address check of the app (:func:`advising.shared.emails.normalize_email`, which
+    the booking form and the API use too): display names, quotes, ``;``, ``:``, ``,``,
+    ``<>``, whitespace or control characters, IP literals and a single-label domain raise
+    :class:`InvalidInviteData`. International domains become their ASCII (IDNA) form.
     """
-    text = _as_str(value).strip()
-    local, at, domain = text.rpartition("@")
-    if not at or not local or not domain:
-        raise InvalidInviteData(f"not an e-mail address: {text!r}")
-    if len(local) > 64 or not _LOCAL_PART.match(local):
-        raise InvalidInviteData(f"unsupported e-mail local part: {text!r}")
-    if not domain.isascii():
-        try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise InvalidInviteData(f"invalid e-mail domain: {text!r}")
-    labels = domain.split(".")
-    if (
-        len(domain) > 253
-        or len(labels) < 2
-        or not all(_DOMAIN_LABEL.match(label) for label in labels)
-        or labels[-1].isdigit()
-    ):
-        raise InvalidInviteData(f"invalid e-mail domain: {text!r}")
-    return f"{local}@{domain.lower()}"
+    text = _as_str(value)
+    try:
+        return normalize_email(text)
+    except ValueError as error:
+        raise InvalidInviteData(str(error))
 
 
 def clean_url(value: str) -> str:

@@ -16,6 +16,7 @@ DEFAULT_SETTINGS: dict[str, int | bool | None] = {
     "booking_enabled": True,
     "reschedule_cutoff_hours": 12,
     "cancel_cutoff_hours": 2,
+    "hold_minutes": None,  # bookings are confirmed straight away
 }
 
 # Monday-Friday 09:00-17:00 in the advisor's zone (0 = Monday).

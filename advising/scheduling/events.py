@@ -10,6 +10,7 @@ from advising.scheduling.models import Actor, Booking
 
 class BookingChange(StrEnum):
     CREATED = "created"
+    CONFIRMED = "confirmed"  # a held booking, confirmed by the visitor
     RESCHEDULED = "rescheduled"
     CANCELLED = "cancelled"
     COMPLETED = "completed"

@@ -21,7 +21,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -30,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
 from advising.shared.text import has_control_characters
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone, zone_names
@@ -74,9 +74,26 @@ def format_ranges(ranges: list[tuple[time, time]]) -> str:
     return ", ".join(f"{s:%H:%M}-{'24:00' if e == time(0) else f'{e:%H:%M}'}" for s, e in ranges)
 
 
+CONTROL_CHARACTERS_MESSAGE = "Use letters, digits and ordinary punctuation only."
+
+
 def _single_line(form: FlaskForm, field: StringField) -> None:
     if has_control_characters(field.data):
-        raise ValidationError("Use letters, digits and ordinary punctuation only.")
+        raise ValidationError(CONTROL_CHARACTERS_MESSAGE)
+
+
+def _plain_text(form: FlaskForm, field: StringField) -> None:
+    """Text that may span lines, but holds no NUL or other control characters."""
+    if has_control_characters(field.data, allow_newlines=True):
+        raise ValidationError(CONTROL_CHARACTERS_MESSAGE)
+
+
+def deliverable_email(form: FlaskForm, field: StringField) -> None:
+    """The address as mail and invites will carry it (:mod:`advising.shared.emails`)."""
+    try:
+        field.data = normalize_email(field.data)
+    except ValueError:
+        raise ValidationError(EMAIL_HELP)
 
 
 class SlotField(HiddenField):
@@ -113,7 +130,7 @@ class BookingForm(FlaskForm):
     )
     email = EmailField(
         "Email",
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH), deliverable_email],
         description="We send the confirmation and calendar invitation here.",
         render_kw={"autocomplete": "email"},
     )
@@ -128,7 +145,7 @@ class BookingForm(FlaskForm):
     )
     topic = TextAreaField(
         "What would you like to discuss?",
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=2000), _plain_text],
         description="For example: which credential fits me, how to fit study around work.",
     )
     consent = BooleanField(
@@ -139,10 +156,16 @@ class BookingForm(FlaskForm):
     )
     submit = SubmitField("Book this time")
     intake = HiddenField()  # the roadmap's token when booking from it, kept between posts
+    # A honeypot: hidden from people (and assistive technology), filled in by form robots.
+    website = StringField(
+        "Leave this empty",
+        render_kw={"autocomplete": "off", "tabindex": "-1"},
+    )
 
     validate_name = _single_line
 
     def validate_intake(self, field: HiddenField) -> None:
+        _single_line(self, field)
         if field.data and not well_formed(field.data):
             field.data = ""
 
@@ -151,12 +174,18 @@ class BookingForm(FlaskForm):
             raise ValidationError("Choose a time from the list.")
 
     def validate_tz(self, field: HiddenField) -> None:
+        _single_line(self, field)
         if field.data and not is_zone(field.data):
             field.data = ""
 
     @property
     def start_instant(self) -> datetime | None:
         return parse_instant(self.start.data)
+
+    @property
+    def caught_robot(self) -> bool:
+        """Whether the honeypot was filled in."""
+        return bool((self.website.data or "").strip())
 
 
 class RescheduleForm(FlaskForm):
@@ -171,10 +200,18 @@ class RescheduleForm(FlaskForm):
         return parse_instant(self.start.data)
 
 
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm my booking")
+
+
+class EraseForm(FlaskForm):
+    submit = SubmitField("Delete my personal data")
+
+
 class CancelForm(FlaskForm):
     reason = TextAreaField(
         "Reason (optional)",
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), Length(max=1000), _plain_text],
         description="It helps your advisor; you can leave it empty.",
     )
     submit = SubmitField("Cancel the consultation")
@@ -215,6 +252,12 @@ class BookingRulesForm(FlaskForm):
     cancel_cutoff_hours = IntegerField(
         "Visitors may cancel until (hours before)",
         validators=[InputRequired(), NumberRange(0, 24 * 14)],
+    )
+    hold_minutes = IntegerField(
+        "Hold new bookings until the visitor confirms (minutes)",
+        validators=[Optional(), NumberRange(5, 24 * 60)],
+        description="The link in the confirmation mail confirms the booking within this time; "
+        "otherwise the time is released. Leave empty to confirm bookings straight away.",
     )
     booking_enabled = BooleanField("Accept new bookings")
     monday = StringField("Monday")

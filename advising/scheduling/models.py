@@ -27,6 +27,7 @@ from advising.extensions import db
 class BookingStatus(StrEnum):
     """Where a booking stands; stored as its value, shared by the API schema and templates."""
 
+    HELD = "held"  # holds the time until the visitor confirms, or the hold expires
     CONFIRMED = "confirmed"
     CANCELLED = "cancelled"
     COMPLETED = "completed"
@@ -34,6 +35,8 @@ class BookingStatus(StrEnum):
 
     @property
     def label(self) -> str:
+        if self is BookingStatus.HELD:
+            return "Awaiting confirmation"
         return "No-show" if self is BookingStatus.NO_SHOW else self.value.capitalize()
 
 
@@ -43,15 +46,21 @@ class Actor(StrEnum):
     VISITOR = "visitor"
     ADVISOR = "advisor"
     STAFF = "staff"
+    SYSTEM = "system"  # an unconfirmed hold that expired
 
 
+HELD = BookingStatus.HELD
 CONFIRMED = BookingStatus.CONFIRMED
 CANCELLED = BookingStatus.CANCELLED
 COMPLETED = BookingStatus.COMPLETED
 NO_SHOW = BookingStatus.NO_SHOW
 BOOKING_STATUSES = tuple(BookingStatus)
 # Statuses that hold the advisor's time: a completed or missed consultation still happened.
-HOLDING_STATUSES = (CONFIRMED, COMPLETED, NO_SHOW)
+# A held booking holds it too, until its hold expires (the slot query ignores expired holds; the
+# booking transaction cancels them before its re-check, so the database never sees two).
+HOLDING_STATUSES = (HELD, CONFIRMED, COMPLETED, NO_SHOW)
+# Statuses of a consultation that is still to happen (or to be confirmed).
+ACTIVE_STATUSES = (HELD, CONFIRMED)
 OUTCOMES = (COMPLETED, NO_SHOW)
 
 
@@ -74,6 +83,8 @@ class BookingSettings(db.Model):
     booking_enabled: Mapped[bool] = mapped_column(default=True)
     reschedule_cutoff_hours: Mapped[int] = mapped_column(default=12)
     cancel_cutoff_hours: Mapped[int] = mapped_column(default=2)
+    # Minutes a new booking is held until the visitor confirms it from the mail; None: off.
+    hold_minutes: Mapped[int | None] = mapped_column(Integer)
 
     advisor: Mapped[AdvisorProfile] = relationship()
 
@@ -153,6 +164,10 @@ class Booking(db.Model):
     intake_id: Mapped[int | None] = mapped_column(
         ForeignKey("intakes.id", ondelete="SET NULL"), index=True
     )
+    # A held booking is freed when this passes unconfirmed (None for every other status).
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the visitor's details were deleted (by them, or by retention): an anonymous slot.
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     advisor: Mapped[AdvisorProfile] = relationship()
 
@@ -161,7 +176,7 @@ BTREE_GIST = DDL("CREATE EXTENSION IF NOT EXISTS btree_gist")
 BOOKINGS_NO_OVERLAP = DDL(
     "ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist "
     "(advisor_id WITH =, tstzrange(blocked_start, blocked_end, '[)') WITH &&) "
-    "WHERE (status IN ('confirmed', 'completed', 'no_show'))"
+    f"WHERE (status IN ({', '.join(repr(str(s)) for s in HOLDING_STATUSES)}))"
 )
 event.listen(Booking.__table__, "before_create", BTREE_GIST.execute_if(dialect="postgresql"))
 event.listen(

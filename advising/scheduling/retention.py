@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
 from advising.intake.models import Intake
+from advising.scheduling.cli import older_than_option
 from advising.scheduling.models import CANCELLED, Booking
 
 log = logging.getLogger("advising.intake")
@@ -55,14 +56,7 @@ def purge(older_than_days: int, now: datetime | None = None) -> PurgeResult:
 
 
 @click.command("purge")
-@click.option(
-    "--older-than",
-    "older_than",
-    required=True,
-    type=click.IntRange(min=0),
-    metavar="DAYS",
-    help="Delete intakes created more than DAYS days ago.",
-)
+@older_than_option("Delete intakes created more than DAYS days ago.")
 def purge_command(older_than: int) -> None:
     """Delete intakes (and their roadmaps) past retention, unless a booking still needs them:
     one that is upcoming or ended within the last DAYS days."""

@@ -13,23 +13,34 @@ from advising.advisors import services as advisors
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
 from advising.database import utcnow
-from advising.scheduling import from_intake, new_advisors, retention, services
+from advising.scheduling import (
+    from_intake,
+    limits,
+    new_advisors,
+    personal_data,
+    retention,
+    services,
+)
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
+from advising.scheduling.cli import bookings_cli
 from advising.scheduling.defaults import DEFAULT_SETTINGS
 from advising.scheduling.forms import (
     WEEKDAYS,
     BookingForm,
     BookingRulesForm,
     CancelForm,
+    ConfirmForm,
     DateOverrideForm,
+    EraseForm,
     RescheduleForm,
     ZoneForm,
     format_ranges,
     parse_ranges,
 )
-from advising.scheduling.models import Actor, Booking, BookingStatus
+from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingStatus
 from advising.shared import timefmt as display
+from advising.shared.text import has_nul
 from advising.shared.zones import is_zone
 from advising.web import NavItem, add_nav, mark_private
 
@@ -90,7 +101,7 @@ def any_advisor() -> Response:
 
 
 @bp.route("/advisors/<slug>/book", methods=["GET", "POST"])
-def book(slug: str) -> str | Response:
+def book(slug: str) -> tuple[str, int] | Response:
     advisor = _active_advisor_or_404(slug)
     mark_private()
     form = BookingForm()
@@ -106,23 +117,41 @@ def book(slug: str) -> str | Response:
         return redirect(
             url_for("scheduling.advisor_page", slug=slug, tz=zone, intake=form.intake.data or None)
         )
-    if form.validate_on_submit():
+    notice, status = None, 200
+    if form.is_submitted() and form.caught_robot:
+        notice, status = "We could not take this booking. Please try again.", 400
+    elif form.validate_on_submit():
         visitor = services.VisitorDetails(
             name=form.name.data.strip(),
-            email=form.email.data.strip(),
+            email=form.email.data,
             phone=(form.phone.data or "").strip() or None,
             topic=(form.topic.data or "").strip(),
             timezone=zone,
             intake_id=from_intake.intake_id_for(form.intake.data),
         )
         try:
-            _booking, token = services.book(advisor, form.start_instant, visitor)
+            limits.count_booking_attempt(request.remote_addr, visitor.email)
+            booking, token = services.book(advisor, form.start_instant, visitor)
         except services.SlotTaken as taken:
             alternatives = taken.alternatives
             form.start.errors.append("That time was just taken. Here are the nearest free times.")
+        except services.BookingError as error:
+            status = 429 if isinstance(error, limits.BookingLimited) else 422
+            if error.field in ("email", "name"):
+                form[error.field].errors.append(str(error))
+            else:
+                notice = str(error)
         else:
-            flash("Your consultation is booked. A confirmation is on its way by email.", "success")
+            if booking.status == BookingStatus.HELD:
+                flash("This time is held for you: please confirm it below.", "warning")
+            else:
+                flash(
+                    "Your consultation is booked. A confirmation is on its way by email.",
+                    "success",
+                )
             return redirect(url_for("scheduling.manage", token=token))
+    if form.is_submitted() and has_nul(request.form.items(multi=True)):
+        status = 400
     return render_template(
         "scheduling/book.html",
         advisor=advisor,
@@ -130,7 +159,8 @@ def book(slug: str) -> str | Response:
         zone=zone,
         start=form.start_instant,
         alternatives=alternatives,
-    )
+        notice=notice,
+    ), status
 
 
 def _booking_or_404(token: str) -> Booking:
@@ -141,18 +171,66 @@ def _booking_or_404(token: str) -> Booking:
     return booking
 
 
+def _visitor_page(template: str, booking: Booking, token: str, **context: object) -> str:
+    """A page of the visitor's private link, in the visitor's zone."""
+    return render_template(
+        template, booking=booking, token=token, zone=booking.visitor_timezone, **context
+    )
+
+
 @bp.get("/b/<token>")
 def manage(token: str) -> str:
     booking = _booking_or_404(token)
     settings = services.settings_for(booking.advisor_id)
-    return render_template(
+    now = utcnow()
+    return _visitor_page(
         "scheduling/manage.html",
-        booking=booking,
-        token=token,
-        zone=booking.visitor_timezone,
+        booking,
+        token,
         can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours),
         can_cancel=services.can_change(booking, settings.cancel_cutoff_hours),
         settings=settings,
+        confirm_form=ConfirmForm(),
+        hold_expired=booking.hold_expires_at is not None and booking.hold_expires_at <= now,
+    )
+
+
+@bp.route("/b/<token>/confirm", methods=["GET", "POST"])
+def confirm(token: str) -> str | Response:
+    """The confirm link of a held booking: GET shows a button (mail scanners follow links),
+    POST confirms."""
+    booking = _booking_or_404(token)
+    form = ConfirmForm()
+    error = None
+    if booking.status != BookingStatus.HELD:
+        return redirect(url_for("scheduling.manage", token=token))
+    if form.validate_on_submit():
+        try:
+            services.confirm(booking)
+        except services.BookingError as refused:
+            error = str(refused)
+        else:
+            flash("Your consultation is confirmed. See you then!", "success")
+            return redirect(url_for("scheduling.manage", token=token))
+    return _visitor_page("scheduling/confirm.html", booking, token, form=form, error=error)
+
+
+@bp.route("/b/<token>/delete-data", methods=["GET", "POST"])
+def delete_data(token: str) -> str | Response:
+    """Delete my personal data: asks first (GET), deletes on POST; an upcoming consultation
+    is cancelled first, with the usual mail."""
+    booking = _booking_or_404(token)
+    form = EraseForm()
+    if booking.personal_data_erased_at is None and form.validate_on_submit():
+        personal_data.erase(booking)
+        flash("Your personal data is deleted from this booking.", "success")
+        return redirect(url_for("scheduling.manage", token=token))
+    return _visitor_page(
+        "scheduling/delete_data.html",
+        booking,
+        token,
+        form=form,
+        upcoming=booking.status in ACTIVE_STATUSES and booking.end_at > utcnow(),
     )
 
 
@@ -320,6 +398,7 @@ def register(app: Flask) -> None:
 
     new_advisors.install()
     intake_cli.add_command(retention.purge_command)
+    app.cli.add_command(bookings_cli)
     app.extensions[services.SLOT_CACHE_KEY] = SlotCache(app.config["SLOT_CACHE_SIZE"])
     app.register_blueprint(bp)
     app.jinja_env.filters["in_zone"] = display.format_datetime

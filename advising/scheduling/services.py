@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol, TypeVar
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from advising.advisors import availability as versions
@@ -27,8 +27,10 @@ from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
 from advising.scheduling.models import (
+    ACTIVE_STATUSES,
     CANCELLED,
     CONFIRMED,
+    HELD,
     HOLDING_STATUSES,
     OUTCOMES,
     Actor,
@@ -38,6 +40,7 @@ from advising.scheduling.models import (
     DateOverride,
     WeeklyHoursRange,
 )
+from advising.shared.emails import limit_key
 from advising.shared.errors import FieldError
 from advising.shared.tokens import hash_token, new_token
 
@@ -48,6 +51,10 @@ T = TypeVar("T")
 
 class BookingError(FieldError):
     """A booking action was refused; the message is for the person, ``field`` names the input."""
+
+
+class TooManyUpcoming(BookingError):
+    """The visitor's e-mail already holds the most upcoming consultations allowed."""
 
 
 class SlotTaken(BookingError):
@@ -164,15 +171,32 @@ def _blocks(
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def _holds_time(now: datetime):
+    """Bookings holding their time at ``now``: a held one only until its hold expires."""
+    return and_(
+        Booking.status.in_(HOLDING_STATUSES),
+        or_(Booking.status != HELD, Booking.hold_expires_at > now),
+    )
+
+
 def _holding_bookings(
-    advisor_id: int, start: datetime, end: datetime, exclude_id: int | None = None
-) -> list[tuple[datetime, datetime, datetime, datetime]]:
-    """(start, end, blocked start, blocked end) of the bookings holding time near the range."""
+    advisor_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude_id: int | None = None,
+) -> list[tuple[datetime, datetime, datetime, datetime, datetime | None]]:
+    """(start, end, blocked start, blocked end, hold expiry) of the bookings holding time
+    near the range at ``now``."""
     query = select(
-        Booking.start_at, Booking.end_at, Booking.blocked_start, Booking.blocked_end
+        Booking.start_at,
+        Booking.end_at,
+        Booking.blocked_start,
+        Booking.blocked_end,
+        Booking.hold_expires_at,
     ).where(
         Booking.advisor_id == advisor_id,
-        Booking.status.in_(HOLDING_STATUSES),
+        _holds_time(now),
         Booking.blocked_start < end,
         Booking.blocked_end > start,
     )
@@ -187,15 +211,31 @@ def availability(
     end: datetime,
     *,
     exclude_booking_id: int | None = None,
+    now: datetime | None = None,
 ) -> engine.Availability:
-    """Everything the slot engine needs for ``advisor`` between ``start`` and ``end``."""
+    """Everything the slot engine needs for ``advisor`` between ``start`` and ``end`` at
+    ``now`` (holds that have expired by then hold nothing)."""
+    av, _ = _availability_and_next_expiry(advisor, start, end, exclude_booking_id, now)
+    return av
+
+
+def _availability_and_next_expiry(
+    advisor: AdvisorRef,
+    start: datetime,
+    end: datetime,
+    exclude_booking_id: int | None = None,
+    now: datetime | None = None,
+) -> tuple[engine.Availability, datetime | None]:
+    """:func:`availability`, and when the first hold in it expires (the slots change then)."""
+    now = now or utcnow()
     settings = settings_for(advisor.id)
     rules = rules_from(settings)
     # Widen by a day on each side: buffers, daily caps and local days reach past the range.
     lo, hi = start - timedelta(days=1), end + timedelta(days=1)
     blocks = _blocks(advisor.id, lo, hi)
-    bookings = _holding_bookings(advisor.id, lo, hi, exclude_booking_id)
-    return engine.Availability(
+    bookings = _holding_bookings(advisor.id, lo, hi, now, exclude_booking_id)
+    expiries = [expiry for *_, expiry in bookings if expiry is not None]
+    av = engine.Availability(
         zone=advisor.timezone,
         rules=rules,
         weekly=weekly_hours(advisor.id),
@@ -206,9 +246,10 @@ def availability(
             engine.Span(s, e) for s, e, kind in blocks if kind == BLOCK_AVAILABLE
         ),
         busy=tuple(engine.Span(s, e) for s, e, kind in blocks if kind != BLOCK_AVAILABLE),
-        bookings=tuple(engine.Span(s, e) for s, e, _, _ in bookings),
-        booking_holds=tuple(engine.Span(bs, be) for _, _, bs, be in bookings),
+        bookings=tuple(engine.Span(s, e) for s, e, _, _, _ in bookings),
+        booking_holds=tuple(engine.Span(bs, be) for _, _, bs, be, _ in bookings),
     )
+    return av, min(expiries, default=None)
 
 
 def slots_view(
@@ -230,11 +271,14 @@ def slots_view(
     key = (advisor.id, advisor.availability_version, start, end, view)
     if use_cache and (value := cache.get(key, now)) is not None:
         return value
-    av = availability(advisor, start, end)
+    av, next_expiry = _availability_and_next_expiry(advisor, start, end, now=now)
     slots = engine.compute_slots(av, start, end, now)
     value = render(slots)
     if use_cache:
-        cache.put(key, value, now, engine.slots_valid_until(av, start, end, now, slots))
+        valid_until = engine.slots_valid_until(av, start, end, now, slots)
+        if next_expiry is not None:
+            valid_until = min(valid_until, next_expiry)  # a hold expiring frees its time
+        cache.put(key, value, now, valid_until)
     return value
 
 
@@ -250,7 +294,7 @@ def available_slots(
     out that booking (for moving it), bypassing the cache."""
     now = now or utcnow()
     if exclude_booking_id is not None:
-        av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id)
+        av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id, now=now)
         return engine.compute_slots(av, start, end, now)
     return list(slots_view(advisor, start, end, now, tuple))
 
@@ -279,6 +323,7 @@ def _nearest(
         around - timedelta(days=7),
         around + timedelta(days=7),
         exclude_booking_id=exclude_booking_id,
+        now=now,
     )
     return engine.nearest_slots(av, around, now, count=3)
 
@@ -342,10 +387,45 @@ def _claim(
     """The end of a consultation at ``start`` and the time it holds with its buffers, after
     re-checking ``start`` against the current rules, calendar and bookings."""
     end = start + rules.duration
-    av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id)
+    av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id, now=now)
     if not engine.is_bookable(av, start, now):
         raise SlotTaken([])
     return end, engine.occupied_span(start, end, rules)
+
+
+def _same_mailbox(email: str):
+    """Bookings whose visitor e-mail reaches the mailbox of ``email`` (any case, any +tag)."""
+    local, _, domain = limit_key(email).rpartition("@")
+    stored = func.lower(Booking.visitor_email)
+    pattern = local.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+    return or_(stored == f"{local}@{domain}", stored.like(f"{pattern}+%@{domain}", escape="\\"))
+
+
+def _check_upcoming(email: str, now: datetime) -> None:
+    """Refuse a booking when ``email`` already holds BOOKING_MAX_UPCOMING_PER_EMAIL upcoming
+    consultations (with any advisor). Runs in the booking transaction; on PostgreSQL an
+    advisory lock on the mailbox serialises bookings for it across advisors."""
+    cap = current_app.config.get("BOOKING_MAX_UPCOMING_PER_EMAIL", 0)
+    if not cap:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext("booking-email:" + limit_key(email))))
+        )
+    upcoming = db.session.scalar(
+        select(func.count(Booking.id)).where(
+            _same_mailbox(email),
+            Booking.status.in_(ACTIVE_STATUSES),
+            _holds_time(now),
+            Booking.end_at > now,
+        )
+    )
+    if upcoming >= cap:
+        raise TooManyUpcoming(
+            f"This email address already has {upcoming} upcoming consultations booked. "
+            "Please attend or cancel one (from its link) before booking another.",
+            field="email",
+        )
 
 
 def book(
@@ -364,12 +444,17 @@ def book(
     start = start.astimezone(UTC)
     advisor_id = advisor.id
     with _slot_transaction(advisor_id, start, now) as settings:
+        if actor is Actor.VISITOR:
+            _check_upcoming(visitor.email, now)
+        _expire_holds_of(advisor_id, now)
         advisor = db.session.get(AdvisorProfile, advisor_id)
         end, span = _claim(advisor, start, rules_from(settings), now)
         token, token_hash = new_manage_token()
+        hold = settings.hold_minutes if actor is Actor.VISITOR else None
         booking = Booking(
             advisor_id=advisor_id,
-            status=CONFIRMED,
+            status=HELD if hold else CONFIRMED,
+            hold_expires_at=now + timedelta(minutes=hold) if hold else None,
             start_at=start,
             end_at=end,
             blocked_start=span.start,
@@ -417,6 +502,7 @@ def reschedule(
     new_start = new_start.astimezone(UTC)
     booking_id, advisor_id = booking.id, booking.advisor_id
     with _slot_transaction(advisor_id, new_start, now, exclude_booking_id=booking_id) as settings:
+        _expire_holds_of(advisor_id, now)
         booking = _lock_booking_row(booking_id)
         if booking.status != CONFIRMED:
             raise BookingError("This consultation is no longer active.")
@@ -452,7 +538,7 @@ def _lock_booking_row(booking_id: int) -> Booking:
 
 
 @contextmanager
-def _locked_booking(booking_id: int) -> Iterator[Booking]:
+def locked_booking(booking_id: int) -> Iterator[Booking]:
     """The booking, reloaded inside a write transaction that holds it, rolled back on any
     failure; the caller commits."""
     begin_write_locked(db.session)
@@ -463,26 +549,117 @@ def _locked_booking(booking_id: int) -> Iterator[Booking]:
         raise
 
 
-def cancel(booking: Booking, *, reason: str, by: Actor, now: datetime | None = None) -> Booking:
-    """Cancel a confirmed booking, freeing its time."""
+def cancel(
+    booking: Booking,
+    *,
+    reason: str,
+    by: Actor,
+    now: datetime | None = None,
+    enforce_cutoff: bool = True,
+) -> Booking:
+    """Cancel a held or confirmed booking, freeing its time. A visitor may cancel a confirmed
+    one online until the advisor's cut-off (``enforce_cutoff``; not when erasing their data)."""
     now = now or utcnow()
-    with _locked_booking(booking.id) as booking:
+    with locked_booking(booking.id) as booking:
         settings = settings_for(booking.advisor_id)
-        if booking.status != CONFIRMED:
+        if booking.status not in ACTIVE_STATUSES:
             raise BookingError("This consultation is already cancelled or over.")
-        if by is Actor.VISITOR and not can_change(booking, settings.cancel_cutoff_hours, now):
+        if (
+            by is Actor.VISITOR
+            and enforce_cutoff
+            and booking.status == CONFIRMED
+            and not can_change(booking, settings.cancel_cutoff_hours, now)
+        ):
             raise BookingError(
                 f"Consultations can be cancelled online until {settings.cancel_cutoff_hours} hours "
                 "before they start. Please contact your advisor."
             )
-        booking.status = CANCELLED
-        booking.cancelled_at = now
-        booking.cancel_reason = reason.strip() or None
-        booking.cancelled_by = by
-        booking.sequence += 1
-        _publish(BookingChange.CANCELLED, by, booking)
+        _cancel_locked(booking, reason, by, now)
         db.session.commit()
     log.info("booking cancelled booking_id=%s by=%s", booking.id, by)
+    return booking
+
+
+def _cancel_locked(booking: Booking, reason: str, by: Actor, now: datetime) -> None:
+    """Cancel ``booking`` (loaded in this write transaction) and tell the features above."""
+    booking.status = CANCELLED
+    booking.hold_expires_at = None
+    booking.cancelled_at = now
+    booking.cancel_reason = reason.strip() or None
+    booking.cancelled_by = by
+    booking.sequence += 1
+    _publish(BookingChange.CANCELLED, by, booking)
+
+
+# --- holds until the visitor confirms ---------------------------------------------------------
+
+HOLD_EXPIRED = "Not confirmed in time; the time was released."
+
+
+def _expire_holds_of(advisor_id: int, now: datetime) -> int:
+    """Cancel the advisor's holds that expired unconfirmed (inside the caller's write
+    transaction, holding the advisor's lock), so the re-check and the database's constraint
+    see their time free. Each one gets the usual cancellation mail."""
+    expired = db.session.scalars(
+        select(Booking)
+        .where(
+            Booking.advisor_id == advisor_id,
+            Booking.status == HELD,
+            Booking.hold_expires_at <= now,
+        )
+        .with_for_update()
+    ).all()
+    for booking in expired:
+        _cancel_locked(booking, HOLD_EXPIRED, Actor.SYSTEM, now)
+        log.info("hold expired booking_id=%s", booking.id)
+    return len(expired)
+
+
+def expire_holds(now: datetime | None = None) -> int:
+    """Cancel every hold that expired unconfirmed (``flask bookings expire-holds``), one
+    advisor's transaction at a time; returns how many."""
+    now = now or utcnow()
+    advisor_ids = db.session.scalars(
+        select(Booking.advisor_id)
+        .where(Booking.status == HELD, Booking.hold_expires_at <= now)
+        .distinct()
+    ).all()
+    db.session.rollback()
+    count = 0
+    for advisor_id in advisor_ids:
+        begin_write_locked(db.session)
+        try:
+            _lock_advisor(advisor_id)
+            count += _expire_holds_of(advisor_id, now)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+    return count
+
+
+def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
+    """Confirm a held booking from the visitor's link, within its hold. Confirming one that is
+    already confirmed changes nothing; an expired hold is released and refused."""
+    now = now or utcnow()
+    with locked_booking(booking.id) as booking:
+        if booking.status == CONFIRMED:
+            db.session.rollback()
+            return booking
+        if booking.status != HELD:
+            raise BookingError("This booking is no longer waiting for confirmation.")
+        if booking.hold_expires_at is None or booking.hold_expires_at <= now:
+            _cancel_locked(booking, HOLD_EXPIRED, Actor.SYSTEM, now)
+            db.session.commit()
+            raise BookingError(
+                "The time to confirm has passed and the time was released. "
+                "Please book again if it is still free."
+            )
+        booking.status = CONFIRMED
+        booking.hold_expires_at = None
+        _publish(BookingChange.CONFIRMED, Actor.VISITOR, booking)
+        db.session.commit()
+    log.info("booking confirmed booking_id=%s", booking.id)
     return booking
 
 
@@ -497,7 +674,7 @@ def record_outcome(
     """Mark a consultation that has started as completed or no-show (can be corrected)."""
     if outcome not in OUTCOMES:
         raise BookingError("Choose completed or no-show.", field="outcome")
-    with _locked_booking(booking.id) as booking:
+    with locked_booking(booking.id) as booking:
         if booking.status == CANCELLED:
             raise BookingError("This consultation was cancelled; there is no outcome to record.")
         if not can_record_outcome(booking, now):
@@ -539,13 +716,13 @@ def advisor_bookings(
     now = now or utcnow()
     query = select(Booking).where(Booking.advisor_id == advisor_id)
     if upcoming:
-        query = query.where(Booking.end_at >= now, Booking.status == CONFIRMED).order_by(
-            Booking.start_at
-        )
+        query = query.where(
+            Booking.end_at >= now, Booking.status.in_(ACTIVE_STATUSES)
+        ).order_by(Booking.start_at)
     else:
-        query = query.where(or_(Booking.end_at < now, Booking.status != CONFIRMED)).order_by(
-            Booking.start_at.desc()
-        )
+        query = query.where(
+            or_(Booking.end_at < now, Booking.status.not_in(ACTIVE_STATUSES))
+        ).order_by(Booking.start_at.desc())
     return list(db.session.scalars(query.limit(200)))
 
 
@@ -620,7 +797,8 @@ def slot_is_free(advisor: AdvisorProfile, start: datetime, now: datetime | None 
     """Whether ``start`` is bookable right now (a read-only check for showing the form)."""
     now = now or utcnow()
     rules = rules_from(settings_for(advisor.id))
-    return engine.is_bookable(availability(advisor, start, start + rules.duration), start, now)
+    av = availability(advisor, start, start + rules.duration, now=now)
+    return engine.is_bookable(av, start, now)
 
 
 def bookings_for_intake(intake_id: int) -> list[Booking]:

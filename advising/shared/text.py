@@ -4,6 +4,7 @@ characters refused in what people type."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 
 def size_in_words(n_bytes: int) -> str:
@@ -32,3 +33,9 @@ def has_control_characters(text: str | None, *, allow_newlines: bool = False) ->
     if allow_newlines:
         text = text.replace("\r\n", "\n").replace("\n", " ")
     return CONTROL_CHARS.search(text) is not None
+
+
+def has_nul(items: Iterable[tuple[str, str]]) -> bool:
+    """Whether a submitted form's (name, value) pairs hold a NUL byte: no person types one,
+    and PostgreSQL cannot store it, so such a request is answered 400 with its field errors."""
+    return any("\x00" in name or "\x00" in value for name, value in items)

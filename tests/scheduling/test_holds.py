@@ -1,0 +1,242 @@
+"""Bookings held until the visitor confirms: a held booking holds its time until it expires;
+confirming in time makes it confirmed; an expired hold frees the slot again (on SQLite and
+PostgreSQL, whose exclusion constraint counts held bookings)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from advising.database import utcnow
+from advising.extensions import db, events
+from advising.scheduling import services
+from advising.scheduling.defaults import DEFAULT_SETTINGS
+from advising.scheduling.events import BookingChange, BookingChanged
+from advising.scheduling.models import (
+    CANCELLED,
+    CONFIRMED,
+    HELD,
+    HOLDING_STATUSES,
+    Actor,
+    Booking,
+    BookingSettings,
+)
+from tests.conftest import client_after_commit, csrf_token_from, post_form
+from tests.factories import make_advisor
+
+VISITOR = services.VisitorDetails("Ann Lee", "ann@example.org", None, "", "UTC")
+OTHER = services.VisitorDetails("Bo Ray", "bo@example.org", None, "", "UTC")
+
+
+@pytest.fixture
+def client(app, ctx):
+    return client_after_commit(app, buffered=True)
+
+
+def _holding_advisor(minutes: int = 30, **fields: object):
+    advisor = make_advisor(**fields)
+    settings = db.session.get(BookingSettings, advisor.id)
+    settings.hold_minutes = minutes
+    db.session.commit()
+    return advisor
+
+
+def _starts(advisor, now) -> list:
+    return [slot.start for slot in services.next_available_slots(advisor, now, days=14)]
+
+
+def test_held_is_a_status_that_holds_time_and_bookings_are_not_held_by_default(ctx):
+    assert HELD in HOLDING_STATUSES and DEFAULT_SETTINGS["hold_minutes"] is None
+    advisor = make_advisor()
+    start = services.next_available_slots(advisor)[0].start
+    booking, _ = services.book(advisor, start, VISITOR)
+    assert booking.status == CONFIRMED and booking.hold_expires_at is None
+
+
+def test_a_held_booking_blocks_its_slot_until_it_expires(ctx):
+    advisor = _holding_advisor(30)
+    now = utcnow()
+    start = _starts(advisor, now)[-1]  # far from the minimum notice
+    booking, _ = services.book(advisor, start, VISITOR, now)
+    assert booking.status == HELD
+    assert booking.hold_expires_at == now + timedelta(minutes=30)
+
+    assert start not in _starts(advisor, now)
+    with pytest.raises(services.SlotTaken):
+        services.book(advisor, start, OTHER, now + timedelta(minutes=29))
+
+    later = now + timedelta(minutes=31)
+    assert start in _starts(advisor, later)  # the slot query ignores the expired hold
+    again, _ = services.book(advisor, start, OTHER, later)  # the sweep releases it first
+    assert again.start_at == start and again.status == HELD
+    db.session.expire_all()
+    released = db.session.get(Booking, booking.id)
+    assert released.status == CANCELLED and released.cancelled_by == Actor.SYSTEM
+    assert released.hold_expires_at is None
+
+
+def test_cached_slots_change_when_a_hold_expires(ctx):
+    advisor = _holding_advisor(20)
+    now = utcnow().replace(second=0, microsecond=0)
+    start = _starts(advisor, now)[-1]
+    services.book(advisor, start, VISITOR, now)
+    db.session.commit()
+    advisor = db.session.get(type(advisor), advisor.id)
+    assert start not in _starts(advisor, now + timedelta(seconds=1))  # cached
+    assert start in _starts(advisor, now + timedelta(minutes=20, seconds=1))
+
+
+def test_confirming_in_time_confirms_and_publishes_the_change(ctx):
+    advisor = _holding_advisor(30)
+    now = utcnow()
+    booking, _ = services.book(advisor, _starts(advisor, now)[0], VISITOR, now)
+    seen: list[BookingChanged] = []
+    events().subscribe(BookingChanged, seen.append)
+    try:
+        confirmed = services.confirm(booking, now=now + timedelta(minutes=29))
+    finally:
+        events().unsubscribe(BookingChanged, seen.append)
+    assert confirmed.status == CONFIRMED and confirmed.hold_expires_at is None
+    assert [(e.change, e.actor) for e in seen] == [(BookingChange.CONFIRMED, Actor.VISITOR)]
+    # Confirmed bookings never expire.
+    assert confirmed.start_at not in _starts(advisor, now + timedelta(hours=2))
+
+
+def test_confirming_too_late_releases_the_time(ctx):
+    advisor = _holding_advisor(30)
+    now = utcnow()
+    booking, _ = services.book(advisor, _starts(advisor, now)[0], VISITOR, now)
+    with pytest.raises(services.BookingError, match="time to confirm has passed"):
+        services.confirm(booking, now=now + timedelta(minutes=31))
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == CANCELLED
+
+
+def test_the_visitor_confirms_from_the_link_in_a_page_with_a_button(client, ctx):
+    advisor = _holding_advisor(30, slug="maria")
+    booking, token = services.book(
+        advisor, services.next_available_slots(advisor)[0].start, VISITOR
+    )
+    manage = client.get(f"/b/{token}").get_data(as_text=True)
+    assert "Please confirm this booking by" in manage and f'action="/b/{token}/confirm"' in manage
+
+    page = client.get(f"/b/{token}/confirm")  # a mail scanner following the link confirms nothing
+    assert page.status_code == 200 and "Confirm my booking" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == HELD
+
+    response = client.post(
+        f"/b/{token}/confirm", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == f"/b/{token}"
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == CONFIRMED
+    assert client.get(f"/b/{token}/confirm").status_code == 302  # nothing left to confirm
+
+
+def test_the_web_form_books_a_held_booking_and_says_to_confirm(client, ctx):
+    from tests.scheduling.test_booking_web import _book, _slot_links
+
+    _holding_advisor(15, slug="maria")
+    response, _ = _book(client, _slot_links(client, "maria")[0])
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This time is held for you" in page and "Awaiting confirmation" in page
+
+
+def test_expire_holds_command_releases_expired_holds(ctx, runner):
+    advisor = _holding_advisor(30)
+    past = utcnow() - timedelta(minutes=31)
+    start = _starts(advisor, utcnow())[0]
+    booking, _ = services.book(advisor, start, VISITOR, past)
+    other = _holding_advisor(30)  # (booking with the same advisor would sweep it already)
+    fresh, _ = services.book(other, _starts(other, utcnow())[0], OTHER)
+    db.session.commit()
+    result = runner.invoke(args=["bookings", "expire-holds"])
+    assert result.exit_code == 0 and "Released 1 unconfirmed hold(s)." in result.output
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == CANCELLED
+    assert db.session.get(Booking, fresh.id).status == HELD
+
+
+def test_advisors_set_the_hold_on_the_booking_rules_page(client, auth, ctx):
+    advisor = make_advisor()
+    auth.login(advisor.user.email)
+    page = client.get("/me/booking-rules").get_data(as_text=True)
+    assert 'name="hold_minutes"' in page
+    data = {
+        name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1)
+        for name in ("buffer_before_minutes", "buffer_after_minutes", "min_notice_hours")
+    }
+    data.update(
+        duration_minutes="45",
+        interval_minutes="15",
+        horizon_days="60",
+        reschedule_cutoff_hours="12",
+        cancel_cutoff_hours="2",
+        booking_enabled="y",
+        monday="09:00-17:00",
+        hold_minutes="45",
+    )
+    response = post_form(client, "/me/booking-rules", data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BookingSettings, advisor.id).hold_minutes == 45
+    response = post_form(client, "/me/booking-rules", {**data, "hold_minutes": "2"})
+    assert 'id="hold_minutes-error"' in response.get_data(as_text=True)
+
+
+def test_the_api_books_held_and_the_manage_link_confirms(app, ctx):
+    client = client_after_commit(app, buffered=True)
+    advisor = _holding_advisor(30, slug="maria")
+    start = services.next_available_slots(advisor)[0].start
+    response = client.post(
+        "/api/v1/bookings",
+        json={
+            "advisor": "maria",
+            "start": start.isoformat(),
+            "name": "Jo",
+            "email": "jo@example.org",
+            "timezone": "UTC",
+            "consent": True,
+        },
+    )
+    payload = response.get_json()
+    assert payload["status"] == "held" and payload["hold_expires_at"]
+    token = payload["manage_token"]
+    assert payload["manage_url"].endswith(f"/b/{token}")
+    page = client.get(f"/b/{token}/confirm").get_data(as_text=True)
+    client.post(f"/b/{token}/confirm", data={"csrf_token": csrf_token_from(page)})
+    response = client.get(f"/api/v1/bookings/{token}")
+    assert response.get_json()["status"] == "confirmed"
+    assert response.get_json()["hold_expires_at"] is None
+
+
+@pytest.mark.postgres
+def test_the_exclusion_constraint_counts_held_bookings(app, ctx):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the exclusion constraint is PostgreSQL's")
+    advisor = _holding_advisor(30)
+    start = services.next_available_slots(advisor)[0].start
+    booking, _ = services.book(advisor, start, VISITOR)
+    db.session.commit()
+    row = {
+        c: getattr(booking, c)
+        for c in ("advisor_id", "start_at", "end_at", "blocked_start", "blocked_end")
+    }
+    with pytest.raises(Exception, match="bookings_no_overlap"):
+        db.session.execute(
+            text(
+                "INSERT INTO bookings (advisor_id, status, start_at, end_at, blocked_start, "
+                "blocked_end, visitor_name, visitor_email, visitor_timezone, topic, consent_at, "
+                "manage_token_hash, sequence, created_at, updated_at) VALUES (:advisor_id, "
+                "'confirmed', :start_at, :end_at, :blocked_start, :blocked_end, 'X', "
+                "'x@example.org', 'UTC', '', now(), 'h', 0, now(), now())"
+            ),
+            row,
+        )
+    db.session.rollback()
+    assert db.session.scalar(select(Booking.status).where(Booking.id == booking.id)) == HELD
