@@ -116,7 +116,7 @@ def test_the_exclusion_constraint_counts_held_bookings_after_upgrade_and_not_aft
         upgrade()
         with db.engine.connect() as conn:
             assert "'held'" in conn.execute(definition).scalar()
-        downgrade(revision="6d4e5f607182")
+        downgrade(revision="8f607182a3b4")
         with db.engine.connect() as conn:
             after = conn.execute(definition).scalar()
             assert "'confirmed'" in after and "'held'" not in after

@@ -7,6 +7,7 @@ paths under /api/, so HTML pages keep their HTML error pages.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -35,7 +36,7 @@ from advising.api.schemas import (
 )
 from advising.database import utcnow
 from advising.extensions import csrf, limiter
-from advising.scheduling import limits, services
+from advising.scheduling import limits, request_keys, services
 from advising.scheduling import slots as engine
 from advising.scheduling.models import Actor, Booking
 from advising.web import mark_private
@@ -273,7 +274,37 @@ def slots_json(
 # --- bookings --------------------------------------------------------------------------------
 
 
-@blp.post("/bookings")
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "A key of your choice (for example a UUID) that makes the request safe to "
+    "retry: a repeat with the same key and body returns the first answer (the same booking and "
+    "`manage_token`) and books nothing more; the same key with another body is refused (422).",
+    "schema": {"type": "string", "minLength": 8, "maxLength": 200, "pattern": "^[!-~]+$"},
+}
+IDEMPOTENCY_KEY_RE = re.compile(r"^[!-~]{8,200}$")
+
+
+def _request_key(body: dict[str, Any]) -> request_keys.RequestKey | None:
+    """The request's Idempotency-Key, checked, as a key for the booking service."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY_RE.fullmatch(key):
+        abort(
+            422,
+            errors={"headers": {"Idempotency-Key": ["Use 8 to 200 visible ASCII characters."]}},
+        )
+    return request_keys.request_key(
+        request_keys.API,
+        key,
+        current_app.config["SECRET_KEY"],
+        *(body[name] for name in ("advisor", "start", "name", "email", "timezone", "topic")),
+    )
+
+
+@blp.post("/bookings", parameters=[IDEMPOTENCY_PARAMETER])
 @blp.arguments(BookingCreateSchema)
 @blp.response(201, BookingCreatedSchema)
 @documented(400, 409)
@@ -281,12 +312,14 @@ def create_booking(body: dict[str, Any]) -> dict[str, Any]:
     """Book a consultation
 
     Books `start` (a free slot) with the advisor. Answers 409 with the nearest free slots
-    when the time is no longer free. The `manage_token` in the answer is shown only once.
+    when the time is no longer free. The `manage_token` in the answer is shown only once,
+    unless the request carries an `Idempotency-Key`: then a retry gets the same answer.
     """
     slug = body["advisor"]
     advisor = advisors.advisor_by_slug(slug) if SLUG_RE.fullmatch(slug) else None
     if advisor is None:
         abort(422, errors={"json": {"advisor": ["No bookable advisor has that slug."]}})
+    keyed = _request_key(body)
     visitor = services.VisitorDetails(
         name=body["name"],
         email=body["email"],
@@ -296,7 +329,9 @@ def create_booking(body: dict[str, Any]) -> dict[str, Any]:
     )
     try:
         limits.count_booking_attempt(request.remote_addr, visitor.email)
-        booking, token = services.book(advisor, body["start"], visitor)
+        booking, token = services.book(advisor, body["start"], visitor, request=keyed)
+    except request_keys.KeyReused as error:
+        abort(422, errors={"headers": {"Idempotency-Key": [str(error)]}})
     except services.SlotTaken as taken:
         _slot_taken(taken, body["timezone"])
     except limits.BookingLimited as error:

@@ -156,6 +156,7 @@ class BookingForm(FlaskForm):
     )
     submit = SubmitField("Book this time")
     intake = HiddenField()  # the roadmap's token when booking from it, kept between posts
+    form_key = HiddenField()  # one key per form shown: a resubmission books at most once
     # A honeypot: hidden from people (and assistive technology), filled in by form robots.
     website = StringField(
         "Leave this empty",

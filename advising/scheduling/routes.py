@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from advising.accounts.access import role_required
@@ -18,6 +29,7 @@ from advising.scheduling import (
     limits,
     new_advisors,
     personal_data,
+    request_keys,
     retention,
     services,
 )
@@ -41,6 +53,7 @@ from advising.scheduling.forms import (
 from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingStatus
 from advising.shared import timefmt as display
 from advising.shared.text import has_nul
+from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone
 from advising.web import NavItem, add_nav, mark_private
 
@@ -100,6 +113,26 @@ def any_advisor() -> Response:
     return redirect(url_for("scheduling.advisor_page", slug=advisor.slug, **params))
 
 
+def _book_once(advisor: AdvisorProfile, form: BookingForm, visitor: services.VisitorDetails):
+    """Book through the form's one-time key: the same form sent again (a retry after a lost
+    answer, a double click) returns the booking it made instead of booking twice."""
+    key = form.form_key.data or ""
+    keyed = None
+    if well_formed(key):
+        keyed = request_keys.request_key(
+            request_keys.WEB,
+            key,
+            current_app.config["SECRET_KEY"],
+            advisor.slug,
+            form.start_instant.isoformat(),
+            visitor.email,
+        )
+    try:
+        return services.book(advisor, form.start_instant, visitor, request=keyed)
+    except request_keys.KeyReused:  # the same form, sent for another time or person
+        return services.book(advisor, form.start_instant, visitor)
+
+
 @bp.route("/advisors/<slug>/book", methods=["GET", "POST"])
 def book(slug: str) -> tuple[str, int] | Response:
     advisor = _active_advisor_or_404(slug)
@@ -108,6 +141,7 @@ def book(slug: str) -> tuple[str, int] | Response:
     if request.method == "GET":
         form.start.data = request.args.get("start", "")
         form.tz.data = request.args.get("tz", "")
+        form.form_key.data = secrets.token_urlsafe(24)
         from_intake.prefill(form, request.args.get("intake"))
     zone = form.tz.data if form.tz.data and is_zone(form.tz.data) else advisor.timezone
     alternatives: list[engine.Slot] = []
@@ -131,7 +165,7 @@ def book(slug: str) -> tuple[str, int] | Response:
         )
         try:
             limits.count_booking_attempt(request.remote_addr, visitor.email)
-            booking, token = services.book(advisor, form.start_instant, visitor)
+            booking, token = _book_once(advisor, form, visitor)
         except services.SlotTaken as taken:
             alternatives = taken.alternatives
             form.start.errors.append("That time was just taken. Here are the nearest free times.")

@@ -40,6 +40,11 @@ from advising.scheduling.models import (
     DateOverride,
     WeeklyHoursRange,
 )
+from advising.scheduling.request_keys import (
+    BookingRequest,
+    RequestKey,
+    prior_booking_id,
+)
 from advising.shared.emails import limit_key
 from advising.shared.errors import FieldError
 from advising.shared.tokens import hash_token, new_token
@@ -435,21 +440,51 @@ def book(
     now: datetime | None = None,
     *,
     actor: Actor = Actor.VISITOR,
+    request: RequestKey | None = None,
 ) -> tuple[Booking, str]:
     """Book ``start`` with ``advisor`` for ``visitor``; returns the booking and its manage token.
 
-    Raises SlotTaken (with the nearest free slots) when the time is no longer bookable.
+    Raises SlotTaken (with the nearest free slots) when the time is no longer bookable. With a
+    ``request`` key, a repeat of a request that already booked returns that booking (nothing
+    is booked or mailed again); KeyReused when the key was used for another request.
     """
     now = now or utcnow()
     start = start.astimezone(UTC)
     advisor_id = advisor.id
+    try:
+        return _book(advisor_id, start, visitor, now, actor, request)
+    except _Replay as replay:
+        assert request is not None
+        log.info("booking request repeated booking_id=%s", replay.booking_id)
+        return db.session.get(Booking, replay.booking_id), request.manage_token
+
+
+class _Replay(Exception):
+    def __init__(self, booking_id: int):
+        super().__init__(booking_id)
+        self.booking_id = booking_id
+
+
+def _book(
+    advisor_id: int,
+    start: datetime,
+    visitor: VisitorDetails,
+    now: datetime,
+    actor: Actor,
+    request: RequestKey | None,
+) -> tuple[Booking, str]:
     with _slot_transaction(advisor_id, start, now) as settings:
+        if request is not None and (prior := prior_booking_id(request)) is not None:
+            raise _Replay(prior)
         if actor is Actor.VISITOR:
             _check_upcoming(visitor.email, now)
         _expire_holds_of(advisor_id, now)
         advisor = db.session.get(AdvisorProfile, advisor_id)
         end, span = _claim(advisor, start, rules_from(settings), now)
-        token, token_hash = new_manage_token()
+        if request is not None:
+            token, token_hash = request.manage_token, hash_token(request.manage_token)
+        else:
+            token, token_hash = new_manage_token()
         hold = settings.hold_minutes if actor is Actor.VISITOR else None
         booking = Booking(
             advisor_id=advisor_id,
@@ -470,6 +505,15 @@ def book(
         )
         db.session.add(booking)
         _publish(BookingChange.CREATED, actor, booking, manage_token=token)
+        if request is not None:
+            db.session.add(
+                BookingRequest(
+                    key_hash=request.key_hash,
+                    fingerprint=request.fingerprint,
+                    booking_id=booking.id,
+                    created_at=now,
+                )
+            )
         db.session.commit()
     log.info("booking created booking_id=%s advisor_id=%s", booking.id, advisor_id)
     return booking, token
