@@ -31,8 +31,9 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 PHONE_PATTERN = r"^[0-9+() .-]*$"
 # A date, or a date and time with a UTC offset (ISO 8601 / RFC 3339).
+# Years 2000-2099 only: the pattern states the range the API accepts.
 WHEN_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}"
     r"([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,6})?)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
 )
 WHEN_RE = re.compile(WHEN_PATTERN.removesuffix("$"))
@@ -66,6 +67,9 @@ class Text(fields.String):
         validators: list[Any] = [validate.Length(min=min_length, max=max_length)]
         if extra is not None:
             validators.append(extra)
+        # The control characters refused below, stated in the OpenAPI document as a pattern.
+        bad = (MULTILINE_BAD if multiline else SINGLE_LINE_BAD).pattern
+        kwargs["metadata"] = {"pattern": f"^[^{bad[1:-1]}]*$", **kwargs.get("metadata", {})}
         super().__init__(validate=validators, **kwargs)
         self.max_length = max_length
         self.multiline = multiline
@@ -113,6 +117,11 @@ class Instant(fields.AwareDateTime):
         "invalid_awareness": "Include a UTC offset, e.g. 2026-03-02T14:00:00Z or "
         "2026-03-02T09:00:00-05:00.",
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The years 2000-2099 and the length, stated in the OpenAPI document.
+        metadata = {"pattern": r"^20[0-9]{2}-", "maxLength": 40, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         if isinstance(value, str):
@@ -167,8 +176,8 @@ class SlotsQuerySchema(Schema):
         validate=[validate.Length(max=40), validate.Regexp(WHEN_PATTERN, error=WHEN_HELP)],
         metadata={
             "description": "Last instant, exclusive (a date means the end of that day in `tz`); "
-            f"default {DEFAULT_SLOT_RANGE_DAYS} days after start; at most "
-            f"{MAX_SLOT_RANGE_DAYS} days after start.",
+            f"default {DEFAULT_SLOT_RANGE_DAYS} days after start; must be after `start` and at "
+            f"most {MAX_SLOT_RANGE_DAYS} days after it (422 naming `end` otherwise).",
             "example": "2026-03-15",
         },
     )
@@ -270,7 +279,11 @@ class BookingCreateSchema(Schema):
     advisor = fields.String(
         required=True,
         validate=[validate.Length(min=1, max=80), validate.Regexp(SLUG_PATTERN)],
-        metadata={"description": "The advisor's slug.", "example": "maria-lopez"},
+        metadata={
+            "description": "The slug of a bookable advisor (see `GET /advisors`); another "
+            "slug is a 422 naming `advisor`.",
+            "example": "maria-lopez",
+        },
     )
     start = Instant(
         required=True,
