@@ -18,7 +18,7 @@ from advising.invites.models import (
     KIND_REMINDER,
     KIND_RESCHEDULED,
 )
-from advising.scheduling.models import Booking
+from advising.scheduling.models import Booking, BookingStatus
 from advising.shared import timefmt as display
 
 
@@ -78,6 +78,13 @@ def booking_message(
         "video_url": event.video_url,
         "details_url": public_url("consultations.consultation", booking_id=booking.id),
         "no_invite": ics is None,
+        "held": booking.status == BookingStatus.HELD,
+        "confirm_url": public_url("scheduling.confirm", token=manage_token)
+        if booking.status == BookingStatus.HELD and audience == VISITOR and manage_token
+        else None,
+        "hold_until": display.format_datetime(booking.hold_expires_at, zone)
+        if booking.hold_expires_at
+        else None,
     }
     if audience == VISITOR:
         to_email, to_name, reply_to = (

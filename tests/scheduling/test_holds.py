@@ -240,3 +240,31 @@ def test_the_exclusion_constraint_counts_held_bookings(app, ctx):
         )
     db.session.rollback()
     assert db.session.scalar(select(Booking.status).where(Booking.id == booking.id)) == HELD
+
+
+def test_the_visitors_mail_for_a_held_booking_carries_the_confirm_link(client, ctx):
+    """The confirmation mail says the time is held and links to the confirm page; following
+    the link (and pressing its button) confirms the booking."""
+    import email
+
+    from advising.outbox.models import OutboxMessage
+    from tests.scheduling.test_booking_web import _book, _slot_links
+
+    _holding_advisor(15, slug="maria")
+    response, _ = _book(client, _slot_links(client, "maria")[0])
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    db.session.rollback()
+    rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    visitor = email.message_from_bytes(
+        next(r.message for r in rows if r.recipient == "bob@example.org")
+    )
+    text_part = next(p for p in visitor.walk() if p.get_content_type() == "text/plain")
+    body = text_part.get_payload(decode=True).decode()
+    assert "held for you until" in body and f"/b/{token}/confirm" in body
+    html_part = next(p for p in visitor.walk() if p.get_content_type() == "text/html")
+    assert f"/b/{token}/confirm" in html_part.get_payload(decode=True).decode()
+    advisor_mail = next(r.message for r in rows if r.recipient != "bob@example.org")
+    assert b"/confirm" not in advisor_mail
+    assert post_form(client, f"/b/{token}/confirm", {}).status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(select(Booking.status)) == "confirmed"
