@@ -8,8 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from advising.advisors.services import NAME_REFUSED
+from advising.database import utcnow
 from advising.shared.text import has_control_characters
-from advising.shared.zones import is_zone, zone_names
+from advising.shared.zones import is_zone, zone_choices
 
 
 class ProfileForm(FlaskForm):
@@ -45,7 +46,7 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(z, z.replace("_", " ")) for z in zone_names()]
+        self.timezone.choices = [SelectChoice(z, label) for z, label in zone_choices(utcnow())]
 
     def validate_display_name(self, field: StringField) -> None:
         if has_control_characters(field.data):

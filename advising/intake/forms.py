@@ -41,7 +41,7 @@ from advising.roadmap.engine import (
     parse_budget,
 )
 from advising.shared.text import has_control_characters
-from advising.shared.zones import is_zone, zone_names
+from advising.shared.zones import is_zone, zone_choices
 
 # Offered first: most people we advise are in the United States.
 COMMON_ZONES = (
@@ -126,13 +126,14 @@ def _choices(field: str) -> list[SelectChoice]:
 
 
 def _zone_choices() -> list[SelectChoice]:
-    common = [z for z in COMMON_ZONES if is_zone(z)]
+    labels = dict(zone_choices(utcnow()))
+    common = [z for z in COMMON_ZONES if z in labels]
     return [
         SelectChoice("", "Choose your time zone"),
-        *(SelectChoice(z, z.replace("_", " "), optgroup="United States") for z in common),
+        *(SelectChoice(z, labels[z], optgroup="United States") for z in common),
         *(
-            SelectChoice(z, z.replace("_", " "), optgroup="All time zones")
-            for z in zone_names()
+            SelectChoice(z, label, optgroup="All time zones")
+            for z, label in labels.items()
             if z not in common
         ),
     ]

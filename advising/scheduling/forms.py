@@ -29,10 +29,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from advising.database import utcnow
 from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
 from advising.shared.text import has_control_characters
 from advising.shared.tokens import well_formed
-from advising.shared.zones import is_zone, zone_names
+from advising.shared.zones import is_zone, zone_choices
 
 DURATIONS = (15, 20, 30, 45, 60, 75, 90)
 INTERVALS = (10, 15, 20, 30, 60)
@@ -117,7 +118,7 @@ class ZoneForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tz.choices = [SelectChoice(z, z.replace("_", " ")) for z in zone_names()]
+        self.tz.choices = [SelectChoice(z, label) for z, label in zone_choices(utcnow())]
 
 
 class BookingForm(FlaskForm):

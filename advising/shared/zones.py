@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, available_timezones
@@ -52,3 +52,15 @@ def utc_offset(name: str, at: datetime) -> str:
 def zone_choice_label(name: str, at: datetime) -> str:
     """'America/Chicago (UTC-06:00)': how a zone is listed in a picker."""
     return f"{name.replace('_', ' ')} ({utc_offset(name, at)})"
+
+
+def zone_choices(at: datetime) -> tuple[tuple[str, str], ...]:
+    """(name, label) of every offered zone, labelled with its offset at ``at`` (a date's
+    labels are worked out once per process)."""
+    return _zone_choices_on(at.date())
+
+
+@cache
+def _zone_choices_on(day: date) -> tuple[tuple[str, str], ...]:
+    at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    return tuple((name, zone_choice_label(name, at)) for name in zone_names())

@@ -23,3 +23,12 @@ def test_labels_carry_the_offset_in_force():
     assert utc_offset("America/Chicago", summer) == "UTC-05:00"
     assert utc_offset("Asia/Kolkata", winter) == "UTC+05:30"
     assert zone_choice_label("America/New_York", winter) == "America/New York (UTC-05:00)"
+
+
+def test_every_zone_picker_lists_canonical_zones_with_offsets(client):
+    """The intake form's and the advisor page's zone pickers: offsets named, no aliases."""
+    import re
+
+    page = client.get("/intake").get_data(as_text=True)
+    assert re.search(r">America/Chicago \(UTC-0[56]:00\)<", page)
+    assert "Asia/Calcutta" not in page and "Asia/Kolkata (UTC+05:30)" in page
