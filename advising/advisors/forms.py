@@ -32,7 +32,9 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=300)],
         description="Separate with commas, for example: CPC, risk adjustment, auditing.",
     )
-    timezone = SelectField("Time zone", validators=[DataRequired()])
+    timezone = SelectField(
+        "Time zone", validators=[DataRequired()], render_kw={"data-zone-search": ""}
+    )
     video_url = URLField(
         "Video-call link",
         validators=[

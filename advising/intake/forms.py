@@ -191,6 +191,7 @@ class IntakeForm(FlaskForm):
         "Your time zone",
         validators=[DataRequired(message="Choose your time zone.")],
         description="Consultation times will be shown in this zone.",
+        render_kw={"data-zone-search": "", "data-detect-zone": ""},
     )
     education = RadioField(
         "Highest education so far", validators=_pick("Choose your highest education.")

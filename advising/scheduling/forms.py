@@ -114,7 +114,7 @@ class ZoneForm(FlaskForm):
     class Meta:
         csrf = False
 
-    tz = SelectField("Show times in", validators=[Optional()])
+    tz = SelectField("Show times in", validators=[Optional()], render_kw={"data-zone-search": ""})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
