@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDuration, vUri
 
@@ -442,3 +442,47 @@ def build_all_day_publish(
             vevent.add("categories", [category])
         cal.add_component(vevent)
     return cal.to_ical()
+
+
+# --------------------------------------------------------------------------
+# Add-to-calendar links (Google Calendar, Outlook on the web)
+# --------------------------------------------------------------------------
+
+
+def _link_details(event: InviteEvent) -> str:
+    parts = [clean_text(event.description)]
+    if event.video_url:
+        parts.append(f"Video call: {clean_url(event.video_url)}")
+    if event.manage_url:
+        parts.append(f"Reschedule or cancel: {clean_url(event.manage_url)}")
+    return "\n".join(part for part in parts if part)
+
+
+def google_calendar_url(event: InviteEvent) -> str:
+    """A link that opens Google Calendar with this event filled in (times in UTC)."""
+    start, end = _utc(event.start, "start"), _utc(event.end, "end")
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": clean_line(event.summary),
+            "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+            "details": _link_details(event),
+        }
+    )
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def outlook_calendar_url(event: InviteEvent) -> str:
+    """A link that opens Outlook on the web with this event filled in (times in UTC)."""
+    start, end = _utc(event.start, "start"), _utc(event.end, "end")
+    query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": clean_line(event.summary),
+            "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+            "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+            "body": _link_details(event),
+        }
+    )
+    return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"

@@ -597,3 +597,25 @@ def test_all_day_items_go_through_the_same_sanitisers_as_invites():
     assert len(events) == 1 and "ATTENDEE" not in events[0]
     assert b"\r\nATTENDEE" not in body and events[0].decoded("DTSTART") == date(2027, 3, 1)
     assert str(events[0]["DESCRIPTION"]) == "a\nb"
+
+
+def test_add_to_calendar_links_carry_the_event_in_utc_without_injected_text():
+    from urllib.parse import parse_qs, urlsplit
+
+    from advising.invites.ical import google_calendar_url, outlook_calendar_url
+
+    event = dataclasses.replace(
+        make_event(),
+        summary="Consultation\r\nwith Maria",
+        manage_url="https://advising.example/b/secret",
+    )
+    google = urlsplit(google_calendar_url(event))
+    assert google.netloc == "calendar.google.com"
+    query = parse_qs(google.query)
+    start, end = event.start.astimezone(UTC), event.end.astimezone(UTC)
+    assert query["dates"] == [f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}"]
+    assert query["text"] == ["Consultation with Maria"]
+    assert "https://advising.example/b/secret" in query["details"][0]
+    outlook = parse_qs(urlsplit(outlook_calendar_url(event)).query)
+    assert outlook["startdt"] == [f"{start:%Y-%m-%dT%H:%M:%SZ}"]
+    assert outlook["subject"] == ["Consultation with Maria"]
