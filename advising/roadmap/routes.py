@@ -25,6 +25,7 @@ from advising.intake import services as intakes
 from advising.intake.models import Intake
 from advising.roadmap import services
 from advising.roadmap.pdf import render_pdf
+from advising.roadmap.timeline import build_timeline, short_date
 from advising.scheduling import services as scheduling
 from advising.scheduling.models import CONFIRMED
 from advising.web import mark_private
@@ -65,9 +66,11 @@ def _intake_or_404(token: str) -> Intake:
 def _roadmap_context(intake: Intake, token: str, *, print_: bool) -> dict[str, Any]:
     now = utcnow()
     bookings = scheduling.bookings_for_intake(intake.id)
+    roadmap = intakes.roadmap_of(intake)
     return {
         "intake": intake,
-        "roadmap": intakes.roadmap_of(intake),
+        "roadmap": roadmap,
+        "tl": build_timeline(roadmap),
         "token": token,
         "print": print_,
         "recommendations": consultations.recommendations_for_intake(intake.id),
@@ -122,4 +125,5 @@ def register(app: Flask) -> None:
     from advising.roadmap.cli import roadmap_cli
 
     app.register_blueprint(bp)
+    app.jinja_env.filters["tl_date"] = short_date
     app.cli.add_command(roadmap_cli)
