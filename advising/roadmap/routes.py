@@ -76,6 +76,8 @@ def _roadmap_context(
         "intake": intake,
         "roadmap": roadmap,
         "tl": build_timeline(roadmap),
+        "roadmap_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+        + url_for("roadmap.page", token=token),
         "exam_date": next((m.date for m in roadmap.milestones if m.key == "exam"), None),
         "token": token,
         "print": print_,
