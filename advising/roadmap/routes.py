@@ -143,8 +143,13 @@ def pdf(token: str) -> Response:
 @bp.get("/roadmap/<token>/milestones.ics")
 def milestones(token: str) -> Response:
     intake = _intake_or_404(token)
+    base = current_app.config["PUBLIC_BASE_URL"]
     body = services.milestones_ics(
-        intake, intakes.roadmap_of(intake), current_app.config["PUBLIC_BASE_URL"]
+        intake,
+        intakes.roadmap_of(intake),
+        base,
+        base.rstrip("/") + url_for("roadmap.page", token=token),
+        study=request.args.get("study") == "1",
     )
     return _attachment(body, "text/calendar", ICS_NAME)
 
