@@ -72,3 +72,50 @@ def test_changing_hours_in_the_what_if_panel_swaps_in_the_new_timeline_and_costs
         from advising.intake.models import Intake
 
         assert db.session.scalar(select(Intake)).answers["hours_per_week"] == 30
+
+
+OVERFLOW = """() => {
+  const root = document.documentElement;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+    .filter(e => !e.closest('.visually-hidden, .skip-link'))
+    .map(e => e.tagName + '.' + e.className);
+  const scrolling = [...document.querySelectorAll('main *')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .map(e => e.tagName + '.' + e.className);
+  return {scroll: root.scrollWidth, client: root.clientWidth, wide: wide.slice(0, 5), scrolling};
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_every_roadmap_state_fits_the_screen_and_has_no_axe_violations(
+    live_server, browser_page, width
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    token, saved = _roadmap(
+        live_server, hours_per_week=10, budget_min=1500, budget_max=1500, target_setting="undecided"
+    )
+    start = saved.start_date.isoformat()
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    axe = Axe()
+    states = {
+        "saved": "",
+        "what-if": f"?hours=25&budget=900&start={start}",
+        "what-if with errors": "?hours=0&budget=lots&start=soon",
+    }
+    for state, query in states.items():
+        page.goto(f"{live_server.url}/roadmap/{token}{query}")
+        if state == "what-if":
+            assert page.get_by_text("This is a what-if").is_visible()
+        if state == "what-if with errors":
+            assert page.locator("#wi-hours-error").is_visible()
+        assert page.get_by_role("img", name="Timeline from").is_visible()
+        overflow = page.evaluate(OVERFLOW)
+        assert overflow["scroll"] <= overflow["client"], (state, overflow)
+        assert overflow["wide"] == [], (state, overflow)
+        assert overflow["scrolling"] == [], (state, overflow)
+        violations = axe.run(page).response["violations"]
+        assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == [], state
