@@ -92,6 +92,23 @@ def answers_of(intake: Intake) -> IntakeAnswers:
     return answers_from_dict(intake.answers)
 
 
+def roadmap_for(answers: IntakeAnswers) -> Roadmap:
+    """The roadmap these answers would give (nothing stored): the page's "what if"."""
+    return build_roadmap(answers, content())
+
+
+def replace_answers(intake: Intake, answers: IntakeAnswers) -> Roadmap:
+    """Store changed answers and the roadmap built from them, in one commit (the person chose
+    to keep a "what if" version). Raises ``AnswersError`` like ``create_intake``."""
+    roadmap = build_roadmap(answers, content())
+    intake.answers = answers_to_dict(answers)
+    intake.roadmap = roadmap_to_dict(roadmap)
+    intake.content_version = roadmap.content_version
+    db.session.commit()
+    log.info("intake answers replaced by visitor intake_id=%s", intake.id)
+    return roadmap
+
+
 def delete_intake(intake: Intake) -> None:
     """Delete an intake and its roadmap at the visitor's request (bookings stay)."""
     intake_id = intake.id

@@ -41,8 +41,10 @@ __all__ = [
     "DEFAULT_CALENDAR_NAME",
     "DEFAULT_REMINDER",
     "PRODID",
+    "WEEKDAYS",
     "InvalidInviteData",
     "InviteEvent",
+    "WeeklyItem",
     "build_cancel",
     "build_publish",
     "build_request",
@@ -406,21 +408,84 @@ def build_publish(
 
 @dataclass(frozen=True)
 class AllDayItem:
-    """A dated item of a published plan (a roadmap milestone): one all-day, free event."""
+    """A dated item of a published plan (a roadmap milestone): one all-day, free event.
+
+    ``url`` (absolute http(s)) becomes the event's URL; ``reminder`` adds a DISPLAY alarm that
+    long before the day starts (all-day events start at midnight of their own day)."""
 
     uid: str
     day: date
     summary: str
     description: str = ""
     category: str = ""
+    url: str = ""
+    reminder: timedelta | None = None
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True)
+class WeeklyItem:
+    """A weekly recurring block (study sessions): ``first_start`` in the person's zone (a
+    ``zoneinfo`` time, written with TZID and a VTIMEZONE), repeating on ``weekdays`` (RFC 5545
+    day codes) until ``until`` (aware; written in UTC as the RRULE requires)."""
+
+    uid: str
+    first_start: datetime
+    duration: timedelta
+    weekdays: tuple[str, ...]
+    until: datetime
+    summary: str
+    description: str = ""
+    category: str = ""
+    url: str = ""
+
+
+def _weekly_vevent(item: WeeklyItem, dtstamp: datetime) -> Event:
+    start = item.first_start
+    if not isinstance(start, datetime) or not hasattr(start.tzinfo, "key"):
+        raise InvalidInviteData("a weekly item starts at a time in a named (zoneinfo) zone")
+    if not isinstance(item.duration, timedelta) or not (
+        timedelta(0) < item.duration <= timedelta(hours=24)
+    ):
+        raise InvalidInviteData("a weekly item lasts between a minute and a day")
+    days = tuple(item.weekdays)
+    if not days or any(day not in WEEKDAYS for day in days) or len(set(days)) != len(days):
+        raise InvalidInviteData(f"weekdays must be distinct RFC 5545 day codes: {days!r}")
+    until = _utc(item.until, "until")
+    if until < start:
+        raise InvalidInviteData("until must not be before the first start")
+    start = start.replace(microsecond=0)
+    vevent = Event()
+    vevent.add("uid", _clean_uid(item.uid))
+    vevent.add("dtstamp", dtstamp)
+    vevent.add("dtstart", start)
+    vevent.add("dtend", start + item.duration)
+    vevent.add("rrule", {"FREQ": "WEEKLY", "BYDAY": list(days), "UNTIL": until})
+    summary = clean_line(item.summary)
+    vevent.add("summary", summary)
+    if description := clean_text(item.description):
+        vevent.add("description", description)
+    if item.url:
+        vevent.add("url", vUri(clean_url(item.url)), parameters={"VALUE": "URI"})
+    vevent.add("transp", "OPAQUE")
+    if category := clean_line(item.category):
+        vevent.add("categories", [category])
+    return vevent
 
 
 def build_all_day_publish(
-    items: Iterable[AllDayItem], stamp: datetime, calendar_name: str
+    items: Iterable[AllDayItem],
+    stamp: datetime,
+    calendar_name: str,
+    *,
+    weekly: Iterable[WeeklyItem] = (),
 ) -> bytes:
     """``METHOD:PUBLISH`` of all-day, transparent events, through the same sanitisers as
-    invites. ``stamp`` is every DTSTAMP: a fixed one makes a download byte-for-byte stable,
-    so importing it again updates the same events instead of adding copies."""
+    invites, plus any ``weekly`` recurring blocks (with the VTIMEZONE of their zone).
+    ``stamp`` is every DTSTAMP: a fixed one makes a download byte-for-byte stable, so
+    importing it again updates the same events instead of adding copies."""
     dtstamp = _utc(stamp, "stamp")
     cal = _calendar(_PUBLISH)
     name = clean_line(calendar_name)
@@ -440,7 +505,16 @@ def build_all_day_publish(
         vevent.add("transp", "TRANSPARENT")
         if category := clean_line(item.category):
             vevent.add("categories", [category])
+        if item.url:
+            vevent.add("url", vUri(clean_url(item.url)), parameters={"VALUE": "URI"})
+        if item.reminder is not None:
+            vevent.add_component(_alarm(clean_line(item.summary), item.reminder))
         cal.add_component(vevent)
+    recurring = [_weekly_vevent(item, dtstamp) for item in weekly]
+    for vevent in recurring:
+        cal.add_component(vevent)
+    if recurring:
+        cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -24,7 +24,10 @@ from advising.extensions import limiter
 from advising.intake import services as intakes
 from advising.intake.models import Intake
 from advising.roadmap import services
+from advising.roadmap.engine import AnswersError, Roadmap
 from advising.roadmap.pdf import render_pdf
+from advising.roadmap.timeline import build_timeline, short_date
+from advising.roadmap.what_if import FIELDS, read_what_if
 from advising.scheduling import services as scheduling
 from advising.scheduling.models import CONFIRMED
 from advising.web import mark_private
@@ -62,12 +65,20 @@ def _intake_or_404(token: str) -> Intake:
     return intake
 
 
-def _roadmap_context(intake: Intake, token: str, *, print_: bool) -> dict[str, Any]:
+def _roadmap_context(
+    intake: Intake, token: str, *, print_: bool, roadmap: Roadmap | None = None
+) -> dict[str, Any]:
+    """What the roadmap template needs; ``roadmap`` replaces the stored one (a what-if)."""
     now = utcnow()
     bookings = scheduling.bookings_for_intake(intake.id)
+    roadmap = roadmap or intakes.roadmap_of(intake)
     return {
         "intake": intake,
-        "roadmap": intakes.roadmap_of(intake),
+        "roadmap": roadmap,
+        "tl": build_timeline(roadmap),
+        "roadmap_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+        + url_for("roadmap.page", token=token),
+        "exam_date": next((m.date for m in roadmap.milestones if m.key == "exam"), None),
         "token": token,
         "print": print_,
         "recommendations": consultations.recommendations_for_intake(intake.id),
@@ -77,9 +88,38 @@ def _roadmap_context(intake: Intake, token: str, *, print_: bool) -> dict[str, A
 
 
 @bp.get("/roadmap/<token>")
-def page(token: str) -> str:
+def page(token: str) -> str | tuple[str, int]:
+    """The roadmap; with ``hours``, ``budget`` or ``start`` in the query, a what-if of it
+    (nothing saved). ``fragment=1`` answers only what the panel's script swaps in."""
     intake = _intake_or_404(token)
-    return render_template("roadmap/roadmap.html", **_roadmap_context(intake, token, print_=False))
+    saved = intakes.answers_of(intake)
+    what_if = read_what_if(request.args, saved, utcnow().date())
+    roadmap = intakes.roadmap_for(what_if.apply(saved)) if what_if.showing else None
+    context = _roadmap_context(intake, token, print_=False, roadmap=roadmap)
+    context["what_if"] = what_if
+    status = 422 if what_if.errors else 200
+    if request.args.get("fragment") == "1":
+        return render_template("roadmap/_what_if_fragment.html", **context), status
+    return render_template("roadmap/roadmap.html", **context), status
+
+
+@bp.post("/roadmap/<token>/what-if")
+def save_what_if(token: str) -> Response:
+    """Keep a what-if: its answers and roadmap replace the stored ones (the person's choice)."""
+    intake = _intake_or_404(token)
+    saved = intakes.answers_of(intake)
+    what_if = read_what_if(request.form, saved, utcnow().date())
+    if not what_if.active or what_if.errors:
+        flash("That version could not be saved: please check the what-if answers.", "error")
+        args = {name: what_if.values[name] for name in FIELDS}
+        return redirect(url_for("roadmap.page", token=token, **args))
+    try:
+        intakes.replace_answers(intake, what_if.apply(saved))
+    except AnswersError:
+        flash("That version could not be saved: please check the what-if answers.", "error")
+    else:
+        flash("Saved: this version is now your roadmap.", "success")
+    return redirect(url_for("roadmap.page", token=token))
 
 
 @bp.get("/roadmap/<token>.pdf")
@@ -103,8 +143,13 @@ def pdf(token: str) -> Response:
 @bp.get("/roadmap/<token>/milestones.ics")
 def milestones(token: str) -> Response:
     intake = _intake_or_404(token)
+    base = current_app.config["PUBLIC_BASE_URL"]
     body = services.milestones_ics(
-        intake, intakes.roadmap_of(intake), current_app.config["PUBLIC_BASE_URL"]
+        intake,
+        intakes.roadmap_of(intake),
+        base,
+        base.rstrip("/") + url_for("roadmap.page", token=token),
+        study=request.args.get("study") == "1",
     )
     return _attachment(body, "text/calendar", ICS_NAME)
 
@@ -122,4 +167,5 @@ def register(app: Flask) -> None:
     from advising.roadmap.cli import roadmap_cli
 
     app.register_blueprint(bp)
+    app.jinja_env.filters["tl_date"] = short_date
     app.cli.add_command(roadmap_cli)

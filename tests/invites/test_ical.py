@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -619,3 +619,91 @@ def test_add_to_calendar_links_carry_the_event_in_utc_without_injected_text():
     outlook = parse_qs(urlsplit(outlook_calendar_url(event)).query)
     assert outlook["startdt"] == [f"{start:%Y-%m-%dT%H:%M:%SZ}"]
     assert outlook["subject"] == ["Consultation with Maria"]
+
+
+def test_all_day_items_carry_a_reminder_and_a_link():
+    from advising.invites.ical import AllDayItem, build_all_day_publish
+
+    body = build_all_day_publish(
+        [
+            AllDayItem(
+                "m-1@advising.example",
+                date(2027, 3, 1),
+                "Sit the exam",
+                "Good luck.",
+                url="https://advising.example/roadmap/abc",
+                reminder=timedelta(hours=15),
+            ),
+            AllDayItem("m-2@advising.example", date(2027, 4, 1), "Plain"),
+        ],
+        datetime(2026, 12, 1, tzinfo=UTC),
+        "Plan",
+    )
+    events = Calendar.from_ical(body).walk("VEVENT")
+    assert str(events[0]["URL"]) == "https://advising.example/roadmap/abc"
+    (alarm,) = events[0].walk("VALARM")
+    assert alarm["ACTION"] == "DISPLAY" and alarm["TRIGGER"].dt == -timedelta(hours=15)
+    assert str(alarm["DESCRIPTION"]) == "Reminder: Sit the exam"
+    assert "URL" not in events[1] and events[1].walk("VALARM") == []
+    with pytest.raises(InvalidInviteData):
+        build_all_day_publish(
+            [AllDayItem("m@x.example", date(2027, 3, 1), "x", url="javascript:alert(1)")],
+            datetime(2026, 12, 1, tzinfo=UTC),
+            "Plan",
+        )
+
+
+def test_a_weekly_item_is_one_recurring_event_in_its_zone_with_a_vtimezone():
+    from zoneinfo import ZoneInfo
+
+    from advising.invites.ical import WeeklyItem, build_all_day_publish
+
+    chicago = ZoneInfo("America/Chicago")
+    hostile = "Study\r\nATTENDEE:mailto:evil@example.com\nBEGIN:VALARM"
+    body = build_all_day_publish(
+        [],
+        datetime(2026, 12, 1, tzinfo=UTC),
+        "Plan",
+        weekly=[
+            WeeklyItem(
+                uid="s-1@advising.example",
+                first_start=datetime(2027, 1, 5, 19, 0, tzinfo=chicago),
+                duration=timedelta(hours=2, minutes=30),
+                weekdays=("TU", "SA"),
+                until=datetime(2027, 6, 1, tzinfo=chicago),
+                summary=hostile,
+                description="Two sessions\r\nEND:VEVENT",
+                url="https://advising.example/roadmap/abc",
+            )
+        ],
+    )
+    text = body.decode()
+    assert "\nATTENDEE" not in text and "\nEND:VEVENT\r\nEND:VEVENT" not in text
+    assert "DTSTART;TZID=America/Chicago:20270105T190000" in text
+    cal = Calendar.from_ical(body)
+    (event,) = cal.walk("VEVENT")
+    rule = event["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["BYDAY"] == ["TU", "SA"]
+    assert rule["UNTIL"] == [datetime(2027, 6, 1, 5, 0, tzinfo=UTC)]
+    assert event["DTEND"].dt - event["DTSTART"].dt == timedelta(hours=2, minutes=30)
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "America/Chicago"
+    for bad in (
+        {"weekdays": ("TU", "XX")},
+        {"first_start": datetime(2027, 1, 5, 19, 0, tzinfo=UTC) - timedelta(0)},
+        {"until": datetime(2026, 1, 1, tzinfo=chicago)},
+        {"duration": timedelta(0)},
+    ):
+        values = {
+            "uid": "s@x.example",
+            "first_start": datetime(2027, 1, 5, 19, 0, tzinfo=chicago),
+            "duration": timedelta(hours=1),
+            "weekdays": ("TU",),
+            "until": datetime(2027, 6, 1, tzinfo=chicago),
+            "summary": "Study",
+            **bad,
+        }
+        with pytest.raises(InvalidInviteData):
+            build_all_day_publish(
+                [], datetime(2026, 12, 1, tzinfo=UTC), "Plan", weekly=[WeeklyItem(**values)]
+            )

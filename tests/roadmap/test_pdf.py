@@ -117,3 +117,35 @@ def test_pdf_downloads_are_rate_limited_per_address(client, ctx, app_config):
     token = token_of(submit_intake(client, name="Dana Reyes"))
     codes = [client.get(f"/roadmap/{token}.pdf").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_the_pdf_is_us_letter_and_opens_with_a_one_page_summary(client, ctx):
+    token = token_of(submit_intake(client, name="Dana Reyes", budget_amount="1500"))
+    data = client.get(f"/roadmap/{token}.pdf").data
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) > 1
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
+    first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    db.session.rollback()
+    roadmap = roadmap_of(db.session.scalar(select(Intake)))
+    primary = roadmap.primary_credential
+    assert "Your plan at a glance" in first
+    assert f"Recommended credential {primary.code}: {primary.name}" in first
+    for key in ("program_start", "exam", "first_job"):
+        milestone = next(m for m in roadmap.milestones if m.key == key)
+        assert f"{milestone.title} {format_date(milestone.date)}" in first
+    costs = roadmap.costs
+    assert f"Total cost (priced items) ${costs.total_low:,} to ${costs.total_high:,}" in first
+    assert "Your budget $1,500" in first
+    for step in roadmap.next_steps[:3]:
+        assert f"{step.title}." in first
+    assert roadmap.next_steps[3].title not in first
+    assert f"Keep this address private: http://127.0.0.1:5000/roadmap/{token}" in first
+    assert "Page 1 of" in first
+    # The full plan starts on page 2, with the visual timeline.
+    second = re.sub(r"\s+", " ", reader.pages[1].extract_text())
+    assert second.lstrip().startswith("Your timeline")
+    phase = roadmap.phases[0]
+    assert "Foundations: " in second and "Sit the CCA exam" in second
+    assert phase.name in second
