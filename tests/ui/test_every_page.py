@@ -1,0 +1,153 @@
+"""Every page of every role, on a phone (360 px) and a desktop (1280 px): nothing scrolls
+sideways and axe finds no violation of any impact. Data comes from the demo seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from advising.extensions import db
+from tests.conftest import require_browser
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (360, 1280)
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    logins: dict[str, str]
+    roadmap_token: str
+    manage_token: str
+    booking_id: int
+    source_id: int
+    advisor_slug: str
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Site:
+    """A live server with the demo data, one roadmap and one booking we hold the links of."""
+    from advising.advisors.models import AdvisorProfile
+    from advising.calendars.models import CalendarSource
+    from advising.demo import seed_demo
+    from advising.intake import services as intakes
+    from advising.scheduling import services as scheduling
+    from tests.conftest import LiveServer, make_test_app
+    from tests.intake.helpers import answers
+
+    folder = tmp_path_factory.mktemp("pages")
+    app = make_test_app(f"sqlite:///{folder / 'pages.db'}", folder / "instance")
+    with app.app_context():
+        db.create_all()
+        logins = seed_demo()
+        intake, roadmap_token = intakes.create_intake(answers(name="Page Walker"))
+        advisor = db.session.scalar(
+            db.select(AdvisorProfile).where(AdvisorProfile.slug == "maria-lopez")
+        )
+        slot = scheduling.next_available_slots(advisor, days=30)[0]
+        visitor = scheduling.VisitorDetails(
+            "Page Walker", "walker@example.org", None, "", "America/Chicago", intake_id=intake.id
+        )
+        booking, manage_token = scheduling.book(advisor, slot.start, visitor)
+        source = db.session.scalar(
+            db.select(CalendarSource).where(CalendarSource.advisor_id == advisor.id)
+        )
+        site = Site(
+            "", logins, roadmap_token, manage_token, booking.id, source.id, advisor.slug
+        )
+    server = LiveServer(app).start()
+    yield Site(server.url, *(getattr(site, f) for f in list(Site.__dataclass_fields__)[1:]))
+    server.stop()
+
+
+PUBLIC = [
+    "/",
+    "/advisors",
+    "/advisors/{advisor_slug}",
+    "/book/any",
+    "/intake",
+    "/login",
+    "/roadmap/{roadmap_token}",
+    "/b/{manage_token}",
+    "/b/{manage_token}/reschedule",
+    "/b/{manage_token}/cancel",
+    "/no-such-page",
+]
+ADVISOR = [
+    "/dashboard",
+    "/account/password",
+    "/me/profile",
+    "/me/booking-rules",
+    "/me/calendars",
+    "/me/calendars/{source_id}",
+    "/me/calendars/week",
+    "/me/calendar-feed",
+    "/me/consultations",
+    "/me/consultations/{booking_id}",
+    "/me/consultations/{booking_id}/move",
+    "/me/consultations/{booking_id}/cancel",
+    "/consultations/{booking_id}/notes",
+]
+STAFF = [
+    "/dashboard",
+    "/staff/bookings",
+    "/staff/mail",
+    "/staff/insights",
+    "/staff/bookings/{booking_id}/move",
+    "/staff/bookings/{booking_id}/cancel",
+]
+ROLES = {
+    None: PUBLIC,
+    "maria.lopez@advising.example": ADVISOR,
+    "sam.taylor@advising.example": STAFF,
+    "alex.admin@advising.example": ["/dashboard", "/consultations/{booking_id}/notes"],
+}
+
+
+def _problems(page, width: int, path: str) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = []
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 0:
+        found.append(f"{width}px {path}: {overflow}px wider than the screen")
+    for violation in Axe().run(page).response["violations"]:
+        targets = [node["target"] for node in violation["nodes"]][:3]
+        found.append(f"{width}px {path}: axe {violation['id']} ({violation['impact']}) {targets}")
+    return found
+
+
+@pytest.mark.parametrize("email", list(ROLES), ids=lambda e: (e or "visitor").split("@")[0])
+def test_every_page_fits_a_phone_and_passes_axe(site: Site, email: str | None):
+    executable = require_browser()
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(timezone_id="America/Chicago", locale="en-US")
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if email:
+            page.goto(site.url + "/login")
+            page.fill("input[name=email]", email)
+            page.fill("input[name=password]", site.logins[email])
+            page.click("button[type=submit], input[type=submit]")
+            page.wait_for_load_state()
+        for path in ROLES[email]:
+            url = path.format(**site.__dict__)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(site.url + url)
+                problems += _problems(page, width, url)
+        context.close()
+        browser.close()
+    assert problems == [], "\n".join(problems)
