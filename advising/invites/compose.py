@@ -79,6 +79,12 @@ def booking_message(
         "details_url": public_url("consultations.consultation", booking_id=booking.id),
         "no_invite": ics is None,
         "held": booking.status == BookingStatus.HELD,
+        "google_url": ical.google_calendar_url(event)
+        if audience == VISITOR and kind != KIND_CANCELLED
+        else None,
+        "outlook_url": ical.outlook_calendar_url(event)
+        if audience == VISITOR and kind != KIND_CANCELLED
+        else None,
         "confirm_url": public_url("scheduling.confirm", token=manage_token)
         if booking.status == BookingStatus.HELD and audience == VISITOR and manage_token
         else None,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, redirect, render_template
 from flask_wtf import FlaskForm
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors.access import own_profile_or_404
-from advising.invites import downloads, feeds
+from advising.invites import downloads, feeds, ical
+from advising.invites.links import VISITOR
 from advising.scheduling import services as scheduling
 from advising.web import mark_private
 
@@ -35,6 +36,19 @@ def visitor_invite(token: str) -> Response:
         abort(404)
     mark_private()
     return ics_response(downloads.booking_ics(booking, manage_token=token), "consultation.ics")
+
+
+@bp.get("/b/<token>/calendar/<any(google, outlook):service>")
+def visitor_calendar_link(token: str, service: str) -> Response:
+    """'Add to Google Calendar / Outlook': the service's page with the consultation filled in
+    (a redirect, so the manage page links here and never builds the event itself)."""
+    booking = scheduling.booking_by_token(token)
+    if booking is None:
+        abort(404)
+    mark_private()
+    event = downloads.invite_event(booking, VISITOR, token)
+    build = ical.google_calendar_url if service == "google" else ical.outlook_calendar_url
+    return redirect(build(event))
 
 
 @bp.get("/feeds/<token>.ics")

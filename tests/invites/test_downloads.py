@@ -124,3 +124,54 @@ def test_range_download_needs_a_sensible_range(client, auth, ctx):
     assert response.status_code == 400 and 'id="start-error"' in html and 'id="end-error"' in html
     far = (datetime(2030, 1, 1) + timedelta(days=400)).date()
     assert client.get(f"/staff/bookings.ics?start=2030-01-01&end={far}").status_code == 400
+
+
+def test_the_manage_page_adds_the_consultation_to_google_or_outlook(client, ctx):
+    """The links open the calendar service with the consultation filled in, the manage link
+    in its details; an unknown token is 404."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from advising.scheduling import services
+    from tests.factories import make_advisor
+
+    advisor = make_advisor(slug="maria")
+    slot = services.next_available_slots(advisor, days=14)[0]
+    visitor = services.VisitorDetails("Ann", "ann@example.org", None, "", "UTC")
+    _booking, token = services.book(advisor, slot.start, visitor)
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    assert f"/b/{token}/calendar/google" in page and f"/b/{token}/calendar/outlook" in page
+    google = client.get(f"/b/{token}/calendar/google")
+    assert google.status_code == 302
+    target = urlsplit(google.headers["Location"])
+    assert target.netloc == "calendar.google.com"
+    assert f"/b/{token}" in parse_qs(target.query)["details"][0]
+    outlook = client.get(f"/b/{token}/calendar/outlook").headers["Location"]
+    assert outlook.startswith("https://outlook.live.com/calendar/0/deeplink/compose?")
+    assert client.get("/b/" + "x" * 43 + "/calendar/google").status_code == 404
+
+
+def test_the_visitors_mail_has_both_parts_the_zone_and_add_to_calendar_links(ctx):
+    import email
+
+    from sqlalchemy import select
+
+    from advising.outbox.models import OutboxMessage
+    from advising.scheduling import services
+    from tests.factories import make_advisor
+
+    advisor = make_advisor(slug="maria")
+    slot = services.next_available_slots(advisor, days=14)[0]
+    visitor = services.VisitorDetails("Ann", "ann@example.org", None, "", "Asia/Kolkata")
+    services.book(advisor, slot.start, visitor)
+    row = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == "ann@example.org")
+    )
+    message = email.message_from_bytes(row.message)
+    parts = {
+        p.get_content_type(): p.get_payload(decode=True).decode()
+        for p in message.walk()
+        if not p.is_multipart()
+    }
+    for kind in ("text/plain", "text/html"):
+        assert "calendar.google.com" in parts[kind] and "outlook.live.com" in parts[kind]
+        assert "IST" in parts[kind] and "(Asia/Kolkata)" in parts[kind]
