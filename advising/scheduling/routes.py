@@ -48,6 +48,7 @@ from advising.scheduling.forms import (
     RescheduleForm,
     ZoneForm,
     format_ranges,
+    parse_instant,
     parse_ranges,
 )
 from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingStatus
@@ -226,6 +227,7 @@ def manage(token: str) -> str:
         settings=settings,
         confirm_form=ConfirmForm(),
         hold_expired=booking.hold_expires_at is not None and booking.hold_expires_at <= now,
+        over=booking.end_at <= now,
     )
 
 
@@ -302,10 +304,30 @@ def reschedule_page(
     moved: str = "The consultation is moved. Updated invitations are on their way.",
     manage_token: str | None = None,
 ) -> str | Response:
-    """The page that moves ``booking`` for ``by`` (visitor, advisor or staff), in ``zone``;
-    a time just taken keeps the form with the nearest free times next to it."""
+    """The page that moves ``booking`` for ``by`` (visitor, advisor or staff), in ``zone``.
+    Choosing a time asks to confirm it (nothing moves on one click); a time just taken keeps
+    the form with the nearest free times next to it. A booking that is no longer active
+    shows no picker: it goes back with a note."""
+    if booking.status != BookingStatus.CONFIRMED:
+        flash(
+            f"This consultation is {booking.status.replace('_', ' ')}: it cannot be moved.",
+            "info",
+        )
+        return redirect(back)
     form = RescheduleForm()
     alternatives: list[engine.Slot] = []
+    chosen = parse_instant(request.form.get("choose")) if request.method == "POST" else None
+    if chosen is not None:
+        form.start.data = chosen.isoformat()
+        return render_template(
+            "scheduling/reschedule_confirm.html",
+            booking=booking,
+            form=form,
+            zone=zone,
+            back=back,
+            chosen=chosen,
+            chosen_end=chosen + (booking.end_at - booking.start_at),
+        )
     if form.validate_on_submit():
         try:
             services.reschedule(booking, form.start_instant, by=by, manage_token=manage_token)

@@ -79,7 +79,15 @@ def test_booking_journey_book_view_reschedule_cancel(client, ctx):
     assert links[0] not in _slot_links(client, "maria", "Europe/London")
 
     reschedule_page = client.get(manage_url + "/reschedule").get_data(as_text=True)
-    new_start = re.findall(r'name="start" value="([^"]+)"', reschedule_page)[5]
+    new_start = re.findall(r'name="choose" value="([^"]+)"', reschedule_page)[5]
+    # Choosing a time only asks to confirm it: nothing moves on one click.
+    confirm_page = client.post(
+        manage_url + "/reschedule",
+        data={"csrf_token": csrf_token_from(reschedule_page), "start": "", "choose": new_start},
+    ).get_data(as_text=True)
+    assert "Move to this time?" in confirm_page and f'value="{new_start}"' in confirm_page
+    db.session.rollback()
+    assert db.session.get(Booking, booking.id).sequence == 0
     response = client.post(
         manage_url + "/reschedule",
         # as a browser sends it: the empty hidden "start" first, then the clicked slot button
@@ -277,3 +285,23 @@ def test_dst_new_york_advisor_seen_from_london_between_the_two_changes(app, ctx)
     assert format_time(instant, "America/New_York") == "9:00 AM EDT"
     assert format_time(instant, "Europe/London") == "1:00 PM GMT"
     assert format_time(instant, "Asia/Kolkata") == "6:30 PM IST"
+
+
+def test_a_cancelled_booking_shows_its_state_and_book_again_but_no_picker(client, ctx):
+    advisor = make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    slot = services.next_available_slots(advisor, days=14)[0]
+    visitor = services.VisitorDetails("Ann", "ann@example.org", None, "", "America/Chicago")
+    booking, token = services.book(advisor, slot.start, visitor)
+    from advising.scheduling.models import Actor
+
+    services.cancel(booking, reason="", by=Actor.VISITOR)
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    assert "This consultation was cancelled." in page
+    assert (
+        "Book again with Maria Lopez" in page
+        and 'href="/advisors/maria?tz=America/Chicago"' in page
+    )
+    assert f"/b/{token}/reschedule" not in page and "Google Calendar" not in page
+    response = client.get(f"/b/{token}/reschedule")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/b/{token}")
+    assert "slot-list" not in client.get(response.headers["Location"]).get_data(as_text=True)

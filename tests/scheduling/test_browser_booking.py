@@ -45,6 +45,10 @@ def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, br
     new_slot = page.locator(".slot-list button").nth(4)
     new_label = new_slot.inner_text().split()[0]
     new_slot.click()
+    assert new_label in page.get_by_role("heading", level=1).inner_text() or (
+        new_label in page.locator(".when").inner_text()
+    )  # nothing moves on one click: the new time is shown to confirm
+    page.get_by_role("button", name="Move to this time").click()
     page.wait_for_url(manage_url)
     assert "moved" in page.locator(".flashes").inner_text()
     assert new_label in page.get_by_role("heading", level=1).inner_text()
