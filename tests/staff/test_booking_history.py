@@ -189,3 +189,28 @@ def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx
     assert f'href="/staff/bookings/{booking.id}"' in page
     assert "Tuesday, March 4, 2031, 2:00 AM UTC (UTC)" in page
     assert "From (UTC date)" in page
+
+
+def test_sign_in_stores_the_detected_zone_once(client, auth, ctx):
+    from tests.factories import DEFAULT_PASSWORD
+
+    user = make_user(Role.STAFF)
+    login_page = client.get("/login").get_data(as_text=True)
+    assert 'name="tz"' in login_page and "js/timezone.js" in login_page
+
+    def sign_in(zone: str) -> None:
+        data = {"email": user.email, "password": DEFAULT_PASSWORD, "tz": zone}
+        assert post_form(client, "/login", data).status_code == 302
+        auth.logout()
+
+    sign_in("Not/AZone")
+    db.session.rollback()
+    assert db.session.get(User, user.id).timezone is None
+    sign_in("America/Denver")
+    db.session.rollback()
+    assert db.session.get(User, user.id).timezone == "America/Denver"
+    sign_in("Asia/Tokyo")  # a zone once stored stays
+    db.session.rollback()
+    assert db.session.get(User, user.id).timezone == "America/Denver"
+    auth.login(user.email)
+    assert "America/Denver" in client.get("/staff/bookings").get_data(as_text=True)
