@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The IANA zone the person's pages show times in (detected by the browser at sign-in).
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     def get_id(self) -> str:
         """The identifier kept in the session: the user and the session generation."""

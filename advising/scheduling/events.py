@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from advising.scheduling.models import Actor, Booking
@@ -23,9 +24,11 @@ class BookingChanged:
 
     ``manage_token`` is the visitor's manage-link secret when the publisher has it (the
     booking was just made, or the visitor is acting through their link); it is never stored.
+    ``previous_start`` is where a rescheduled booking started before the move.
     """
 
     change: BookingChange
     actor: Actor
     booking: Booking
     manage_token: str | None = None
+    previous_start: datetime | None = None  # where a moved booking was before

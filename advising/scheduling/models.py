@@ -182,3 +182,28 @@ event.listen(Booking.__table__, "before_create", BTREE_GIST.execute_if(dialect="
 event.listen(
     Booking.__table__, "after_create", BOOKINGS_NO_OVERLAP.execute_if(dialect="postgresql")
 )
+
+
+class BookingEvent(db.Model):
+    """One entry of a booking's history: what happened, who did it and when.
+
+    Written in the transaction of the change (see :mod:`advising.scheduling.history`).
+    ``detail`` holds no more personal data than the booking itself (a cancellation reason,
+    cleared when the visitor's data is deleted) and never a token.
+    """
+
+    __tablename__ = "booking_events"
+    __table_args__ = (Index("ix_booking_events_booking_at", "booking_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(16))  # an Actor
+    # The signed-in advisor or staff member who acted, when there was one.
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    moved_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moved_to: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    detail: Mapped[str] = mapped_column(Text, default="")

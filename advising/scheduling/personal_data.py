@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
 from advising.outbox.models import MAIL, PENDING, SENT, OutboxMessage
-from advising.scheduling import services
+from advising.scheduling import history, services
 from advising.scheduling.cli import bookings_cli, older_than_option
 from advising.scheduling.models import ACTIVE_STATUSES, CANCELLED, Actor, Booking
 
@@ -31,7 +31,8 @@ ERASED_NAME = "Deleted"
 ERASED_REASON = "Cancelled when the visitor deleted their personal data."
 
 
-def _anonymize(booking: Booking, now: datetime) -> None:
+def _anonymize(booking: Booking, now: datetime, by: Actor) -> None:
+    history.record_personal_data_deleted(booking, by)
     booking.visitor_name = ERASED_NAME
     booking.visitor_email = ""
     booking.visitor_phone = None
@@ -64,7 +65,7 @@ def erase(booking: Booking, *, now: datetime | None = None) -> Booking:
     with services.locked_booking(booking.id) as booking:
         if booking.status in ACTIVE_STATUSES and booking.end_at > now:
             raise services.BookingError("Please cancel the consultation first.")
-        _anonymize(booking, now)
+        _anonymize(booking, now, Actor.VISITOR)
         _scrub_delivered_mail(OutboxMessage.booking_id == booking.id)
         db.session.commit()
     log.info("personal data erased booking_id=%s", booking.id)
@@ -99,7 +100,7 @@ def purge(older_than_days: int, now: datetime | None = None) -> PurgeResult:
             .with_for_update()
         ).all()
         for booking in due:
-            _anonymize(booking, now)
+            _anonymize(booking, now, Actor.SYSTEM)
         db.session.flush()
         erased = select(Booking.id).where(Booking.personal_data_erased_at.is_not(None))
         scrubbed = _scrub_delivered_mail(OutboxMessage.booking_id.in_(erased))

@@ -449,10 +449,13 @@ def remove_override(day: str) -> Response:
 
 
 def register(app: Flask) -> None:
+    from advising.extensions import events
     from advising.intake.cli import intake_cli
-    from advising.scheduling import models  # noqa: F401
+    from advising.scheduling import history, models  # noqa: F401
+    from advising.scheduling.events import BookingChanged
 
     new_advisors.install()
+    events(app).subscribe(BookingChanged, history.on_booking_change)
     intake_cli.add_command(retention.purge_command)
     app.cli.add_command(bookings_cli)
     app.extensions[services.SLOT_CACHE_KEY] = SlotCache(app.config["SLOT_CACHE_SIZE"])

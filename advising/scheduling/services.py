@@ -81,11 +81,15 @@ class VisitorDetails:
 
 
 def _publish(
-    change: BookingChange, actor: Actor, booking: Booking, manage_token: str | None = None
+    change: BookingChange,
+    actor: Actor,
+    booking: Booking,
+    manage_token: str | None = None,
+    previous_start: datetime | None = None,
 ) -> None:
     """Tell the features above (mail, webhooks) inside the transaction, before its commit."""
     db.session.flush()
-    events().publish(BookingChanged(change, actor, booking, manage_token))
+    events().publish(BookingChanged(change, actor, booking, manage_token, previous_start))
 
 
 def new_manage_token() -> tuple[str, str]:
@@ -560,10 +564,17 @@ def reschedule(
         end, span = _claim(
             booking.advisor, new_start, rules_from(settings), now, exclude_booking_id=booking_id
         )
+        previous_start = booking.start_at
         booking.start_at, booking.end_at = new_start, end
         booking.blocked_start, booking.blocked_end = span.start, span.end
         booking.sequence += 1
-        _publish(BookingChange.RESCHEDULED, by, booking, manage_token=manage_token)
+        _publish(
+            BookingChange.RESCHEDULED,
+            by,
+            booking,
+            manage_token=manage_token,
+            previous_start=previous_start,
+        )
         db.session.commit()
     log.info("booking rescheduled booking_id=%s by=%s", booking.id, by)
     return booking

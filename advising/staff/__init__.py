@@ -9,11 +9,15 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask) -> None:
-    from advising.staff import insights_routes  # noqa: F401  (its views join the blueprint)
+    from advising.staff import (
+        insights_routes,  # noqa: F401  (its views join the blueprint)
+        signin_zone,
+    )
     from advising.staff.routes import bp
     from advising.web import NavItem, add_nav
 
     app.register_blueprint(bp)
+    signin_zone.install(app)
     add_nav(
         app,
         NavItem(

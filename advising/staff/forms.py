@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from advising.scheduling.models import BOOKING_STATUSES
 
@@ -28,6 +28,10 @@ class BookingFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: reading only
 
+    q = StringField(
+        "Visitor name or email",
+        validators=[Optional(), Length(max=200, message="Use at most 200 characters.")],
+    )
     advisor = SelectField("Advisor", validators=[Optional()])
     start = DateField("From (UTC date)", validators=[Optional(), _within_years])
     end = DateField("To (UTC date, included)", validators=[Optional(), _within_years])
@@ -38,8 +42,11 @@ class BookingFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def __init__(self, *args, advisors=(), **kwargs):
+    def __init__(self, *args, advisors=(), zone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
+        pretty = zone.replace("_", " ")
+        self.start.label.text = f"From ({pretty} date)"
+        self.end.label.text = f"To ({pretty} date, included)"
         self.advisor.choices = [SelectChoice("", "All advisors")] + [
             SelectChoice(str(a.id), a.display_name) for a in advisors
         ]

@@ -30,6 +30,7 @@ from sqlalchemy import Float, Integer, and_, case, cast, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
+from advising.accounts.models import User
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
 from advising.intake.models import Intake
@@ -44,6 +45,7 @@ from advising.scheduling.models import (
     WeeklyHoursRange,
 )
 from advising.scheduling.slots import TimeRange, local_day_bounds, local_to_utc
+from advising.shared.zones import is_zone
 from advising.staff.services import csv_cell
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -564,6 +566,10 @@ def default_period(zone: str, now: datetime | None = None) -> tuple[date, date]:
 
 
 def zone_of(user_id: int) -> str:
-    """The staff member's zone: their advisor profile's, when they have one; else UTC."""
+    """The staff member's zone: their own (detected at sign-in), else their advisor
+    profile's when they have one, else UTC."""
+    own = db.session.scalar(select(User.timezone).where(User.id == user_id))
+    if own and is_zone(own):
+        return own
     query = select(AdvisorProfile.timezone).where(AdvisorProfile.user_id == user_id)
     return db.session.scalar(query) or "UTC"

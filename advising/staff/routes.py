@@ -7,6 +7,7 @@ consultations feature (notes, recommendations).
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from advising.accounts.access import role_required
@@ -16,6 +17,7 @@ from advising.invites import downloads as invites
 from advising.invites import outbox
 from advising.invites.models import FAILED, PENDING, SENT
 from advising.invites.routes import ics_response
+from advising.scheduling import history
 from advising.scheduling.models import Actor, Booking
 from advising.scheduling.routes import cancel_page, reschedule_page
 from advising.staff import services
@@ -28,8 +30,12 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 
 
+def _zone() -> str:
+    return services.zone_of(current_user)
+
+
 def _filter_form(form_class: type[BookingFilterForm] = BookingFilterForm) -> BookingFilterForm:
-    return form_class(request.args, advisors=services.all_advisors())
+    return form_class(request.args, advisors=services.all_advisors(), zone=_zone())
 
 
 def _filter(form: BookingFilterForm) -> services.BookingFilter:
@@ -38,13 +44,19 @@ def _filter(form: BookingFilterForm) -> services.BookingFilter:
         start=form.start.data,
         end=form.end.data,
         status=form.status.data or None,
+        query=(form.q.data or "").strip() or None,
+        zone=_zone(),
     )
 
 
 def _bookings_page(form: BookingFilterForm, status: int = 200) -> tuple[str, int]:
     rows = [] if form.errors else services.bookings(_filter(form))
     return render_template(
-        "staff/bookings.html", form=form, bookings=rows, limit=services.PAGE_LIMIT
+        "staff/bookings.html",
+        form=form,
+        bookings=rows,
+        limit=services.PAGE_LIMIT,
+        zone=_zone(),
     ), status
 
 
@@ -87,6 +99,19 @@ def _booking_or_404(booking_id: int) -> Booking:
     if booking is None:
         abort(404)
     return booking
+
+
+@bp.get("/bookings/<int:booking_id>")
+@role_required(Role.STAFF)
+def booking_detail(booking_id: int) -> str:
+    """One booking, in the staff member's zone and the visitor's, with its history."""
+    booking = _booking_or_404(booking_id)
+    return render_template(
+        "staff/booking.html",
+        booking=booking,
+        entries=history.history(booking),
+        zone=_zone(),
+    )
 
 
 @bp.get("/bookings/<int:booking_id>/invite.ics")

@@ -7,14 +7,17 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from advising.accounts.models import User
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
 from advising.scheduling.models import Booking
 from advising.shared import timefmt as display
+from advising.shared.zones import is_zone
 
 PAGE_LIMIT = 500
 EXPORT_LIMIT = 50_000
@@ -25,13 +28,26 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class BookingFilter:
     advisor_id: int | None = None
-    start: date | None = None  # UTC dates, both included
+    start: date | None = None  # local dates in ``zone``, both included
     end: date | None = None
     status: str | None = None
+    query: str | None = None  # part of the visitor's name or e-mail, any case
+    zone: str = "UTC"
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
+def _midnight(day: date, zone: str = "UTC") -> datetime:
+    """The instant ``day`` begins in ``zone``."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def zone_of(user: User) -> str:
+    """The zone a staff member's pages use: their own (detected at sign-in), else UTC."""
+    zone = user.timezone
+    return zone if zone and is_zone(zone) else "UTC"
+
+
+def _contains(column, text: str):
+    return func.lower(column).contains(text.lower(), autoescape=True)
 
 
 def bookings(flt: BookingFilter, *, limit: int = PAGE_LIMIT) -> list[Booking]:
@@ -40,11 +56,16 @@ def bookings(flt: BookingFilter, *, limit: int = PAGE_LIMIT) -> list[Booking]:
     if flt.advisor_id is not None:
         query = query.where(Booking.advisor_id == flt.advisor_id)
     if flt.start is not None:
-        query = query.where(Booking.start_at >= _midnight(flt.start))
+        query = query.where(Booking.start_at >= _midnight(flt.start, flt.zone))
     if flt.end is not None:
-        query = query.where(Booking.start_at < _midnight(flt.end + timedelta(days=1)))
+        query = query.where(Booking.start_at < _midnight(flt.end + timedelta(days=1), flt.zone))
     if flt.status:
         query = query.where(Booking.status == flt.status)
+    if flt.query:
+        text = flt.query.strip()
+        query = query.where(
+            or_(_contains(Booking.visitor_name, text), _contains(Booking.visitor_email, text))
+        )
     return list(db.session.scalars(query.order_by(Booking.start_at, Booking.id).limit(limit)))
 
 

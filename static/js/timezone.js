@@ -3,6 +3,10 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
+    // A hidden field (the sign-in form's) just carries the browser's zone with the form.
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-detect-tz-input]"), function (input) {
+      try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* none */ }
+    });
     var form = document.querySelector("form[data-detect-tz]");
     if (!form) { return; }
     var select = form.querySelector("select[name=tz]");
