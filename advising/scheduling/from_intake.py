@@ -7,6 +7,7 @@ from flask import request
 
 from advising.intake import services
 from advising.scheduling.forms import BookingForm
+from advising.scheduling.matching import Wants
 from advising.shared.tokens import well_formed
 
 
@@ -32,3 +33,21 @@ def intake_id_for(token: str | None) -> int | None:
     """The id of the intake behind ``token``, to attach to the booking being made."""
     intake = services.intake_by_token(token)
     return intake.id if intake is not None else None
+
+
+def wants_of(token: str | None) -> Wants | None:
+    """What the roadmap behind ``token`` asks an advisor for: its credentials (the recommended
+    one first), the specialties the visitor picked and the setting they aim for."""
+    intake = services.intake_by_token(token)
+    if intake is None:
+        return None
+    roadmap = services.roadmap_of(intake)
+    answers = services.answers_of(intake)
+    ordered = sorted(roadmap.credentials, key=lambda c: c.role != "primary")
+    codes = [c.credential.code for c in (*ordered, *roadmap.later_credentials)]
+    labels = services.content().labels("specialties")
+    return Wants(
+        credentials=tuple(dict.fromkeys(codes)),
+        specialties=tuple((key, labels.get(key, key)) for key in answers.specialties),
+        setting=answers.target_setting,
+    )

@@ -51,6 +51,7 @@ from advising.scheduling.forms import (
     parse_instant,
     parse_ranges,
 )
+from advising.scheduling.matching import matched_words
 from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingStatus
 from advising.shared import timefmt as display
 from advising.shared.text import has_nul
@@ -99,19 +100,38 @@ def advisor_page(slug: str) -> str:
         days=engine.group_by_day(slots, zone),
         now=now,
         intake=from_intake.intake_param().get("intake"),
+        **(_match_note(advisor, zone) if request.args.get("match") else {}),
     )
+
+
+def _match_note(advisor: AdvisorProfile, zone: str) -> dict[str, object]:
+    """Why 'any advisor' chose this advisor, and the other matches (for the advisor page)."""
+    intake = from_intake.intake_param().get("intake")
+    ranked = services.rank_advisors(advisors.active_advisors(), from_intake.wants_of(intake))
+    mine = next((m for m in ranked if m.advisor.id == advisor.id), None)
+    if mine is None:
+        return {}
+    first = display.format_datetime(mine.first.start, zone)
+    if mine.fit.matched:
+        why = f"Advises on {matched_words(mine.fit.matched)}; first free time {first}."
+    else:
+        why = f"The first free time of the advisors: {first}."
+    others = [m for m in ranked if m.advisor.id != advisor.id][:3]
+    return {"match_why": why, "other_matches": others}
 
 
 @bp.get("/book/any")
 def any_advisor() -> Response:
-    """'Any advisor': the one with free time and the fewest consultations this week."""
-    advisor = services.any_advisor(advisors.active_advisors())
+    """'Any advisor': the advisor who fits the visitor's roadmap best (credential, setting,
+    specialties), then the soonest free; the advisor page then says why."""
+    wants = from_intake.wants_of(from_intake.intake_param().get("intake"))
+    advisor = services.any_advisor(advisors.active_advisors(), wants=wants)
     if advisor is None:
         flash("No advisor has free time in the next two weeks. Please check back soon.", "warning")
         return redirect(url_for("advisors.advisor_list"))
     params = {"tz": request.args["tz"]} if is_zone(request.args.get("tz", "")) else {}
     params.update(from_intake.intake_param())
-    return redirect(url_for("scheduling.advisor_page", slug=advisor.slug, **params))
+    return redirect(url_for("scheduling.advisor_page", slug=advisor.slug, match=1, **params))
 
 
 def _book_once(advisor: AdvisorProfile, form: BookingForm, visitor: services.VisitorDetails):

@@ -26,6 +26,7 @@ from advising.extensions import db, events
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
+from advising.scheduling.matching import Fit, Wants, fit
 from advising.scheduling.models import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -742,27 +743,38 @@ def record_outcome(
     return booking
 
 
-def any_advisor(
-    advisors: list[AdvisorProfile], now: datetime | None = None
-) -> AdvisorProfile | None:
-    """The advisor with free time and the fewest consultations in the coming week."""
+@dataclass(frozen=True)
+class Match:
+    """An advisor with free time, how well they fit the visitor, and their first free slot."""
+
+    advisor: AdvisorProfile
+    fit: Fit
+    first: engine.Slot
+
+
+def rank_advisors(
+    advisors: list[AdvisorProfile], wants: Wants | None = None, now: datetime | None = None
+) -> list[Match]:
+    """Advisors with free time in the coming two weeks, best fit first, then soonest free
+    (from the same cached slots as their pages), then by name."""
     now = now or utcnow()
-    week_end = now + timedelta(days=7)
-    counts = dict(
-        db.session.execute(
-            select(Booking.advisor_id, func.count(Booking.id))
-            .where(
-                Booking.status.in_(HOLDING_STATUSES),
-                Booking.start_at >= now,
-                Booking.start_at < week_end,
-            )
-            .group_by(Booking.advisor_id)
-        ).all()
+    wants = wants or Wants()
+    found = []
+    for advisor in advisors:
+        slots = next_available_slots(advisor, now, days=14)
+        if slots:
+            found.append(Match(advisor, fit(advisor.specialties or [], wants), slots[0]))
+    return sorted(
+        found, key=lambda m: (-m.fit.score, m.first.start, m.advisor.display_name, m.advisor.id)
     )
-    for advisor in sorted(advisors, key=lambda a: (counts.get(a.id, 0), a.display_name)):
-        if next_available_slots(advisor, now, days=14):
-            return advisor
-    return None
+
+
+def any_advisor(
+    advisors: list[AdvisorProfile], now: datetime | None = None, wants: Wants | None = None
+) -> AdvisorProfile | None:
+    """The best match with free time (see :func:`rank_advisors`), or None."""
+    ranked = rank_advisors(advisors, wants, now)
+    return ranked[0].advisor if ranked else None
 
 
 def advisor_bookings(

@@ -273,7 +273,7 @@ def test_any_advisor_picks_the_least_busy_with_free_time(client, ctx):
         services.VisitorDetails("A", "a@example.org", None, "", "UTC"),
     )
     response = client.get("/book/any?tz=Europe/London")
-    assert response.headers["Location"] == "/advisors/zoe?tz=Europe/London"
+    assert response.headers["Location"] == "/advisors/zoe?match=1&tz=Europe/London"
 
 
 def test_dst_new_york_advisor_seen_from_london_between_the_two_changes(app, ctx):

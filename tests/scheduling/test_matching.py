@@ -1,0 +1,48 @@
+"""'Any advisor' chooses by fit with the visitor's roadmap and says why."""
+
+from __future__ import annotations
+
+from advising.scheduling.matching import Wants, fit, matched_words
+from tests.factories import make_advisor
+from tests.intake.helpers import make_intake
+
+RISK = Wants(
+    credentials=("CRC", "CPMA"),
+    specialties=(("risk_adjustment", "Risk adjustment"),),
+    setting="payer",
+)
+
+
+def test_credentials_specialties_and_setting_add_up():
+    """A credential the roadmap recommends weighs most, then a chosen specialty, then the
+    setting the advisor knows."""
+    assert fit(["CRC", "risk adjustment"], RISK).score == 3 + 2 + 1
+    assert fit(["CRC", "risk adjustment"], RISK).matched == ("CRC", "risk adjustment")
+    assert fit(["Risk_Adjustment"], RISK).score == 2 + 1
+    assert fit(["CCS", "CCA"], RISK).score == 0
+    assert fit(["CPC"], Wants()).score == 0
+
+
+def test_matched_words_read_as_a_sentence():
+    assert matched_words(["CRC"]) == "CRC"
+    assert matched_words(["CRC", "risk adjustment"]) == "CRC and risk adjustment"
+    assert matched_words(["CPC", "CCS", "auditing"]) == "CPC, CCS and auditing"
+
+
+def test_any_advisor_picks_the_advisor_who_fits_the_roadmap_and_says_why(client, ctx):
+    """A payer-side person interested in risk adjustment goes to the risk-adjustment advisor,
+    not to whoever is first in the alphabet or freest; the page names why and the others."""
+    make_advisor(name="Aaron Inpatient", slug="aaron", specialties=["CCS", "CCA"])
+    make_advisor(name="Maria Lopez", slug="maria", specialties=["CPC", "career change"])
+    make_advisor(name="Priya Raman", slug="priya", specialties=["risk adjustment", "CRC"])
+    _intake, token = make_intake(
+        target_setting="payer", specialties=("risk_adjustment",), hours_per_week=10
+    )
+    response = client.get(f"/book/any?intake={token}&tz=America/Chicago")
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/advisors/priya?") and f"intake={token}" in location
+    page = client.get(location).get_data(as_text=True)
+    assert "Why Priya Raman" in page and "Advises on" in page and "risk adjustment" in page
+    assert "first free time" in page and "(America/Chicago)" in page
+    assert "Other matches" in page and "Maria Lopez" in page and "Aaron Inpatient" in page
