@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from advising.accounts.access import role_required
@@ -10,13 +10,23 @@ from advising.accounts.models import Role
 from advising.advisors import services
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.forms import ProfileForm
+from advising.shared.tokens import well_formed
+from advising.shared.zones import is_zone
 
 bp = Blueprint("advisors", __name__)
 
 
 @bp.get("/advisors")
 def advisor_list() -> str:
-    return render_template("advisors/list.html", advisors=services.active_advisors())
+    """Every bookable advisor; a roadmap's token and a chosen zone travel on to their pages."""
+    intake = request.args.get("intake", "")
+    tz = request.args.get("tz", "")
+    return render_template(
+        "advisors/list.html",
+        advisors=services.active_advisors(),
+        intake=intake if well_formed(intake) else None,
+        tz=tz if is_zone(tz) else None,
+    )
 
 
 @bp.route("/me/profile", methods=["GET", "POST"])

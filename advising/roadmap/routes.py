@@ -29,8 +29,10 @@ from advising.roadmap.pdf import render_pdf
 from advising.roadmap.timeline import build_timeline, short_date
 from advising.roadmap.what_if import FIELDS, read_what_if
 from advising.scheduling import services as scheduling
-from advising.scheduling.models import CONFIRMED
+from advising.scheduling.models import CONFIRMED, HELD
 from advising.web import mark_private
+
+HOLDING_OPEN = (CONFIRMED, HELD)  # upcoming consultations a visitor can still open
 
 bp = Blueprint("roadmap", __name__)
 
@@ -82,7 +84,12 @@ def _roadmap_context(
         "token": token,
         "print": print_,
         "recommendations": consultations.recommendations_for_intake(intake.id),
-        "upcoming": [b for b in bookings if b.status == CONFIRMED and b.end_at >= now],
+        "upcoming": [b for b in bookings if b.status in HOLDING_OPEN and b.end_at >= now],
+        "manage_urls": {
+            b.id: url_for("scheduling.manage", token=t)
+            for b in bookings
+            if (t := scheduling.manage_token_from_intake(b))
+        },
         "book_url": url_for("scheduling.any_advisor", intake=token, tz=intake.timezone),
     }
 

@@ -63,6 +63,14 @@ def request_key(scope: str, key: str, secret: str, *parts: object) -> RequestKey
     return RequestKey(key_hash, fingerprint, token)
 
 
+def intake_manage_token(secret: str, intake_token_hash: str, booking_id: int) -> str:
+    """The manage link of a booking made from a roadmap: derived from the roadmap's stored
+    hash, so the roadmap page (opened with its own secret link) can offer it again."""
+    message = f"intake-manage\0{intake_token_hash}\0{booking_id}".encode()
+    digest = hmac.new(secret.encode(), message, "sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def prior_booking_id(request: RequestKey) -> int | None:
     """The booking an earlier request with this key made; KeyReused when it asked otherwise."""
     stored = db.session.get(BookingRequest, request.key_hash)

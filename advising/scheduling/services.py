@@ -23,6 +23,7 @@ from advising.advisors.models import AdvisorProfile
 from advising.calendars.models import BLOCK_AVAILABLE, MAX_BLOCK_DAYS, CalendarBlock
 from advising.database import begin_write_locked, utcnow
 from advising.extensions import db, events
+from advising.intake.models import Intake
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
@@ -44,6 +45,7 @@ from advising.scheduling.models import (
 from advising.scheduling.request_keys import (
     BookingRequest,
     RequestKey,
+    intake_manage_token,
     prior_booking_id,
 )
 from advising.shared.emails import limit_key
@@ -461,7 +463,19 @@ def book(
     except _Replay as replay:
         assert request is not None
         log.info("booking request repeated booking_id=%s", replay.booking_id)
-        return db.session.get(Booking, replay.booking_id), request.manage_token
+        booking = db.session.get(Booking, replay.booking_id)
+        return booking, manage_token_from_intake(booking) or request.manage_token
+
+
+def manage_token_from_intake(booking: Booking) -> str | None:
+    """The manage link's secret of a booking made from a roadmap that still exists (derived,
+    never stored); None for other bookings."""
+    if booking.intake_id is None:
+        return None
+    intake = db.session.get(Intake, booking.intake_id)
+    if intake is None:
+        return None
+    return intake_manage_token(current_app.config["SECRET_KEY"], intake.token_hash, booking.id)
 
 
 class _Replay(Exception):
@@ -509,6 +523,10 @@ def _book(
             intake_id=visitor.intake_id,
         )
         db.session.add(booking)
+        if booking.intake_id is not None:  # the roadmap page can offer this booking's link
+            db.session.flush()
+            token = manage_token_from_intake(booking) or token
+            booking.manage_token_hash = hash_token(token)
         _publish(BookingChange.CREATED, actor, booking, manage_token=token)
         if request is not None:
             db.session.add(

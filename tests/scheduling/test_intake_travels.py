@@ -1,0 +1,66 @@
+"""The roadmap's token travels through every link and form of the booking flow, and the
+roadmap then shows the booked consultation with its manage link."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from sqlalchemy import select
+
+from advising.extensions import db
+from advising.scheduling.models import Booking
+from tests.conftest import csrf_token_from
+from tests.factories import make_advisor
+from tests.intake.helpers import make_intake
+
+
+def _links(page: str, pattern: str) -> list[str]:
+    return [html_lib.unescape(link) for link in re.findall(pattern, page)]
+
+
+def test_the_intake_survives_each_link_and_the_roadmap_shows_the_booking(client, ctx):
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    make_advisor(name="James Okafor", slug="james", timezone="America/Chicago")
+    _intake, token = make_intake()
+    carries = f"intake={token}"
+
+    advisor_url = client.get(f"/book/any?intake={token}&tz=America/Chicago").headers["Location"]
+    advisor_page = html_lib.unescape(client.get(advisor_url).get_data(as_text=True))
+    slug = advisor_url.split("/")[2].split("?")[0]
+    # another advisor: the list and its links keep the token and the zone
+    all_advisors = _links(advisor_page, r'href="(/advisors\?[^"]*)"')
+    assert all_advisors and carries in all_advisors[0] and "tz=America/Chicago" in all_advisors[0]
+    listing = html_lib.unescape(client.get(all_advisors[0]).get_data(as_text=True))
+    others = _links(listing, r'href="(/advisors/(?:maria|james)\?[^"]*)"')
+    assert others and all(carries in link for link in others)
+    # the zone picker keeps it
+    assert f'name="intake" value="{token}"' in advisor_page
+    # another time: the booking page's links back keep it
+    slot = _links(advisor_page, rf'href="(/advisors/{slug}/book\?start=[^"]+)"')[0]
+    assert carries in slot
+    form = html_lib.unescape(client.get(slot).get_data(as_text=True))
+    back = _links(form, rf'href="(/advisors/{slug}\?[^"]*)"')
+    assert back and all(carries in link for link in back)
+    # a lost race keeps it in the form with the nearest times
+    data = {
+        "csrf_token": csrf_token_from(form),
+        "start": re.search(r'name="start" type="hidden" value="([^"]+)"', form)[1],
+        "tz": "America/Chicago",
+        "intake": token,
+        "name": "Dana Reyes",
+        "email": "dana@example.com",
+        "consent": "y",
+    }
+    assert client.post(f"/advisors/{slug}/book", data=data).status_code == 302
+    lost = client.post(f"/advisors/{slug}/book", data=data).get_data(as_text=True)
+    assert "That time was just taken" in lost and f'value="{token}"' in lost
+    # the roadmap shows the consultation and links to its manage page
+    db.session.rollback()
+    booking = db.session.scalar(select(Booking))
+    assert booking.intake_id == _intake.id
+    roadmap = html_lib.unescape(client.get(f"/roadmap/{token}").get_data(as_text=True))
+    assert "You have a consultation with" in roadmap
+    manage = _links(roadmap, r'href="(/b/[A-Za-z0-9_-]{43})"')
+    assert manage and client.get(manage[0]).status_code == 200
+    assert "Dana Reyes" in client.get(manage[0]).get_data(as_text=True)
