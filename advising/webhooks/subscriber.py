@@ -56,9 +56,9 @@ def queue_event(
     """One pending row per enabled endpoint subscribed to ``event_type`` (this transaction)."""
     now = utcnow()
     endpoints = db.session.scalars(
-        select(WebhookEndpoint).where(WebhookEndpoint.enabled.is_(True)).order_by(
-            WebhookEndpoint.id
-        )
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.enabled.is_(True))
+        .order_by(WebhookEndpoint.id)
     )
     data_bytes = body(event_type, data, now)
     return [

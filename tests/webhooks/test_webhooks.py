@@ -49,10 +49,12 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 status, delay = receiver.plan.pop(0) if receiver.plan else (200, 0.0)
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body, status))
+                receiver.requests.append(
+                    ({k.lower(): v for k, v in self.headers.items()}, body, status)
+                )
                 time.sleep(delay)
                 try:
                     self.send_response(status)
@@ -91,7 +93,9 @@ def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
     key = base64.b64decode(secret.split("_", 1)[1])
     signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
     expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-    given = [s.split(",", 1)[1] for s in headers["webhook-signature"].split() if s.startswith("v1,")]
+    given = [
+        s.split(",", 1)[1] for s in headers["webhook-signature"].split() if s.startswith("v1,")
+    ]
     fresh = abs(time.time() - int(headers["webhook-timestamp"])) < 300
     return fresh and any(hmac.compare_digest(expected, g) for g in given)
 
