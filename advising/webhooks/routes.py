@@ -30,6 +30,14 @@ def _endpoint(endpoint_id: int) -> WebhookEndpoint:
     return endpoint
 
 
+def _posted(endpoint_id: int) -> WebhookEndpoint:
+    """The endpoint a form posted about, once its CSRF token checks out."""
+    endpoint = _endpoint(endpoint_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return endpoint
+
+
 def _index(error: str | None = None, url: str = "", chosen: list[str] | None = None):
     return render_template(
         "webhooks/index.html",
@@ -62,8 +70,7 @@ def create() -> tuple[str, int] | str:
     except services.EndpointError as error:
         return _index(str(error), url, chosen), 422
     # The secret is shown on this answer only (never flashed into the session cookie).
-    response = render_template("webhooks/created.html", endpoint=endpoint)
-    return response
+    return render_template("webhooks/created.html", endpoint=endpoint)
 
 
 @bp.get("/<int:endpoint_id>")
@@ -82,9 +89,7 @@ def endpoint_page(endpoint_id: int) -> str:
 @bp.post("/<int:endpoint_id>/enabled")
 @role_required(Role.ADMIN)
 def set_enabled(endpoint_id: int) -> Response:
-    endpoint = _endpoint(endpoint_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    endpoint = _posted(endpoint_id)
     enable = request.form.get("enabled") == "1"
     services.set_enabled(endpoint, enable)
     flash("Endpoint enabled." if enable else "Endpoint disabled: it gets no new events.")
@@ -94,9 +99,7 @@ def set_enabled(endpoint_id: int) -> Response:
 @bp.post("/<int:endpoint_id>/events")
 @role_required(Role.ADMIN)
 def set_events(endpoint_id: int) -> Response:
-    endpoint = _endpoint(endpoint_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    endpoint = _posted(endpoint_id)
     try:
         services.set_events(endpoint, request.form.getlist("events"))
     except services.EndpointError as error:
@@ -109,9 +112,7 @@ def set_events(endpoint_id: int) -> Response:
 @bp.post("/<int:endpoint_id>/delete")
 @role_required(Role.ADMIN)
 def delete(endpoint_id: int) -> Response:
-    endpoint = _endpoint(endpoint_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    endpoint = _posted(endpoint_id)
     services.delete_endpoint(endpoint)
     flash("Endpoint deleted with its deliveries.")
     return redirect(url_for("webhooks.index"))
@@ -120,9 +121,7 @@ def delete(endpoint_id: int) -> Response:
 @bp.post("/<int:endpoint_id>/deliveries/<int:message_id>/redeliver")
 @role_required(Role.ADMIN)
 def redeliver(endpoint_id: int, message_id: int) -> Response:
-    _endpoint(endpoint_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    _posted(endpoint_id)
     if services.redeliver(endpoint_id, message_id):
         flash("Delivery queued again: the worker sends it now.")
     else:
