@@ -59,6 +59,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     from advising.roadmap.routes import register as register_roadmap
     from advising.scheduling.routes import register as register_scheduling
     from advising.staff import register as register_staff
+    from advising.webhooks import register as register_webhooks
     from advising.worker import register as register_worker
 
     with app.app_context():
@@ -78,6 +79,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     register_demo(app)
     register_api(app)
     register_roadmap(app)
+    register_webhooks(app)
     register_worker(app)
     return app
 

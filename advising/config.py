@@ -131,6 +131,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "WORKER_SYNC_MINUTES": _float_env("WORKER_SYNC_MINUTES", 15.0),
         "FEED_ALLOW_PRIVATE_ADDRESSES": _bool_env("FEED_ALLOW_PRIVATE_ADDRESSES", False),
         "FEED_TIMEOUT_SECONDS": _int_env("FEED_TIMEOUT_SECONDS", 15),
+        # One webhook delivery's deadline: connecting, the TLS handshake and the answer.
+        "WEBHOOK_TIMEOUT_SECONDS": _float_env("WEBHOOK_TIMEOUT_SECONDS", 5.0),
         "CALENDAR_HORIZON_DAYS": _int_env("CALENDAR_HORIZON_DAYS", 180),
         # `calendars sync` fetches this many feeds at once, so one slow feed holds up no other.
         "CALENDAR_SYNC_WORKERS": _int_env("CALENDAR_SYNC_WORKERS", 4),

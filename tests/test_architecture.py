@@ -38,7 +38,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("advising.scheduling",),
     ("advising.consultations",),
     ("advising.invites",),
-    ("advising.staff", "advising.api", "advising.roadmap", "advising.demo", "advising.worker"),
+    (
+        "advising.staff",
+        "advising.api",
+        "advising.webhooks",
+        "advising.roadmap",
+        "advising.demo",
+        "advising.worker",
+    ),
     ("advising.app",),  # the factory; the package's __init__ only calls it
 ]
 SHELL_LAYER = 1

@@ -13,7 +13,8 @@ from functools import cache
 from sqlalchemy import select
 
 from advising.database import utcnow
-from advising.extensions import db
+from advising.extensions import db, events
+from advising.intake.events import IntakeCreated
 from advising.intake.models import Intake
 from advising.roadmap.engine import (
     Content,
@@ -68,6 +69,8 @@ def create_intake(answers: IntakeAnswers, now: datetime | None = None) -> tuple[
         created_at=now,
     )
     db.session.add(intake)
+    db.session.flush()
+    events().publish(IntakeCreated(intake))
     db.session.commit()
     log.info("intake created intake_id=%s", intake.id)
     return intake, token
