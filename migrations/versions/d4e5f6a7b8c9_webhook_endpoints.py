@@ -1,7 +1,7 @@
 """webhook endpoints (their deliveries are outbox rows of channel 'webhook')
 
 Revision ID: d4e5f6a7b8c9
-Revises: a1b2c3d4e5f6
+Revises: b2c3d4e5f6a7
 Create Date: 2026-12-02 07:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import advising.database
 
 # revision identifiers, used by Alembic.
 revision = 'd4e5f6a7b8c9'
-down_revision = 'a1b2c3d4e5f6'
+down_revision = 'b2c3d4e5f6a7'
 branch_labels = None
 depends_on = None
 
