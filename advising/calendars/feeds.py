@@ -36,7 +36,7 @@ class FeedError(Exception):
     """A feed could not be fetched; the message is for the advisor."""
 
 
-class _BlockedAddress(OSError):
+class BlockedAddress(OSError):
     """Raised inside a connection attempt to a refused address."""
 
 
@@ -129,7 +129,7 @@ def is_public_address(address: str) -> bool:
     )
 
 
-class _Deadline:
+class Deadline:
     """The moment (``time.monotonic``) by which a whole fetch must be over."""
 
     def __init__(self, seconds: float) -> None:
@@ -148,7 +148,7 @@ class _DeadlineSocketReader(io.RawIOBase):
     """Reads a socket with its timeout cut to what is left of the deadline before every read,
     so headers and body together can never take longer than the deadline."""
 
-    def __init__(self, sock: socket.socket, deadline: _Deadline, keep: Any) -> None:
+    def __init__(self, sock: socket.socket, deadline: Deadline, keep: Any) -> None:
         super().__init__()
         self._sock = sock
         self._deadline = deadline
@@ -169,14 +169,14 @@ class _DeadlineSocketReader(io.RawIOBase):
 class _DeadlineResponse(http.client.HTTPResponse):
     """An HTTP response whose every read (status line, headers, body) keeps the deadline."""
 
-    deadline: _Deadline  # set on the subclass made for each connection
+    deadline: Deadline  # set on the subclass made for each connection
 
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
         self.fp = io.BufferedReader(_DeadlineSocketReader(sock, self.deadline, self.fp))
 
 
-def _response_class(deadline: _Deadline) -> type[http.client.HTTPResponse]:
+def _response_class(deadline: Deadline) -> type[http.client.HTTPResponse]:
     return type("DeadlineResponse", (_DeadlineResponse,), {"deadline": deadline})
 
 
@@ -186,18 +186,18 @@ def _guarded_create_connection(
     source_address: tuple[str, int] | None = None,
     *,
     allow_private: bool,
-    deadline: _Deadline | None = None,
+    deadline: Deadline | None = None,
 ) -> socket.socket:
     """``socket.create_connection`` that vets every resolved address before connecting to one."""
     host, port = address
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        raise _BlockedAddress(f"The feed's host name {host} could not be found.")
+        raise BlockedAddress(f"The feed's host name {host} could not be found.")
     if not allow_private:
         for *_, sockaddr in infos:
             if not is_public_address(str(sockaddr[0])):
-                raise _BlockedAddress(
+                raise BlockedAddress(
                     f"The feed address {host} points to a private or local network address, "
                     "which is not allowed."
                 )
@@ -220,7 +220,7 @@ def _guarded_create_connection(
 
 
 def _handshake(
-    context: ssl.SSLContext, sock: socket.socket, host: str, deadline: _Deadline
+    context: ssl.SSLContext, sock: socket.socket, host: str, deadline: Deadline
 ) -> ssl.SSLSocket:
     """The TLS handshake, non-blocking, so that a server sending it slowly meets the deadline."""
     tls = context.wrap_socket(sock, server_hostname=host, do_handshake_on_connect=False)
@@ -242,7 +242,7 @@ def _handshake(
 
 
 class _GuardedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, allow_private: bool, deadline: _Deadline, **kwargs: Any):
+    def __init__(self, *args: Any, allow_private: bool, deadline: Deadline, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.response_class = _response_class(deadline)
         self._create_connection = partial(  # type: ignore[assignment]
@@ -251,7 +251,7 @@ class _GuardedHTTPConnection(http.client.HTTPConnection):
 
 
 class _GuardedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, allow_private: bool, deadline: _Deadline, **kwargs: Any):
+    def __init__(self, *args: Any, allow_private: bool, deadline: Deadline, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.deadline = deadline
         self.response_class = _response_class(deadline)
@@ -270,8 +270,8 @@ class _GuardedHTTPSConnection(http.client.HTTPSConnection):
         )
 
 
-class _GuardedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, allow_private: bool, deadline: _Deadline):
+class GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_private: bool, deadline: Deadline):
         super().__init__()
         self.allow_private = allow_private
         self.deadline = deadline
@@ -285,8 +285,8 @@ class _GuardedHTTPHandler(urllib.request.HTTPHandler):
         )
 
 
-class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, allow_private: bool, deadline: _Deadline):
+class GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_private: bool, deadline: Deadline):
         super().__init__()
         self.allow_private = allow_private
         self.deadline = deadline
@@ -323,14 +323,14 @@ class _LimitedRedirectHandler(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _opener(allow_private: bool, deadline: _Deadline) -> urllib.request.OpenerDirector:
+def _opener(allow_private: bool, deadline: Deadline) -> urllib.request.OpenerDirector:
     """An opener with http(s) only, no proxies, guarded connections that keep ``deadline``,
     and few redirects."""
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.UnknownHandler(),
-        _GuardedHTTPHandler(allow_private, deadline),
-        _GuardedHTTPSHandler(allow_private, deadline),
+        GuardedHTTPHandler(allow_private, deadline),
+        GuardedHTTPSHandler(allow_private, deadline),
         urllib.request.HTTPDefaultErrorHandler(),
         _LimitedRedirectHandler(),
         urllib.request.HTTPErrorProcessor(),
@@ -358,7 +358,7 @@ def fetch(
     request = urllib.request.Request(address, headers=headers)  # noqa: S310 (http(s) only)
     too_slow = f"The feed took longer than {timeout:g} seconds to answer."
     too_large = f"The feed is larger than {size_in_words(max_bytes)}."
-    deadline = _Deadline(timeout)
+    deadline = Deadline(timeout)
     try:
         with _opener(allow_private, deadline).open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
@@ -386,7 +386,7 @@ def fetch(
             )
         raise FeedError(f"The feed answered {error.code} ({_reason(error.code)}).")
     except urllib.error.URLError as error:
-        if isinstance(error.reason, _BlockedAddress):
+        if isinstance(error.reason, BlockedAddress):
             raise FeedError(str(error.reason))
         if isinstance(error.reason, TimeoutError) or time.monotonic() >= deadline.at:
             raise FeedError(too_slow)

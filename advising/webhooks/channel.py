@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from advising.calendars.feeds import (
-    _BlockedAddress,
-    _Deadline,
-    _GuardedHTTPHandler,
-    _GuardedHTTPSHandler,
+    BlockedAddress,
+    Deadline,
+    GuardedHTTPHandler,
+    GuardedHTTPSHandler,
 )
 from advising.extensions import db
 from advising.outbox.errors import PermanentFailure, TemporaryFailure
@@ -41,13 +41,13 @@ def message_id(name: str) -> str:
     return "msg_" + name.removeprefix("message-")
 
 
-def _opener(allow_private: bool, deadline: _Deadline) -> urllib.request.OpenerDirector:
+def _opener(allow_private: bool, deadline: Deadline) -> urllib.request.OpenerDirector:
     """http(s) only, guarded connections, no redirects followed, no proxies."""
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.UnknownHandler(),
-        _GuardedHTTPHandler(allow_private, deadline),
-        _GuardedHTTPSHandler(allow_private, deadline),
+        GuardedHTTPHandler(allow_private, deadline),
+        GuardedHTTPSHandler(allow_private, deadline),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
     ):
@@ -73,7 +73,7 @@ def post(
         headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **extra_headers},
     )
     too_slow = f"no answer within {timeout:g} seconds"
-    deadline = _Deadline(timeout)
+    deadline = Deadline(timeout)
     try:
         with _opener(allow_private, deadline).open(request, timeout=timeout) as response:
             response.read(64 * 1024)
@@ -87,7 +87,7 @@ def post(
             raise PermanentFailure(f"the endpoint redirected ({code}); register its final address")
         raise PermanentFailure(f"the endpoint refused the event ({code})")
     except urllib.error.URLError as error:
-        if isinstance(error.reason, _BlockedAddress):
+        if isinstance(error.reason, BlockedAddress):
             raise PermanentFailure(str(error.reason).replace("feed", "endpoint"))
         if isinstance(error.reason, TimeoutError) or time.monotonic() >= deadline.at:
             raise TemporaryFailure(too_slow)
