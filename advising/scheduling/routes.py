@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -27,6 +28,7 @@ from advising.database import utcnow
 from advising.scheduling import (
     from_intake,
     limits,
+    month,
     new_advisors,
     personal_data,
     request_keys,
@@ -84,24 +86,60 @@ def _active_advisor_or_404(slug: str) -> AdvisorProfile:
 
 @bp.get("/advisors/<slug>")
 def advisor_page(slug: str) -> str:
-    """The advisor's page with the next available days, in the visitor's zone."""
+    """The advisor's page: a month calendar marking the days with free times (the whole
+    booking horizon, month by month), then the chosen day's times, in the visitor's zone.
+    Without JavaScript every day and month is a plain link."""
     advisor = _active_advisor_or_404(slug)
     zone, chosen = _visitor_zone(advisor)
     zone_form = ZoneForm(request.args, meta={"csrf": False})
     zone_form.tz.data = zone
     now = utcnow()
-    slots = services.next_available_slots(advisor, now, days=SLOT_DAYS)
+    rules = services.rules_from(services.settings_for(advisor.id))
+    tz = ZoneInfo(zone)
+    today, last_day = now.astimezone(tz).date(), (now + rules.horizon).astimezone(tz).date()
+    asked_day = parse_day(request.args.get("day"))
+    first = month.first_of_month(request.args.get("month"), asked_day or today)
+    if not today.replace(day=1) <= first <= last_day.replace(day=1):
+        first = today.replace(day=1)
+    month_start = engine.local_day_bounds(first, zone)[0]
+    month_end = engine.local_day_bounds(month.next_month(first), zone)[0]
+    start = max(month_start, now.replace(second=0, microsecond=0))
+    slots = services.available_slots(advisor, start, month_end, now) if start < month_end else []
+    days = dict(engine.group_by_day(slots, zone))
+    if request.args.get("month") is None and asked_day is None and not days:
+        # nothing left this month: open the first month that has a free time
+        upcoming = services.next_available_slots(advisor, now, days=rules.horizon.days + 1)
+        if upcoming:
+            return redirect(
+                url_for(
+                    "scheduling.advisor_page",
+                    slug=slug,
+                    day=upcoming[0].start.astimezone(tz).date().isoformat(),
+                    **request.args.to_dict(),
+                )
+            )
+    selected = asked_day if asked_day in days else next(iter(sorted(days)), None)
     return render_template(
         "scheduling/advisor.html",
         advisor=advisor,
         zone=zone,
         zone_chosen=chosen,
         zone_form=zone_form,
-        days=engine.group_by_day(slots, zone),
+        month=month.month_view(first, month.free_counts(days.items()), selected, today, last_day),
+        selected=selected,
+        day_slots=days.get(selected, []) if selected else [],
+        duration_minutes=int(rules.duration.total_seconds() // 60),
         now=now,
         intake=from_intake.intake_param().get("intake"),
         **(_match_note(advisor, zone) if request.args.get("match") else {}),
     )
+
+
+def parse_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 def _match_note(advisor: AdvisorProfile, zone: str) -> dict[str, object]:

@@ -1,0 +1,52 @@
+"""The date-first picker in a real browser: page to a month three months ahead, pick a day
+with the keyboard, pick a time that shows its end, and book it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from advising.database import utcnow
+from advising.extensions import db
+from advising.scheduling import services
+from advising.scheduling.defaults import DEFAULT_SETTINGS
+from tests.factories import make_advisor
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_visitor_books_a_day_three_months_ahead(live_server, browser_page):
+    with live_server.app.app_context():
+        advisor = make_advisor(name="Maria Lopez", slug="maria-lopez", timezone="America/New_York")
+        settings = services.settings_for(advisor.id)
+        fields = {name: getattr(settings, name) for name in DEFAULT_SETTINGS}
+        services.update_rules(
+            advisor.id, services.weekly_ranges(advisor.id), **{**fields, "horizon_days": 150}
+        )
+        db.session.remove()
+    page = browser_page  # Europe/London
+    page.goto(live_server.url + "/advisors/maria-lopez")
+    assert "45 minutes" in page.locator(".duration").inner_text()
+    target = (utcnow() + timedelta(days=92)).date().replace(day=1)
+    for _ in range(3):
+        page.locator(".month-nav a[rel=next]").click()
+    assert page.locator("#month-heading").inner_text() == target.strftime("%B %Y")
+    first_day = page.locator(".month-grid a.day").first
+    first_day.focus()
+    page.keyboard.press("ArrowRight")
+    chosen = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*day=\d{4}-\d\d-\d\d.*"))
+    assert page.locator(".day-times h3").inner_text() == chosen.split(":")[0]
+    slot = page.locator(".slot-list a").first
+    label = slot.inner_text()
+    assert re.match(r"\d{1,2}:\d\d [AP]M GMT – \d{1,2}:\d\d [AP]M GMT", label)
+    slot.click()
+    page.get_by_label("Your name").fill("Bob Visitor")
+    page.get_by_label("Email").fill("bob@example.org")
+    page.get_by_label("I agree that my details are stored").check()
+    page.get_by_role("button", name="Book this time").click()
+    page.wait_for_url(re.compile(r".*/b/[A-Za-z0-9_-]{43}$"))
+    assert target.strftime("%B") in page.get_by_role("heading", level=1).inner_text()
