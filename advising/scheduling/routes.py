@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -23,8 +23,11 @@ from advising.accounts.models import Role
 from advising.advisors import services as advisors
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
+from advising.calendars import services as calendars
+from advising.calendars.week import week_start_of
 from advising.database import utcnow
 from advising.scheduling import (
+    advisor_calendar,
     from_intake,
     limits,
     new_advisors,
@@ -356,6 +359,58 @@ def cancel_page(
 
 
 # --- advisors ------------------------------------------------------------------------------------
+
+MAX_CALENDAR_DISTANCE_DAYS = 3660  # the calendar pages through ten years either way
+
+
+def _day_arg(name: str, today: date) -> date:
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return today
+    return day if abs((day - today).days) <= MAX_CALENDAR_DISTANCE_DAYS else today
+
+
+@bp.get("/me/calendar", endpoint="advisor_calendar")
+@role_required(Role.ADVISOR)
+def advisor_calendar_page() -> str:
+    """The advisor's week (or, with ``view=day``, one day) as a time grid in their zone."""
+    advisor = own_profile_or_404()
+    now = utcnow()
+    today = display.in_zone(now, advisor.timezone).date()
+    day_view = request.args.get("view") == "day"
+    if day_view:
+        first = _day_arg("day", today)
+        days = 1
+    else:
+        first = week_start_of(_day_arg("start", today))
+        days = 7
+    view = advisor_calendar.advisor_calendar(
+        advisor,
+        first,
+        days,
+        now,
+        lambda booking_id: url_for("consultations.consultation", booking_id=booking_id),
+    )
+    focus = today if first <= today <= view.last else first
+    horizon_days = current_app.config["CALENDAR_HORIZON_DAYS"]
+    return render_template(
+        "scheduling/calendar.html",
+        advisor=advisor,
+        view=view,
+        day_view=day_view,
+        today=today,
+        focus=focus,
+        week_days=[week_start_of(first) + timedelta(days=i) for i in range(7)],
+        rows=advisor_calendar.ROWS,
+        has_sources=calendars.has_sources(advisor),
+        is_past=view.last < today,
+        is_beyond=first > today + timedelta(days=horizon_days),
+        horizon_days=horizon_days,
+        display=display,
+        zone_label=display.zone_label(advisor.timezone, now),
+    )
+
 
 
 @bp.route("/me/booking-rules", methods=["GET", "POST"])
