@@ -27,6 +27,15 @@ def sign_in(page, url: str, email: str) -> None:
     page.wait_for_url("**/dashboard")
 
 
+def signed_in_advisor(live_server, page, width: int):
+    """The DST week's advisor, signed in, in a window ``width`` pixels wide."""
+    with live_server.app.app_context():
+        seeded = seed_dst_week()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server.url, seeded.email)
+    return seeded
+
+
 def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -42,11 +51,7 @@ def fits(page) -> None:
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_calendar_week_and_day_fit_and_pass_axe(live_server, browser_page, width):
-    with live_server.app.app_context():
-        seeded = seed_dst_week()
-    page = browser_page
-    page.set_viewport_size({"width": width, "height": 900})
-    sign_in(page, live_server.url, seeded.email)
+    page, seeded = browser_page, signed_in_advisor(live_server, browser_page, width)
     page.goto(f"{live_server.url}/me/calendar?start={seeded.change.isoformat()}")
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading.startswith("My calendar: Week of")
@@ -80,11 +85,8 @@ def test_calendar_week_and_day_fit_and_pass_axe(live_server, browser_page, width
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_weekly_hours_rows_add_remove_and_errors(live_server, browser_page, width):
-    with live_server.app.app_context():
-        seeded = seed_dst_week()
     page = browser_page
-    page.set_viewport_size({"width": width, "height": 900})
-    sign_in(page, live_server.url, seeded.email)
+    signed_in_advisor(live_server, page, width)
     page.goto(live_server.url + "/me/booking-rules")
     fits(page)
     assert axe_violations(page) == []

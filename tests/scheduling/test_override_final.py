@@ -6,38 +6,23 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from advising.calendars import services as calendars
 from advising.database import utcnow
 from advising.scheduling import services
 from advising.scheduling import slots as engine
+from tests.calendars.test_services import calendar, vevent
 from tests.factories import make_advisor
 
 NY = ZoneInfo("America/New_York")
-
-
-def office_hours(start: datetime, hours: int) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//advising tests//EN")
-    calendar.add("version", "2.0")
-    event = Event()
-    event.add("uid", "office-hours@tests")
-    event.add("summary", "Office hours")
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(hours=hours))
-    event.add("dtstamp", datetime(2026, 1, 1, tzinfo=UTC))
-    calendar.add_component(event)
-    return calendar.to_ical()
 
 
 def test_override_replaces_calendar_declared_availability(ctx):
     advisor = make_advisor(slug="override-final", timezone="America/New_York")
     services.update_rules(advisor.id, {}, duration_minutes=30)  # no weekly hours at all
     day = utcnow().astimezone(NY).date() + timedelta(days=5)
-    calendars.import_upload(
-        advisor, office_hours(datetime.combine(day, time(13), NY), hours=4), "Work"
-    )
+    opens = datetime.combine(day, time(13), NY)
+    hours = vevent("office-hours", opens, opens + timedelta(hours=4), "Office hours")
+    calendars.import_upload(advisor, calendar(hours), "Work")
 
     def local_starts() -> list[str]:
         start = datetime.combine(day, time(0), NY).astimezone(UTC)
