@@ -1,15 +1,13 @@
-"""Advisor pages for calendars: sources, upload, feeds, sync and the week view."""
+"""Advisor pages for calendars: sources, upload, feeds and sync (the week is a scheduling page)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import TypeVar
 
 from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,14 +23,11 @@ from advising.advisors.models import AdvisorProfile
 from advising.calendars import services, sync
 from advising.calendars.forms import FeedForm, MarkersForm, UploadForm
 from advising.calendars.models import CalendarSource
-from advising.calendars.week import week_blocks
-from advising.database import utcnow
 from advising.shared import timefmt as display
 from advising.web import NavItem, add_nav
 
 bp = Blueprint("calendars", __name__)
 AddForm = TypeVar("AddForm", UploadForm, FeedForm)
-MAX_WEEK_DISTANCE_DAYS = 3660  # the week view pages through ten years either way
 
 
 def _own_source(advisor: AdvisorProfile, source_id: int) -> CalendarSource:
@@ -218,30 +213,10 @@ def remove(source_id: int) -> Response | str:
 
 @bp.get("/me/calendars/week")
 @role_required(Role.ADVISOR)
-def week() -> str:
-    """Busy and available blocks of one week, in the advisor's zone."""
-    advisor = own_profile_or_404()
-    today = display.in_zone(utcnow(), advisor.timezone).date()
-    try:
-        start = date.fromisoformat(request.args["start"])
-    except (KeyError, ValueError):
-        start = today
-    if abs((start - today).days) > MAX_WEEK_DISTANCE_DAYS:
-        start = today
-    week = week_blocks(advisor, start)
-    horizon_days = current_app.config["CALENDAR_HORIZON_DAYS"]
-    return render_template(
-        "calendars/week.html",
-        advisor=advisor,
-        week=week,
-        today=today,
-        has_sources=services.has_sources(advisor),
-        week_is_past=week.next <= today,
-        week_is_beyond=week.start > today + timedelta(days=horizon_days),
-        horizon_days=horizon_days,
-        display=display,
-        zone_label=display.zone_label(advisor.timezone, utcnow()),
-    )
+def week() -> Response:
+    """The old week list: the advisor's calendar page (a scheduling page) supersedes it."""
+    start = request.args.get("start", "")
+    return redirect(url_for("scheduling.advisor_calendar", start=start or None))
 
 
 def register(app: Flask) -> None:

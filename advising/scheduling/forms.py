@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from flask_wtf import FlaskForm
@@ -262,29 +263,141 @@ class BookingRulesForm(FlaskForm):
         "otherwise the time is released. Leave empty to confirm bookings straight away.",
     )
     booking_enabled = BooleanField("Accept new bookings")
-    monday = StringField("Monday")
-    tuesday = StringField("Tuesday")
-    wednesday = StringField("Wednesday")
-    thursday = StringField("Thursday")
-    friday = StringField("Friday")
-    saturday = StringField("Saturday")
-    sunday = StringField("Sunday")
     submit = SubmitField("Save booking rules")
 
-    DAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        for name in self.DAY_FIELDS:
-            try:
-                parse_ranges(self[name].data)
-            except ValueError as error:
-                self[name].errors = [*self[name].errors, str(error)]
-                ok = False
-        return ok
+# --- weekly hours as rows of start and end times -----------------------------------------------
 
-    def weekly(self) -> dict[int, list[tuple[time, time]]]:
-        return {i: parse_ranges(self[name].data) for i, name in enumerate(self.DAY_FIELDS)}
+ROWS_PER_DAY = 8  # the most rows one day may have
+BLANK_ROWS = 2  # blank rows shown after a day's rows (without JavaScript, to add hours)
+TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@dataclass
+class HoursRow:
+    """One row of weekly hours as typed, and what is wrong with it (shown beside it)."""
+
+    start: str = ""
+    end: str = ""
+    error: str = ""
+    parsed: tuple[time, time] | None = None
+
+    @property
+    def blank(self) -> bool:
+        return not self.start.strip() and not self.end.strip()
+
+
+def _parse_time(text: str, *, end: bool) -> time | None:
+    match = TIME_RE.match(text or "")
+    if not match:
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if end and (hours, minutes) == (24, 0):
+        return time(0)
+    if hours > 23 or minutes > 59:
+        return None
+    return time(hours, minutes)
+
+
+def _clock(moment: time, *, end: bool = False) -> str:
+    if end and moment == time(0):
+        return "midnight"
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def rows_field(weekday: int, index: int, part: str) -> str:
+    """The input name of one time of one row: hours-<weekday>-<row>-<start|end>."""
+    return f"hours-{weekday}-{index}-{part}"
+
+
+def rows_from_ranges(weekly: dict[int, list[tuple[time, time]]]) -> dict[int, list[HoursRow]]:
+    """Rows showing saved hours (end 00:00 is midnight at the end of the day)."""
+    return {
+        day: [
+            HoursRow(f"{start:%H:%M}", f"{end:%H:%M}", parsed=(start, end))
+            for start, end in weekly.get(day, [])
+        ]
+        for day in range(7)
+    }
+
+
+def rows_from_formdata(formdata) -> dict[int, list[HoursRow]]:
+    """The rows as sent (blank rows dropped; at most ``ROWS_PER_DAY`` a day)."""
+    rows: dict[int, list[HoursRow]] = {}
+    for day in range(7):
+        sent = [
+            HoursRow(
+                (formdata.get(rows_field(day, i, "start")) or "")[:10],
+                (formdata.get(rows_field(day, i, "end")) or "")[:10],
+            )
+            for i in range(ROWS_PER_DAY)
+        ]
+        rows[day] = [row for row in sent if not row.blank]
+    return rows
+
+
+def check_rows(rows: dict[int, list[HoursRow]]) -> bool:
+    """Validate every row, writing the error beside it; True when all are fine."""
+    ok = True
+    for day_rows in rows.values():
+        for row in day_rows:
+            row.error, row.parsed = "", None
+            start = _parse_time(row.start, end=False)
+            end = _parse_time(row.end, end=True)
+            if not row.start.strip() or not row.end.strip():
+                row.error = "Enter both a start and an end time."
+            elif start is None or end is None:
+                row.error = "Enter times like 9:00 AM (or 09:00)."
+            elif end != time(0) and end <= start:
+                row.error = f"Ends at {_clock(end)}, before it starts at {_clock(start)}."
+            else:
+                row.parsed = (start, end)
+        valid = [row for row in day_rows if row.parsed]
+        for i, row in enumerate(valid):
+            assert row.parsed is not None
+            for other in valid[:i]:
+                assert other.parsed is not None
+                if _overlap(row.parsed, other.parsed):
+                    s, e = other.parsed
+                    row.error = f"Overlaps {_clock(s)} to {_clock(e, end=True)}."
+                    break
+        ok = ok and not any(row.error for row in day_rows)
+    return ok
+
+
+def _minutes(moment: time, *, end: bool) -> int:
+    return 24 * 60 if end and moment == time(0) else moment.hour * 60 + moment.minute
+
+
+def _overlap(a: tuple[time, time], b: tuple[time, time]) -> bool:
+    a0, a1 = _minutes(a[0], end=False), _minutes(a[1], end=True)
+    b0, b1 = _minutes(b[0], end=False), _minutes(b[1], end=True)
+    return a0 < b1 and b0 < a1
+
+
+def ranges_of(rows: dict[int, list[HoursRow]]) -> dict[int, list[tuple[time, time]]]:
+    """The checked rows as (start, end) pairs per weekday, in time order."""
+    return {
+        day: sorted((row.parsed for row in day_rows if row.parsed), key=lambda r: r[0])
+        for day, day_rows in rows.items()
+    }
+
+
+COPY_TARGETS = {"weekdays": range(5), "all": range(7)}
+
+
+def copy_rows(rows: dict[int, list[HoursRow]], request: str) -> str | None:
+    """Apply a copy button ("<weekday>:weekdays" or "<weekday>:all"); its message, or None."""
+    source, _, target = (request or "").partition(":")
+    if not source.isdigit() or int(source) not in range(7) or target not in COPY_TARGETS:
+        return None
+    day = int(source)
+    for other in COPY_TARGETS[target]:
+        if other != day:
+            rows[other] = [HoursRow(r.start, r.end) for r in rows[day]]
+    where = "the other weekdays" if target == "weekdays" else "every other day"
+    return f"{WEEKDAYS[day]}'s hours were copied to {where}. Save to keep them."
 
 
 class DateOverrideForm(FlaskForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -24,8 +24,11 @@ from advising.accounts.models import Role
 from advising.advisors import services as advisors
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
+from advising.calendars import services as calendars
+from advising.calendars.week import week_start_of
 from advising.database import utcnow
 from advising.scheduling import (
+    advisor_calendar,
     from_intake,
     limits,
     month,
@@ -40,6 +43,8 @@ from advising.scheduling.cache import SlotCache
 from advising.scheduling.cli import bookings_cli
 from advising.scheduling.defaults import DEFAULT_SETTINGS
 from advising.scheduling.forms import (
+    BLANK_ROWS,
+    ROWS_PER_DAY,
     WEEKDAYS,
     BookingForm,
     BookingRulesForm,
@@ -47,11 +52,17 @@ from advising.scheduling.forms import (
     ConfirmForm,
     DateOverrideForm,
     EraseForm,
+    HoursRow,
     RescheduleForm,
     ZoneForm,
-    format_ranges,
+    check_rows,
+    copy_rows,
     parse_instant,
     parse_ranges,
+    ranges_of,
+    rows_field,
+    rows_from_formdata,
+    rows_from_ranges,
 )
 from advising.scheduling.matching import matched_words
 from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingStatus
@@ -437,6 +448,58 @@ def cancel_page(
 
 # --- advisors ------------------------------------------------------------------------------------
 
+MAX_CALENDAR_DISTANCE_DAYS = 3660  # the calendar pages through ten years either way
+
+
+def _day_arg(name: str, today: date) -> date:
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return today
+    return day if abs((day - today).days) <= MAX_CALENDAR_DISTANCE_DAYS else today
+
+
+@bp.get("/me/calendar", endpoint="advisor_calendar")
+@role_required(Role.ADVISOR)
+def advisor_calendar_page() -> str:
+    """The advisor's week (or, with ``view=day``, one day) as a time grid in their zone."""
+    advisor = own_profile_or_404()
+    now = utcnow()
+    today = display.in_zone(now, advisor.timezone).date()
+    day_view = request.args.get("view") == "day"
+    if day_view:
+        first = _day_arg("day", today)
+        days = 1
+    else:
+        first = week_start_of(_day_arg("start", today))
+        days = 7
+    view = advisor_calendar.advisor_calendar(
+        advisor,
+        first,
+        days,
+        now,
+        lambda booking_id: url_for("consultations.consultation", booking_id=booking_id),
+    )
+    focus = today if first <= today <= view.last else first
+    horizon_days = current_app.config["CALENDAR_HORIZON_DAYS"]
+    return render_template(
+        "scheduling/calendar.html",
+        advisor=advisor,
+        view=view,
+        day_view=day_view,
+        today=today,
+        focus=focus,
+        week_days=[week_start_of(first) + timedelta(days=i) for i in range(7)],
+        rows=advisor_calendar.ROWS,
+        has_sources=calendars.has_sources(advisor),
+        is_past=view.last < today,
+        is_beyond=first > today + timedelta(days=horizon_days),
+        horizon_days=horizon_days,
+        display=display,
+        zone_label=display.zone_label(advisor.timezone, now),
+    )
+
+
 
 @bp.route("/me/booking-rules", methods=["GET", "POST"])
 @role_required(Role.ADVISOR)
@@ -445,19 +508,30 @@ def booking_rules() -> str | Response:
     settings = services.settings_for(profile.id)
     form = BookingRulesForm(obj=settings)
     if not form.is_submitted():
-        for index, ranges in services.weekly_ranges(profile.id).items():
-            form[BookingRulesForm.DAY_FIELDS[index]].data = format_ranges(ranges)
-    if form.validate_on_submit():
+        rows = rows_from_ranges(services.weekly_ranges(profile.id))
+        return _rules_page(profile, form, DateOverrideForm(prefix="override"), rows)
+    rows = rows_from_formdata(request.form)
+    copied = copy_rows(rows, request.form.get("copy", ""))
+    if copied:  # a copy button: show the copied rows, save nothing yet
+        check_rows(rows)
+        flash(copied, "info")
+        return _rules_page(profile, form, DateOverrideForm(prefix="override"), rows)
+    rows_ok = check_rows(rows)
+    if form.validate_on_submit() and rows_ok:
         fields = {name: form[name].data for name in DEFAULT_SETTINGS}
-        services.update_rules(profile.id, form.weekly(), **fields)
+        services.update_rules(profile.id, ranges_of(rows), **fields)
         flash("Your booking rules are saved.", "success")
         return redirect(url_for("scheduling.booking_rules"))
-    override_form = DateOverrideForm(prefix="override")
-    return _rules_page(profile, form, override_form)
+    if not rows_ok:
+        flash("Some weekly hours need a fix (see beside them); nothing was saved.", "error")
+    return _rules_page(profile, form, DateOverrideForm(prefix="override"), rows)
 
 
 def _rules_page(
-    profile: AdvisorProfile, form: BookingRulesForm, override_form: DateOverrideForm
+    profile: AdvisorProfile,
+    form: BookingRulesForm,
+    override_form: DateOverrideForm,
+    rows: dict[int, list[HoursRow]],
 ) -> str:
     today = utcnow().astimezone(display.ZoneInfo(profile.timezone)).date()
     overrides: dict[date, list] = {}
@@ -465,16 +539,31 @@ def _rules_page(
         overrides.setdefault(row.day, [])
         if row.start_time is not None:
             overrides[row.day].append((row.start_time, row.end_time))
+    shown = {
+        day: [*day_rows, *(HoursRow() for _ in range(BLANK_ROWS))][:ROWS_PER_DAY]
+        for day, day_rows in rows.items()
+    }
     return render_template(
         "scheduling/rules.html",
         profile=profile,
         form=form,
         override_form=override_form,
         overrides=[
-            (day, format_ranges(r) if r else "Day off") for day, r in sorted(overrides.items())
+            (day, _override_label(r) if r else "Day off") for day, r in sorted(overrides.items())
         ],
         weekdays=WEEKDAYS,
+        hours_rows=shown,
+        rows_field=rows_field,
     )
+
+
+def _override_label(ranges: list) -> str:
+    """'Special hours: 10:00 AM to 2:00 PM'."""
+    parts = [
+        f"{display.clock(s)} to {'midnight' if e == time(0) else display.clock(e)}"
+        for s, e in sorted(ranges)
+    ]
+    return "Special hours: " + ", ".join(parts)
 
 
 @bp.post("/me/booking-rules/dates")
@@ -483,14 +572,18 @@ def add_override() -> str | Response:
     profile = own_profile_or_404()
     override_form = DateOverrideForm(prefix="override")
     if override_form.validate_on_submit():
+        day = override_form.day.data
         ranges = [] if override_form.day_off.data else parse_ranges(override_form.hours.data)
-        services.set_override(profile.id, override_form.day.data, ranges)
-        flash(f"Hours for {display.format_day(override_form.day.data)} are saved.", "success")
+        services.set_override(profile.id, day, ranges)
+        when = f"{display.format_day(day)}, {day.year}"
+        if ranges:
+            flash(f"Special hours for {when} are saved; they replace your usual hours.", "success")
+        else:
+            flash(f"{when} is a day off.", "success")
         return redirect(url_for("scheduling.booking_rules"))
     form = BookingRulesForm(obj=services.settings_for(profile.id), formdata=None)
-    for index, ranges in services.weekly_ranges(profile.id).items():
-        form[BookingRulesForm.DAY_FIELDS[index]].data = format_ranges(ranges)
-    return _rules_page(profile, form, override_form)
+    rows = rows_from_ranges(services.weekly_ranges(profile.id))
+    return _rules_page(profile, form, override_form, rows)
 
 
 @bp.post("/me/booking-rules/dates/<day>/delete")

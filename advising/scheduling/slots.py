@@ -13,8 +13,10 @@ Rules
   :class:`DateOverride` ranges when overrides exist for the date (several overrides for one
   date are unioned; an override without ranges makes the date a day off), otherwise the
   :class:`WeeklyHours` ranges for its weekday;
-- the calendar ``available`` windows (:attr:`Availability.available_windows`), which are added
-  regardless of weekly hours and overrides.
+- the calendar ``available`` windows (:attr:`Availability.available_windows`), which add to
+  the weekly hours, except on a local date that has overrides: an override is final for its
+  date, so the parts of calendar windows falling on an overridden local date are dropped
+  (busy time and bookings still block inside the override's ranges).
 
 Touching or overlapping pieces merge, so a slot may straddle 12:00 when 09:00-12:00 and
 12:00-17:00 are both open, or straddle midnight when one day ends at 24:00 and the next
@@ -450,17 +452,25 @@ def _availability(av: Availability, lo: datetime, hi: datetime) -> list[tuple[da
     spans: list[tuple[datetime, datetime]] = []
     day = _wall(lo, tz).date() - _DAY
     last = _wall(hi + av.rules.duration, tz).date() + _DAY
+    overridden: list[tuple[datetime, datetime]] = []
     while day <= last:
         ranges = index.overrides.get(day)
         if ranges is None:
             ranges = av.weekly.for_weekday(day.weekday())
+        else:
+            midnight = datetime.combine(day, _MIDNIGHT)
+            overridden.append((_to_utc(midnight, tz), _to_utc(midnight + _DAY, tz)))
         for r in ranges:
             start, end = r.on(day)
             spans.append((_to_utc(start, tz), _to_utc(end, tz)))
         day += _DAY
     i = bisect_right(index.windows_end, lo)
     j = bisect_left(index.windows_start, hi + av.rules.duration)
-    spans.extend(index.windows[i:j])
+    windows = index.windows[i:j]
+    if overridden:
+        # An override is final for its local date: calendar windows add nothing there.
+        windows = _subtract_open(windows, _merge(overridden))
+    spans.extend(windows)
     return _merge(spans)
 
 

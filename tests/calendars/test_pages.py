@@ -194,7 +194,9 @@ def test_week_view_shows_blocks_in_the_advisors_zone(client, advisor):
         "Work",
     )
     local = busy_start.astimezone(chicago)
-    html = text(client.get(f"/me/calendars/week?start={local.date().isoformat()}"))
+    html = text(
+        client.get(f"/me/calendars/week?start={local.date().isoformat()}", follow_redirects=True)
+    )
     abbreviation = local.tzname()
     assert f"{clock(local)} {abbreviation}" in html
     assert f"{clock(local + timedelta(hours=1))} {abbreviation}" in html
@@ -208,9 +210,13 @@ def test_week_view_shows_blocks_in_the_advisors_zone(client, advisor):
     assert f"start={(monday + timedelta(days=7)).isoformat()}" in html
     assert 'href="/me/calendars"' in html  # the way back
     for odd in ("nonsense", "9999-12-31", "0001-01-01"):
-        assert client.get(f"/me/calendars/week?start={odd}").status_code == 200
+        assert (
+            client.get(f"/me/calendars/week?start={odd}", follow_redirects=True).status_code == 200
+        )
     later = monday + timedelta(days=400)
-    assert "this week is further out" in text(client.get(f"/me/calendars/week?start={later}"))
+    assert "this week is further out" in text(
+        client.get(f"/me/calendars/week?start={later}", follow_redirects=True)
+    )
 
 
 def test_another_advisors_calendar_is_not_found(client, advisor):

@@ -217,11 +217,21 @@ def test_advisor_cannot_open_another_advisors_consultation(client, auth, ctx):
     make_user("staff", email="staff@example.org")
 
 
+def hours_rows(weekday: int, *rows: tuple[str, str]) -> dict[str, str]:
+    """The weekly-hours inputs of one day as the rules form sends them."""
+    data = {}
+    for index, (start, end) in enumerate(rows):
+        data[f"hours-{weekday}-{index}-start"] = start
+        data[f"hours-{weekday}-{index}-end"] = end
+    return data
+
+
 def test_booking_rules_form_saves_hours_and_shows_errors_by_field(client, auth, ctx):
     advisor = make_advisor(slug="maria")
     auth.login(advisor.user.email)
     page = client.get("/me/booking-rules").get_data(as_text=True)
-    assert 'value="09:00-17:00"' in page
+    assert 'name="hours-0-0-start" value="09:00"' in page
+    assert 'name="hours-0-0-end" value="17:00"' in page
     form = {
         "duration_minutes": "30",
         "interval_minutes": "30",
@@ -233,19 +243,17 @@ def test_booking_rules_form_saves_hours_and_shows_errors_by_field(client, auth, 
         "reschedule_cutoff_hours": "12",
         "cancel_cutoff_hours": "2",
         "booking_enabled": "y",
-        "monday": "09:00-12:00, 13:00-17:00",
-        "tuesday": "25:00-26:00",
-        "wednesday": "",
-        "thursday": "",
-        "friday": "10:00-09:00",
-        "saturday": "",
-        "sunday": "",
+        **hours_rows(0, ("09:00", "12:00"), ("13:00", "17:00")),
+        **hours_rows(1, ("25:00", "26:00")),
+        **hours_rows(4, ("10:00", "09:00")),
     }
     html = post_form(client, "/me/booking-rules", form).get_data(as_text=True)
-    assert 'id="tuesday-error"' in html and 'id="friday-error"' in html
-    assert 'value="09:00-12:00, 13:00-17:00"' in html
+    assert 'id="hours-1-0-error"' in html and 'id="hours-4-0-error"' in html
+    assert 'name="hours-0-1-start" value="13:00"' in html
     response = post_form(
-        client, "/me/booking-rules", {**form, "tuesday": "", "friday": "08:00-24:00"}
+        client,
+        "/me/booking-rules",
+        {**form, **hours_rows(1, ("", "")), **hours_rows(4, ("08:00", "24:00"))},
     )
     assert response.status_code == 302
     db.session.rollback()

@@ -42,7 +42,7 @@ def test_a_visitor_books_a_day_three_months_ahead(live_server, browser_page):
     assert page.locator(".day-times h3").inner_text() == chosen.split(":")[0]
     slot = page.locator(".slot-list a").first
     label = slot.inner_text()
-    assert re.match(r"\d{1,2}:\d\d [AP]M GMT – \d{1,2}:\d\d [AP]M GMT", label)
+    assert re.match(r"\d{1,2}:\d\d [AP]M GMT \u2013 \d{1,2}:\d\d [AP]M GMT", label)
     slot.click()
     page.get_by_label("Your name").fill("Bob Visitor")
     page.get_by_label("Email").fill("bob@example.org")

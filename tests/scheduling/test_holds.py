@@ -178,9 +178,9 @@ def test_advisors_set_the_hold_on_the_booking_rules_page(client, auth, ctx):
         reschedule_cutoff_hours="12",
         cancel_cutoff_hours="2",
         booking_enabled="y",
-        monday="09:00-17:00",
         hold_minutes="45",
     )
+    data.update({"hours-0-0-start": "09:00", "hours-0-0-end": "17:00"})
     response = post_form(client, "/me/booking-rules", data)
     assert response.status_code == 302
     db.session.expire_all()

@@ -152,11 +152,35 @@ def test_calendar_available_windows_add_to_weekly_hours_and_merge():
         overrides=(DateOverride(date(2026, 1, 6)),),
         available_windows=(
             Span(utc(2026, 1, 5, 12), utc(2026, 1, 5, 14)),  # touches weekly hours
-            Span(utc(2026, 1, 6, 15), utc(2026, 1, 6, 16)),  # on a day off: still open
+            Span(utc(2026, 1, 6, 15), utc(2026, 1, 6, 16)),  # on a day off: closed
         ),
     )
     assert walls(day_slots(av, date(2026, 1, 5)), "UTC") == quarter_hours("09:00", "13:15")
-    assert walls(day_slots(av, date(2026, 1, 6)), "UTC") == quarter_hours("15:00", "15:15")
+    assert day_slots(av, date(2026, 1, 6)) == []
+
+
+def test_override_is_final_for_its_date_over_calendar_windows():
+    """An override replaces calendar-declared availability on its local date too; a window
+    running over midnight still opens the neighbouring, non-overridden date; busy time still
+    blocks inside the override's ranges."""
+    day = date(2026, 3, 9)  # the Monday after New York's spring-forward
+    av = advisor(
+        NY,
+        weekly=WeeklyHours({}),
+        overrides=(DateOverride(day, (tr("10:00", "11:00"),)),),
+        available_windows=(
+            Span(local(NY, 2026, 3, 8, 20), local(NY, 2026, 3, 9, 18)),  # Sun 20:00 - Mon 18:00
+        ),
+        busy=(Span(local(NY, 2026, 3, 9, 10), local(NY, 2026, 3, 9, 10, 15)),),
+    )
+    assert walls(day_slots(av, day), NY) == ["10:15"]
+    assert walls(day_slots(av, date(2026, 3, 8)), NY) == quarter_hours("20:00", "23:15")
+    day_off = advisor(
+        NY,
+        overrides=(DateOverride(day),),
+        available_windows=(Span(local(NY, 2026, 3, 9, 12), local(NY, 2026, 3, 9, 14)),),
+    )
+    assert day_slots(day_off, day) == []
 
 
 def test_ranges_ending_at_midnight_merge_with_the_next_day():
@@ -338,12 +362,13 @@ def test_unsorted_overlapping_inputs_give_sorted_unique_output():
             Span(utc(2026, 1, 5, 14), utc(2026, 1, 5, 17)),
         ),
         available_windows=(Span(utc(2026, 1, 5, 8), utc(2026, 1, 5, 20)),),
-        overrides=(DateOverride(date(2026, 1, 5)),),
+        overrides=(DateOverride(date(2026, 1, 5), (tr("09:00", "17:00"),)),),
     )
     got = day_slots(messy, date(2026, 1, 5))
     assert got == day_slots(clean, date(2026, 1, 5))
     assert starts(got) == sorted(set(starts(got)))
-    assert walls(got, "UTC")[0] == "08:00" and "13:00" in walls(got, "UTC")
+    # the override is final for its date: the calendar windows add nothing on it
+    assert walls(got, "UTC")[0] == "09:00" and "13:00" in walls(got, "UTC")
 
 
 def test_aware_inputs_in_any_zone_are_normalised_to_utc():
@@ -728,10 +753,18 @@ def _reference_availability(
     av: Availability, first: date, last: date
 ) -> list[tuple[datetime, datetime]]:
     tz = ZoneInfo(av.zone)
-    spans = [(w.start, w.end) for w in av.available_windows]
     overrides: dict[date, list[TimeRange]] = {}
     for o in av.overrides:
         overrides.setdefault(o.day, []).extend(o.ranges)
+    spans = []
+    for w in av.available_windows:  # cut at local midnights; overridden dates add nothing
+        day = _wall(w.start, tz).date()
+        while day <= _wall(w.end, tz).date():
+            a = max(w.start, _naive_to_utc(datetime.combine(day, time(0)), tz))
+            b = min(w.end, _naive_to_utc(datetime.combine(day + DAY, time(0)), tz))
+            if day not in overrides:
+                spans.append((a, b))
+            day += DAY
     day = first
     while day <= last:
         for r in overrides.get(day, av.weekly.ranges.get(day.weekday(), ())):
