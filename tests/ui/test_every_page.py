@@ -66,6 +66,7 @@ PUBLIC = [
     "/",
     "/advisors",
     "/advisors/{advisor_slug}",
+    "/advisors/{advisor_slug}?match=1",
     "/book/any",
     "/intake",
     "/login",
@@ -82,7 +83,8 @@ ADVISOR = [
     "/me/booking-rules",
     "/me/calendars",
     "/me/calendars/{source_id}",
-    "/me/calendars/week",
+    "/me/calendar",
+    "/me/calendar?view=day",
     "/me/calendar-feed",
     "/me/consultations",
     "/me/consultations/{booking_id}",
@@ -95,6 +97,7 @@ STAFF = [
     "/staff/bookings",
     "/staff/mail",
     "/staff/insights",
+    "/staff/bookings/{booking_id}",
     "/staff/bookings/{booking_id}/move",
     "/staff/bookings/{booking_id}/cancel",
 ]
@@ -102,7 +105,11 @@ ROLES = {
     None: PUBLIC,
     "maria.lopez@advising.example": ADVISOR,
     "sam.taylor@advising.example": STAFF,
-    "alex.admin@advising.example": ["/dashboard", "/consultations/{booking_id}/notes"],
+    "alex.admin@advising.example": [
+        "/dashboard",
+        "/consultations/{booking_id}/notes",
+        "/admin/webhooks",
+    ],
 }
 
 
