@@ -91,7 +91,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
             "hide_parameters": True,
         },
         "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Lax, unless the booking widget is embedded on other sites over HTTPS: a framed
+        # booking form then needs its session (CSRF) cookie, which only None lets through.
+        "SESSION_COOKIE_SAMESITE": "None"
+        if os.environ.get("EMBED_ALLOWED_ORIGINS", "").strip()
+        and _bool_env("SESSION_COOKIE_SECURE", production)
+        else "Lax",
         "SESSION_COOKIE_SECURE": _bool_env("SESSION_COOKIE_SECURE", production),
         "SESSION_COOKIE_NAME": "advising_session",
         "PERMANENT_SESSION_LIFETIME": _int_env("SESSION_LIFETIME_SECONDS", 12 * 3600),
@@ -142,5 +147,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "CALENDAR_IMPORT_SECONDS": _int_env("CALENDAR_IMPORT_SECONDS", 10),
         "WTF_CSRF_TIME_LIMIT": None,
         "TRUST_PROXY": _bool_env("TRUST_PROXY", False),
+        # Sites that may show the booking widget (an iframe of the visitor's booking pages),
+        # e.g. "https://www.example-firm.com"; empty: nobody may frame any page.
+        "EMBED_ALLOWED_ORIGINS": tuple(
+            origin.strip().rstrip("/")
+            for origin in os.environ.get("EMBED_ALLOWED_ORIGINS", "").replace(",", " ").split()
+            if origin.strip()
+        ),
         "HSTS_SECONDS": _int_env("HSTS_SECONDS", 31536000),
     }

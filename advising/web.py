@@ -197,13 +197,29 @@ SECURITY_HEADERS = (
 )
 
 
+def _embedding_origins() -> str:
+    """The origins allowed to frame this response (the visitor's booking pages only)."""
+    if not getattr(request, "embeddable", False):
+        return ""
+    from flask import current_app
+
+    return " ".join(current_app.config.get("EMBED_ALLOWED_ORIGINS") or ())
+
+
 def set_security_headers(response: Response) -> Response:
-    """Headers every response carries; logged-in pages are never cached."""
+    """Headers every response carries; logged-in pages are never cached. Only the visitor's
+    booking pages may be framed, and only by the origins listed in EMBED_ALLOWED_ORIGINS."""
     headers = response.headers
     present = {name.lower() for name, _ in headers.items()}
+    origins = _embedding_origins()
     for name, value in SECURITY_HEADERS:
-        if name.lower() not in present:
-            headers.add(name, value)
+        if name.lower() in present:
+            continue
+        if origins and name == "X-Frame-Options":
+            continue  # frame-ancestors below decides, and names who may frame
+        if origins and name == "Content-Security-Policy":
+            value = value.replace("frame-ancestors 'none'", f"frame-ancestors 'self' {origins}")
+        headers.add(name, value)
     if request.is_secure and "strict-transport-security" not in present:
         from flask import current_app
 
@@ -284,6 +300,12 @@ def install_log_redaction(*loggers: logging.Logger | logging.Handler) -> None:
     for target in loggers:
         if not any(isinstance(f, RedactSecrets) for f in target.filters):
             target.addFilter(RedactSecrets())
+
+
+def mark_embeddable() -> None:
+    """Let this response be framed by the origins in EMBED_ALLOWED_ORIGINS (the booking
+    widget on the firm's own site); every other page refuses framing."""
+    request.embeddable = True  # type: ignore[attr-defined]
 
 
 def mark_private() -> None:

@@ -70,7 +70,7 @@ from advising.shared import timefmt as display
 from advising.shared.text import has_nul
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone
-from advising.web import NavItem, add_nav, mark_private
+from advising.web import NavItem, add_nav, mark_embeddable, mark_private
 
 bp = Blueprint("scheduling", __name__)
 
@@ -597,6 +597,26 @@ def remove_override(day: str) -> Response:
     services.remove_override_day(profile.id, parsed)
     flash(f"{display.format_day(parsed)} uses your weekly hours again.", "info")
     return redirect(url_for("scheduling.booking_rules"))
+
+
+# The visitor's booking flow, which the firm may show in its own site (the booking widget).
+EMBEDDABLE = frozenset(
+    {
+        "scheduling.advisor_page",
+        "scheduling.any_advisor",
+        "scheduling.book",
+        "scheduling.manage",
+        "scheduling.reschedule",
+        "scheduling.cancel",
+        "scheduling.confirm",
+    }
+)
+
+
+@bp.before_app_request
+def _allow_the_widget_to_frame_the_booking_flow() -> None:
+    if request.endpoint in EMBEDDABLE:
+        mark_embeddable()
 
 
 def register(app: Flask) -> None:

@@ -13,3 +13,17 @@
     });
   });
 })();
+
+/* Inside the booking widget (a frame on the firm's site): tell the page how tall this page
+   is, so the frame grows with it instead of scrolling. */
+(function () {
+  "use strict";
+  if (window.parent === window) { return; }
+  function report() {
+    window.parent.postMessage(
+      { type: "advising:height", height: document.documentElement.scrollHeight }, "*"
+    );
+  }
+  window.addEventListener("load", report);
+  if (window.ResizeObserver) { new ResizeObserver(report).observe(document.documentElement); }
+})();
