@@ -168,7 +168,8 @@ class SlotsQuerySchema(Schema):
         validate=[validate.Length(max=40), validate.Regexp(WHEN_PATTERN, error=WHEN_HELP)],
         metadata={
             "description": "First instant (a date means local midnight in `tz`); "
-            "default the current minute.",
+            "default the current minute. A day the calendar does not have (2026-02-31) is a "
+            "422 naming the field.",
             "example": "2026-03-02",
         },
     )

@@ -23,10 +23,11 @@ from advising.scheduling import services
 from tests.conftest import make_test_app
 from tests.factories import make_advisor
 
-# Rules JSON Schema cannot express (one field against another, or against stored data); each
-# is stated in its parameter's description, and a 422 that names only these fields is the
-# documented answer, not a valid request rejected.
-CROSS_FIELD_RULES = {("query", "end"), ("json", "advisor")}
+# Rules JSON Schema cannot express (one field against another, against stored data, or a
+# day the calendar does not have, like 2026-02-31, which the query's date pattern lets
+# through); each is stated in its parameter's description, and a 422 that names only these
+# fields is the documented answer, not a valid request rejected.
+CROSS_FIELD_RULES = {("query", "start"), ("query", "end"), ("json", "advisor")}
 
 
 def positive_data_acceptance(ctx, response, case):
