@@ -238,7 +238,7 @@ class CookieSessionInterface(SecureCookieSessionInterface):
 REDACTED = "[redacted]"
 # Routes whose next path segment is a secret (manage links, roadmaps, the API's booking
 # tokens, advisors' feeds); tests/test_logs.py checks every rule with a <token> is covered.
-TOKEN_ROUTE_PREFIXES = ("/b/", "/roadmap/", "/api/v1/bookings/", "/feeds/")
+TOKEN_ROUTE_PREFIXES = ("/b/", "/roadmap/", "/api/v1/bookings/", "/feeds/", "/password/reset/")
 _SECRET_IN_PATH = re.compile(
     "(" + "|".join(re.escape(prefix) for prefix in TOKEN_ROUTE_PREFIXES) + r")[^/?#\s\"'.]+"
 )

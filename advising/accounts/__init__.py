@@ -28,3 +28,12 @@ def register(app: Flask) -> None:
             tile="Change your password; other devices are signed out.",
         ),
     )
+    add_nav(
+        app,
+        NavItem(
+            "Accounts",
+            "accounts.admin_users",
+            ("admin",),
+            tile="Invite people, change roles, deactivate accounts; every change is recorded.",
+        ),
+    )

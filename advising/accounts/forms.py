@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, ValidationError
 
+from advising.accounts.models import Role
 from advising.accounts.passwords import MAX_LENGTH, password_problem
 
 
@@ -53,3 +54,61 @@ class PasswordChangeForm(FlaskForm):
         problem = password_problem(field.data or "", email=self._user_email, name=self._user_name)
         if problem:
             raise ValidationError(problem)
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField("Send me a link")
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired()],
+        description="At least 8 characters. Long passphrases are welcome.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Set password")
+
+    def __init__(
+        self, *args, user_email: str | None = None, user_name: str | None = None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self._user_email = user_email
+        self._user_name = user_name
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "", email=self._user_email, name=self._user_name)
+        if problem:
+            raise ValidationError(problem)
+
+
+ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    submit = SubmitField("Invite")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    submit = SubmitField("Change role")
+
+
+class ActiveForm(FlaskForm):
+    active = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -21,6 +21,10 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+# An invited person has no password until they follow their link: no hash ever matches this.
+UNUSABLE_HASH = "!"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -42,6 +46,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    @property
+    def awaiting_password(self) -> bool:
+        """Invited, and the invitation's link not used yet."""
+        return self.password_hash == UNUSABLE_HASH
 
     def has_role(self, *roles: Role | str) -> bool:
         """True when the user holds one of ``roles``; admins hold every staff right."""
