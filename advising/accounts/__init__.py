@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
             "accounts.change_password",
             ("advisor", "staff", "admin"),
             tile="Change your password; other devices are signed out.",
+            menu="account",
         ),
     )
     add_nav(
