@@ -25,48 +25,17 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired()],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        "New password",
-        validators=[DataRequired()],
-        description="At least 8 characters. Long passphrases are welcome.",
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        "Repeat new password",
-        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
-        render_kw={"autocomplete": "new-password"},
-    )
-    submit = SubmitField("Change password")
-
-    def __init__(
-        self, *args, user_email: str | None = None, user_name: str | None = None, **kwargs
-    ):
-        super().__init__(*args, **kwargs)
-        self._user_email = user_email
-        self._user_name = user_name
-
-    def validate_new_password(self, field: PasswordField) -> None:
-        problem = password_problem(field.data or "", email=self._user_email, name=self._user_name)
-        if problem:
-            raise ValidationError(problem)
-
-
-class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-        render_kw={"autocomplete": "username"},
-    )
-    submit = SubmitField("Send me a link")
+# Made before the new-password fields, so the change form shows it first.
+_CURRENT_PASSWORD = PasswordField(
+    "Current password",
+    validators=[DataRequired()],
+    render_kw={"autocomplete": "current-password"},
+)
 
 
 class SetPasswordForm(FlaskForm):
+    """A new password, twice, checked against the rules for this person."""
+
     new_password = PasswordField(
         "New password",
         validators=[DataRequired()],
@@ -91,6 +60,20 @@ class SetPasswordForm(FlaskForm):
         problem = password_problem(field.data or "", email=self._user_email, name=self._user_name)
         if problem:
             raise ValidationError(problem)
+
+
+class PasswordChangeForm(SetPasswordForm):
+    current_password = _CURRENT_PASSWORD
+    submit = SubmitField("Change password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField("Send me a link")
 
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]

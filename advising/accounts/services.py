@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from advising.accounts.events import AccountInvited, PasswordResetRequested
+from advising.accounts.events import AccountInvited, PasswordLinkIssued, PasswordResetRequested
 from advising.accounts.models import (
     INVITE,
     RESET,
@@ -189,7 +189,15 @@ def link_url(token: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def _issue_link(user: User, purpose: str, lifetime: timedelta) -> tuple[str, PasswordToken]:
+def _send_link(
+    user: User,
+    event_type: type[PasswordLinkIssued],
+    purpose: str,
+    lifetime: timedelta,
+    **extra: str,
+) -> None:
+    """Make a one-time link for ``user`` and announce it (a subscriber mails it, in this
+    transaction; the caller commits)."""
     token, digest = new_token()
     now = utcnow()
     row = PasswordToken(
@@ -201,7 +209,17 @@ def _issue_link(user: User, purpose: str, lifetime: timedelta) -> tuple[str, Pas
     )
     db.session.add(row)
     db.session.flush()
-    return token, row
+    events().publish(
+        event_type(
+            user_id=user.id,
+            email=user.email,
+            name=user.name,
+            purpose=purpose,
+            token_url=link_url(token),
+            expires_at=row.expires_at,
+            **extra,
+        )
+    )
 
 
 def request_password_reset(email: str, remote_addr: str | None = None) -> None:
@@ -215,17 +233,7 @@ def request_password_reset(email: str, remote_addr: str | None = None) -> None:
             remote_addr,
         )
         return
-    token, row = _issue_link(user, RESET, RESET_LIFETIME)
-    events().publish(
-        PasswordResetRequested(
-            user_id=user.id,
-            email=user.email,
-            name=user.name,
-            purpose=RESET,
-            token_url=link_url(token),
-            expires_at=row.expires_at,
-        )
-    )
+    _send_link(user, PasswordResetRequested, RESET, RESET_LIFETIME)
     db.session.commit()
     log.info("password reset link issued user_id=%s addr=%s", user.id, remote_addr)
 
@@ -306,20 +314,8 @@ def invite_user(email: str, name: str, role: str, actor: User) -> User:
     user = User(email=email, name=name.strip(), role=role, password_hash=UNUSABLE_HASH)
     db.session.add(user)
     db.session.flush()
-    token, row = _issue_link(user, INVITE, INVITE_LIFETIME)
     record(user, "invited", actor, f"as {role}")
-    events().publish(
-        AccountInvited(
-            user_id=user.id,
-            email=user.email,
-            name=user.name,
-            purpose=INVITE,
-            token_url=link_url(token),
-            expires_at=row.expires_at,
-            role=role,
-            invited_by=actor.name,
-        )
-    )
+    _send_link(user, AccountInvited, INVITE, INVITE_LIFETIME, role=role, invited_by=actor.name)
     db.session.commit()
     log.info("user invited user_id=%s role=%s by user_id=%s", user.id, role, actor.id)
     return user

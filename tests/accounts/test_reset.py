@@ -19,23 +19,15 @@ from advising.invites import outbox
 from advising.invites.models import OutboxMessage
 from tests.conftest import client_after_commit, post_form
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.invites.test_smtp import Mailbox, Server
+from tests.invites import test_smtp
 
 NEW = "a brand new passphrase for ana"
 SAME_ANSWER = "If an account exists for that address, we sent a link"
 LINK_RE = re.compile(r"https?://\S+/password/reset/([A-Za-z0-9_-]+)")
 
-
-@pytest.fixture
-def mailbox():
-    return Mailbox()
-
-
-@pytest.fixture
-def smtp_server(mailbox):
-    server = Server(mailbox)
-    yield server
-    server.stop()
+# The loopback SMTP server and its mailbox, as the invites tests use them.
+mailbox = test_smtp.mailbox
+smtp_server = test_smtp.smtp_server
 
 
 @pytest.fixture
