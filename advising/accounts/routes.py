@@ -34,6 +34,7 @@ from advising.accounts.forms import (
 from advising.accounts.models import INVITE, Role
 from advising.accounts.sessions import SIGNED_IN_AT, start_session
 from advising.extensions import limiter
+from advising.web import mark_private
 
 bp = Blueprint("accounts", __name__)
 
@@ -173,6 +174,7 @@ def forgot_password() -> str:
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def set_password(token: str) -> str | Response | tuple[str, int]:
+    mark_private()  # the page belongs to the link's holder: never kept by a cache
     try:
         row, user = services.check_link(token)
     except services.LinkError as error:

