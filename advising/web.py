@@ -56,12 +56,18 @@ RETRY_AFTER_SECONDS = 5
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link a feature adds to the header (and, with ``tile``, to the dashboard)."""
+    """A link a feature adds to the header (and, with ``tile``, to the dashboard); with
+    ``menu="account"`` it goes into the signed-in person's account menu instead of the top
+    level."""
 
     label: str
     endpoint: str
     roles: tuple[str, ...] = ()  # empty: shown to everyone, signed in or not
     tile: str | None = None
+    menu: str | None = None
+
+
+ACCOUNT_MENU = "account"
 
 
 def add_nav(app: Flask, item: NavItem) -> None:
@@ -78,9 +84,15 @@ def _visible(item: NavItem) -> bool:
 def navigation() -> dict[str, object]:
     from flask import current_app
 
-    items = [i for i in current_app.extensions.get("advising.nav", []) if _visible(i)]
+    items: list[NavItem] = []
+    seen: set[str] = set()
+    for item in current_app.extensions.get("advising.nav", []):
+        if item.endpoint not in seen and _visible(item):  # one link per page
+            seen.add(item.endpoint)
+            items.append(item)
     return {
-        "nav_items": [(i.label, url_for(i.endpoint)) for i in items],
+        "nav_items": [(i.label, url_for(i.endpoint)) for i in items if i.menu is None],
+        "account_menu": [(i.label, url_for(i.endpoint)) for i in items if i.menu == ACCOUNT_MENU],
         "dashboard_tiles": [(i.label, url_for(i.endpoint), i.tile) for i in items if i.tile],
     }
 
@@ -254,7 +266,7 @@ class CookieSessionInterface(SecureCookieSessionInterface):
 REDACTED = "[redacted]"
 # Routes whose next path segment is a secret (manage links, roadmaps, the API's booking
 # tokens, advisors' feeds); tests/test_logs.py checks every rule with a <token> is covered.
-TOKEN_ROUTE_PREFIXES = ("/b/", "/roadmap/", "/api/v1/bookings/", "/feeds/")
+TOKEN_ROUTE_PREFIXES = ("/b/", "/roadmap/", "/api/v1/bookings/", "/feeds/", "/password/reset/")
 _SECRET_IN_PATH = re.compile(
     "(" + "|".join(re.escape(prefix) for prefix in TOKEN_ROUTE_PREFIXES) + r")[^/?#\s\"'.]+"
 )

@@ -25,6 +25,7 @@ def test_advisor_signs_in_and_out_in_the_browser(live_server, browser_page):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/dashboard")
     assert page.get_by_role("heading", level=1).inner_text() == "Hello, Grace Hopper"
+    page.locator("details.account-menu summary").click()  # profile and sign out: the menu
     assert page.get_by_role("link", name="My profile").first.is_visible()
 
     page.get_by_role("button", name="Sign out").click()

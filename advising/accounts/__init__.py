@@ -26,5 +26,15 @@ def register(app: Flask) -> None:
             "accounts.change_password",
             ("advisor", "staff", "admin"),
             tile="Change your password; other devices are signed out.",
+            menu="account",
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "Accounts",
+            "accounts.admin_users",
+            ("admin",),
+            tile="Invite people, change roles, deactivate accounts; every change is recorded.",
         ),
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, ValidationError
 
+from advising.accounts.models import Role
 from advising.accounts.passwords import MAX_LENGTH, password_problem
 
 
@@ -23,12 +25,17 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired()],
-        render_kw={"autocomplete": "current-password"},
-    )
+# Made before the new-password fields, so the change form shows it first.
+_CURRENT_PASSWORD = PasswordField(
+    "Current password",
+    validators=[DataRequired()],
+    render_kw={"autocomplete": "current-password"},
+)
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password, twice, checked against the rules for this person."""
+
     new_password = PasswordField(
         "New password",
         validators=[DataRequired()],
@@ -40,7 +47,7 @@ class PasswordChangeForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField("Set password")
 
     def __init__(
         self, *args, user_email: str | None = None, user_name: str | None = None, **kwargs
@@ -53,3 +60,39 @@ class PasswordChangeForm(FlaskForm):
         problem = password_problem(field.data or "", email=self._user_email, name=self._user_name)
         if problem:
             raise ValidationError(problem)
+
+
+class PasswordChangeForm(SetPasswordForm):
+    current_password = _CURRENT_PASSWORD
+    submit = SubmitField("Change password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField("Send me a link")
+
+
+ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    submit = SubmitField("Invite")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    submit = SubmitField("Change role")
+
+
+class ActiveForm(FlaskForm):
+    active = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -1,4 +1,5 @@
-"""Sign in, sign out, password change and the signed-in landing page."""
+"""Sign in, sign out, password change and reset, the signed-in landing page and the
+administrators' account pages."""
 
 from __future__ import annotations
 
@@ -20,9 +21,20 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from advising.accounts import devices, services
-from advising.accounts.forms import LoginForm, PasswordChangeForm
+from advising.accounts.access import role_required
+from advising.accounts.forms import (
+    ActiveForm,
+    ForgotPasswordForm,
+    InviteForm,
+    LoginForm,
+    PasswordChangeForm,
+    RoleForm,
+    SetPasswordForm,
+)
+from advising.accounts.models import INVITE, Role
 from advising.accounts.sessions import SIGNED_IN_AT, start_session
 from advising.extensions import limiter
+from advising.web import mark_private
 
 bp = Blueprint("accounts", __name__)
 
@@ -129,3 +141,131 @@ def change_password() -> str | Response:
 @login_required
 def dashboard() -> str:
     return render_template("accounts/dashboard.html")
+
+
+# --- forgotten passwords --------------------------------------------------------------------
+# Every request for a link counts, per address and per email (keyed, never the address).
+
+
+def _reset_limits(view: Callable) -> Callable:
+    per_address = limiter.shared_limit(
+        lambda: current_app.config.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "10 per hour"),
+        scope="password-reset-address",
+        methods=["POST"],
+    )
+    per_email = limiter.shared_limit(
+        lambda: current_app.config.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3 per hour"),
+        scope="password-reset-email",
+        key_func=lambda: "password-reset:" + services.account_ref(request.form.get("email", "")),
+        methods=["POST"],
+    )
+    return per_address(per_email(view))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@_reset_limits
+def forgot_password() -> str:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, request.remote_addr)
+        return render_template("accounts/forgot.html", form=None, sent=True)
+    return render_template("accounts/forgot.html", form=form, sent=False)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> str | Response | tuple[str, int]:
+    mark_private()  # the page belongs to the link's holder: never kept by a cache
+    try:
+        row, user = services.check_link(token)
+    except services.LinkError as error:
+        return render_template("accounts/link_invalid.html", message=str(error)), 410
+    form = SetPasswordForm(user_email=user.email, user_name=user.name)
+    if form.validate_on_submit():
+        try:
+            services.set_password_with_link(token, form.new_password.data)
+        except services.LinkError as error:
+            return render_template("accounts/link_invalid.html", message=str(error)), 410
+        except services.AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash("Your password is set. Sign in with it.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template(
+        "accounts/set_password.html", form=form, invited=row.purpose == INVITE, user=user
+    )
+
+
+# --- administrators: accounts ------------------------------------------------------------------
+
+
+@bp.get("/admin/users")
+@role_required(Role.ADMIN)
+def admin_users() -> str:
+    return _admin_page(InviteForm())
+
+
+def _admin_page(invite_form: InviteForm, status: int = 200):
+    users = services.list_users()
+    role_forms = {u.id: RoleForm(prefix=f"u{u.id}", role=u.role) for u in users}
+    return render_template(
+        "accounts/admin_users.html",
+        users=users,
+        role_forms=role_forms,
+        invite_form=invite_form,
+        active_form=ActiveForm(),
+        events=services.recent_events(),
+    ), status
+
+
+@bp.post("/admin/users/invite")
+@role_required(Role.ADMIN)
+def admin_invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = services.invite_user(
+                form.email.data, form.name.data, form.role.data, current_user._get_current_object()
+            )
+        except services.AccountError as error:
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            flash(f"Invited {user.name}; they were mailed a link to set a password.", "success")
+            return redirect(url_for("accounts.admin_users"))
+    return _admin_page(form, 400)
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@role_required(Role.ADMIN)
+def admin_change_role(user_id: int) -> Response:
+    form = RoleForm(prefix=f"u{user_id}")
+    if form.validate_on_submit():
+        try:
+            user = services.change_role(user_id, form.role.data, current_user._get_current_object())
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{user.name} is now {user.role}.", "success")
+    else:
+        flash("That role change could not be made; please try again.", "error")
+    return redirect(url_for("accounts.admin_users"))
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def admin_set_active(user_id: int) -> Response:
+    form = ActiveForm()
+    if form.validate_on_submit():
+        active = form.active.data == "1"
+        try:
+            user = services.set_active(user_id, active, current_user._get_current_object())
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            state = "reactivated" if active else "deactivated; their sessions have ended"
+            flash(f"{user.name} is {state}.", "success")
+    else:
+        flash("That change could not be made; please try again.", "error")
+    return redirect(url_for("accounts.admin_users"))

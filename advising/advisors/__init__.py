@@ -18,5 +18,6 @@ def register(app: Flask) -> None:
             "advisors.edit_profile",
             ("advisor",),
             tile="Your public page, specialties, time zone and video link.",
+            menu="account",
         ),
     )

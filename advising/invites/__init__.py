@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def register(app: Flask) -> None:
     from advising.extensions import events
     from advising.invites import models  # noqa: F401  (tables in the metadata)
+    from advising.invites.account_mail import subscribe_account_mail
     from advising.invites.booking_mail import on_booking_change
     from advising.invites.cli import mail_cli
     from advising.invites.outbox import open_mail
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     from advising.web import NavItem, add_nav
 
     events(app).subscribe(BookingChanged, on_booking_change)
+    subscribe_account_mail(events(app))
     app.register_blueprint(bp)
     app.cli.add_command(mail_cli)
     register_channel(app, "mail", open_mail)
