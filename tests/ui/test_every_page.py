@@ -70,6 +70,7 @@ PUBLIC = [
     "/book/any",
     "/intake",
     "/login",
+    "/password/forgot",
     "/roadmap/{roadmap_token}",
     "/b/{manage_token}",
     "/b/{manage_token}/reschedule",
@@ -109,6 +110,7 @@ ROLES = {
         "/dashboard",
         "/consultations/{booking_id}/notes",
         "/admin/webhooks",
+        "/admin/users",
     ],
 }
 
