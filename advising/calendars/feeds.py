@@ -323,18 +323,22 @@ class _LimitedRedirectHandler(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _opener(allow_private: bool, deadline: Deadline) -> urllib.request.OpenerDirector:
+def guarded_opener(
+    allow_private: bool, deadline: Deadline, *, follow_redirects: bool = True
+) -> urllib.request.OpenerDirector:
     """An opener with http(s) only, no proxies, guarded connections that keep ``deadline``,
-    and few redirects."""
+    and few redirects (none when ``follow_redirects`` is off: webhooks)."""
     opener = urllib.request.OpenerDirector()
-    for handler in (
+    handlers: list[urllib.request.BaseHandler] = [
         urllib.request.UnknownHandler(),
         GuardedHTTPHandler(allow_private, deadline),
         GuardedHTTPSHandler(allow_private, deadline),
         urllib.request.HTTPDefaultErrorHandler(),
-        _LimitedRedirectHandler(),
         urllib.request.HTTPErrorProcessor(),
-    ):
+    ]
+    if follow_redirects:
+        handlers.append(_LimitedRedirectHandler())
+    for handler in handlers:
         opener.add_handler(handler)
     return opener
 
@@ -360,7 +364,7 @@ def fetch(
     too_large = f"The feed is larger than {size_in_words(max_bytes)}."
     deadline = Deadline(timeout)
     try:
-        with _opener(allow_private, deadline).open(request, timeout=timeout) as response:
+        with guarded_opener(allow_private, deadline).open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FeedError(too_large)

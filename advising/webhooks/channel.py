@@ -19,12 +19,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from advising.calendars.feeds import (
-    BlockedAddress,
-    Deadline,
-    GuardedHTTPHandler,
-    GuardedHTTPSHandler,
-)
+from advising.calendars.feeds import BlockedAddress, Deadline, guarded_opener
 from advising.extensions import db
 from advising.outbox.errors import PermanentFailure, TemporaryFailure
 from advising.webhooks.models import WebhookEndpoint, endpoint_id_of
@@ -39,20 +34,6 @@ RETRIED_4XX = {408, 429}
 def message_id(name: str) -> str:
     """The ``webhook-id``: the outbox row's, the same on every attempt."""
     return "msg_" + name.removeprefix("message-")
-
-
-def _opener(allow_private: bool, deadline: Deadline) -> urllib.request.OpenerDirector:
-    """http(s) only, guarded connections, no redirects followed, no proxies."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.UnknownHandler(),
-        GuardedHTTPHandler(allow_private, deadline),
-        GuardedHTTPSHandler(allow_private, deadline),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
 
 
 def post(
@@ -75,7 +56,8 @@ def post(
     too_slow = f"no answer within {timeout:g} seconds"
     deadline = Deadline(timeout)
     try:
-        with _opener(allow_private, deadline).open(request, timeout=timeout) as response:
+        opener = guarded_opener(allow_private, deadline, follow_redirects=False)
+        with opener.open(request, timeout=timeout) as response:
             response.read(64 * 1024)
             return int(response.status)
     except urllib.error.HTTPError as error:

@@ -180,6 +180,19 @@ class Reader:
             groups.setdefault(raw.uid, []).append(raw)
         found: _Found = set()
         done = 0
+        for event, info, uids in self._touching_daily_runs(groups):
+            self.clock.check()
+            run_found: _Found = set()
+            try:
+                self._expand_events([(event, info)], run_found)
+            except (FileError, CallbackFailed):
+                raise
+            except Exception as error:  # read them one by one below, with their own messages
+                self._note_unmerged(error)
+                continue
+            found |= run_found
+            for uid in uids:
+                done += len(groups.pop(uid))
         reported = 0
         step = max(1, total // 100)
         for group in groups.values():
@@ -422,13 +435,98 @@ class Reader:
 
     def _expand(self, group: list[RawEvent], found: _Found) -> None:
         """Expand one UID's events over the window with recurring-ical-events."""
-        adapters = []
-        lead: EventInfo | None = None
-        for raw in group:
-            event, info = self._event(raw)
-            adapters.append(Adapter(event, info))
-            if lead is None and not raw.is_override:
-                lead = info  # the series itself names the event in messages
+        events = [self._event(raw) for raw in group]
+        lead = next(
+            (info for raw, (_, info) in zip(group, events, strict=True) if not raw.is_override),
+            None,
+        )
+        self._expand_events(events, found, lead)
+
+    def _touching_daily_runs(
+        self, groups: dict[str, list[RawEvent]]
+    ) -> list[tuple[Event, EventInfo, list[str]]]:
+        """Open-ended daily series that start on the same day and touch or overlap each other
+        (say 2,000 two-second events one after the other) occupy, every day, the union of
+        their first occurrences: each run is expanded once, as one series from the run's
+        first start to its last end, instead of once per series. Only plain series qualify:
+        one UID each, one ``RRULE:FREQ=DAILY`` without other parts, no extra or excluded
+        dates, no moved occurrences, times of day, the same zone, kind and day."""
+        by_key: dict[tuple[Any, ...], list[tuple[Event, EventInfo, datetime, datetime]]] = {}
+        for group in groups.values():
+            if len(group) != 1:
+                continue
+            raw = group[0]
+            rules = raw.props.get("RRULE", [])
+            if (
+                raw.is_override
+                or len(rules) != 1
+                or "RDATE" in raw.props
+                or "EXDATE" in raw.props
+                or "DTEND" not in raw.props
+            ):
+                continue
+            try:
+                event, info = self._event(raw)
+            except Exception as error:  # damaged: read alone below, with its own message
+                self._note_unmerged(error)
+                continue
+            start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+            parts = {key: value for key, value in event["RRULE"].items() if key != "WKST"}
+            if (
+                not isinstance(start, datetime)
+                or not isinstance(end, datetime)
+                or parts.get("FREQ") != ["DAILY"]
+                or set(parts) - {"FREQ", "INTERVAL"}
+                or parts.get("INTERVAL", [1]) != [1]
+                or end <= start
+            ):
+                continue
+            key = (
+                str(start.tzinfo),
+                start.date(),
+                info.available,
+                info.transparent,
+                info.cancelled,
+            )
+            by_key.setdefault(key, []).append((event, info, start, end))
+        runs: list[tuple[Event, EventInfo, list[str]]] = []
+        for members in by_key.values():
+            members.sort(key=lambda member: (member[2], member[3]))
+            current: list[tuple[Event, EventInfo, datetime, datetime]] = []
+            run_end: datetime | None = None
+            for member in members:
+                if run_end is not None and member[2] > run_end:
+                    runs += self._merged(current)
+                    current, run_end = [], None
+                current.append(member)
+                run_end = member[3] if run_end is None else max(run_end, member[3])
+            runs += self._merged(current)
+        return runs
+
+    @staticmethod
+    def _merged(
+        run: list[tuple[Event, EventInfo, datetime, datetime]],
+    ) -> list[tuple[Event, EventInfo, list[str]]]:
+        """One series standing for a run of touching ones, with the UIDs it stands for (none
+        for a run of one, which is read as usual)."""
+        if len(run) < 2:
+            return []
+        event, info, _start, _end = run[0]
+        event["DTEND"] = vDDDTypes(max(member[3] for member in run))
+        return [(event, info, [member[1].uid for member in run])]
+
+    def _note_unmerged(self, error: Exception) -> None:
+        """A series left out of the shortcut is read on its own, which reports any damage."""
+        del error
+
+    def _expand_events(
+        self,
+        events: list[tuple[Event, EventInfo]],
+        found: _Found,
+        lead: EventInfo | None = None,
+    ) -> None:
+        """Expand the events of one UID (or the series standing for a run)."""
+        adapters = [Adapter(event, info) for event, info in events]
         lead = lead or adapters[0].info
         # Ask for a day more on each side, expressed in the advisor's zone so that all-day
         # events are compared at local midnight; the exact window is applied below.
