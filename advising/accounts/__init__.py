@@ -32,6 +32,16 @@ def register(app: Flask) -> None:
     add_nav(
         app,
         NavItem(
+            "Time zone",
+            "accounts.time_zone",
+            ("staff", "admin"),
+            tile="The zone staff pages show dates and times in.",
+            menu="account",
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
             "Accounts",
             "accounts.admin_users",
             ("admin",),

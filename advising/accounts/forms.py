@@ -9,6 +9,8 @@ from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Vali
 
 from advising.accounts.models import Role
 from advising.accounts.passwords import MAX_LENGTH, password_problem
+from advising.database import utcnow
+from advising.shared.zones import is_zone, zone_choices
 
 
 class LoginForm(FlaskForm):
@@ -96,3 +98,23 @@ class RoleForm(FlaskForm):
 
 class ActiveForm(FlaskForm):
     active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class TimeZoneForm(FlaskForm):
+    """The zone a staff member or admin reads dates and times in."""
+
+    timezone = SelectField(
+        "Your time zone",
+        validators=[DataRequired(message="Choose your time zone.")],
+        description="Dates and times on the staff pages are shown in this zone.",
+        render_kw={"data-zone-search": ""},
+    )
+    submit = SubmitField("Save time zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice(z, label) for z, label in zone_choices(utcnow())]
+
+    def validate_timezone(self, field: SelectField) -> None:
+        if not is_zone(field.data or ""):
+            raise ValidationError("Choose a time zone from the list.")

@@ -30,6 +30,7 @@ from advising.accounts.forms import (
     PasswordChangeForm,
     RoleForm,
     SetPasswordForm,
+    TimeZoneForm,
 )
 from advising.accounts.models import INVITE, Role
 from advising.accounts.sessions import SIGNED_IN_AT, start_session
@@ -135,6 +136,20 @@ def change_password() -> str | Response:
             flash("Your password is changed. Other sessions were signed out.", "success")
             return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/account/timezone", methods=["GET", "POST"])
+@login_required
+def time_zone() -> str | Response:
+    user = current_user._get_current_object()
+    form = TimeZoneForm()
+    if not form.is_submitted():
+        form.timezone.data = user.timezone or "UTC"
+    if form.validate_on_submit():
+        services.set_timezone(user, form.timezone.data)
+        flash(f"Times are now shown in {form.timezone.data.replace('_', ' ')}.", "success")
+        return redirect(url_for("accounts.dashboard"))
+    return render_template("accounts/timezone.html", form=form)
 
 
 @bp.get("/dashboard")

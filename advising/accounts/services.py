@@ -25,6 +25,7 @@ from advising.database import utcnow
 from advising.extensions import db, events
 from advising.shared.errors import FieldError
 from advising.shared.tokens import hash_token, new_token, well_formed
+from advising.shared.zones import is_zone
 
 log = logging.getLogger("advising.accounts")
 
@@ -374,3 +375,11 @@ def set_active(user_id: int, active: bool, actor: User) -> User:
         actor.id,
     )
     return user
+
+
+def set_timezone(user: User, zone: str) -> None:
+    """Save the zone the person reads dates and times in."""
+    if not is_zone(zone):
+        raise AccountError("Choose a time zone from the list.", field="timezone")
+    user.timezone = zone
+    db.session.commit()

@@ -214,3 +214,16 @@ def test_sign_in_stores_the_detected_zone_once(client, auth, ctx):
     assert db.session.get(User, user.id).timezone == "America/Denver"
     auth.login(user.email)
     assert "America/Denver" in client.get("/staff/bookings").get_data(as_text=True)
+
+
+def test_staff_set_their_own_zone_and_the_pages_follow_it(client, auth, ctx):
+    advisor = make_advisor(name="Maria Lopez")
+    book_next(advisor, visitor(name="Ann", email="ann@example.org"))
+    staff = _staff(auth)
+    page = post_form(client, "/account/timezone", {"timezone": "Asia/Kolkata"})
+    assert page.status_code == 302
+    db.session.rollback()
+    assert db.session.get(User, staff.id).timezone == "Asia/Kolkata"
+    assert "IST" in client.get("/staff/bookings").get_data(as_text=True)
+    refused = post_form(client, "/account/timezone", {"timezone": "Mars/Olympus"})
+    assert refused.status_code == 200 and "Choose" in refused.get_data(as_text=True)

@@ -54,9 +54,7 @@ def site(tmp_path_factory) -> Site:
         source = db.session.scalar(
             db.select(CalendarSource).where(CalendarSource.advisor_id == advisor.id)
         )
-        site = Site(
-            "", logins, roadmap_token, manage_token, booking.id, source.id, advisor.slug
-        )
+        site = Site("", logins, roadmap_token, manage_token, booking.id, source.id, advisor.slug)
     server = LiveServer(app).start()
     yield Site(server.url, *(getattr(site, f) for f in list(Site.__dataclass_fields__)[1:]))
     server.stop()
@@ -102,10 +100,17 @@ STAFF = [
     "/staff/bookings/{booking_id}/move",
     "/staff/bookings/{booking_id}/cancel",
 ]
+# Forms sent empty or incomplete, to see their error states.
+ERROR_STATES = [
+    ("/intake", "main form [type=submit]"),
+    ("/login", "main form [type=submit]"),
+    ("/password/forgot", "main form [type=submit]"),
+]
+
 ROLES = {
     None: PUBLIC,
     "maria.lopez@advising.example": ADVISOR,
-    "sam.taylor@advising.example": STAFF,
+    "sam.taylor@advising.example": [*STAFF, "/account/timezone"],
     "alex.admin@advising.example": [
         "/dashboard",
         "/consultations/{booking_id}/notes",
@@ -157,6 +162,16 @@ def test_every_page_fits_a_phone_and_passes_axe(site: Site, email: str | None):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(site.url + url)
                 problems += _problems(page, width, url)
+        if email is None:  # the visitor's forms sent with mistakes: errors beside the fields
+            for url, button in ERROR_STATES:
+                for width in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.goto(site.url + url.format(**site.__dict__))
+                    page.locator(button).first.click()
+                    page.wait_for_load_state()
+                    shown = page.locator(".form-summary, .error, [aria-invalid=true]").count()
+                    assert shown, f"{url}: no error shown after sending it incomplete"
+                    problems += _problems(page, width, url + " (sent with mistakes)")
         context.close()
         browser.close()
     assert problems == [], "\n".join(problems)
