@@ -10,9 +10,13 @@ Everything is a ratio to a minimal Flask "hello" endpoint served the same way an
 PostgreSQL, hello, ...), so a burst of noise on the shared machine falls on both sides; each
 side's samples are pooled over its rounds. The visitors arrive one by one over the first
 seconds of a flow round (BENCH_FLOW_RAMP_SECONDS, not measured); the 20 s window after them
-sees the 32 visitors spread over the flow. Measured: the requests started in the window (to their
-end) and the flows completed in it (visitors per minute). At the deadline no new request
-starts; a flow still under way is abandoned.
+sees the 32 visitors spread over the flow. Measured: the requests started in the window
+(to their end) and the flows completed in it (visitors per minute). At the deadline no new request
+starts; a flow still under way is abandoned. Because one flow can take longer than the
+window under this load, visitors per minute is also estimated from the steps completed (the
+window's requests / requests per flow). Each visitor books a random time of the day the
+advisor page shows (not always the first, which all 32 would race for); a lost race still
+counts as a booking submit and is reported as an outcome.
 
 Targets (issue "Performance: the whole visitor flow fast under load"):
 - every step's p95 under 10x hello's p95 (the PDF's first render per roadmap is excepted and
