@@ -12,26 +12,11 @@ import statistics
 import threading
 import time
 
-from benchmarks.common import scratch_app, verdict
+from benchmarks.common import ensure_database, scratch_app, verdict
 
 ATTEMPTS = 64
 SLOTS = 8
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/advising_bench"
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database when it does not exist yet."""
-    import sqlalchemy as sa
-
-    target = sa.engine.make_url(url)
-    engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        exists = conn.execute(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-        ).scalar()
-        if not exists:
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    engine.dispose()
 
 
 def main() -> int:

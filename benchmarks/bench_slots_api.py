@@ -10,88 +10,18 @@ the first request after a change.
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.common import verdict
+from benchmarks.bench_booking_concurrency import DEFAULT_URL
+from benchmarks.common import load, postgres_url, serve, verdict
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "6"))
 ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "1.5"))
 CONCURRENCY = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            target,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
-
-
-def load(port: int, path: str, seconds: float) -> tuple[float, int]:
-    """Requests per second over ``seconds`` with CONCURRENCY client threads; counts non-200s."""
-    stop = time.monotonic() + seconds
-    counts = [0] * CONCURRENCY
-    failures = [0] * CONCURRENCY
-
-    def client(n: int) -> None:
-        while time.monotonic() < stop:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            conn.close()
-            if response.status == 200:
-                counts[n] += 1
-            else:
-                failures[n] += 1
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CONCURRENCY)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.monotonic() - started), sum(failures)
 
 
 def seed(database_url: str) -> tuple[str, str]:
@@ -134,19 +64,6 @@ def seed(database_url: str) -> tuple[str, str]:
     )
 
 
-def postgres_url() -> str | None:
-    """The benchmark's PostgreSQL database (see bench_booking_concurrency), when reachable."""
-    from benchmarks.bench_booking_concurrency import DEFAULT_URL, ensure_database
-
-    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL
-    try:
-        ensure_database(url)
-    except Exception as error:  # any failure means "not here"
-        print(f"  (PostgreSQL not measured: {type(error).__name__})")
-        return None
-    return url
-
-
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="advising-bench-api-"))
     env = {
@@ -165,7 +82,7 @@ def main() -> int:
             path,
         ),
     }
-    if pg_url := postgres_url():
+    if pg_url := postgres_url(DEFAULT_URL):
         pg_path, _ = seed(pg_url)
         targets["slots, PostgreSQL"] = ("wsgi:app", {**env, "DATABASE_URL": pg_url}, pg_path)
     servers = {}
@@ -173,13 +90,15 @@ def main() -> int:
         for name, (target, target_env, _) in targets.items():
             servers[name] = serve(target, target_env)
         for name, (_, _, url) in targets.items():
-            load(servers[name][1], url, 1.0)  # warm up both workers
+            load(servers[name][1], url, 1.0, CONCURRENCY)  # warm up both workers
         rates: dict[str, list[float]] = {name: [] for name in targets}
         failures = 0
         for round_number in range(ROUNDS):
             names = list(targets) if round_number % 2 == 0 else list(reversed(targets))
             for name in names:
-                rate, failed = load(servers[name][1], targets[name][2], ROUND_SECONDS)
+                rate, failed = load(
+                    servers[name][1], targets[name][2], ROUND_SECONDS, CONCURRENCY
+                )
                 rates[name].append(rate)
                 failures += failed if name != "hello" else 0
     finally:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import http.client
+import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def median_seconds(action: Callable[[], object], *, repeat: int = 7, warmup: int = 1) -> float:
@@ -59,3 +67,127 @@ def scratch_app(database_url: str | None = None, **config: object) -> Flask:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark database when it does not exist yet."""
+    import sqlalchemy as sa
+
+    target = sa.engine.make_url(url)
+    engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ).scalar()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+
+
+def postgres_url(
+    default: str, *, env: str = "BENCH_DATABASE_URL", create: bool = True
+) -> str | None:
+    """The benchmark's PostgreSQL database (``env`` or ``default``), when reachable; created
+    when missing if ``create``, else only connected to."""
+    import sqlalchemy as sa
+
+    url = os.environ.get(env) or default
+    try:
+        if create:
+            ensure_database(url)
+        else:
+            engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            engine.dispose()
+    except Exception as error:  # any failure means "not here"
+        print(f"  (PostgreSQL not measured: {type(error).__name__})")
+        return None
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(target: str, env: dict[str, str], workers: int = 2) -> tuple[subprocess.Popen, int]:
+    """``target`` under gunicorn on a free loopback port; returns (process, port)."""
+    port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=log,  # a file, not a pipe: a full pipe would stall a chatty server
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    log.seek(0)
+    raise RuntimeError(f"gunicorn did not start: {log.read().decode()[-2000:]}")
+
+
+def load(
+    port: int,
+    path: str,
+    seconds: float,
+    concurrency: int,
+    latencies: list[float] | None = None,
+) -> tuple[float, int]:
+    """Requests per second over ``seconds`` with ``concurrency`` client threads; counts
+    non-200s. Each 200's latency is appended to ``latencies`` when given."""
+    stop = time.monotonic() + seconds
+    counts = [0] * concurrency
+    failures = [0] * concurrency
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            if response.status == 200:
+                counts[n] += 1
+                if latencies is not None:
+                    with lock:
+                        latencies.append(time.perf_counter() - started)
+            else:
+                failures[n] += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - started), sum(failures)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The ``fraction`` (0..1) percentile of ``values``, nearest-rank."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
