@@ -12,9 +12,9 @@ from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from advising.database import utcnow
+from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
 from advising.intake.models import Intake
 from advising.invites import ical
@@ -28,19 +28,23 @@ def roadmap_pdf(intake: Intake, html: str, render: Callable[[str], bytes]) -> by
     """The PDF of ``html`` for this intake: the stored one when the HTML is unchanged since it
     was rendered, else ``render(html)``, stored for the next request."""
     digest = hashlib.sha256(html.encode()).hexdigest()
-    stored = db.session.get(RoadmapPdf, intake.id)
+    intake_id = intake.id
+    stored = db.session.get(RoadmapPdf, intake_id)
     if stored is not None and stored.html_sha256 == digest:
         return stored.pdf
+    db.session.rollback()  # no snapshot held while WeasyPrint works
     body = render(html)
-    if stored is None:
-        db.session.add(RoadmapPdf(intake_id=intake.id, html_sha256=digest, pdf=body))
-    else:
-        stored.html_sha256, stored.pdf, stored.created_at = digest, body, utcnow()
-    try:
+    try:  # the write lock first (SQLite); a busy database only means it is not kept this time
+        begin_write_locked(db.session)
+        stored = db.session.get(RoadmapPdf, intake_id, populate_existing=True)
+        if stored is None:
+            db.session.add(RoadmapPdf(intake_id=intake_id, html_sha256=digest, pdf=body))
+        else:
+            stored.html_sha256, stored.pdf, stored.created_at = digest, body, utcnow()
         db.session.commit()
-    except IntegrityError:  # another request stored the same version first
+    except (IntegrityError, OperationalError):  # stored by another request, or busy
         db.session.rollback()
-    log.info("roadmap pdf rendered intake_id=%s", intake.id)
+    log.info("roadmap pdf rendered intake_id=%s", intake_id)
     return body
 
 
