@@ -1,5 +1,6 @@
-/* The month calendar of the time picker: arrow keys move between days (left/right a day,
-   up/down a week), Home/End to the first/last day with times. Links work without it. */
+/* The time picker: in the month calendar arrow keys move between days (left/right a day,
+   up/down a week), Home/End to the first/last day with times; in the day's times arrow keys
+   move between times. Links work without it. */
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -26,6 +27,18 @@
       links.forEach(function (l) { l.tabIndex = -1; });
       target.tabIndex = 0;
       target.focus();
+    });
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var list = document.querySelector("[data-slot-list]");
+    if (!list) { return; }
+    list.addEventListener("keydown", function (event) {
+      var times = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var index = times.indexOf(document.activeElement);
+      var step = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }[event.key];
+      if (index < 0 || !step || !times[index + step]) { return; }
+      event.preventDefault();
+      times[index + step].focus();
     });
   });
 })();

@@ -41,6 +41,10 @@ def test_a_visitor_books_a_day_three_months_ahead(live_server, browser_page):
     page.wait_for_url(re.compile(r".*day=\d{4}-\d\d-\d\d.*"))
     assert page.locator(".day-times h3").inner_text() == chosen.split(":")[0]
     slot = page.locator(".slot-list a").first
+    slot.focus()
+    page.keyboard.press("ArrowRight")
+    second = page.locator(".slot-list a").nth(1).inner_text()
+    assert page.evaluate("document.activeElement.innerText") == second
     label = slot.inner_text()
     assert re.match(r"\d{1,2}:\d\d [AP]M GMT \u2013 \d{1,2}:\d\d [AP]M GMT", label)
     slot.click()
