@@ -95,6 +95,7 @@ def _set_up_logging(app: Flask) -> None:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
         )
         install_log_redaction(*logging.getLogger().handlers)
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its progress is noise
     names = (*PATH_LOGGERS, "flask-limiter", "sqlalchemy.engine.Engine")
     install_log_redaction(app.logger, *(logging.getLogger(name) for name in names))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
