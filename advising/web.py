@@ -177,7 +177,10 @@ def handle_database_unavailable(error: Exception) -> Any:
     if not _is_unavailable(error):
         return handle_unexpected_error(error)
     current_app.logger.warning(
-        "database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
+        "database unavailable on %s %s: %s",
+        request.method,
+        redact(request.path),
+        type(error).__name__,
     )
     db.session.rollback()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}

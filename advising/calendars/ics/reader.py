@@ -135,6 +135,8 @@ class Reader:
         self.on_progress = on_progress
         self.dates_left = 0
         self.skipped: list[SkippedEvent] = []
+        # events built while looking for touching runs, reused when read on their own
+        self._built: dict[int, tuple[Event, EventInfo]] = {}
         walker = self._read_calendar_props()
         self.times = Times(home, ZoneBook(scanned.timezones, clock), walker)
 
@@ -182,14 +184,9 @@ class Reader:
         done = 0
         for event, info, uids in self._touching_daily_runs(groups):
             self.clock.check()
-            run_found: _Found = set()
-            try:
-                self._expand_events([(event, info)], run_found)
-            except (FileError, CallbackFailed):
-                raise
-            except Exception as error:  # read them one by one below, with their own messages
-                self._note_unmerged(error)
-                continue
+            run_found = self._expanded_run(event, info)
+            if run_found is None:
+                continue  # its series are read one by one below, with their own messages
             found |= run_found
             for uid in uids:
                 done += len(groups.pop(uid))
@@ -435,7 +432,7 @@ class Reader:
 
     def _expand(self, group: list[RawEvent], found: _Found) -> None:
         """Expand one UID's events over the window with recurring-ical-events."""
-        events = [self._event(raw) for raw in group]
+        events = [self._built.pop(id(raw), None) or self._event(raw) for raw in group]
         lead = next(
             (info for raw, (_, info) in zip(group, events, strict=True) if not raw.is_override),
             None,
@@ -460,16 +457,16 @@ class Reader:
             if (
                 raw.is_override
                 or len(rules) != 1
+                or "FREQ=DAILY" not in rules[0][0].upper()  # cheap look before building
                 or "RDATE" in raw.props
                 or "EXDATE" in raw.props
                 or "DTEND" not in raw.props
             ):
                 continue
-            try:
-                event, info = self._event(raw)
-            except Exception as error:  # damaged: read alone below, with its own message
-                self._note_unmerged(error)
+            built = self._build_quietly(raw)
+            if built is None:
                 continue
+            event, info = built
             start, end = event.decoded("DTSTART"), event.decoded("DTEND")
             parts = {key: value for key, value in event["RRULE"].items() if key != "WKST"}
             if (
@@ -512,12 +509,34 @@ class Reader:
         if len(run) < 2:
             return []
         event, info, _start, _end = run[0]
-        event["DTEND"] = vDDDTypes(max(member[3] for member in run))
-        return [(event, info, [member[1].uid for member in run])]
+        stretched = Event()  # the first series' own event stays as it is, if read alone
+        for name, value in event.items():
+            stretched[name] = value
+        stretched["DTEND"] = vDDDTypes(max(member[3] for member in run))
+        return [(stretched, info, [member[1].uid for member in run])]
 
-    def _note_unmerged(self, error: Exception) -> None:
-        """A series left out of the shortcut is read on its own, which reports any damage."""
-        del error
+    def _build_quietly(self, raw: RawEvent) -> tuple[Event, EventInfo] | None:
+        """The event built and kept for reading later; None when damaged (it is then read on
+        its own, which reports the damage)."""
+        try:
+            built = self._event(raw)
+        except (FileError, CallbackFailed):
+            raise
+        except Exception:
+            return None
+        self._built[id(raw)] = built
+        return built
+
+    def _expanded_run(self, event: Event, info: EventInfo) -> _Found | None:
+        """The intervals of the series standing for a run; None when it cannot be read."""
+        found: _Found = set()
+        try:
+            self._expand_events([(event, info)], found)
+        except (FileError, CallbackFailed):
+            raise
+        except Exception:
+            return None
+        return found
 
     def _expand_events(
         self,
