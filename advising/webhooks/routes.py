@@ -10,6 +10,7 @@ from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.extensions import db
 from advising.webhooks import services
+from advising.webhooks.forms import EndpointForm
 from advising.webhooks.models import EVENT_TYPES, WebhookEndpoint
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
@@ -38,17 +39,12 @@ def _posted(endpoint_id: int) -> WebhookEndpoint:
     return endpoint
 
 
-def _index(error: str | None = None, url: str = "", chosen: list[str] | None = None):
-    return render_template(
-        "webhooks/index.html",
-        endpoints=services.endpoints(),
-        event_types=EVENT_TYPES,
-        form=ActionForm(),
-        error=error,
-        url=url,
-        chosen=chosen or [],
-        allow_http=_allow_private(),
-    )
+def _index(form: EndpointForm | None = None):
+    if form is None:
+        form = EndpointForm(formdata=None)
+    if _allow_private():
+        form.url.description = "Where each event is posted, starting with http:// or https://."
+    return render_template("webhooks/index.html", endpoints=services.endpoints(), form=form)
 
 
 @bp.get("")
@@ -60,15 +56,16 @@ def index() -> str:
 @bp.post("")
 @role_required(Role.ADMIN)
 def create() -> tuple[str, int] | str:
-    form = ActionForm()
+    form = EndpointForm()
     if not form.validate_on_submit():
-        abort(400)
-    url = request.form.get("url", "")
-    chosen = request.form.getlist("events")
+        return _index(form), 422
     try:
-        endpoint = services.create_endpoint(url, chosen, allow_private=_allow_private())
+        endpoint = services.create_endpoint(
+            form.url.data, form.events.data, allow_private=_allow_private()
+        )
     except services.EndpointError as error:
-        return _index(str(error), url, chosen), 422
+        form[error.field].errors.append(str(error))
+        return _index(form), 422
     # The secret is shown on this answer only (never flashed into the session cookie).
     return render_template("webhooks/created.html", endpoint=endpoint)
 

@@ -13,6 +13,7 @@ from advising.calendars.feeds import is_public_address
 from advising.extensions import db
 from advising.outbox.delivery import retry_now
 from advising.outbox.models import FAILED, PENDING, OutboxMessage
+from advising.shared.errors import FieldError
 from advising.webhooks.channel import CHANNEL
 from advising.webhooks.models import EVENT_TYPES, WebhookEndpoint, recipient_of
 from advising.webhooks.signing import new_secret
@@ -21,8 +22,12 @@ MAX_URL = 2000
 DELIVERIES_SHOWN = 100
 
 
-class EndpointError(ValueError):
-    """An endpoint that cannot be registered; the message is for the admin."""
+class EndpointError(FieldError):
+    """An endpoint that cannot be registered; the message is for the admin, ``field`` names
+    the input at fault (the address unless said otherwise)."""
+
+    def __init__(self, message: str, field: str = "url"):
+        super().__init__(message, field)
 
 
 def check_url(url: str, *, allow_private: bool) -> str:
@@ -63,7 +68,7 @@ def check_url(url: str, *, allow_private: bool) -> str:
 def check_events(chosen: Iterable[str]) -> list[str]:
     picked = [e for e in EVENT_TYPES if e in set(chosen)]
     if not picked:
-        raise EndpointError("Choose at least one event.")
+        raise EndpointError("Choose at least one event.", field="events")
     return picked
 
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import socket
 import threading
 import time
@@ -339,3 +340,17 @@ def test_admin_adds_an_endpoint_and_sees_its_secret_once(client, auth, ctx):
     post_form(client, f"{page}/delete", {}, page=page)
     db.session.expunge_all()
     assert db.session.get(WebhookEndpoint, hook_id) is None
+
+
+def test_endpoint_form_errors_stand_beside_their_fields_and_keep_the_input(client, auth, ctx):
+    auth.login(make_user(Role.ADMIN).email)
+    refused = post_form(client, "/admin/webhooks", {"url": "https://hooks.example.org/in"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="events-error"' in html
+    assert 'value="https://hooks.example.org/in"' in html
+    refused = post_form(
+        client, "/admin/webhooks", {"url": "ftp://hooks.example.org", "events": ["booking.created"]}
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="url-error"' in html and "https://" in html
+    assert re.search(r'<input checked[^>]*value="booking.created"', html)
