@@ -5,6 +5,15 @@ roadmap, API or feed path (and anything token-shaped, and email addresses) is re
 ``[redacted]``. The access line logs the path without its query string or referer.
 """
 
+import os
+
+# Threads in each worker process: a request that waits (for a PDF the worker is rendering, for
+# a slow database) or renders a PDF itself does not hold up the requests queued behind it.
+# Worker processes: gunicorn's rule of thumb, 2 per core plus one (WEB_CONCURRENCY overrides).
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
+
 # Remote address, time, method, path (no query string), status, bytes, milliseconds.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 accesslog = "-"

@@ -120,6 +120,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SLOT_CACHE_SIZE": _int_env("SLOT_CACHE_SIZE", 512),
         "API_LIMIT_PER_ADDRESS": os.environ.get("API_LIMIT_PER_ADDRESS", "120 per minute"),
         "ROADMAP_PDF_LIMIT": os.environ.get("ROADMAP_PDF_LIMIT", "10 per minute"),
+        # The worker renders each new roadmap's PDF ahead of the visitor's download; a download
+        # that finds the worker rendering it waits this long before rendering it itself.
+        "ROADMAP_PDF_PRERENDER": _bool_env("ROADMAP_PDF_PRERENDER", True),
+        "ROADMAP_PDF_WAIT_SECONDS": _float_env("ROADMAP_PDF_WAIT_SECONDS", 20.0),
         # Bookings (web form and API together): per client address, per visitor e-mail, and
         # the most upcoming consultations one e-mail may hold (0 turns that cap off).
         "BOOKING_LIMIT_PER_ADDRESS": os.environ.get("BOOKING_LIMIT_PER_ADDRESS", "10 per hour"),
@@ -131,6 +135,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # The worker (`flask worker`): how often it looks for mail on SQLite (PostgreSQL wakes
         # it with NOTIFY and looks anyway after the listen timeout), and its periodic jobs.
         "WORKER_POLL_SECONDS": _float_env("WORKER_POLL_SECONDS", 0.5),
+        # How much lower the worker's CPU priority is than the web server's (os.nice), so
+        # background renders never slow a page down; 0 keeps it equal.
+        "WORKER_NICE": _int_env("WORKER_NICE", 10),
         "WORKER_LISTEN_TIMEOUT_SECONDS": _float_env("WORKER_LISTEN_TIMEOUT_SECONDS", 60.0),
         "WORKER_REMINDERS_SECONDS": _float_env("WORKER_REMINDERS_SECONDS", 60.0),
         "WORKER_SYNC_MINUTES": _float_env("WORKER_SYNC_MINUTES", 15.0),

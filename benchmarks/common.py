@@ -112,15 +112,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(target: str, env: dict[str, str], workers: int = 2) -> tuple[subprocess.Popen, int]:
-    """``target`` under gunicorn on a free loopback port; returns (process, port)."""
+def serve(
+    target: str, env: dict[str, str], workers: int = 2, *, shipped_config: bool = False
+) -> tuple[subprocess.Popen, int]:
+    """``target`` under gunicorn on a free loopback port; returns (process, port). With
+    ``shipped_config`` it runs as production does (``gunicorn.conf.py``: threads, access log
+    with redaction), still with ``workers`` processes."""
     port = free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the server)
+    config = ["--config", str(ROOT / "gunicorn.conf.py")] if shipped_config else []
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
+            *config,
             "--workers",
             str(workers),
             "--bind",

@@ -10,6 +10,18 @@ from advising.intake.models import Intake
 @dataclass(frozen=True)
 class IntakeCreated:
     """Published inside the intake's transaction, before its commit. Subscribers must not
-    pass on the answers: they are the visitor's personal data."""
+    pass on the answers (the visitor's personal data) nor the token (the key to the roadmap's
+    private link, stored nowhere else in plain); one that needs the token for a job keeps it
+    only until the job is done."""
 
     intake: Intake
+    token: str
+
+
+@dataclass(frozen=True)
+class IntakeAnswersReplaced:
+    """The visitor kept a "what if" version: new answers and roadmap, published inside the
+    transaction that stores them. Same rules as :class:`IntakeCreated`."""
+
+    intake: Intake
+    token: str

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from advising.database import utcnow
 from advising.extensions import db, events
-from advising.intake.events import IntakeCreated
+from advising.intake.events import IntakeAnswersReplaced, IntakeCreated
 from advising.intake.models import Intake
 from advising.roadmap.engine import (
     Content,
@@ -70,7 +70,7 @@ def create_intake(answers: IntakeAnswers, now: datetime | None = None) -> tuple[
     )
     db.session.add(intake)
     db.session.flush()
-    events().publish(IntakeCreated(intake))
+    events().publish(IntakeCreated(intake, token))
     db.session.commit()
     log.info("intake created intake_id=%s", intake.id)
     return intake, token
@@ -100,13 +100,15 @@ def roadmap_for(answers: IntakeAnswers) -> Roadmap:
     return build_roadmap(answers, content())
 
 
-def replace_answers(intake: Intake, answers: IntakeAnswers) -> Roadmap:
+def replace_answers(intake: Intake, answers: IntakeAnswers, token: str) -> Roadmap:
     """Store changed answers and the roadmap built from them, in one commit (the person chose
-    to keep a "what if" version). Raises ``AnswersError`` like ``create_intake``."""
+    to keep a "what if" version; ``token`` is the roadmap's link key they came with). Raises
+    ``AnswersError`` like ``create_intake``."""
     roadmap = build_roadmap(answers, content())
     intake.answers = answers_to_dict(answers)
     intake.roadmap = roadmap_to_dict(roadmap)
     intake.content_version = roadmap.content_version
+    events().publish(IntakeAnswersReplaced(intake, token))
     db.session.commit()
     log.info("intake answers replaced by visitor intake_id=%s", intake.id)
     return roadmap

@@ -18,11 +18,21 @@ if TYPE_CHECKING:
     from advising.outbox.delivery import Channel
 
 CHANNELS_KEY = "advising.outbox.channels"
+FORGETFUL_KEY = "advising.outbox.forgetful"
 
 
-def register_channel(app: Flask, name: str, channel: Channel) -> None:
-    """Deliver rows of ``name`` (``"mail"``, ``"webhook"``) with ``channel``."""
+def register_channel(
+    app: Flask, name: str, channel: Channel, *, forget_when_done: bool = False
+) -> None:
+    """Deliver rows of ``name`` (``"mail"``, ``"webhook"``) with ``channel``. With
+    ``forget_when_done`` a row's bytes are erased once it is sent or has failed for good (they
+    hold a secret the job needed, such as a visitor's link key)."""
     app.extensions.setdefault(CHANNELS_KEY, {})[name] = channel
+    forgetful = app.extensions.setdefault(FORGETFUL_KEY, set())
+    if forget_when_done:
+        forgetful.add(name)
+    else:
+        forgetful.discard(name)
 
 
 def register(app: Flask) -> None:

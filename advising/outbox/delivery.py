@@ -174,6 +174,8 @@ def _finish(item: _Claimed, token: str, now: datetime, error: DeliveryError | No
         values.update(status=status, last_error=str(error)[:2000])
         if not final:
             values["next_attempt_at"] = now + backoff(attempts)
+    if status != PENDING and item.channel in _forgetful_channels():
+        values["message"] = b""
     begin_write_locked(db.session)
     recorded = db.session.execute(
         update(OutboxMessage)
@@ -185,6 +187,12 @@ def _finish(item: _Claimed, token: str, now: datetime, error: DeliveryError | No
     if recorded.rowcount != 1:  # our lease ran out mid-send and another deliverer took it
         log.warning("outbox message_id=%s: claim lost before the outcome was recorded", item.id)
     return status
+
+
+def _forgetful_channels() -> set[str]:
+    from advising.outbox import FORGETFUL_KEY
+
+    return current_app.extensions.get(FORGETFUL_KEY, set())
 
 
 def _release(item: _Claimed, token: str) -> None:

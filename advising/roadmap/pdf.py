@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
 
@@ -38,9 +42,40 @@ class StaticFilesOnly(URLFetcher):
         )
 
 
+# One render at a time per process: WeasyPrint's shared font configuration is not meant for
+# threads, and a render holds the interpreter anyway.
+_RENDER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=16)
+def _stylesheet(path: str, modified_ns: int) -> CSS:
+    """A static stylesheet parsed once per process (and again when the file changes)."""
+    return CSS(filename=path, font_config=_fonts())
+
+
 def render_pdf(
-    html: str, *, base_url: str, static_url_path: str, static_folder: str | Path
+    html: str,
+    *,
+    base_url: str,
+    static_url_path: str,
+    static_folder: str | Path,
+    stylesheets: Sequence[str] = (),
 ) -> bytes:
-    """The PDF of ``html`` (which links its stylesheet under ``static_url_path``)."""
+    """The PDF of ``html``. ``stylesheets`` (paths in the static folder) are applied as if
+    linked, parsed once per process rather than once per render; anything ``html`` itself
+    links must lie under ``static_url_path``."""
     fetcher = StaticFilesOnly(base_url, static_url_path, static_folder)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    sheets = []
+    for name in stylesheets:
+        path = safe_join(str(static_folder), name)
+        if path is None or not Path(path).is_file():
+            raise ValueError(f"no such stylesheet: {name}")
+        sheets.append(_stylesheet(path, Path(path).stat().st_mtime_ns))
+    with _RENDER_LOCK:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=sheets, font_config=_fonts())

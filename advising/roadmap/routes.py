@@ -3,8 +3,6 @@ other feature: it shows the consultations booked from it and the advisor's recom
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     Flask,
@@ -18,21 +16,16 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from advising.consultations import services as consultations
 from advising.database import utcnow
 from advising.extensions import limiter
 from advising.intake import services as intakes
 from advising.intake.models import Intake
-from advising.roadmap import services
-from advising.roadmap.engine import AnswersError, Roadmap
-from advising.roadmap.pdf import render_pdf
-from advising.roadmap.timeline import build_timeline, short_date
+from advising.roadmap import prerender, services
+from advising.roadmap.context import roadmap_context
+from advising.roadmap.engine import AnswersError
+from advising.roadmap.timeline import short_date
 from advising.roadmap.what_if import FIELDS, read_what_if
-from advising.scheduling import services as scheduling
-from advising.scheduling.models import CONFIRMED, HELD
 from advising.web import mark_private
-
-HOLDING_OPEN = (CONFIRMED, HELD)  # upcoming consultations a visitor can still open
 
 bp = Blueprint("roadmap", __name__)
 
@@ -67,33 +60,6 @@ def _intake_or_404(token: str) -> Intake:
     return intake
 
 
-def _roadmap_context(
-    intake: Intake, token: str, *, print_: bool, roadmap: Roadmap | None = None
-) -> dict[str, Any]:
-    """What the roadmap template needs; ``roadmap`` replaces the stored one (a what-if)."""
-    now = utcnow()
-    bookings = scheduling.bookings_for_intake(intake.id)
-    roadmap = roadmap or intakes.roadmap_of(intake)
-    return {
-        "intake": intake,
-        "roadmap": roadmap,
-        "tl": build_timeline(roadmap),
-        "roadmap_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-        + url_for("roadmap.page", token=token),
-        "exam_date": next((m.date for m in roadmap.milestones if m.key == "exam"), None),
-        "token": token,
-        "print": print_,
-        "recommendations": consultations.recommendations_for_intake(intake.id),
-        "upcoming": [b for b in bookings if b.status in HOLDING_OPEN and b.end_at >= now],
-        "manage_urls": {
-            b.id: url_for("scheduling.manage", token=t)
-            for b in bookings
-            if (t := scheduling.manage_token_from_intake(b))
-        },
-        "book_url": url_for("scheduling.any_advisor", intake=token, tz=intake.timezone),
-    }
-
-
 @bp.get("/roadmap/<token>")
 def page(token: str) -> str | tuple[str, int]:
     """The roadmap; with ``hours``, ``budget`` or ``start`` in the query, a what-if of it
@@ -102,7 +68,7 @@ def page(token: str) -> str | tuple[str, int]:
     saved = intakes.answers_of(intake)
     what_if = read_what_if(request.args, saved, utcnow().date())
     roadmap = intakes.roadmap_for(what_if.apply(saved)) if what_if.showing else None
-    context = _roadmap_context(intake, token, print_=False, roadmap=roadmap)
+    context = roadmap_context(intake, token, print_=False, roadmap=roadmap)
     context["what_if"] = what_if
     status = 422 if what_if.errors else 200
     if request.args.get("fragment") == "1":
@@ -121,7 +87,7 @@ def save_what_if(token: str) -> Response:
         args = {name: what_if.values[name] for name in FIELDS}
         return redirect(url_for("roadmap.page", token=token, **args))
     try:
-        intakes.replace_answers(intake, what_if.apply(saved))
+        intakes.replace_answers(intake, what_if.apply(saved), token)
     except AnswersError:
         flash("That version could not be saved: please check the what-if answers.", "error")
     else:
@@ -133,17 +99,7 @@ def save_what_if(token: str) -> Response:
 @limiter.limit(lambda: current_app.config["ROADMAP_PDF_LIMIT"], scope="roadmap-pdf")
 def pdf(token: str) -> Response:
     intake = _intake_or_404(token)
-    html = render_template("roadmap/roadmap.html", **_roadmap_context(intake, token, print_=True))
-    body = services.roadmap_pdf(
-        intake,
-        html,
-        lambda html: render_pdf(
-            html,
-            base_url=request.host_url,
-            static_url_path=current_app.static_url_path or "/static",
-            static_folder=current_app.static_folder or "static",
-        ),
-    )
+    body = prerender.pdf_for_visitor(intake, token)
     return _attachment(body, "application/pdf", pdf_name(intakes.roadmap_of(intake).name))
 
 
@@ -170,9 +126,15 @@ def delete(token: str) -> Response:
 
 
 def register(app: Flask) -> None:
+    from advising.extensions import events
+    from advising.intake.events import IntakeAnswersReplaced, IntakeCreated
+    from advising.outbox import register_channel
     from advising.roadmap import models  # noqa: F401  (tables in the metadata)
     from advising.roadmap.cli import roadmap_cli
 
+    events(app).subscribe(IntakeCreated, prerender.queue_render)
+    events(app).subscribe(IntakeAnswersReplaced, prerender.queue_render)
+    register_channel(app, prerender.CHANNEL, prerender.open_renderer, forget_when_done=True)
     app.register_blueprint(bp)
     app.jinja_env.filters["tl_date"] = short_date
     app.cli.add_command(roadmap_cli)

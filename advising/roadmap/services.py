@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from advising.database import begin_write_locked, utcnow
@@ -24,29 +25,41 @@ from advising.roadmap.models import RoadmapPdf
 log = logging.getLogger("advising.roadmap")
 
 
+def html_digest(html: str) -> str:
+    """The version of a roadmap's print HTML that its stored PDF is checked against."""
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def stored_pdf(intake_id: int, digest: str) -> bytes | None:
+    """The PDF kept for this intake when it was made from the HTML of ``digest``; reads
+    fresh (never the session's identity map), so a render finished elsewhere is seen."""
+    row = db.session.execute(
+        select(RoadmapPdf.html_sha256, RoadmapPdf.pdf).where(RoadmapPdf.intake_id == intake_id)
+    ).one_or_none()
+    return bytes(row.pdf) if row is not None and row.html_sha256 == digest else None
+
+
 def roadmap_pdf(intake: Intake, html: str, render: Callable[[str], bytes]) -> bytes:
     """The PDF of ``html`` for this intake: the stored one when the HTML is unchanged since it
     was rendered, else ``render(html)``, stored for the next request."""
-    digest = hashlib.sha256(html.encode()).hexdigest()
+    digest = html_digest(html)
     intake_id = intake.id
-    stored = db.session.get(RoadmapPdf, intake_id)
-    if stored is not None and stored.html_sha256 == digest:
-        return stored.pdf
+    if (stored := stored_pdf(intake_id, digest)) is not None:
+        return stored
     db.session.rollback()  # no snapshot held while WeasyPrint works
     body = render(html)
     try:  # the write lock first (SQLite); a busy database only means it is not kept this time
         begin_write_locked(db.session)
-        stored = db.session.get(RoadmapPdf, intake_id, populate_existing=True)
-        if stored is None:
+        stored_row = db.session.get(RoadmapPdf, intake_id, populate_existing=True)
+        if stored_row is None:
             db.session.add(RoadmapPdf(intake_id=intake_id, html_sha256=digest, pdf=body))
         else:
-            stored.html_sha256, stored.pdf, stored.created_at = digest, body, utcnow()
+            stored_row.html_sha256, stored_row.pdf, stored_row.created_at = digest, body, utcnow()
         db.session.commit()
     except (IntegrityError, OperationalError):  # stored by another request, or busy
         db.session.rollback()
     log.info("roadmap pdf rendered intake_id=%s", intake_id)
     return body
-
 
 
 MILESTONE_REMINDER = timedelta(hours=15)  # 9:00 AM the day before an all-day milestone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -36,6 +37,8 @@ def worker_command() -> None:
         transport_from_url(app.config["MAIL_URL"]).close()
     except MailConfigError as error:
         raise click.ClickException(f"MAIL_URL: {error}")
+    if (nice := int(app.config["WORKER_NICE"])) > 0:
+        os.nice(nice)  # background work (PDF renders, mail) yields the CPU to web requests
     worker = Worker(app)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

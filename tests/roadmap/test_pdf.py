@@ -81,16 +81,16 @@ def test_the_pdf_fetches_only_the_apps_own_static_files(tmp_path):
 def test_the_pdf_is_rendered_once_per_version_of_what_it_shows(client, ctx, monkeypatch):
     """WeasyPrint runs on the first download and again only when the page's content changes
     (here: an advisor's recommendation); repeated downloads serve the stored bytes."""
-    from advising.roadmap import routes
+    from advising.roadmap import prerender
 
     calls: list[str] = []
-    real = routes.render_pdf
+    real = prerender.render_pdf
 
     def counting(html, **kwargs):
         calls.append(html)
         return real(html, **kwargs)
 
-    monkeypatch.setattr(routes, "render_pdf", counting)
+    monkeypatch.setattr(prerender, "render_pdf", counting)
     token = token_of(submit_intake(client, name="Dana Reyes"))
     first = client.get(f"/roadmap/{token}.pdf").data
     assert client.get(f"/roadmap/{token}.pdf").data == first
@@ -149,3 +149,33 @@ def test_the_pdf_is_us_letter_and_opens_with_a_one_page_summary(client, ctx):
     phase = roadmap.phases[0]
     assert "Foundations: " in second and "Sit the CCA exam" in second
     assert phase.name in second
+
+
+def test_print_stylesheets_are_parsed_once_per_process_and_must_exist(tmp_path):
+    from advising.roadmap import pdf as pdf_module
+
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "print.css").write_text("@page { size: letter; } h1 { color: #123456; }")
+    before = pdf_module._stylesheet.cache_info()
+    for _ in range(3):
+        data = render_pdf(
+            "<h1>Styled</h1>",
+            base_url="http://localhost/",
+            static_url_path="/static",
+            static_folder=static,
+            stylesheets=("css/print.css",),
+        )
+        assert "Styled" in pdf_text(data)
+        assert PdfReader(io.BytesIO(data)).pages[0].mediabox.height == 792  # the sheet applied
+    after = pdf_module._stylesheet.cache_info()
+    assert after.misses - before.misses == 1 and after.hits - before.hits == 2
+    for missing in ("css/none.css", "../secret.css"):
+        with pytest.raises(ValueError):
+            render_pdf(
+                "<h1>x</h1>",
+                base_url="http://localhost/",
+                static_url_path="/static",
+                static_folder=static,
+                stylesheets=(missing,),
+            )

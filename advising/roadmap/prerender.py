@@ -1,0 +1,137 @@
+"""The roadmap PDF off the request path.
+
+Each new roadmap, and each "what if" a visitor keeps, queues a render job on the outbox
+(channel ``roadmap-pdf``, written in the intake's own transaction); the worker runs it at its
+lower CPU priority, so "Download PDF" finds the file ready. A visitor who asks first never
+waits for WeasyPrint twice: a job the worker holds is awaited, a job nobody holds yet is run by
+the request itself (claimed like any outbox row, so the worker skips it), and a roadmap without
+a job (an older one, or one whose print changed since, such as a consultation booked from it)
+is rendered in the request and kept. The job's bytes are the roadmap's link key, needed to
+print its address; they are erased once the job is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app, render_template, request
+from sqlalchemy import select
+
+from advising.database import utcnow
+from advising.extensions import db
+from advising.intake.events import IntakeAnswersReplaced, IntakeCreated
+from advising.intake.models import Intake
+from advising.outbox.delivery import deliver, enqueue
+from advising.outbox.errors import PermanentFailure, TemporaryFailure
+from advising.outbox.models import PENDING, OutboxMessage
+from advising.roadmap import services
+from advising.roadmap.context import roadmap_context
+from advising.roadmap.pdf import render_pdf
+
+log = logging.getLogger("advising.roadmap")
+
+CHANNEL = "roadmap-pdf"
+KIND = "roadmap_pdf"
+POLL_SECONDS = 0.2
+PRINT_STYLESHEETS = ("css/app.css", "css/roadmap.css")  # print_base.html links none
+
+
+def queue_render(event: IntakeCreated | IntakeAnswersReplaced) -> None:
+    """Queue the PDF of a new or re-saved roadmap (in the caller's transaction)."""
+    if not current_app.config["ROADMAP_PDF_PRERENDER"]:
+        return
+    enqueue(
+        event.token.encode(),
+        kind=KIND,
+        recipient=str(event.intake.id),
+        subject="Roadmap PDF",
+        channel=CHANNEL,
+    )
+
+
+def print_html(intake: Intake, token: str) -> str:
+    """The roadmap's print version, the HTML its PDF is made from (and versioned by)."""
+    return render_template("roadmap/roadmap.html", **roadmap_context(intake, token, print_=True))
+
+
+def render_here(html: str) -> bytes:
+    """WeasyPrint on ``html``, reading stylesheets from the app's static folder only."""
+    return render_pdf(
+        html,
+        base_url=request.host_url,
+        static_url_path=current_app.static_url_path or "/static",
+        static_folder=current_app.static_folder or "static",
+        stylesheets=PRINT_STYLESHEETS,
+    )
+
+
+class _Renderer:
+    """The ``roadmap-pdf`` channel's sender: renders and keeps one roadmap's PDF."""
+
+    def send(self, recipient: str, message: bytes, name: str) -> None:
+        if not recipient.isdigit() or not message:
+            raise PermanentFailure("not a roadmap render job")
+        intake = db.session.get(Intake, int(recipient))
+        if intake is None:  # deleted by its visitor meanwhile: nothing to render
+            return
+        base_url = current_app.config["PUBLIC_BASE_URL"]
+        try:
+            with current_app.test_request_context("/", base_url=base_url):
+                services.roadmap_pdf(intake, print_html(intake, message.decode()), render_here)
+        except Exception as error:  # WeasyPrint or the database: try again after a pause
+            db.session.rollback()
+            log.exception("roadmap pdf render failed intake_id=%s", recipient)
+            raise TemporaryFailure(f"{type(error).__name__}: {error}"[:500]) from error
+
+    def close(self) -> None:
+        pass
+
+
+def open_renderer() -> _Renderer:
+    return _Renderer()
+
+
+def _open_jobs(intake_id: int) -> list[tuple[int, bool]]:
+    """(id, held by a deliverer now) of the intake's render jobs still to run."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.claimed_until).where(
+            OutboxMessage.channel == CHANNEL,
+            OutboxMessage.recipient == str(intake_id),
+            OutboxMessage.status == PENDING,
+        )
+    ).all()
+    return [(row.id, row.claimed_until is not None and row.claimed_until > now) for row in rows]
+
+
+def _await_render(intake_id: int, digest: str) -> bytes | None:
+    """The PDF once the deliverer holding the job has kept it, or None when the job ended
+    without it (or the wait ran out)."""
+    deadline = time.monotonic() + float(current_app.config["ROADMAP_PDF_WAIT_SECONDS"])
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        db.session.rollback()  # a fresh snapshot each look
+        if (body := services.stored_pdf(intake_id, digest)) is not None:
+            return body
+        if not any(held for _, held in _open_jobs(intake_id)):
+            return services.stored_pdf(intake_id, digest)
+    return None
+
+
+def pdf_for_visitor(intake: Intake, token: str) -> bytes:
+    """The roadmap's PDF for its visitor: kept, awaited, run here, or rendered here."""
+    intake_id = intake.id
+    html = print_html(intake, token)
+    digest = services.html_digest(html)
+    if (body := services.stored_pdf(intake_id, digest)) is not None:
+        return body
+    jobs = _open_jobs(intake_id)
+    if any(held for _, held in jobs):
+        body = _await_render(intake_id, digest)
+    elif jobs:
+        deliver(ids=[job_id for job_id, _ in jobs])
+        body = services.stored_pdf(intake_id, digest)
+    if body is not None:
+        return body
+    return services.roadmap_pdf(intake, html, render_here)

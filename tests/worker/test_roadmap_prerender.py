@@ -1,0 +1,171 @@
+"""The roadmap PDF off the request path: a new roadmap queues a render job that the worker
+runs, so the visitor's download is served from the kept file; WeasyPrint runs once per
+version however the download and the worker meet."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from advising.extensions import db
+from advising.intake.models import Intake
+from advising.outbox.delivery import deliver
+from advising.outbox.models import PENDING, SENT, OutboxMessage
+from advising.roadmap import prerender
+from advising.roadmap.models import RoadmapPdf
+from tests.intake.helpers import submit_intake, token_of
+from tests.worker.conftest import WorkerThread
+from tests.worker.test_worker import wait_for
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """Every WeasyPrint run, by the thread that ran it (the worker's or a request's)."""
+    seen: list[str] = []
+    real = prerender.render_pdf
+
+    def counting(html, **kwargs):
+        seen.append(threading.current_thread().name)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(prerender, "render_pdf", counting)
+    return seen
+
+
+def render_jobs() -> list[OutboxMessage]:
+    db.session.rollback()
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.channel == prerender.CHANNEL)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def test_a_new_roadmap_queues_its_render_and_the_download_serves_the_kept_file(
+    client, ctx, renders
+):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    [job] = render_jobs()
+    intake = db.session.scalar(select(Intake))
+    assert (job.status, job.recipient, job.kind) == (PENDING, str(intake.id), "roadmap_pdf")
+    assert job.message == token.encode()  # needed to print the roadmap's address
+
+    report = deliver()  # what the worker does
+    assert report.sent == 1 and renders == ["MainThread"]
+    [job] = render_jobs()
+    assert job.status == SENT
+    assert job.message == b""  # the link key is forgotten once the job is done
+    kept = db.session.scalar(select(RoadmapPdf.pdf))
+    response = client.get(f"/roadmap/{token}.pdf")
+    assert response.status_code == 200 and response.data == kept
+    assert len(renders) == 1  # the download did not run WeasyPrint
+
+
+def test_a_download_before_the_worker_runs_the_job_itself_once(client, ctx, renders):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    first = client.get(f"/roadmap/{token}.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF-")
+    assert len(renders) == 1
+    assert [(j.status, j.message) for j in render_jobs()] == [(SENT, b"")]
+    assert deliver().sent == 0  # the worker finds nothing left to do
+    assert client.get(f"/roadmap/{token}.pdf").data == first.data
+    assert len(renders) == 1
+
+
+def test_a_download_while_the_worker_renders_waits_for_its_file(app, client, ctx, monkeypatch):
+    """The request neither renders a second copy nor fails: it waits for the worker's."""
+    release = threading.Event()
+    threads: list[str] = []
+    real = prerender.render_pdf
+
+    def slow(html, **kwargs):
+        threads.append(threading.current_thread().name)
+        release.wait(10)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(prerender, "render_pdf", slow)
+    worker = WorkerThread(app).start()
+    try:
+        token = token_of(submit_intake(client, name="Dana Reyes"))
+        assert wait_for(lambda: threads != [], timeout=5), "the worker did not take the job"
+        threading.Timer(0.5, release.set).start()
+        started = time.monotonic()
+        response = client.get(f"/roadmap/{token}.pdf")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+        assert time.monotonic() - started >= 0.4  # it waited for the worker
+        assert threads == [threads[0]] and threads[0] != threading.current_thread().name
+        assert response.data == db.session.scalar(select(RoadmapPdf.pdf))
+    finally:
+        release.set()
+        worker.stop()
+
+
+@pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_WAIT_SECONDS": 0.5}])
+def test_a_download_renders_itself_when_the_worker_holding_the_job_is_gone(
+    client, ctx, renders, app_config
+):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    db.session.execute(  # a worker claimed the job, then hung or died
+        update(OutboxMessage)
+        .where(OutboxMessage.channel == prerender.CHANNEL)
+        .values(claimed_until=db.func.now() + db.text("interval '1 hour'"))
+        if db.engine.dialect.name == "postgresql"
+        else update(OutboxMessage)
+        .where(OutboxMessage.channel == prerender.CHANNEL)
+        .values(claimed_until=db.func.datetime("now", "+1 hour"))
+    )
+    db.session.commit()
+    response = client.get(f"/roadmap/{token}.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert len(renders) == 1
+
+
+def test_keeping_a_what_if_queues_the_new_version(client, ctx, renders):
+    from tests.conftest import post_form
+
+    token = token_of(submit_intake(client, name="Dana Reyes", hours_per_week="10"))
+    assert deliver().sent == 1
+    start = (date.today() + timedelta(days=45)).isoformat()
+    form = {"hours": "20", "budget": "2000", "start": start}
+    page = f"/roadmap/{token}?hours=20&budget=2000&start={start}"
+    saved = post_form(client, f"/roadmap/{token}/what-if", form, page=page)
+    assert saved.status_code == 302
+    jobs = render_jobs()
+    assert [j.status for j in jobs] == [SENT, PENDING]
+    assert deliver().sent == 1 and len(renders) == 2
+    response = client.get(f"/roadmap/{token}.pdf")
+    assert response.data == db.session.scalar(select(RoadmapPdf.pdf))
+    assert len(renders) == 2
+
+
+def test_a_job_for_a_deleted_roadmap_renders_nothing(client, ctx, renders):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    from tests.conftest import post_form
+
+    page = f"/roadmap/{token}"
+    assert post_form(client, f"/roadmap/{token}/delete", {}, page=page).status_code == 302
+    assert deliver().sent == 1
+    assert renders == [] and [j.message for j in render_jobs()] == [b""]
+
+
+@pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_PRERENDER": False}])
+def test_prerendering_can_be_turned_off(client, ctx, app_config):
+    submit_intake(client, name="Dana Reyes")
+    assert render_jobs() == []
+
+
+def test_flask_worker_yields_the_cpu_to_web_requests(app, monkeypatch):
+    from advising.worker import cli
+
+    niced: list[int] = []
+    monkeypatch.setattr(cli.os, "nice", niced.append)
+    monkeypatch.setattr(cli.Worker, "run", lambda self: None)
+    result = app.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code == 0, result.output
+    assert niced == [10]
