@@ -121,9 +121,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "API_LIMIT_PER_ADDRESS": os.environ.get("API_LIMIT_PER_ADDRESS", "120 per minute"),
         "ROADMAP_PDF_LIMIT": os.environ.get("ROADMAP_PDF_LIMIT", "10 per minute"),
         # The worker renders each new roadmap's PDF ahead of the visitor's download; a download
-        # that finds the worker rendering it waits this long before rendering it itself.
+        # that finds it still to do waits this long for a worker before rendering it itself.
         "ROADMAP_PDF_PRERENDER": _bool_env("ROADMAP_PDF_PRERENDER", True),
-        "ROADMAP_PDF_WAIT_SECONDS": _float_env("ROADMAP_PDF_WAIT_SECONDS", 20.0),
+        "ROADMAP_PDF_WAIT_SECONDS": _float_env("ROADMAP_PDF_WAIT_SECONDS", 30.0),
         # Bookings (web form and API together): per client address, per visitor e-mail, and
         # the most upcoming consultations one e-mail may hold (0 turns that cap off).
         "BOOKING_LIMIT_PER_ADDRESS": os.environ.get("BOOKING_LIMIT_PER_ADDRESS", "10 per hour"),

@@ -1,11 +1,12 @@
-"""The whole visitor flow under load: 32 concurrent visitors, each looping intake form ->
-intake submit -> roadmap -> roadmap PDF (first render, then the cached copy) -> "book a
-consultation" (/book/any and the advisor page it redirects to) -> one advisor's times page ->
-booking form -> booking submit, against the app served as in production (gunicorn with the
-shipped ``gunicorn.conf.py``: threaded workers, access log; 2 worker processes) with its
-background worker beside it (``flask worker``, which renders each new roadmap's PDF ahead of
-the download), on a fresh SQLite file seeded with the demo data and, when reachable, on
-PostgreSQL (database ``bench_flow``, schema dropped and created fresh).
+"""The whole visitor flow under load: 32 concurrent visitors, each looping intake form -> intake
+submit -> roadmap -> roadmap PDF (first render, then the cached copy) -> "book a consultation"
+(/book/any and the advisor page it redirects to) -> one advisor's times page -> booking form ->
+booking submit, against the app served as in production (gunicorn with the shipped
+``gunicorn.conf.py``: threaded workers, access log; 2 worker processes) with its background
+workers beside it (``flask worker``, one per core, BENCH_FLOW_WORKERS; they render each new
+roadmap's PDF ahead of the download, at a lower CPU priority than the web), on a fresh SQLite
+file seeded with the demo data and, when reachable, on PostgreSQL (database ``bench_flow``,
+schema dropped and created fresh).
 
 Everything is a ratio to a minimal Flask "hello" endpoint served the same way and loaded by
 32 threads in the same run. Hello rounds alternate with the flow rounds (hello, SQLite, hello,
@@ -71,6 +72,9 @@ ROUNDS = int(os.environ.get("BENCH_FLOW_ROUNDS", "1"))
 RAMP_SECONDS = float(os.environ.get("BENCH_FLOW_RAMP_SECONDS", "10"))
 HELLO_SECONDS = float(os.environ.get("BENCH_HELLO_SECONDS", "2"))
 BEFORE_PER_MINUTE = float(os.environ.get("BENCH_FLOW_BEFORE_PER_MINUTE", "0"))
+# Background workers per database (`flask worker`): one per core, so PDF renders can use both
+# cores while the web server, at higher CPU priority, serves every other step.
+BACKGROUND_WORKERS = int(os.environ.get("BENCH_FLOW_WORKERS", str(os.cpu_count() or 1)))
 TIMEOUT = 30.0  # seconds, every request
 ZONE = "America/Chicago"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_flow"
@@ -451,7 +455,7 @@ def main() -> int:
         servers["hello"] = serve("benchmarks.hello_app:app", {}, shipped_config=True)
         for label, url in databases.items():
             servers[label] = serve("wsgi:app", app_env(url, folder), shipped_config=True)
-            workers.append(start_worker(app_env(url, folder)))
+            workers += [start_worker(app_env(url, folder)) for _ in range(BACKGROUND_WORKERS)]
         load(servers["hello"][1], "/hello", 1.0, VISITORS)  # warm up both workers
         for label in databases:  # imports, first renders; and the flow works at all
             warm = Record()

@@ -119,6 +119,8 @@ def make_test_app(database_url: str, instance_path: Path, **overrides: object) -
         "BOOKING_LIMIT_PER_ADDRESS": "10000 per hour",
         "BOOKING_LIMIT_PER_EMAIL": "10000 per hour",
         "BOOKING_MAX_UPCOMING_PER_EMAIL": 0,
+        # No worker runs beside most tests: a PDF download runs its render job at once.
+        "ROADMAP_PDF_WAIT_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

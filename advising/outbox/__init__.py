@@ -19,20 +19,34 @@ if TYPE_CHECKING:
 
 CHANNELS_KEY = "advising.outbox.channels"
 FORGETFUL_KEY = "advising.outbox.forgetful"
+SLOW_KEY = "advising.outbox.slow"
 
 
 def register_channel(
-    app: Flask, name: str, channel: Channel, *, forget_when_done: bool = False
+    app: Flask,
+    name: str,
+    channel: Channel,
+    *,
+    forget_when_done: bool = False,
+    slow: bool = False,
 ) -> None:
     """Deliver rows of ``name`` (``"mail"``, ``"webhook"``) with ``channel``. With
     ``forget_when_done`` a row's bytes are erased once it is sent or has failed for good (they
-    hold a secret the job needed, such as a visitor's link key)."""
+    hold a secret the job needed, such as a visitor's link key). A ``slow`` channel (seconds of
+    CPU per row, such as rendering a PDF) is delivered by the worker in a thread of its own, so
+    a queue of its rows never holds up mail."""
     app.extensions.setdefault(CHANNELS_KEY, {})[name] = channel
-    forgetful = app.extensions.setdefault(FORGETFUL_KEY, set())
-    if forget_when_done:
-        forgetful.add(name)
-    else:
-        forgetful.discard(name)
+    for key, wanted in ((FORGETFUL_KEY, forget_when_done), (SLOW_KEY, slow)):
+        names = app.extensions.setdefault(key, set())
+        if wanted:
+            names.add(name)
+        else:
+            names.discard(name)
+
+
+def slow_channels(app: Flask) -> frozenset[str]:
+    """The channels registered as slow (see :func:`register_channel`)."""
+    return frozenset(app.extensions.get(SLOW_KEY, ()))
 
 
 def register(app: Flask) -> None:

@@ -126,10 +126,31 @@ def _claimable(now: datetime) -> Any:
     )
 
 
-def _claim_next(now: datetime, token: str, ids: list[int] | None) -> _Claimed | None:
+@dataclass(frozen=True)
+class ChannelFilter:
+    """Which channels a delivery run takes: ``only`` these (all when None), never ``skip``."""
+
+    only: frozenset[str] | None = None
+    skip: frozenset[str] = frozenset()
+
+    def where(self) -> list[Any]:
+        conditions = []
+        if self.only is not None:
+            conditions.append(OutboxMessage.channel.in_(sorted(self.only)))
+        if self.skip:
+            conditions.append(OutboxMessage.channel.not_in(sorted(self.skip)))
+        return conditions
+
+
+EVERY_CHANNEL = ChannelFilter()
+
+
+def _claim_next(
+    now: datetime, token: str, ids: list[int] | None, channels: ChannelFilter = EVERY_CHANNEL
+) -> _Claimed | None:
     """Claim the next due message, or None when there is none. Commits before returning."""
     begin_write_locked(db.session)
-    query = select(OutboxMessage.id).where(*_claimable(now))
+    query = select(OutboxMessage.id).where(*_claimable(now), *channels.where())
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(ids))
     query = query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
@@ -249,8 +270,10 @@ def deliver(
     limit: int = MAX_PER_RUN,
     senders: Mapping[str, Sender] | None = None,
     stop: Callable[[], bool] | None = None,
+    channels: ChannelFilter = EVERY_CHANNEL,
 ) -> DeliveryReport:
-    """Send due messages (only ``ids`` when given). ``now`` fixes the clock (tests, replays);
+    """Send due messages (only ``ids`` when given, only ``channels``' rows). ``now`` fixes the
+    clock (tests, replays);
     ``senders`` replaces the registered channels' (tests). ``stop`` is asked before each
     claim: once it answers True the run ends after the message in hand (a worker shutting
     down). Should sending raise anything else than a DeliveryError (even KeyboardInterrupt),
@@ -271,7 +294,7 @@ def deliver(
         for _ in range(limit):
             if stop is not None and stop():
                 break
-            item = _claim_next(now or utcnow(), token, wanted)
+            item = _claim_next(now or utcnow(), token, wanted, channels)
             if item is None:
                 break
             try:
@@ -331,21 +354,24 @@ def retry_now(message_ids: Iterable[int] | None = None, now: datetime | None = N
     return chosen
 
 
-def next_due(now: datetime | None = None) -> datetime | None:
-    """When a pending message can next be claimed (possibly in the past), or None: the
-    earliest retry time of the free ones and the earliest lease end of the claimed ones.
-    Only reads; ends the transaction."""
+def next_due(
+    now: datetime | None = None, channels: ChannelFilter = EVERY_CHANNEL
+) -> datetime | None:
+    """When a pending message (of ``channels``) can next be claimed (possibly in the past), or
+    None: the earliest retry time of the free ones and the earliest lease end of the claimed
+    ones. Only reads; ends the transaction."""
     now = now or utcnow()
     pending = OutboxMessage.status == PENDING
     free = db.session.scalar(
         select(func.min(OutboxMessage.next_attempt_at)).where(
             pending,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            *channels.where(),
         )
     )
     held = db.session.scalar(
         select(func.min(OutboxMessage.claimed_until)).where(
-            pending, OutboxMessage.claimed_until >= now
+            pending, OutboxMessage.claimed_until >= now, *channels.where()
         )
     )
     db.session.rollback()

@@ -2,12 +2,14 @@
 
 Each new roadmap, and each "what if" a visitor keeps, queues a render job on the outbox
 (channel ``roadmap-pdf``, written in the intake's own transaction); the worker runs it at its
-lower CPU priority, so "Download PDF" finds the file ready. A visitor who asks first never
-waits for WeasyPrint twice: a job the worker holds is awaited, a job nobody holds yet is run by
-the request itself (claimed like any outbox row, so the worker skips it), and a roadmap without
-a job (an older one, or one whose print changed since, such as a consultation booked from it)
-is rendered in the request and kept. The job's bytes are the roadmap's link key, needed to
-print its address; they are erased once the job is done.
+lower CPU priority, in a thread of its own (a slow channel), so "Download PDF" finds the file
+ready. A visitor who asks first waits for the worker (ROADMAP_PDF_WAIT_SECONDS) rather than
+rendering in the web process, where WeasyPrint would hold up the requests beside it. Only when
+no worker comes in time does the request render it, running the job itself when no worker holds
+it (claimed like any outbox row, so no worker renders it again); a roadmap without a job (an
+older one, or one whose print changed since, such as a consultation booked from it) is rendered
+in the request and kept. WeasyPrint runs once per version either way. The job's bytes are the
+roadmap's link key, needed to print its address; they are erased once the job is done.
 """
 
 from __future__ import annotations
@@ -106,32 +108,33 @@ def _open_jobs(intake_id: int) -> list[tuple[int, bool]]:
 
 
 def _await_render(intake_id: int, digest: str) -> bytes | None:
-    """The PDF once the deliverer holding the job has kept it, or None when the job ended
-    without it (or the wait ran out)."""
+    """The PDF once a worker has kept it, or None when no job is left to wait for or the
+    wait (ROADMAP_PDF_WAIT_SECONDS) runs out."""
     deadline = time.monotonic() + float(current_app.config["ROADMAP_PDF_WAIT_SECONDS"])
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
         db.session.rollback()  # a fresh snapshot each look
         if (body := services.stored_pdf(intake_id, digest)) is not None:
             return body
-        if not any(held for _, held in _open_jobs(intake_id)):
+        if not _open_jobs(intake_id):
             return services.stored_pdf(intake_id, digest)
     return None
 
 
 def pdf_for_visitor(intake: Intake, token: str) -> bytes:
-    """The roadmap's PDF for its visitor: kept, awaited, run here, or rendered here."""
+    """The roadmap's PDF for its visitor: the kept one, or the worker's once it has rendered
+    it; only when no worker comes in time is it rendered here (running the job, when no
+    worker holds it, so the worker does not render it again)."""
     intake_id = intake.id
     html = print_html(intake, token)
     digest = services.html_digest(html)
     if (body := services.stored_pdf(intake_id, digest)) is not None:
         return body
-    jobs = _open_jobs(intake_id)
-    if any(held for _, held in jobs):
-        body = _await_render(intake_id, digest)
-    elif jobs:
-        deliver(ids=[job_id for job_id, _ in jobs])
-        body = services.stored_pdf(intake_id, digest)
-    if body is not None:
-        return body
+    if _open_jobs(intake_id):
+        if (body := _await_render(intake_id, digest)) is not None:
+            return body
+        if unclaimed := [job_id for job_id, held in _open_jobs(intake_id) if not held]:
+            deliver(ids=unclaimed)
+            if (body := services.stored_pdf(intake_id, digest)) is not None:
+                return body
     return services.roadmap_pdf(intake, html, render_here)

@@ -134,7 +134,9 @@ def register(app: Flask) -> None:
 
     events(app).subscribe(IntakeCreated, prerender.queue_render)
     events(app).subscribe(IntakeAnswersReplaced, prerender.queue_render)
-    register_channel(app, prerender.CHANNEL, prerender.open_renderer, forget_when_done=True)
+    register_channel(
+        app, prerender.CHANNEL, prerender.open_renderer, forget_when_done=True, slow=True
+    )
     app.register_blueprint(bp)
     app.jinja_env.filters["tl_date"] = short_date
     app.cli.add_command(roadmap_cli)

@@ -1,11 +1,12 @@
 """The worker's loop: outbox delivery in the calling thread, periodic jobs in threads.
 
 Delivery waits for :mod:`advising.outbox.wakeup` (NOTIFY on PostgreSQL, polling on SQLite) or
-for the next retry or lease end, whichever comes first. :meth:`Worker.stop` (SIGTERM/SIGINT in
-``flask worker``) ends the loop after the message in hand: it is marked sent or scheduled for
-a retry like any other, and nothing else is claimed. Several workers on several hosts share
-the outbox through its claims, and the periodic jobs through their own idempotence (reminders
-are recorded once each, calendar sources are leased).
+for the next retry or lease end, whichever comes first. Slow channels (roadmap PDFs) are
+delivered in a thread of their own that polls, so a queue of renders never holds up mail.
+:meth:`Worker.stop` (SIGTERM/SIGINT in ``flask worker``) ends the loop after the message in
+hand: it is marked sent or scheduled for a retry like any other, and nothing else is claimed.
+Several workers on several hosts share the outbox through its claims, and the periodic jobs
+through their own idempotence (reminders are recorded once each, calendar sources are leased).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from advising.extensions import db
 
 if TYPE_CHECKING:
     from flask import Flask
+
+    from advising.outbox.delivery import ChannelFilter
 
 log = logging.getLogger("advising.worker")
 
@@ -83,12 +86,25 @@ class Worker:
 
     def run(self) -> None:
         """Deliver and run the periodic jobs until :meth:`stop`."""
+        from advising.outbox import slow_channels
+        from advising.outbox.delivery import ChannelFilter
         from advising.outbox.wakeup import open_wakeup
 
+        slow = slow_channels(self.app)
         self._threads = [
             threading.Thread(target=self._repeat, args=(job,), name=job.name, daemon=True)
             for job in self.jobs
         ]
+        if slow:
+            self._threads.append(
+                threading.Thread(
+                    target=self._deliver_slow,
+                    args=(ChannelFilter(only=slow),),
+                    name="slow outbox",
+                    daemon=True,
+                )
+            )
+        fast = ChannelFilter(skip=slow)
         with self.app.app_context():
             wakeup = open_wakeup(db.engine, self.stopping, self.poll)
             log.info("worker started: outbox %s; %s", wakeup, self._describe_jobs())
@@ -97,7 +113,7 @@ class Worker:
             self.started.set()
             try:
                 while not self.stopping.is_set():
-                    wakeup.wait(self._deliver_due())
+                    wakeup.wait(self._deliver_due(fast))
             finally:
                 wakeup.close()
                 db.session.remove()
@@ -110,19 +126,29 @@ class Worker:
     def _describe_jobs(self) -> str:
         return ", ".join(f"{job.name} every {job.every:g} s" for job in self.jobs) or "no jobs"
 
-    def _deliver_due(self) -> float:
-        """Deliver while something is due; return how long to wait before looking again."""
+    def _deliver_slow(self, channels: ChannelFilter) -> None:
+        """The slow channels' loop: deliver what is due, else look again after the poll."""
+        with self.app.app_context():
+            try:
+                while not self.stopping.wait(min(self._deliver_due(channels), self.poll)):
+                    pass
+            finally:
+                db.session.remove()
+
+    def _deliver_due(self, channels: ChannelFilter) -> float:
+        """Deliver while something of ``channels`` is due; return how long to wait before
+        looking again."""
         from advising.outbox.delivery import deliver, next_due
 
         try:
             while not self.stopping.is_set():
-                due = next_due()
+                due = next_due(channels=channels)
                 if due is None:
                     return self.listen_timeout
                 wait = (due - utcnow()).total_seconds()
                 if wait > 0:
                     return min(wait, self.listen_timeout)
-                report = deliver(stop=self.stopping.is_set)
+                report = deliver(stop=self.stopping.is_set, channels=channels)
                 if not (report.sent or report.retrying or report.failed):
                     return min(self.poll, 0.1)  # another deliverer holds it this instant
         except Exception:

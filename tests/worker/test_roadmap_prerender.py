@@ -78,7 +78,10 @@ def test_a_download_before_the_worker_runs_the_job_itself_once(client, ctx, rend
     assert len(renders) == 1
 
 
-def test_a_download_while_the_worker_renders_waits_for_its_file(app, client, ctx, monkeypatch):
+@pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_WAIT_SECONDS": 10}])
+def test_a_download_while_the_worker_renders_waits_for_its_file(
+    app, client, ctx, monkeypatch, app_config
+):
     """The request neither renders a second copy nor fails: it waits for the worker's."""
     release = threading.Event()
     threads: list[str] = []
@@ -169,3 +172,59 @@ def test_flask_worker_yields_the_cpu_to_web_requests(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["worker"])
     assert result.exit_code == 0, result.output
     assert niced == [10]
+
+
+@pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_WAIT_SECONDS": 0.6}])
+def test_with_no_worker_the_download_runs_the_job_after_the_wait(client, ctx, renders, app_config):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    started = time.monotonic()
+    response = client.get(f"/roadmap/{token}.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert time.monotonic() - started >= 0.6  # it gave a worker the chance first
+    assert len(renders) == 1 and [j.status for j in render_jobs()] == [SENT]
+
+
+def test_a_queue_of_renders_never_holds_up_mail(app, client, ctx, monkeypatch):
+    """Renders run in the worker's slow-channel thread; mail goes out beside them."""
+    from tests.worker.test_worker import _queue
+
+    rendering = threading.Event()
+    release = threading.Event()
+    real = prerender.render_pdf
+
+    def slow(html, **kwargs):
+        rendering.set()
+        release.wait(15)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(prerender, "render_pdf", slow)
+    for n in range(3):
+        submit_intake(client, name=f"Visitor {n}", email=f"v{n}@example.com")
+    worker = WorkerThread(app).start()
+    try:
+        assert rendering.wait(5), "the worker did not start rendering"
+        _queue(1)
+        mail = OutboxMessage.channel == "mail"
+
+        def mail_sent() -> bool:
+            db.session.rollback()
+            return db.session.scalar(select(OutboxMessage.status).where(mail)) == SENT
+
+        assert wait_for(mail_sent, timeout=3), "the mail waited behind the renders"
+        assert [j.status for j in render_jobs()].count(PENDING) == 3  # one held, two queued
+    finally:
+        release.set()
+        assert wait_for(lambda: {j.status for j in render_jobs()} == {SENT}, timeout=30)
+        worker.stop()
+
+
+def test_a_delivery_run_takes_only_the_channels_asked(client, ctx):
+    from advising.outbox.delivery import ChannelFilter
+    from tests.worker.test_worker import _queue
+
+    submit_intake(client, name="Dana Reyes")
+    _queue(1)
+    assert deliver(channels=ChannelFilter(skip=frozenset({prerender.CHANNEL}))).sent == 1
+    assert [j.status for j in render_jobs()] == [PENDING]
+    assert deliver(channels=ChannelFilter(only=frozenset({prerender.CHANNEL}))).sent == 1
+    assert [j.status for j in render_jobs()] == [SENT]
