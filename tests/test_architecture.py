@@ -28,7 +28,13 @@ PURE_MODULES = [
 # features) may not import each other; the shell's modules may.
 LAYERS: list[tuple[str, ...]] = [
     ("advising.shared",),
-    ("advising.config", "advising.database", "advising.extensions", "advising.web"),
+    (
+        "advising.config",
+        "advising.database",
+        "advising.extensions",
+        "advising.forms",
+        "advising.web",
+    ),
     ("advising.outbox",),
     ("advising.accounts",),
     ("advising.advisors",),

@@ -10,6 +10,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Vali
 from advising.accounts.models import Role
 from advising.accounts.passwords import MAX_LENGTH, password_problem
 from advising.database import utcnow
+from advising.forms import RememberedSelect
 from advising.shared.zones import is_zone, zone_choices
 
 
@@ -105,6 +106,7 @@ class TimeZoneForm(FlaskForm):
 
     timezone = SelectField(
         "Your time zone",
+        widget=RememberedSelect(),
         validators=[DataRequired(message="Choose your time zone.")],
         description="Dates and times on the staff pages are shown in this zone.",
         render_kw={"data-zone-search": ""},

@@ -9,6 +9,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 
 from advising.advisors.services import NAME_REFUSED
 from advising.database import utcnow
+from advising.forms import RememberedSelect
 from advising.shared.text import has_control_characters
 from advising.shared.zones import is_zone, zone_choices
 
@@ -33,7 +34,10 @@ class ProfileForm(FlaskForm):
         description="Separate with commas, for example: CPC, risk adjustment, auditing.",
     )
     timezone = SelectField(
-        "Time zone", validators=[DataRequired()], render_kw={"data-zone-search": ""}
+        "Time zone",
+        validators=[DataRequired()],
+        render_kw={"data-zone-search": ""},
+        widget=RememberedSelect(),
     )
     video_url = URLField(
         "Video-call link",

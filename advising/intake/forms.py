@@ -29,6 +29,7 @@ from wtforms.validators import (
 )
 
 from advising.database import utcnow
+from advising.forms import RememberedSelect
 from advising.intake.services import content
 from advising.roadmap.engine import (
     MAX_CODING_MONTHS,
@@ -189,6 +190,7 @@ class IntakeForm(FlaskForm):
     )
     timezone = SelectField(
         "Your time zone",
+        widget=RememberedSelect(),
         validators=[DataRequired(message="Choose your time zone.")],
         description="Consultation times will be shown in this zone.",
         render_kw={"data-zone-search": "", "data-detect-zone": ""},
@@ -239,6 +241,7 @@ class IntakeForm(FlaskForm):
     )
     state = SelectField(
         "Where do you live?",
+        widget=RememberedSelect(),
         validators=[Optional()],
         description="Training funds, programs and pay differ by state.",
     )

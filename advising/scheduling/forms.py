@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 
 from advising.database import utcnow
+from advising.forms import RememberedSelect
 from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
 from advising.shared.text import has_control_characters
 from advising.shared.tokens import well_formed
@@ -115,7 +116,12 @@ class ZoneForm(FlaskForm):
     class Meta:
         csrf = False
 
-    tz = SelectField("Show times in", validators=[Optional()], render_kw={"data-zone-search": ""})
+    tz = SelectField(
+        "Show times in",
+        validators=[Optional()],
+        render_kw={"data-zone-search": ""},
+        widget=RememberedSelect(),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
