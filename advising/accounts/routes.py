@@ -232,6 +232,7 @@ def _admin_page(invite_form: InviteForm, status: int = 200):
         invite_form=invite_form,
         active_form=ActiveForm(),
         events=services.recent_events(),
+        zone=services.zone_of(current_user),
     ), status
 
 

@@ -40,6 +40,13 @@ class AccountError(FieldError):
     """An account action was refused; the message is for the person."""
 
 
+def zone_of(user: User) -> str:
+    """The zone a person's pages show times in: their own (detected at their first sign-in or
+    chosen on their settings page), else UTC (and the pages say which zone they use)."""
+    zone = user.timezone
+    return zone if zone and is_zone(zone) else "UTC"
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 

@@ -6,7 +6,8 @@ with ``FOR UPDATE SKIP LOCKED``, on SQLite inside a write-locked transaction, so
 deliverers (workers on several hosts, ``flask mail deliver``) never send one message twice. A row
 is marked sent only after the server accepted it, and only by the holder of its claim. A
 failure schedules another attempt with exponential backoff; after ``MAIL_MAX_ATTEMPTS`` (or a
-permanent refusal) the message is marked failed and shows on the staff outbox page.
+permanent refusal) the message is marked failed: failed mail shows on the staff mail outbox
+page, a failed webhook delivery on its endpoint's page.
 
 Each row goes out through the :class:`Channel` registered for its ``channel``. Web requests
 never deliver: queueing a message (or making one due again) wakes the worker
@@ -319,14 +320,21 @@ def deliver(
     return report
 
 
-def retry_now(message_ids: Iterable[int] | None = None, now: datetime | None = None) -> list[int]:
+def retry_now(
+    message_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+    *,
+    channel: str | None = None,
+) -> list[int]:
     """Make failed or waiting messages due now (all failed ones when ``message_ids`` is None);
-    failed ones start a fresh round of attempts. Returns the ids made due."""
+    failed ones start a fresh round of attempts. ``channel`` limits it to that channel's rows
+    (every channel when None). Returns the ids made due."""
     now = now or utcnow()
     begin_write_locked(db.session)
     query = select(OutboxMessage.id).where(
         func.length(OutboxMessage.message) > 0,
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        *_of_channel(channel),
     )
     if message_ids is None:
         query = query.where(OutboxMessage.status == FAILED)
@@ -391,19 +399,29 @@ def purge_sent(now: datetime | None = None, keep: timedelta = KEEP_SENT) -> int:
     return result.rowcount or 0
 
 
-def status_counts() -> dict[str, int]:
+def _of_channel(channel: str | None) -> list[Any]:
+    """The condition keeping one channel's rows (none: every channel)."""
+    return [] if channel is None else [OutboxMessage.channel == channel]
+
+
+def status_counts(channel: str | None = None) -> dict[str, int]:
+    """How many messages (of ``channel``; of every channel when None) are in each status."""
     rows = db.session.execute(
-        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+        select(OutboxMessage.status, func.count(OutboxMessage.id))
+        .where(*_of_channel(channel))
+        .group_by(OutboxMessage.status)
     )
     counts = dict.fromkeys((PENDING, SENT, FAILED), 0)
     counts.update({status: count for status, count in rows})
     return counts
 
 
-def messages(statuses: Iterable[str], *, limit: int = 200) -> list[tuple[OutboxMessage, bool]]:
-    """(message, sendable) in ``statuses`` without loading their bytes: oldest first for
-    pending/failed, newest first for sent. ``sendable`` is False for a message that could not
-    be built."""
+def messages(
+    statuses: Iterable[str], *, limit: int = 200, channel: str | None = None
+) -> list[tuple[OutboxMessage, bool]]:
+    """(message, sendable) in ``statuses`` (of ``channel``; of every channel when None) without
+    loading their bytes: oldest first for pending/failed, newest first for sent. ``sendable``
+    is False for a message that could not be built."""
     chosen = list(statuses)
     order = (
         (OutboxMessage.sent_at.desc(),)
@@ -413,7 +431,7 @@ def messages(statuses: Iterable[str], *, limit: int = 200) -> list[tuple[OutboxM
     rows = db.session.execute(
         select(OutboxMessage, func.length(OutboxMessage.message) > 0)
         .options(defer(OutboxMessage.message))
-        .where(OutboxMessage.status.in_(chosen))
+        .where(OutboxMessage.status.in_(chosen), *_of_channel(channel))
         .order_by(*order)
         .limit(limit)
     )

@@ -12,11 +12,13 @@ from flask_wtf import FlaskForm
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
+from advising.accounts.services import zone_of
 from advising.extensions import db
 from advising.invites import downloads as invites
 from advising.invites import outbox
 from advising.invites.models import FAILED, PENDING, SENT
 from advising.invites.routes import ics_response
+from advising.outbox.models import MAIL
 from advising.scheduling import history
 from advising.scheduling.models import Actor, Booking
 from advising.scheduling.routes import cancel_page, reschedule_page
@@ -31,7 +33,7 @@ class ActionForm(FlaskForm):
 
 
 def _zone() -> str:
-    return services.zone_of(current_user)
+    return zone_of(current_user)
 
 
 def _filter_form(form_class: type[BookingFilterForm] = BookingFilterForm) -> BookingFilterForm:
@@ -151,14 +153,17 @@ def cancel(booking_id: int) -> str | Response:
 @bp.get("/mail")
 @role_required(Role.STAFF)
 def mail() -> str:
+    """The mail channel's outbox rows only: webhook deliveries have their endpoint's page, and
+    roadmap PDF render jobs are nobody's mail."""
     return render_template(
         "staff/mail.html",
-        counts=outbox.status_counts(),
-        failed=outbox.messages([FAILED]),
-        pending=outbox.messages([PENDING]),
-        sent=outbox.messages([SENT], limit=20),
+        counts=outbox.status_counts(channel=MAIL),
+        failed=outbox.messages([FAILED], channel=MAIL),
+        pending=outbox.messages([PENDING], channel=MAIL),
+        sent=outbox.messages([SENT], limit=20, channel=MAIL),
         max_attempts=outbox.max_attempts(),
         form=ActionForm(),
+        zone=_zone(),
     )
 
 
@@ -167,7 +172,7 @@ def mail() -> str:
 def retry(message_id: int) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = outbox.retry_now([message_id])
+    ids = outbox.retry_now([message_id], channel=MAIL)
     if ids:
         flash("Trying that message again now. Reload in a moment to see how it went.", "info")
     else:
@@ -180,6 +185,6 @@ def retry(message_id: int) -> Response:
 def retry_failed() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
-    ids = outbox.retry_now(None)
+    ids = outbox.retry_now(None, channel=MAIL)
     flash(f"Trying {len(ids)} failed message{'s' if len(ids) != 1 else ''} again now.", "info")
     return redirect(url_for("staff.mail"))

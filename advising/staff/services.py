@@ -12,12 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from advising.accounts.models import User
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
 from advising.scheduling.models import Booking
 from advising.shared import timefmt as display
-from advising.shared.zones import is_zone
 
 PAGE_LIMIT = 500
 EXPORT_LIMIT = 50_000
@@ -38,12 +36,6 @@ class BookingFilter:
 def _midnight(day: date, zone: str = "UTC") -> datetime:
     """The instant ``day`` begins in ``zone``."""
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-def zone_of(user: User) -> str:
-    """The zone a staff member's pages use: their own (detected at sign-in), else UTC."""
-    zone = user.timezone
-    return zone if zone and is_zone(zone) else "UTC"
 
 
 def _contains(column, text: str):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
+from advising.accounts.services import zone_of
 from advising.extensions import db
 from advising.webhooks import services
 from advising.webhooks.forms import EndpointForm
@@ -80,6 +82,7 @@ def endpoint_page(endpoint_id: int) -> str:
         deliveries=services.deliveries(endpoint.id),
         event_types=EVENT_TYPES,
         form=ActionForm(),
+        zone=zone_of(current_user),
     )
 
 

@@ -4,7 +4,7 @@ each change recorded with who made it; nobody else gets in, and no admin locks t
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
 
@@ -204,3 +204,29 @@ def test_deactivation_voids_open_links_even_after_reactivation(app, admin_client
     db.session.rollback()
     assert db.session.get(User, user.id).active
     assert person.get(link).status_code == 410
+
+
+def test_accounts_list_shows_times_in_the_admins_zone(app, ctx):
+    """Last sign-in and recent changes in the admin's own zone, 12-hour, zone named."""
+    admin = make_user(Role.ADMIN, email="root@example.org", name="Rita Admin")
+    admin.timezone = "America/Los_Angeles"
+    other = make_user(Role.STAFF, email="sam@example.org", name="Sam Staff")
+    other.last_login_at = datetime(2026, 12, 2, 21, 30, tzinfo=UTC)  # 1:30 PM PST
+    db.session.add(
+        AccountEvent(
+            user_id=other.id,
+            actor_id=admin.id,
+            action="role_changed",
+            detail="advisor to staff",
+            created_at=datetime(2026, 7, 4, 16, 5, tzinfo=UTC),  # 9:05 AM PDT
+        )
+    )
+    db.session.commit()
+    client = client_after_commit(app)
+    assert _sign_in(client, "root@example.org").status_code == 302
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "(UTC)" not in page and "2026-12-02" not in page and "2026-07-04" not in page
+    assert "Times in your zone, America/Los Angeles." in page
+    assert "Wednesday, December 2, 2026, 1:30 PM PST (America/Los Angeles)" in page
+    assert "Saturday, July 4, 2026, 9:05 AM PDT (America/Los Angeles)" in page
+    assert '<th scope="col">Last sign-in</th>' in page and '<th scope="col">When</th>' in page

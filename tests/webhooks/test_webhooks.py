@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
@@ -22,7 +22,7 @@ from advising.accounts.models import Role
 from advising.database import utcnow
 from advising.extensions import db
 from advising.intake.services import create_intake
-from advising.outbox.delivery import deliver
+from advising.outbox.delivery import deliver, enqueue
 from advising.outbox.errors import PermanentFailure
 from advising.outbox.models import FAILED, PENDING, SENT, OutboxMessage
 from advising.scheduling import services as scheduling
@@ -354,3 +354,34 @@ def test_endpoint_form_errors_stand_beside_their_fields_and_keep_the_input(clien
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and 'id="url-error"' in html and "https://" in html
     assert re.search(r'<input checked[^>]*value="booking.created"', html)
+
+
+def test_endpoint_page_shows_delivery_times_in_the_admins_zone(client, auth, ctx):
+    """Queued, next try and sent times in the admin's own zone, 12-hour, zone named."""
+    hook = endpoint("https://hooks.example.org/x", "booking.created")
+    queued = datetime(2026, 12, 2, 21, 30, tzinfo=UTC)  # 1:30 PM PST
+    rows = [
+        enqueue(
+            b"{}",
+            kind="booking.created",
+            recipient=services.recipient_of(hook.id),
+            subject="booking.created",
+            channel="webhook",
+        )
+        for _ in range(2)
+    ]
+    rows[0].created_at = queued
+    rows[0].next_attempt_at = queued + timedelta(minutes=35)
+    rows[1].created_at = queued
+    rows[1].status, rows[1].sent_at = SENT, queued + timedelta(hours=8, minutes=1, seconds=30)
+    admin = make_user(Role.ADMIN)
+    admin.timezone = "America/Los_Angeles"
+    db.session.commit()
+    auth.login(admin.email)
+    page = client.get(f"/admin/webhooks/{hook.id}").get_data(as_text=True)
+    assert "(UTC)" not in page and "2026-12-0" not in page
+    assert "times in your zone, America/Los Angeles." in page
+    assert page.count("Wednesday, December 2, 2026, 1:30 PM PST (America/Los Angeles)") == 2
+    assert "next try Wednesday, December 2, 2026, 2:05 PM PST (America/Los Angeles)" in page
+    assert "sent Wednesday, December 2, 2026, 9:31 PM PST (America/Los Angeles)" in page
+    assert '<th scope="col">Queued</th>' in page
