@@ -24,6 +24,7 @@ class Site:
     booking_id: int
     source_id: int
     advisor_slug: str
+    webhook_id: int
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,7 @@ def site(tmp_path_factory) -> Site:
     from advising.demo import seed_demo
     from advising.intake import services as intakes
     from advising.scheduling import services as scheduling
+    from advising.webhooks import services as webhooks
     from tests.conftest import LiveServer, make_test_app
     from tests.intake.helpers import answers
 
@@ -42,6 +44,9 @@ def site(tmp_path_factory) -> Site:
     with app.app_context():
         db.create_all()
         logins = seed_demo()
+        hook = webhooks.create_endpoint(  # hears of the booking below: one delivery listed
+            "https://hooks.example.org/advising", ("booking.created",), allow_private=True
+        )
         intake, roadmap_token = intakes.create_intake(answers(name="Page Walker"))
         advisor = db.session.scalar(
             db.select(AdvisorProfile).where(AdvisorProfile.slug == "maria-lopez")
@@ -54,7 +59,9 @@ def site(tmp_path_factory) -> Site:
         source = db.session.scalar(
             db.select(CalendarSource).where(CalendarSource.advisor_id == advisor.id)
         )
-        site = Site("", logins, roadmap_token, manage_token, booking.id, source.id, advisor.slug)
+        site = Site(
+            "", logins, roadmap_token, manage_token, booking.id, source.id, advisor.slug, hook.id
+        )
     server = LiveServer(app).start()
     yield Site(server.url, *(getattr(site, f) for f in list(Site.__dataclass_fields__)[1:]))
     server.stop()
@@ -115,6 +122,7 @@ ROLES = {
         "/dashboard",
         "/consultations/{booking_id}/notes",
         "/admin/webhooks",
+        "/admin/webhooks/{webhook_id}",
         "/admin/users",
     ],
 }
