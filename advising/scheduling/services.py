@@ -12,13 +12,14 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import current_app
 from sqlalchemy import (
+    Boolean,
     Date,
     Integer,
-    Row,
+    String,
     Time,
     and_,
     bindparam,
@@ -33,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.types import TypeEngine
 
 from advising.advisors import availability as versions
 from advising.advisors.models import AdvisorProfile
@@ -184,9 +186,29 @@ class AdvisorRef(Protocol):
 
 # --- what the engine needs, by bounded range queries ----------------------------------------
 
-# An advisor's rules in one query: the settings row (part 0), the weekly hours (part 1) and the
-# date overrides between :first and :last (part 2), for one advisor or several.
-_RULES = union_all(
+def _holds_time(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
+    """Bookings holding their time at ``now``: a held one only until its hold expires."""
+    return and_(
+        Booking.status.in_(HOLDING_STATUSES),
+        or_(Booking.status != HELD, Booking.hold_expires_at > now),
+    )
+
+
+def _nulls(*types: TypeEngine[Any]) -> list[ColumnElement[Any]]:
+    """Typed NULL columns: the first SELECT of a UNION gives each column its type."""
+    return [cast(null(), type_) for type_ in types]
+
+
+_TIMES = (UTCDateTime(), UTCDateTime(), String(), UTCDateTime(), UTCDateTime(), UTCDateTime())
+_RULE_COLUMNS = (Integer(),) * 7 + (Boolean(), Date(), Time(), Time())
+
+
+# Everything the engine needs, in one query for one advisor or several (rows by ``part``):
+# 0 the settings row, 1 the weekly hours, 2 the date overrides between :first and :last,
+# 3 the calendar blocks overlapping the window [:lo, :hi) (a block is at most MAX_BLOCK_DAYS
+# long, so the index scan on (advisor_id, start_at) is bounded on both sides), 4 the bookings
+# holding time in the window at :now (a held one only until its hold expires) but :exclude.
+_INPUTS = union_all(
     select(
         literal_column("0", Integer).label("part"),
         BookingSettings.advisor_id.label("advisor_id"),
@@ -198,9 +220,7 @@ _RULES = union_all(
         BookingSettings.horizon_days.label("f"),
         BookingSettings.max_per_day.label("g"),
         BookingSettings.booking_enabled.label("enabled"),
-        cast(null(), Date()).label("day"),
-        cast(null(), Time()).label("t0"),
-        cast(null(), Time()).label("t1"),
+        *_nulls(Date(), Time(), Time(), *_TIMES),
     ).where(BookingSettings.advisor_id.in_(bindparam("ids", expanding=True))),
     select(
         literal_column("1", Integer),
@@ -210,6 +230,7 @@ _RULES = union_all(
         null(),
         WeeklyHoursRange.start_time,
         WeeklyHoursRange.end_time,
+        *[null()] * len(_TIMES),
     ).where(WeeklyHoursRange.advisor_id.in_(bindparam("ids", expanding=True))),
     select(
         literal_column("2", Integer),
@@ -218,35 +239,20 @@ _RULES = union_all(
         DateOverride.day,
         DateOverride.start_time,
         DateOverride.end_time,
+        *[null()] * len(_TIMES),
     ).where(
         DateOverride.advisor_id.in_(bindparam("ids", expanding=True)),
         DateOverride.day >= bindparam("first", type_=Date()),
         DateOverride.day <= bindparam("last", type_=Date()),
     ),
-)
-
-def _holds_time(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
-    """Bookings holding their time at ``now``: a held one only until its hold expires."""
-    return and_(
-        Booking.status.in_(HOLDING_STATUSES),
-        or_(Booking.status != HELD, Booking.hold_expires_at > now),
-    )
-
-
-# What holds time in the window [:lo, :hi) in one query: calendar blocks overlapping it (part 0;
-# a block is at most MAX_BLOCK_DAYS long, so the index scan on (advisor_id, start_at) is
-# bounded on both sides) and the bookings holding time near it at :now (part 1; a held one
-# only until its hold expires), but booking :exclude.
-_WINDOW = union_all(
     select(
-        literal_column("0", Integer).label("part"),
-        CalendarBlock.advisor_id.label("advisor_id"),
-        CalendarBlock.start_at.label("start_at"),
-        CalendarBlock.end_at.label("end_at"),
-        CalendarBlock.kind.label("kind"),
-        cast(null(), UTCDateTime()).label("blocked_start"),
-        cast(null(), UTCDateTime()).label("blocked_end"),
-        cast(null(), UTCDateTime()).label("hold_expires_at"),
+        literal_column("3", Integer),
+        CalendarBlock.advisor_id,
+        *[null()] * len(_RULE_COLUMNS),
+        CalendarBlock.start_at,
+        CalendarBlock.end_at,
+        CalendarBlock.kind,
+        *[null()] * 3,
     ).where(
         CalendarBlock.advisor_id.in_(bindparam("ids", expanding=True)),
         CalendarBlock.start_at >= bindparam("lo_block"),
@@ -254,8 +260,9 @@ _WINDOW = union_all(
         CalendarBlock.end_at > bindparam("lo"),
     ),
     select(
-        literal_column("1", Integer),
+        literal_column("4", Integer),
         Booking.advisor_id,
+        *[null()] * len(_RULE_COLUMNS),
         Booking.start_at,
         Booking.end_at,
         null(),
@@ -272,20 +279,6 @@ _WINDOW = union_all(
 )
 
 
-def _rules_from_row(row: Row) -> engine.BookingRules:
-    """:func:`rules_from` for a settings row of :data:`_RULES`."""
-    return engine.BookingRules(
-        duration=timedelta(minutes=row.a),
-        interval=timedelta(minutes=row.b),
-        buffer_before=timedelta(minutes=row.c),
-        buffer_after=timedelta(minutes=row.d),
-        min_notice=timedelta(hours=row.e),
-        horizon=timedelta(days=row.f),
-        max_per_day=row.g,
-        booking_enabled=bool(row.enabled),
-    )
-
-
 def _availabilities(
     advisors: Sequence[AdvisorRef],
     start: datetime,
@@ -294,64 +287,74 @@ def _availabilities(
     exclude_booking_id: int | None = None,
 ) -> dict[int, tuple[engine.Availability, datetime | None]]:
     """What the engine needs for each of ``advisors`` between ``start`` and ``end`` at ``now``,
-    and when the first hold in it expires, by advisor id, in two queries whatever their number:
-    the rules (settings, weekly hours, overrides) and what holds time in the window. An advisor
-    without booking settings is left out."""
+    and when the first hold in it expires, by advisor id, in one query whatever their number
+    (:data:`_INPUTS`): the rules (settings, weekly hours, overrides) and what holds time in
+    the window. An advisor without booking settings is left out."""
     if not advisors:
         return {}
     ids = [advisor.id for advisor in advisors]
     # Widen by a day on each side: buffers, daily caps and local days reach past the range.
     lo, hi = start - timedelta(days=1), end + timedelta(days=1)
-    rules: dict[int, engine.BookingRules] = {}
-    weekly: dict[int, dict[int, list[tuple[time, time]]]] = {}
-    overrides: dict[int, dict[date, list[tuple[time, time]]]] = {}
-    first, last = lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)
-    for row in db.session.execute(_RULES, {"ids": ids, "first": first, "last": last}):
-        if row.part == 0:
-            rules[row.advisor_id] = _rules_from_row(row)
-        elif row.part == 1:
-            weekly.setdefault(row.advisor_id, {}).setdefault(row.a, []).append((row.t0, row.t1))
-        else:
-            ranges = overrides.setdefault(row.advisor_id, {}).setdefault(row.day, [])
-            if row.t0 is not None and row.t1 is not None:
-                ranges.append((row.t0, row.t1))
-    windows: dict[int, list[list[engine.Span]]] = {i: [[], [], [], []] for i in ids}
-    expiries: dict[int, list[datetime]] = {}
     params = {
         "ids": ids,
+        "first": lo.date() - timedelta(days=1),
+        "last": hi.date() + timedelta(days=1),
         "lo": lo,
         "hi": hi,
         "lo_block": lo - timedelta(days=MAX_BLOCK_DAYS),
         "now": now,
         "exclude": -1 if exclude_booking_id is None else exclude_booking_id,
     }
+    rules: dict[int, engine.BookingRules] = {}
+    weekly: dict[int, dict[int, list[tuple[time, time]]]] = {i: {} for i in ids}
+    overrides: dict[int, dict[date, list[tuple[time, time]]]] = {i: {} for i in ids}
+    windows: dict[int, tuple[list[engine.Span], ...]] = {i: ([], [], [], []) for i in ids}
+    expiries: dict[int, list[datetime]] = {}
     Span = engine.Span
-    for part, advisor_id, start_at, end_at, kind, blocked_start, blocked_end, expiry in (
-        db.session.execute(_WINDOW, params).all()
-    ):
-        available, busy, bookings, holds = windows[advisor_id]
-        if part == 0:
+    for (
+        part, advisor_id, a, b, c, d, e, f, g, enabled, day, t0, t1,
+        start_at, end_at, kind, blocked_start, blocked_end, expiry,
+    ) in db.session.execute(_INPUTS, params).all():  # fmt: skip
+        if part == 3:
+            available, busy, _, _ = windows[advisor_id]
             (available if kind == BLOCK_AVAILABLE else busy).append(Span(start_at, end_at))
-        else:
+        elif part == 4:
+            _, _, bookings, holds = windows[advisor_id]
             bookings.append(Span(start_at, end_at))
             holds.append(Span(blocked_start, blocked_end))
             if expiry is not None:
                 expiries.setdefault(advisor_id, []).append(expiry)
+        elif part == 0:
+            rules[advisor_id] = engine.BookingRules(
+                duration=timedelta(minutes=a),
+                interval=timedelta(minutes=b),
+                buffer_before=timedelta(minutes=c),
+                buffer_after=timedelta(minutes=d),
+                min_notice=timedelta(hours=e),
+                horizon=timedelta(days=f),
+                max_per_day=g,
+                booking_enabled=bool(enabled),
+            )
+        elif part == 1:
+            weekly[advisor_id].setdefault(a, []).append((t0, t1))
+        else:
+            ranges = overrides[advisor_id].setdefault(day, [])
+            if t0 is not None and t1 is not None:
+                ranges.append((t0, t1))
     found = {}
     for advisor in advisors:
         if advisor.id not in rules:
             continue
         available, busy, bookings, holds = windows[advisor.id]
-        hours = weekly.get(advisor.id, {})
         av = engine.Availability(
             zone=advisor.timezone,
             rules=rules[advisor.id],
             weekly=engine.WeeklyHours(
-                {day: _time_ranges(ranges) for day, ranges in sorted(hours.items())}
+                {day: _time_ranges(ranges) for day, ranges in sorted(weekly[advisor.id].items())}
             ),
             overrides=tuple(
                 engine.DateOverride(day, _time_ranges(ranges))
-                for day, ranges in sorted(overrides.get(advisor.id, {}).items())
+                for day, ranges in sorted(overrides[advisor.id].items())
             ),
             available_windows=tuple(available),
             busy=tuple(busy),

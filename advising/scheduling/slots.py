@@ -98,6 +98,7 @@ __all__ = [
     "slot_starts",
     "slots_from_starts",
     "slots_valid_until",
+    "utc_offsets",
 ]
 
 _TICK = timedelta(microseconds=1)  # datetime resolution: ``s < end`` is ``s <= end - _TICK``
@@ -403,6 +404,13 @@ def _offset_runs(tz: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetim
                 runs.append((at, offset))
         day += _DAY
     return runs
+
+
+def utc_offsets(zone: str, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
+    """The UTC offsets of ``zone`` over ``[lo, hi]``: ``(from, offset)`` pairs in time order,
+    the first from ``lo``, each offset holding until the next pair's instant."""
+    lo, hi = _aware_utc(lo, "lo"), _aware_utc(hi, "hi")
+    return _offset_runs(ZoneInfo(zone), lo, hi)
 
 
 def _probed_runs(tz: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
