@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -248,31 +247,47 @@ def advisor_slots(query: dict[str, Any], slug: str) -> Response:
 
 
 _HOURS_MINUTES = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
+_MINUTE = timedelta(minutes=1)
 
 
-def _iso_writer() -> Callable[[datetime, timedelta], str]:
-    """``write(instant, offset)``: what ``instant.astimezone(zone).isoformat()`` gives when
-    the zone's offset at ``instant`` is ``offset``, for many instants at a fraction of the
-    cost: dates and offsets are written once, whole minutes from a table."""
+def _offset_suffix(offset: timedelta) -> str:
+    """How ``isoformat`` writes a UTC offset: "+05:30", "-03:00", "+00:53:28"."""
+    return datetime(2000, 1, 1, tzinfo=timezone(offset)).isoformat()[19:]
+
+
+def _written_instants(instants: list[datetime], tz: ZoneInfo) -> dict[datetime, str]:
+    """``'"<UTC ISO>","local_%s":"<local ISO>"'`` for each of the sorted aware UTC
+    ``instants``: what ``isoformat`` gives in UTC and in ``tz``, at a fraction of its cost.
+    Dates are written once per day, whole minutes come from a table, and the zone's offsets
+    are walked alongside (:func:`engine.utc_offsets`); any other instant is written by
+    ``isoformat`` itself."""
+    written: dict[datetime, str] = {}
+    if not instants:
+        return written
+    offsets = engine.utc_offsets(tz.key, instants[0], instants[-1])
     days: dict[int, str] = {}
-    suffixes: dict[timedelta, str] = {}
-
-    def write(instant: datetime, offset: timedelta) -> str:
-        wall = instant + offset
-        suffix = suffixes.get(offset)
-        if suffix is None:
-            # CPython's own spelling of the offset ("+05:30", "-03:00", "+00:53:28")
-            suffix = datetime(2000, 1, 1, tzinfo=timezone(offset)).isoformat()[19:]
-            suffixes[offset] = suffix
-        if wall.second or wall.microsecond:
-            return wall.replace(tzinfo=None).isoformat() + suffix
-        ordinal = wall.toordinal()
-        day = days.get(ordinal)
-        if day is None:
+    run, (_, offset) = 0, offsets[0]
+    suffix, whole = _offset_suffix(offset), not offset % _MINUTE
+    for instant in instants:
+        while run + 1 < len(offsets) and offsets[run + 1][0] <= instant:
+            run += 1
+            offset = offsets[run][1]
+            suffix, whole = _offset_suffix(offset), not offset % _MINUTE
+        if instant.second or instant.microsecond or not whole:
+            local_text = instant.astimezone(tz).isoformat()
+            written[instant] = f'"{instant.isoformat()}","local_%s":"{local_text}"'
+            continue
+        local = instant + offset
+        ordinal, local_ordinal = instant.toordinal(), local.toordinal()
+        if (day := days.get(ordinal)) is None:
             day = days[ordinal] = date.fromordinal(ordinal).isoformat()
-        return f"{day}T{_HOURS_MINUTES[wall.hour * 60 + wall.minute]}:00{suffix}"
-
-    return write
+        if (local_day := days.get(local_ordinal)) is None:
+            local_day = days[local_ordinal] = date.fromordinal(local_ordinal).isoformat()
+        written[instant] = (
+            f'"{day}T{_HOURS_MINUTES[instant.hour * 60 + instant.minute]}:00+00:00",'
+            f'"local_%s":"{local_day}T{_HOURS_MINUTES[local.hour * 60 + local.minute]}:00{suffix}"'
+        )
+    return written
 
 
 def slots_json(
@@ -288,23 +303,11 @@ def slots_json(
     is the API's hottest path, and marshmallow's per-field dump, or even a dict and two
     ``isoformat`` calls per slot for the JSON encoder, would be most of its cost (a test
     checks the document is the one the schema dumps)."""
-    tz = _zone(zone)
     quoted_zone = json.dumps(zone)
     ends = [slot_start + duration for slot_start in starts]
-    # Each instant is written once (with a grid finer than the duration most slots end where
-    # a later one starts), in time order, walking the zone's offsets alongside.
-    instants = sorted({*starts, *ends})
-    written: dict[datetime, str] = {}
-    if instants:
-        offsets = engine.utc_offsets(tz.key, instants[0], instants[-1])
-        write = _iso_writer()
-        utc = timedelta(0)
-        run, (_, offset) = 0, offsets[0]
-        for instant in instants:
-            while run + 1 < len(offsets) and offsets[run + 1][0] <= instant:
-                run += 1
-                offset = offsets[run][1]
-            written[instant] = f'"{write(instant, utc)}","local_%s":"{write(instant, offset)}"'
+    # Each instant is written once: with a grid finer than the duration most slots end where
+    # a later one starts.
+    written = _written_instants(sorted({*starts, *ends}), _zone(zone))
     items = [
         f'{{"end":{written[slot_end] % "end"},'
         f'"start":{written[slot_start] % "start"},"timezone":{quoted_zone}}}'

@@ -912,6 +912,7 @@ class Match:
 
 ANY_ADVISOR_DAYS = 14
 FIRST_FREE = "first-free"
+FIRST_FREE_REACH = timedelta(days=2)  # most advisors are free this soon: read no further
 
 
 def first_free_slots(
@@ -924,8 +925,9 @@ def first_free_slots(
     like every slot answer: the advisor's cached first slot (kept until it falls inside the
     minimum notice or a hold expires; "none" only to the next minute), else the first of the
     advisor's cached slots for these days. The advisors found in neither are read together,
-    in two queries for all of them, and the engine stops at each one's first free slot: no
-    advisor's full slots are computed.
+    one query for all of them, first for the next ``FIRST_FREE_REACH`` only, then the rest of
+    the days for those with nothing free that soon; the engine stops at each one's first free
+    slot: no advisor's full slots are computed.
     """
     now = now or utcnow()
     cache: SlotCache = current_app.extensions[SLOT_CACHE_KEY]
@@ -944,13 +946,26 @@ def first_free_slots(
                 found[advisor.id] = slots[0] if slots else None
                 continue
         missing.append(advisor)
-    inputs = _availabilities(missing, start, end, now)
-    for advisor in missing:
-        if advisor.id not in inputs:
-            found[advisor.id] = None  # not taking bookings
+    computed: dict[int, tuple[engine.Slot | None, engine.BookingRules, datetime | None]] = {}
+    stage_end = min(end, start + FIRST_FREE_REACH)
+    for lo, hi in ((start, stage_end), (stage_end, end)):
+        pending = [a for a in missing if a.id not in computed or computed[a.id][0] is None]
+        if lo >= hi or not pending:
             continue
-        av, next_expiry = inputs[advisor.id]
-        first = engine.first_slot(av, start, end, now)
+        inputs = _availabilities(pending, lo, hi, now)
+        for advisor in pending:
+            if advisor.id not in inputs:
+                continue  # not taking bookings
+            av, expiry = inputs[advisor.id]
+            earlier = computed.get(advisor.id, (None, av.rules, None))[2]
+            if earlier is not None:
+                expiry = earlier if expiry is None else min(expiry, earlier)
+            computed[advisor.id] = (engine.first_slot(av, lo, hi, now), av.rules, expiry)
+    for advisor in missing:
+        if advisor.id not in computed:
+            found[advisor.id] = None
+            continue
+        first, rules, next_expiry = computed[advisor.id]
         found[advisor.id] = first
         if use_cache:
             # Time only ever removes slots from the front (the notice) and adds them past the
@@ -959,7 +974,7 @@ def first_free_slots(
             if first is None:
                 valid_until = start + timedelta(minutes=1)
             else:
-                valid_until = first.start - av.rules.min_notice + timedelta(microseconds=1)
+                valid_until = first.start - rules.min_notice + timedelta(microseconds=1)
             if next_expiry is not None:
                 valid_until = min(valid_until, next_expiry)
             key = (advisor.id, advisor.availability_version, FIRST_FREE, days)

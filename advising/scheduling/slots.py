@@ -227,8 +227,9 @@ class Span:
         start, end = _aware_utc(self.start, "start"), _aware_utc(self.end, "end")
         if end < start:
             raise ValueError(f"span ends before it starts: {start} .. {end}")
-        object.__setattr__(self, "start", start)
-        object.__setattr__(self, "end", end)
+        if start is not self.start or end is not self.end:  # not UTC yet
+            object.__setattr__(self, "start", start)
+            object.__setattr__(self, "end", end)
 
 
 @dataclass(frozen=True)
@@ -562,23 +563,28 @@ def _starts_between(av: Availability, lo: datetime, hi: datetime) -> list[dateti
     full_days = index.full_days
     starts_out: list[datetime] = []
     append = starts_out.append
+    # Per piece: the UTC instant its local midnight would be at the piece's offset (the grid's
+    # origin), and whether its date is at the daily cap.
+    origins = [
+        ((midnight - offset).replace(tzinfo=UTC), midnight.date() in full_days)
+        for _, _, offset, midnight in pieces
+    ]
     p = 0
     for a, c in allowed:
         while p < len(pieces) and pieces[p][1] <= a:
             p += 1
         q = p
         while q < len(pieces) and pieces[q][0] <= c:
-            u0, u1, offset, midnight = pieces[q]
+            u0, u1 = pieces[q][0], pieces[q][1]
+            origin, full = origins[q]
             q += 1
-            if midnight.date() in full_days:
+            if full:
                 continue
-            first = max(a, u0).replace(tzinfo=None) + offset - midnight
-            last = min(c, u1 - _TICK).replace(tzinfo=None) + offset - midnight
-            k0 = -(-first // interval)
-            k1 = last // interval
+            k0 = -(-(max(a, u0) - origin) // interval)
+            k1 = (min(c, u1 - _TICK) - origin) // interval
             if k0 > k1:
                 continue
-            start = (midnight - offset + k0 * interval).replace(tzinfo=UTC)
+            start = origin + k0 * interval
             for _ in range(k1 - k0 + 1):
                 append(start)
                 start += interval
