@@ -308,20 +308,21 @@ def _availabilities(
     rules: dict[int, engine.BookingRules] = {}
     weekly: dict[int, dict[int, list[tuple[time, time]]]] = {i: {} for i in ids}
     overrides: dict[int, dict[date, list[tuple[time, time]]]] = {i: {} for i in ids}
-    windows: dict[int, tuple[list[engine.Span], ...]] = {i: ([], [], [], []) for i in ids}
+    windows: dict[int, tuple[list[tuple[datetime, datetime]], ...]] = {
+        i: ([], [], [], []) for i in ids
+    }
     expiries: dict[int, list[datetime]] = {}
-    Span = engine.Span
     for (
         part, advisor_id, a, b, c, d, e, f, g, enabled, day, t0, t1,
         start_at, end_at, kind, blocked_start, blocked_end, expiry,
     ) in db.session.execute(_INPUTS, params).all():  # fmt: skip
         if part == 3:
             available, busy, _, _ = windows[advisor_id]
-            (available if kind == BLOCK_AVAILABLE else busy).append(Span(start_at, end_at))
+            (available if kind == BLOCK_AVAILABLE else busy).append((start_at, end_at))
         elif part == 4:
             _, _, bookings, holds = windows[advisor_id]
-            bookings.append(Span(start_at, end_at))
-            holds.append(Span(blocked_start, blocked_end))
+            bookings.append((start_at, end_at))
+            holds.append((blocked_start, blocked_end))
             if expiry is not None:
                 expiries.setdefault(advisor_id, []).append(expiry)
         elif part == 0:
@@ -356,10 +357,10 @@ def _availabilities(
                 engine.DateOverride(day, _time_ranges(ranges))
                 for day, ranges in sorted(overrides[advisor.id].items())
             ),
-            available_windows=tuple(available),
-            busy=tuple(busy),
-            bookings=tuple(bookings),
-            booking_holds=tuple(holds),
+            available_windows=engine.spans(available),
+            busy=engine.spans(busy),
+            bookings=engine.spans(bookings),
+            booking_holds=engine.spans(holds),
         )
         found[advisor.id] = (av, min(expiries.get(advisor.id, ()), default=None))
     return found

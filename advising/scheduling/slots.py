@@ -61,7 +61,11 @@ booking transaction, or when rescheduling, leave out the booking being (re)made.
 
 Efficiency: the calendar windows, busy spans and buffered bookings are sorted and merged
 once per :class:`Availability` (cached on the instance), then each query bisects to the
-spans near its range and sweeps: ``O((n + m) log n)`` overall, never a per-minute loop.
+spans near its range and sweeps: ``O((n + m) log n)`` overall, never a per-minute loop. The
+sweep yields a sorted list of start instants (:func:`slot_starts`); :class:`Slot` objects are
+made from it only for callers that want them, and :func:`first_slot` stops at the first.
+A zone's UTC-offset changes are found once per zone and UTC day and remembered (pure zone
+arithmetic), so a window of weeks costs a few look-ups, not an offset probe per hour.
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ __all__ = [
     "slot_starts",
     "slots_from_starts",
     "slots_valid_until",
+    "spans",
     "utc_offsets",
 ]
 
@@ -245,6 +250,28 @@ class Slot:
             raise ValueError(f"slot must end after it starts: {start} .. {end}")
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
+
+
+def spans(pairs: Iterable[tuple[datetime, datetime]]) -> tuple[Span, ...]:
+    """:class:`Span` values for ``(start, end)`` pairs, e.g. rows read from a database: a pair
+    already in UTC and in order is taken as it is, any other is checked and normalised as
+    ``Span(start, end)`` does."""
+    made = []
+    for start, end in pairs:
+        if (
+            start.__class__ is datetime
+            and end.__class__ is datetime
+            and start.tzinfo is UTC
+            and end.tzinfo is UTC
+            and start <= end
+        ):
+            span = object.__new__(Span)
+            object.__setattr__(span, "start", start)
+            object.__setattr__(span, "end", end)
+            made.append(span)
+        else:
+            made.append(Span(start, end))
+    return tuple(made)
 
 
 def _slot(start: datetime, end: datetime) -> Slot:
