@@ -14,6 +14,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -158,9 +159,12 @@ def load(
     seconds: float,
     concurrency: int,
     latencies: list[float] | None = None,
+    *,
+    follow: bool = False,
 ) -> tuple[float, int]:
     """Requests per second over ``seconds`` with ``concurrency`` client threads; counts
-    non-200s. Each 200's latency is appended to ``latencies`` when given."""
+    non-200s. Each 200's latency is appended to ``latencies`` when given. With ``follow``,
+    a redirect is followed (once) and the pair counts as one request."""
     stop = time.monotonic() + seconds
     counts = [0] * concurrency
     failures = [0] * concurrency
@@ -174,6 +178,14 @@ def load(
             response = conn.getresponse()
             response.read()
             conn.close()
+            location = response.getheader("Location")
+            if follow and response.status in (301, 302, 303, 307) and location:
+                target = urlsplit(location)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", target.path + (f"?{target.query}" if target.query else ""))
+                response = conn.getresponse()
+                response.read()
+                conn.close()
             if response.status == 200:
                 counts[n] += 1
                 if latencies is not None:

@@ -8,20 +8,38 @@ database's own constraint is the last word on PostgreSQL.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    String,
+    Time,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.types import TypeEngine
 
 from advising.advisors import availability as versions
 from advising.advisors.models import AdvisorProfile
 from advising.calendars.models import BLOCK_AVAILABLE, MAX_BLOCK_DAYS, CalendarBlock
-from advising.database import begin_write_locked, utcnow
+from advising.database import UTCDateTime, begin_write_locked, utcnow
 from advising.extensions import db, events
 from advising.intake.models import Intake
 from advising.scheduling import slots as engine
@@ -168,22 +186,7 @@ class AdvisorRef(Protocol):
 
 # --- what the engine needs, by bounded range queries ----------------------------------------
 
-
-def _blocks(
-    advisor_id: int, start: datetime, end: datetime
-) -> list[tuple[datetime, datetime, str]]:
-    """Calendar blocks overlapping [start, end). Blocks are at most MAX_BLOCK_DAYS long, so the
-    index scan on (advisor_id, start_at) is bounded on both sides."""
-    query = select(CalendarBlock.start_at, CalendarBlock.end_at, CalendarBlock.kind).where(
-        CalendarBlock.advisor_id == advisor_id,
-        CalendarBlock.start_at >= start - timedelta(days=MAX_BLOCK_DAYS),
-        CalendarBlock.start_at < end,
-        CalendarBlock.end_at > start,
-    )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def _holds_time(now: datetime):
+def _holds_time(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Bookings holding their time at ``now``: a held one only until its hold expires."""
     return and_(
         Booking.status.in_(HOLDING_STATUSES),
@@ -191,30 +194,180 @@ def _holds_time(now: datetime):
     )
 
 
-def _holding_bookings(
-    advisor_id: int,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    exclude_id: int | None = None,
-) -> list[tuple[datetime, datetime, datetime, datetime, datetime | None]]:
-    """(start, end, blocked start, blocked end, hold expiry) of the bookings holding time
-    near the range at ``now``."""
-    query = select(
+def _nulls(*types: TypeEngine[Any]) -> list[ColumnElement[Any]]:
+    """Typed NULL columns: the first SELECT of a UNION gives each column its type."""
+    return [cast(null(), type_) for type_ in types]
+
+
+_TIMES = (UTCDateTime(), UTCDateTime(), String(), UTCDateTime(), UTCDateTime(), UTCDateTime())
+_RULE_COLUMNS = (Integer(),) * 7 + (Boolean(), Date(), Time(), Time())
+
+
+# Everything the engine needs, in one query for one advisor or several (rows by ``part``):
+# 0 the settings row, 1 the weekly hours, 2 the date overrides between :first and :last,
+# 3 the calendar blocks overlapping the window [:lo, :hi) (a block is at most MAX_BLOCK_DAYS
+# long, so the index scan on (advisor_id, start_at) is bounded on both sides), 4 the bookings
+# holding time in the window at :now (a held one only until its hold expires) but :exclude.
+_INPUTS = union_all(
+    select(
+        literal_column("0", Integer).label("part"),
+        BookingSettings.advisor_id.label("advisor_id"),
+        BookingSettings.duration_minutes.label("a"),
+        BookingSettings.interval_minutes.label("b"),
+        BookingSettings.buffer_before_minutes.label("c"),
+        BookingSettings.buffer_after_minutes.label("d"),
+        BookingSettings.min_notice_hours.label("e"),
+        BookingSettings.horizon_days.label("f"),
+        BookingSettings.max_per_day.label("g"),
+        BookingSettings.booking_enabled.label("enabled"),
+        *_nulls(Date(), Time(), Time(), *_TIMES),
+    ).where(BookingSettings.advisor_id.in_(bindparam("ids", expanding=True))),
+    select(
+        literal_column("1", Integer),
+        WeeklyHoursRange.advisor_id,
+        WeeklyHoursRange.weekday,
+        *[null()] * 7,
+        null(),
+        WeeklyHoursRange.start_time,
+        WeeklyHoursRange.end_time,
+        *[null()] * len(_TIMES),
+    ).where(WeeklyHoursRange.advisor_id.in_(bindparam("ids", expanding=True))),
+    select(
+        literal_column("2", Integer),
+        DateOverride.advisor_id,
+        *[null()] * 8,
+        DateOverride.day,
+        DateOverride.start_time,
+        DateOverride.end_time,
+        *[null()] * len(_TIMES),
+    ).where(
+        DateOverride.advisor_id.in_(bindparam("ids", expanding=True)),
+        DateOverride.day >= bindparam("first", type_=Date()),
+        DateOverride.day <= bindparam("last", type_=Date()),
+    ),
+    select(
+        literal_column("3", Integer),
+        CalendarBlock.advisor_id,
+        *[null()] * len(_RULE_COLUMNS),
+        CalendarBlock.start_at,
+        CalendarBlock.end_at,
+        CalendarBlock.kind,
+        *[null()] * 3,
+    ).where(
+        CalendarBlock.advisor_id.in_(bindparam("ids", expanding=True)),
+        CalendarBlock.start_at >= bindparam("lo_block"),
+        CalendarBlock.start_at < bindparam("hi"),
+        CalendarBlock.end_at > bindparam("lo"),
+    ),
+    select(
+        literal_column("4", Integer),
+        Booking.advisor_id,
+        *[null()] * len(_RULE_COLUMNS),
         Booking.start_at,
         Booking.end_at,
+        null(),
         Booking.blocked_start,
         Booking.blocked_end,
         Booking.hold_expires_at,
     ).where(
-        Booking.advisor_id == advisor_id,
-        _holds_time(now),
-        Booking.blocked_start < end,
-        Booking.blocked_end > start,
-    )
-    if exclude_id is not None:
-        query = query.where(Booking.id != exclude_id)
-    return [tuple(row) for row in db.session.execute(query)]
+        Booking.advisor_id.in_(bindparam("ids", expanding=True)),
+        _holds_time(bindparam("now")),
+        Booking.blocked_start < bindparam("hi"),
+        Booking.blocked_end > bindparam("lo"),
+        Booking.id != bindparam("exclude"),
+    ),
+)
+
+
+def _availabilities(
+    advisors: Sequence[AdvisorRef],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude_booking_id: int | None = None,
+) -> dict[int, tuple[engine.Availability, datetime | None]]:
+    """What the engine needs for each of ``advisors`` between ``start`` and ``end`` at ``now``,
+    and when the first hold in it expires, by advisor id, in one query whatever their number
+    (:data:`_INPUTS`): the rules (settings, weekly hours, overrides) and what holds time in
+    the window. An advisor without booking settings is left out."""
+    if not advisors:
+        return {}
+    ids = [advisor.id for advisor in advisors]
+    # Widen by a day on each side: buffers, daily caps and local days reach past the range.
+    lo, hi = start - timedelta(days=1), end + timedelta(days=1)
+    params = {
+        "ids": ids,
+        "first": lo.date() - timedelta(days=1),
+        "last": hi.date() + timedelta(days=1),
+        "lo": lo,
+        "hi": hi,
+        "lo_block": lo - timedelta(days=MAX_BLOCK_DAYS),
+        "now": now,
+        "exclude": -1 if exclude_booking_id is None else exclude_booking_id,
+    }
+    rules: dict[int, engine.BookingRules] = {}
+    weekly: dict[int, dict[int, list[tuple[time, time]]]] = {i: {} for i in ids}
+    overrides: dict[int, dict[date, list[tuple[time, time]]]] = {i: {} for i in ids}
+    windows: dict[int, tuple[list[tuple[datetime, datetime]], ...]] = {
+        i: ([], [], [], []) for i in ids
+    }
+    expiries: dict[int, list[datetime]] = {}
+    for (
+        part, advisor_id, a, b, c, d, e, f, g, enabled, day, t0, t1,
+        start_at, end_at, kind, blocked_start, blocked_end, expiry,
+    ) in db.session.execute(_INPUTS, params).all():  # fmt: skip
+        if part == 3:
+            available, busy, _, _ = windows[advisor_id]
+            (available if kind == BLOCK_AVAILABLE else busy).append((start_at, end_at))
+        elif part == 4:
+            _, _, bookings, holds = windows[advisor_id]
+            bookings.append((start_at, end_at))
+            holds.append((blocked_start, blocked_end))
+            if expiry is not None:
+                expiries.setdefault(advisor_id, []).append(expiry)
+        elif part == 0:
+            rules[advisor_id] = engine.BookingRules(
+                duration=timedelta(minutes=a),
+                interval=timedelta(minutes=b),
+                buffer_before=timedelta(minutes=c),
+                buffer_after=timedelta(minutes=d),
+                min_notice=timedelta(hours=e),
+                horizon=timedelta(days=f),
+                max_per_day=g,
+                booking_enabled=bool(enabled),
+            )
+        elif part == 1:
+            weekly[advisor_id].setdefault(a, []).append((t0, t1))
+        else:
+            ranges = overrides[advisor_id].setdefault(day, [])
+            if t0 is not None and t1 is not None:
+                ranges.append((t0, t1))
+    found = {}
+    for advisor in advisors:
+        if advisor.id not in rules:
+            continue
+        available, busy, bookings, holds = windows[advisor.id]
+        av = engine.Availability(
+            zone=advisor.timezone,
+            rules=rules[advisor.id],
+            weekly=engine.WeeklyHours(
+                {day: _time_ranges(ranges) for day, ranges in sorted(weekly[advisor.id].items())}
+            ),
+            overrides=tuple(
+                engine.DateOverride(day, _time_ranges(ranges))
+                for day, ranges in sorted(overrides[advisor.id].items())
+            ),
+            available_windows=engine.spans(available),
+            busy=engine.spans(busy),
+            bookings=engine.spans(bookings),
+            booking_holds=engine.spans(holds),
+        )
+        found[advisor.id] = (av, min(expiries.get(advisor.id, ()), default=None))
+    return found
+
+
+def _time_ranges(ranges: list[tuple[time, time]]) -> tuple[engine.TimeRange, ...]:
+    return tuple(engine.TimeRange(start, end) for start, end in sorted(ranges))
 
 
 def availability(
@@ -240,28 +393,10 @@ def _availability_and_next_expiry(
 ) -> tuple[engine.Availability, datetime | None]:
     """:func:`availability`, and when the first hold in it expires (the slots change then)."""
     now = now or utcnow()
-    settings = settings_for(advisor.id)
-    rules = rules_from(settings)
-    # Widen by a day on each side: buffers, daily caps and local days reach past the range.
-    lo, hi = start - timedelta(days=1), end + timedelta(days=1)
-    blocks = _blocks(advisor.id, lo, hi)
-    bookings = _holding_bookings(advisor.id, lo, hi, now, exclude_booking_id)
-    expiries = [expiry for *_, expiry in bookings if expiry is not None]
-    av = engine.Availability(
-        zone=advisor.timezone,
-        rules=rules,
-        weekly=weekly_hours(advisor.id),
-        overrides=date_overrides(
-            advisor.id, lo.date() - timedelta(days=1), hi.date() + timedelta(days=1)
-        ),
-        available_windows=tuple(
-            engine.Span(s, e) for s, e, kind in blocks if kind == BLOCK_AVAILABLE
-        ),
-        busy=tuple(engine.Span(s, e) for s, e, kind in blocks if kind != BLOCK_AVAILABLE),
-        bookings=tuple(engine.Span(s, e) for s, e, _, _, _ in bookings),
-        booking_holds=tuple(engine.Span(bs, be) for _, _, bs, be, _ in bookings),
-    )
-    return av, min(expiries, default=None)
+    found = _availabilities([advisor], start, end, now, exclude_booking_id)
+    if advisor.id not in found:
+        raise BookingError("This advisor is not taking bookings.")
+    return found[advisor.id]
 
 
 def slots_view(
@@ -269,25 +404,27 @@ def slots_view(
     start: datetime,
     end: datetime,
     now: datetime,
-    render: Callable[[list[engine.Slot]], T],
+    render: Callable[[list[datetime], timedelta], T],
     view: Hashable = "slots",
 ) -> T:
-    """``render(slots)`` for the advisor's bookable slots starting in [start, end) at ``now``.
+    """``render(starts, duration)`` for the advisor's bookable slots starting in [start, end)
+    at ``now``: their starts (sorted aware UTC instants, see :func:`engine.slot_starts`) and
+    the length every one of them has.
 
     Kept in the app's :class:`SlotCache` under ``view`` (what ``render`` makes) until the
     advisor's availability version moves or the clock would change the slots. A session
     holding uncommitted availability changes neither reads nor fills the cache.
     """
     cache: SlotCache = current_app.extensions[SLOT_CACHE_KEY]
-    use_cache = not versions.has_pending_changes(db.session)
+    use_cache = cache.capacity > 0 and not versions.has_pending_changes(db.session)
     key = (advisor.id, advisor.availability_version, start, end, view)
     if use_cache and (value := cache.get(key, now)) is not None:
         return value
     av, next_expiry = _availability_and_next_expiry(advisor, start, end, now=now)
-    slots = engine.compute_slots(av, start, end, now)
-    value = render(slots)
+    starts = engine.slot_starts(av, start, end, now)
+    value = render(starts, av.rules.duration)
     if use_cache:
-        valid_until = engine.slots_valid_until(av, start, end, now, slots)
+        valid_until = engine.slots_valid_until(av, start, end, now, starts)
         if next_expiry is not None:
             valid_until = min(valid_until, next_expiry)  # a hold expiring frees its time
         cache.put(key, value, now, valid_until)
@@ -308,7 +445,11 @@ def available_slots(
     if exclude_booking_id is not None:
         av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id, now=now)
         return engine.compute_slots(av, start, end, now)
-    return list(slots_view(advisor, start, end, now, tuple))
+    return list(slots_view(advisor, start, end, now, _slot_tuple))
+
+
+def _slot_tuple(starts: list[datetime], duration: timedelta) -> tuple[engine.Slot, ...]:
+    return tuple(engine.slots_from_starts(starts, duration))
 
 
 def next_available_slots(
@@ -770,18 +911,91 @@ class Match:
     first: engine.Slot
 
 
+ANY_ADVISOR_DAYS = 14
+FIRST_FREE = "first-free"
+FIRST_FREE_REACH = timedelta(days=2)  # most advisors are free this soon: read no further
+
+
+def first_free_slots(
+    advisors: Sequence[AdvisorRef], now: datetime | None = None, *, days: int = 14
+) -> dict[int, engine.Slot | None]:
+    """Each advisor's first bookable slot in the coming ``days`` days (the first of
+    :func:`next_available_slots`), or None, by advisor id.
+
+    Answered from the app's :class:`SlotCache`, keyed on the advisor's availability version
+    like every slot answer: the advisor's cached first slot (kept until it falls inside the
+    minimum notice or a hold expires; "none" only to the next minute), else the first of the
+    advisor's cached slots for these days. The advisors found in neither are read together,
+    one query for all of them, first for the next ``FIRST_FREE_REACH`` only, then the rest of
+    the days for those with nothing free that soon; the engine stops at each one's first free
+    slot: no advisor's full slots are computed.
+    """
+    now = now or utcnow()
+    cache: SlotCache = current_app.extensions[SLOT_CACHE_KEY]
+    use_cache = cache.capacity > 0 and not versions.has_pending_changes(db.session)
+    start = now.replace(second=0, microsecond=0)
+    end = start + timedelta(days=days)
+    found: dict[int, engine.Slot | None] = {}
+    missing = []
+    for advisor in advisors:
+        if use_cache:
+            version = advisor.availability_version
+            if (entry := cache.get((advisor.id, version, FIRST_FREE, days), now)) is not None:
+                found[advisor.id] = entry[0]
+                continue
+            if (slots := cache.get((advisor.id, version, start, end, "slots"), now)) is not None:
+                found[advisor.id] = slots[0] if slots else None
+                continue
+        missing.append(advisor)
+    computed: dict[int, tuple[engine.Slot | None, engine.BookingRules, datetime | None]] = {}
+    stage_end = min(end, start + FIRST_FREE_REACH)
+    for lo, hi in ((start, stage_end), (stage_end, end)):
+        pending = [a for a in missing if a.id not in computed or computed[a.id][0] is None]
+        if lo >= hi or not pending:
+            continue
+        inputs = _availabilities(pending, lo, hi, now)
+        for advisor in pending:
+            if advisor.id not in inputs:
+                continue  # not taking bookings
+            av, expiry = inputs[advisor.id]
+            earlier = computed.get(advisor.id, (None, av.rules, None))[2]
+            if earlier is not None:
+                expiry = earlier if expiry is None else min(expiry, earlier)
+            computed[advisor.id] = (engine.first_slot(av, lo, hi, now), av.rules, expiry)
+    for advisor in missing:
+        if advisor.id not in computed:
+            found[advisor.id] = None
+            continue
+        first, rules, next_expiry = computed[advisor.id]
+        found[advisor.id] = first
+        if use_cache:
+            # Time only ever removes slots from the front (the notice) and adds them past the
+            # last one (the horizon, the days' end): a first slot stays first until the notice
+            # reaches it, unless a hold expires first. None may change as the days move on.
+            if first is None:
+                valid_until = start + timedelta(minutes=1)
+            else:
+                valid_until = first.start - rules.min_notice + timedelta(microseconds=1)
+            if next_expiry is not None:
+                valid_until = min(valid_until, next_expiry)
+            key = (advisor.id, advisor.availability_version, FIRST_FREE, days)
+            cache.put(key, (first,), now, valid_until)
+    return found
+
+
 def rank_advisors(
     advisors: list[AdvisorProfile], wants: Wants | None = None, now: datetime | None = None
 ) -> list[Match]:
     """Advisors with free time in the coming two weeks, best fit first, then soonest free
-    (from the same cached slots as their pages), then by name."""
+    (see :func:`first_free_slots`), then by name."""
     now = now or utcnow()
     wants = wants or Wants()
     found = []
+    firsts = first_free_slots(advisors, now, days=ANY_ADVISOR_DAYS)
     for advisor in advisors:
-        slots = next_available_slots(advisor, now, days=14)
-        if slots:
-            found.append(Match(advisor, fit(advisor.specialties or [], wants), slots[0]))
+        first = firsts.get(advisor.id)
+        if first is not None:
+            found.append(Match(advisor, fit(advisor.specialties or [], wants), first))
     return sorted(
         found, key=lambda m: (-m.fit.score, m.first.start, m.advisor.display_name, m.advisor.id)
     )

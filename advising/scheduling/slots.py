@@ -61,17 +61,21 @@ booking transaction, or when rescheduling, leave out the booking being (re)made.
 
 Efficiency: the calendar windows, busy spans and buffered bookings are sorted and merged
 once per :class:`Availability` (cached on the instance), then each query bisects to the
-spans near its range and sweeps: ``O((n + m) log n)`` overall, never a per-minute loop.
+spans near its range and sweeps: ``O((n + m) log n)`` overall, never a per-minute loop. The
+sweep yields a sorted list of start instants (:func:`slot_starts`); :class:`Slot` objects are
+made from it only for callers that want them, and :func:`first_slot` stops at the first.
+A zone's UTC-offset changes are found once per zone and UTC day and remembered (pure zone
+arithmetic), so a window of weeks costs a few look-ups, not an offset probe per hour.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -88,12 +92,18 @@ __all__ = [
     "TimeRange",
     "WeeklyHours",
     "compute_slots",
+    "first_slot",
     "group_by_day",
     "is_bookable",
     "local_day_bounds",
     "local_to_utc",
     "nearest_slots",
     "occupied_span",
+    "slot_starts",
+    "slots_from_starts",
+    "slots_valid_until",
+    "spans",
+    "utc_offsets",
 ]
 
 _TICK = timedelta(microseconds=1)  # datetime resolution: ``s < end`` is ``s <= end - _TICK``
@@ -106,6 +116,8 @@ _MIDNIGHT = time(0)
 
 
 def _aware_utc(value: datetime, what: str) -> datetime:
+    if value.__class__ is datetime and value.tzinfo is UTC:
+        return value  # already normalised: the common case, kept cheap
     if not isinstance(value, datetime):
         raise TypeError(f"{what} must be a datetime, not {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -220,8 +232,9 @@ class Span:
         start, end = _aware_utc(self.start, "start"), _aware_utc(self.end, "end")
         if end < start:
             raise ValueError(f"span ends before it starts: {start} .. {end}")
-        object.__setattr__(self, "start", start)
-        object.__setattr__(self, "end", end)
+        if start is not self.start or end is not self.end:  # not UTC yet
+            object.__setattr__(self, "start", start)
+            object.__setattr__(self, "end", end)
 
 
 @dataclass(frozen=True)
@@ -237,6 +250,42 @@ class Slot:
             raise ValueError(f"slot must end after it starts: {start} .. {end}")
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
+
+
+def spans(pairs: Iterable[tuple[datetime, datetime]]) -> tuple[Span, ...]:
+    """:class:`Span` values for ``(start, end)`` pairs, e.g. rows read from a database: a pair
+    already in UTC and in order is taken as it is, any other is checked and normalised as
+    ``Span(start, end)`` does."""
+    made = []
+    for start, end in pairs:
+        if (
+            start.__class__ is datetime
+            and end.__class__ is datetime
+            and start.tzinfo is UTC
+            and end.tzinfo is UTC
+            and start <= end
+        ):
+            span = object.__new__(Span)
+            object.__setattr__(span, "start", start)
+            object.__setattr__(span, "end", end)
+            made.append(span)
+        else:
+            made.append(Span(start, end))
+    return tuple(made)
+
+
+def _slot(start: datetime, end: datetime) -> Slot:
+    """A :class:`Slot` from instants the engine made (aware UTC, ``end > start``), unchecked."""
+    slot = object.__new__(Slot)
+    object.__setattr__(slot, "start", start)
+    object.__setattr__(slot, "end", end)
+    return slot
+
+
+def slots_from_starts(starts: Iterable[datetime], duration: timedelta) -> list[Slot]:
+    """:class:`Slot` values for the starts :func:`slot_starts` returns (``end = start +
+    duration``), for callers that want objects rather than the list of instants."""
+    return [_slot(start, start + duration) for start in starts]
 
 
 def occupied_span(start: datetime, end: datetime, rules: BookingRules) -> Span:
@@ -357,8 +406,43 @@ def local_day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
     return _to_utc(midnight, tz), _to_utc(midnight + _DAY, tz)
 
 
+_FAR = datetime.max.replace(tzinfo=UTC) - 3 * _DAY
+
+
+@lru_cache(maxsize=16_384)
+def _transitions_in(tz: ZoneInfo, day_start: datetime) -> tuple[tuple[datetime, timedelta], ...]:
+    """The UTC-offset changes ``(instant, new offset)`` in ``(day_start, day_start + 1 day]``
+    (a UTC day): pure zone arithmetic, so kept for every later request (a few per zone-year)."""
+    return tuple(_probed_runs(tz, day_start, day_start + _DAY)[1:])
+
+
 def _offset_runs(tz: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
-    """Starts and offsets of the constant-UTC-offset runs covering ``[lo, hi]``."""
+    """Starts and offsets of the constant-UTC-offset runs covering ``[lo, hi]``.
+
+    The changes are looked up per UTC day (:func:`_transitions_in`), so a window of weeks
+    costs a few cache hits rather than an offset probe per hour.
+    """
+    if hi >= _FAR:
+        return _probed_runs(tz, lo, hi)
+    runs = [(lo, _offset(lo, tz))]
+    day = lo.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day <= hi:
+        for at, offset in _transitions_in(tz, day):
+            if lo < at <= hi:
+                runs.append((at, offset))
+        day += _DAY
+    return runs
+
+
+def utc_offsets(zone: str, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
+    """The UTC offsets of ``zone`` over ``[lo, hi]``: ``(from, offset)`` pairs in time order,
+    the first from ``lo``, each offset holding until the next pair's instant."""
+    lo, hi = _aware_utc(lo, "lo"), _aware_utc(hi, "hi")
+    return _offset_runs(ZoneInfo(zone), lo, hi)
+
+
+def _probed_runs(tz: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
+    """:func:`_offset_runs` by probing the offset every ``_PROBE`` and bisecting changes."""
     offset = _offset(lo, tz)
     runs = [(lo, offset)]
     t = lo
@@ -476,6 +560,11 @@ def _availability(av: Availability, lo: datetime, hi: datetime) -> list[tuple[da
 
 def _slots_between(av: Availability, lo: datetime, hi: datetime) -> list[Slot]:
     """Every bookable slot starting in the closed range ``[lo, hi]`` (notice etc. applied)."""
+    return slots_from_starts(_starts_between(av, lo, hi), av.rules.duration)
+
+
+def _starts_between(av: Availability, lo: datetime, hi: datetime) -> list[datetime]:
+    """The sorted starts of every bookable slot starting in the closed range ``[lo, hi]``."""
     rules, index, tz = av.rules, av._index, av.tzinfo
     if not rules.booking_enabled or index.day_off_all or lo > hi:
         return []
@@ -499,38 +588,72 @@ def _slots_between(av: Availability, lo: datetime, hi: datetime) -> list[Slot]:
     # Grid points inside the allowed closed ranges, per piece of one offset and local date.
     pieces = _day_pieces(tz, allowed[0][0], allowed[-1][1])
     full_days = index.full_days
-    slots: list[Slot] = []
+    starts_out: list[datetime] = []
+    append = starts_out.append
+    # Per piece: the UTC instant its local midnight would be at the piece's offset (the grid's
+    # origin), and whether its date is at the daily cap.
+    origins = [
+        ((midnight - offset).replace(tzinfo=UTC), midnight.date() in full_days)
+        for _, _, offset, midnight in pieces
+    ]
     p = 0
     for a, c in allowed:
         while p < len(pieces) and pieces[p][1] <= a:
             p += 1
         q = p
         while q < len(pieces) and pieces[q][0] <= c:
-            u0, u1, offset, midnight = pieces[q]
+            u0, u1 = pieces[q][0], pieces[q][1]
+            origin, full = origins[q]
             q += 1
-            if midnight.date() in full_days:
+            if full:
                 continue
-            first = max(a, u0).replace(tzinfo=None) + offset - midnight
-            last = min(c, u1 - _TICK).replace(tzinfo=None) + offset - midnight
-            k0 = -(-first // interval)
-            k1 = last // interval
-            base = midnight - offset
-            for k in range(k0, k1 + 1):
-                start = (base + k * interval).replace(tzinfo=UTC)
-                slots.append(Slot(start, start + duration))
-    return slots
+            k0 = -(-(max(a, u0) - origin) // interval)
+            k1 = (min(c, u1 - _TICK) - origin) // interval
+            if k0 > k1:
+                continue
+            start = origin + k0 * interval
+            for _ in range(k1 - k0 + 1):
+                append(start)
+                start += interval
+    return starts_out
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def compute_slots(av: Availability, start: datetime, end: datetime, now: datetime) -> list[Slot]:
-    """Bookable slots whose start lies in ``[start, end)``, sorted, without duplicates."""
+def _bounds(
+    av: Availability, start: datetime, end: datetime, now: datetime
+) -> tuple[datetime, datetime]:
+    """The closed range of starts ``[start, end)`` allows at ``now`` (notice and horizon)."""
     start, end, now = _aware_utc(start, "start"), _aware_utc(end, "end"), _aware_utc(now, "now")
     rules = av.rules
-    lo = max(start, now + rules.min_notice)
-    hi = min(end - _TICK, now + rules.horizon)
-    return _slots_between(av, lo, hi)
+    return max(start, now + rules.min_notice), min(end - _TICK, now + rules.horizon)
+
+
+def compute_slots(av: Availability, start: datetime, end: datetime, now: datetime) -> list[Slot]:
+    """Bookable slots whose start lies in ``[start, end)``, sorted, without duplicates."""
+    return slots_from_starts(slot_starts(av, start, end, now), av.rules.duration)
+
+
+def slot_starts(av: Availability, start: datetime, end: datetime, now: datetime) -> list[datetime]:
+    """The starts of :func:`compute_slots`'s slots (aware UTC, sorted, each slot lasting
+    ``av.rules.duration``): the same answer as a plain sorted list of instants, with no
+    object per slot, for callers that serialise or count them."""
+    return _starts_between(av, *_bounds(av, start, end, now))
+
+
+def first_slot(av: Availability, start: datetime, end: datetime, now: datetime) -> Slot | None:
+    """The first of :func:`compute_slots`'s slots, or None; looks a day ahead, then doubles
+    the reach, so a free day soon costs a day's work rather than the whole range's."""
+    lo, hi = _bounds(av, start, end, now)
+    reach = _DAY
+    while lo <= hi:
+        upto = min(hi, lo + reach)
+        found = _starts_between(av, lo, upto)
+        if found:
+            return _slot(found[0], found[0] + av.rules.duration)
+        lo, reach = upto + _TICK, reach * 2
+    return None
 
 
 def is_bookable(av: Availability, slot_start: datetime, now: datetime) -> bool:
@@ -548,10 +671,15 @@ SLOTS_LOOKAHEAD = _DAY
 
 
 def slots_valid_until(
-    av: Availability, start: datetime, end: datetime, now: datetime, slots: list[Slot]
+    av: Availability,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    slots: Sequence[Slot] | Sequence[datetime],
 ) -> datetime:
-    """Until when (exclusive) ``slots``, the answer of :func:`compute_slots` at ``now``, stays
-    its answer as the clock moves on with ``av`` unchanged; for caching it.
+    """Until when (exclusive) ``slots``, the answer of :func:`compute_slots` at ``now`` (or of
+    :func:`slot_starts`: its starts), stays its answer as the clock moves on with ``av``
+    unchanged; for caching it.
 
     Only two things move with the clock: the first slot falls inside the minimum notice, and
     the horizon reaches a slot beyond it. The next such slot is looked for up to
@@ -561,7 +689,9 @@ def slots_valid_until(
     rules = av.rules
     until = datetime.max.replace(tzinfo=UTC)
     if slots:
-        until = slots[0].start - rules.min_notice + _TICK
+        first = slots[0]
+        first_start = first.start if isinstance(first, Slot) else first
+        until = first_start - rules.min_notice + _TICK
     horizon_end = now + rules.horizon
     last_start = end - _TICK
     if horizon_end < last_start and rules.min_notice <= rules.horizon:
