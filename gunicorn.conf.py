@@ -8,10 +8,11 @@ roadmap, API or feed path (and anything token-shaped, and email addresses) is re
 import os
 
 # Threads in each worker process: a request that waits (for a PDF the worker is rendering, for
-# a slow database) or renders a PDF itself does not hold up the requests queued behind it.
+# a slow database) holds a thread, not the process, so the requests queued behind it go on.
+# Waiting threads cost little (they sleep), hence many.
 # Worker processes: gunicorn's rule of thumb, 2 per core plus one (WEB_CONCURRENCY overrides).
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "64"))
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
 
 # Remote address, time, method, path (no query string), status, bytes, milliseconds.

@@ -35,7 +35,7 @@ log = logging.getLogger("advising.roadmap")
 
 CHANNEL = "roadmap-pdf"
 KIND = "roadmap_pdf"
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.25
 PRINT_STYLESHEETS = ("css/app.css", "css/roadmap.css")  # print_base.html links none
 
 
@@ -109,15 +109,17 @@ def _open_jobs(intake_id: int) -> list[tuple[int, bool]]:
 
 def _await_render(intake_id: int, digest: str) -> bytes | None:
     """The PDF once a worker has kept it, or None when no job is left to wait for or the
-    wait (ROADMAP_PDF_WAIT_SECONDS) runs out."""
+    wait (ROADMAP_PDF_WAIT_SECONDS) runs out. Each look ends its transaction before the
+    pause, so a waiting request holds no database connection."""
     deadline = time.monotonic() + float(current_app.config["ROADMAP_PDF_WAIT_SECONDS"])
+    db.session.rollback()
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
-        db.session.rollback()  # a fresh snapshot each look
-        if (body := services.stored_pdf(intake_id, digest)) is not None:
+        job_open = bool(_open_jobs(intake_id))  # first: a job seen done has kept its PDF
+        body = services.stored_pdf(intake_id, digest)
+        db.session.rollback()
+        if body is not None or not job_open:
             return body
-        if not _open_jobs(intake_id):
-            return services.stored_pdf(intake_id, digest)
     return None
 
 

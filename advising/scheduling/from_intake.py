@@ -3,9 +3,14 @@ form from the intake and attach the intake to the booking."""
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
+
 from flask import request
 
 from advising.intake import services
+from advising.intake.models import Intake
 from advising.scheduling.forms import BookingForm
 from advising.scheduling.matching import Wants
 from advising.shared.tokens import well_formed
@@ -35,12 +40,33 @@ def intake_id_for(token: str | None) -> int | None:
     return intake.id if intake is not None else None
 
 
+_WANTS_KEPT = 1024
+_wants_kept: OrderedDict[tuple[int, str, str], Wants] = OrderedDict()
+_wants_lock = threading.Lock()
+
+
 def wants_of(token: str | None) -> Wants | None:
     """What the roadmap behind ``token`` asks an advisor for: its credentials (the recommended
-    one first), the specialties the visitor picked and the setting they aim for."""
+    one first), the specialties the visitor picked and the setting they aim for. Kept per
+    process for each version of the answers (the roadmap is made from them), so "any advisor"
+    and the pages after it do not read the whole roadmap again."""
     intake = services.intake_by_token(token)
     if intake is None:
         return None
+    key = (intake.id, intake.content_version, json.dumps(intake.answers, sort_keys=True))
+    with _wants_lock:
+        if (kept := _wants_kept.get(key)) is not None:
+            _wants_kept.move_to_end(key)
+            return kept
+    wants = _wants_from(intake)
+    with _wants_lock:
+        _wants_kept[key] = wants
+        while len(_wants_kept) > _WANTS_KEPT:
+            _wants_kept.popitem(last=False)
+    return wants
+
+
+def _wants_from(intake: Intake) -> Wants:
     roadmap = services.roadmap_of(intake)
     answers = services.answers_of(intake)
     ordered = sorted(roadmap.credentials, key=lambda c: c.role != "primary")

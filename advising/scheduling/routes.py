@@ -96,11 +96,30 @@ def _active_advisor_or_404(slug: str) -> AdvisorProfile:
 
 
 @bp.get("/advisors/<slug>")
-def advisor_page(slug: str) -> str:
+def advisor_page(slug: str) -> str | Response:
     """The advisor's page: a month calendar marking the days with free times (the whole
     booking horizon, month by month), then the chosen day's times, in the visitor's zone.
-    Without JavaScript every day and month is a plain link."""
+    Without JavaScript every day and month is a plain link. With ``match`` it also says why
+    "any advisor" chose this advisor, and names the other matches."""
     advisor = _active_advisor_or_404(slug)
+    if not request.args.get("match"):
+        return _render_advisor_page(advisor)
+    ranked = _ranked_for_visitor()
+    mine = next((m for m in ranked if m.advisor.id == advisor.id), None)
+    return _render_advisor_page(advisor, mine, ranked)
+
+
+def _ranked_for_visitor() -> list[services.Match]:
+    """The advisors with free time, best fit for the visitor's roadmap first."""
+    wants = from_intake.wants_of(from_intake.intake_param().get("intake"))
+    return services.rank_advisors(advisors.active_advisors(), wants)
+
+
+def _render_advisor_page(
+    advisor: AdvisorProfile,
+    match: services.Match | None = None,
+    ranked: list[services.Match] | None = None,
+) -> str | Response:
     zone, chosen = _visitor_zone(advisor)
     zone_form = ZoneForm(request.args, meta={"csrf": False})
     zone_form.tz.data = zone
@@ -121,12 +140,15 @@ def advisor_page(slug: str) -> str:
         # nothing left this month: open the first month that has a free time
         upcoming = services.next_available_slots(advisor, now, days=rules.horizon.days + 1)
         if upcoming:
+            args = request.args.to_dict()
+            if match is not None:
+                args["match"] = "1"
             return redirect(
                 url_for(
                     "scheduling.advisor_page",
-                    slug=slug,
+                    slug=advisor.slug,
                     day=upcoming[0].start.astimezone(tz).date().isoformat(),
-                    **request.args.to_dict(),
+                    **args,
                 )
             )
     selected = asked_day if asked_day in days else next(iter(sorted(days)), None)
@@ -142,7 +164,7 @@ def advisor_page(slug: str) -> str:
         duration_minutes=int(rules.duration.total_seconds() // 60),
         now=now,
         intake=from_intake.intake_param().get("intake"),
-        **(_match_note(advisor, zone) if request.args.get("match") else {}),
+        **(_match_note(match, ranked or [], zone) if match is not None else {}),
     )
 
 
@@ -153,34 +175,29 @@ def parse_day(text: str | None) -> date | None:
         return None
 
 
-def _match_note(advisor: AdvisorProfile, zone: str) -> dict[str, object]:
+def _match_note(
+    mine: services.Match, ranked: list[services.Match], zone: str
+) -> dict[str, object]:
     """Why 'any advisor' chose this advisor, and the other matches (for the advisor page)."""
-    intake = from_intake.intake_param().get("intake")
-    ranked = services.rank_advisors(advisors.active_advisors(), from_intake.wants_of(intake))
-    mine = next((m for m in ranked if m.advisor.id == advisor.id), None)
-    if mine is None:
-        return {}
     first = display.format_datetime(mine.first.start, zone)
     if mine.fit.matched:
         why = f"Advises on {matched_words(mine.fit.matched)}; first free time {first}."
     else:
         why = f"The first free time of the advisors: {first}."
-    others = [m for m in ranked if m.advisor.id != advisor.id][:3]
+    others = [m for m in ranked if m.advisor.id != mine.advisor.id][:3]
     return {"match_why": why, "other_matches": others}
 
 
 @bp.get("/book/any")
-def any_advisor() -> Response:
-    """'Any advisor': the advisor who fits the visitor's roadmap best (credential, setting,
-    specialties), then the soonest free; the advisor page then says why."""
-    wants = from_intake.wants_of(from_intake.intake_param().get("intake"))
-    advisor = services.any_advisor(advisors.active_advisors(), wants=wants)
-    if advisor is None:
+def any_advisor() -> str | Response:
+    """'Any advisor': the page of the advisor who fits the visitor's roadmap best
+    (credential, setting, specialties), then the soonest free, saying why; answered here in
+    one request (the page names its own address as canonical), ranked from cached slots."""
+    ranked = _ranked_for_visitor()
+    if not ranked:
         flash("No advisor has free time in the next two weeks. Please check back soon.", "warning")
         return redirect(url_for("advisors.advisor_list"))
-    params = {"tz": request.args["tz"]} if is_zone(request.args.get("tz", "")) else {}
-    params.update(from_intake.intake_param())
-    return redirect(url_for("scheduling.advisor_page", slug=advisor.slug, match=1, **params))
+    return _render_advisor_page(ranked[0].advisor, ranked[0], ranked)
 
 
 def _book_once(advisor: AdvisorProfile, form: BookingForm, visitor: services.VisitorDetails):

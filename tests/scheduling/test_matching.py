@@ -39,10 +39,31 @@ def test_any_advisor_picks_the_advisor_who_fits_the_roadmap_and_says_why(client,
         target_setting="payer", specialties=("risk_adjustment",), hours_per_week=10
     )
     response = client.get(f"/book/any?intake={token}&tz=America/Chicago")
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert location.startswith("/advisors/priya?") and f"intake={token}" in location
-    page = client.get(location).get_data(as_text=True)
+    assert response.status_code == 200  # one request: the chosen advisor's page itself
+    page = response.get_data(as_text=True)
+    assert 'rel="canonical" href="http://127.0.0.1:5000/advisors/priya"' in page
+    assert "/advisors/priya/book?start=" in page and f"intake={token}" in page
     assert "Why Priya Raman" in page and "Advises on" in page and "risk adjustment" in page
     assert "first free time" in page and "(America/Chicago)" in page
     assert "Other matches" in page and "Maria Lopez" in page and "Aaron Inpatient" in page
+
+
+def test_what_the_roadmap_asks_follows_answers_kept_later(app, ctx):
+    """The wants of a roadmap are kept per process, but per version of its answers: a kept
+    "what if" with other specialties changes them at once."""
+    from advising.intake import services as intakes
+    from advising.scheduling.from_intake import wants_of
+    from tests.intake.helpers import answers
+
+    intake, token = make_intake(target_setting="payer", specialties=("risk_adjustment",))
+    with app.test_request_context("/"):
+        first = wants_of(token)
+        assert wants_of(token) is first  # the second look is the kept one
+        assert [key for key, _ in first.specialties] == ["risk_adjustment"]
+    intakes.replace_answers(
+        intake, answers(target_setting="hospital", specialties=("cardiology",)), token
+    )
+    with app.test_request_context("/"):
+        changed = wants_of(token)
+    assert [key for key, _ in changed.specialties] == ["cardiology"]
+    assert changed.setting == "hospital" and changed != first
