@@ -29,7 +29,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "6"))
 ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", "1.5"))
 CONCURRENCY = 8
 ADVISOR_PAGE = "/advisors/bench-advisor"
-ANY_ADVISOR = "/book/any"  # followed to the advisor page it redirects to
+ANY_ADVISOR = "/book/any"  # answers with the chosen advisor's page (redirects followed, if any)
 
 
 OTHER_ADVISORS = 7  # besides the measured one, for "any advisor"
@@ -165,7 +165,7 @@ def main() -> int:
             slower = time_ratio(f"any advisor, {suffix}", f"advisor page, {suffix}")
             ok = verdict(slower <= 1.5 and not failures)
             print(
-                f"any advisor (redirect + page) vs one advisor's page, PostgreSQL, {label}: "
+                f"any advisor (/book/any) vs one advisor's page, PostgreSQL, {label}: "
                 f"{slower:.2f}x the time (target <= 1.50) {ok}"
             )
     ratio = ratio_to_hello("slots")
