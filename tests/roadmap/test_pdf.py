@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -179,3 +180,31 @@ def test_print_stylesheets_are_parsed_once_per_process_and_must_exist(tmp_path):
                 static_folder=static,
                 stylesheets=(missing,),
             )
+
+
+def test_a_new_print_stylesheet_renders_kept_pdfs_again(app, client, ctx, monkeypatch):
+    """Kept PDFs follow the print stylesheets too, not only the roadmap's content."""
+    import shutil
+
+    from advising.roadmap import prerender
+
+    folder = Path(app.static_folder)
+    copy = Path(app.instance_path) / "static"
+    shutil.copytree(folder, copy)
+    app.static_folder = str(copy)
+    calls: list[str] = []
+    real = prerender.render_pdf
+
+    def counting(html, **kwargs):
+        calls.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(prerender, "render_pdf", counting)
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    client.get(f"/roadmap/{token}.pdf")
+    client.get(f"/roadmap/{token}.pdf")
+    assert len(calls) == 1
+    sheet = copy / "css" / "roadmap.css"
+    sheet.write_text(sheet.read_text() + "\n.print-brand { letter-spacing: .01em; }\n")
+    assert client.get(f"/roadmap/{token}.pdf").status_code == 200
+    assert len(calls) == 2
