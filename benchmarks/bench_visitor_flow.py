@@ -158,27 +158,10 @@ class Record:
 
 
 def form_answers(email: str) -> dict[str, object]:
-    """A complete, valid intake post (as in tests/intake/helpers.py), without the token."""
-    from datetime import date, timedelta
+    """A complete, valid intake post (the tests' own), without the token."""
+    from tests.intake.helpers import form_data
 
-    return {
-        "name": "Dana Reyes",
-        "email": email,
-        "timezone": ZONE,
-        "education": "high_school",
-        "current_work": "Retail store manager",
-        "healthcare_experience": "none",
-        "target_setting": "hospital",
-        "specialties": ["oncology"],
-        "goals": "A steady job with benefits near my kids' school",
-        "hours_per_week": "10",
-        "start_date": (date.today() + timedelta(days=30)).isoformat(),
-        "budget": "tight",
-        "employer_may_pay": "no",
-        "learning_format": "online",
-        "worries": ["work_family_balance", "cost"],
-        "consent": "y",
-    }
+    return form_data(email=email, timezone=ZONE)
 
 
 def hidden_fields(page: str) -> dict[str, str]:

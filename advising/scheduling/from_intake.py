@@ -4,15 +4,16 @@ form from the intake and attach the intake to the booking."""
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 
-from flask import request
+from flask import current_app, request
 
+from advising.database import utcnow
 from advising.intake import services
 from advising.intake.models import Intake
+from advising.scheduling.cache import DEFAULT_MAX_AGE
 from advising.scheduling.forms import BookingForm
 from advising.scheduling.matching import Wants
+from advising.scheduling.services import SLOT_CACHE_KEY
 from advising.shared.tokens import well_formed
 
 
@@ -40,29 +41,21 @@ def intake_id_for(token: str | None) -> int | None:
     return intake.id if intake is not None else None
 
 
-_WANTS_KEPT = 1024
-_wants_kept: OrderedDict[tuple[int, str, str], Wants] = OrderedDict()
-_wants_lock = threading.Lock()
-
-
 def wants_of(token: str | None) -> Wants | None:
     """What the roadmap behind ``token`` asks an advisor for: its credentials (the recommended
     one first), the specialties the visitor picked and the setting they aim for. Kept per
-    process for each version of the answers (the roadmap is made from them), so "any advisor"
-    and the pages after it do not read the whole roadmap again."""
+    process (in the slot cache) for each version of the answers, which the roadmap is made
+    from, so "any advisor" and the pages after it do not read the whole roadmap again."""
     intake = services.intake_by_token(token)
     if intake is None:
         return None
-    key = (intake.id, intake.content_version, json.dumps(intake.answers, sort_keys=True))
-    with _wants_lock:
-        if (kept := _wants_kept.get(key)) is not None:
-            _wants_kept.move_to_end(key)
-            return kept
+    cache = current_app.extensions[SLOT_CACHE_KEY]
+    now = utcnow()
+    key = ("wants", intake.id, intake.content_version, json.dumps(intake.answers, sort_keys=True))
+    if (kept := cache.get(key, now)) is not None:
+        return kept
     wants = _wants_from(intake)
-    with _wants_lock:
-        _wants_kept[key] = wants
-        while len(_wants_kept) > _WANTS_KEPT:
-            _wants_kept.popitem(last=False)
+    cache.put(key, wants, now, now + DEFAULT_MAX_AGE)
     return wants
 
 
