@@ -317,3 +317,22 @@ def browser_page(tmp_path: Path):
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture
+def pdf_renders(monkeypatch) -> list[str]:
+    """Every WeasyPrint run of a roadmap PDF, by the name of the thread that ran it (the
+    worker's or a request's)."""
+    import threading
+
+    from advising.roadmap import prerender
+
+    seen: list[str] = []
+    real = prerender.render_pdf
+
+    def counting(html, **kwargs):
+        seen.append(threading.current_thread().name)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(prerender, "render_pdf", counting)
+    return seen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import threading
@@ -52,6 +53,30 @@ def _fonts() -> FontConfiguration:
     return FontConfiguration()
 
 
+def _static_files(static_folder: str | Path, names: Sequence[str]) -> list[tuple[str, int]]:
+    """(path, modification time) of each named static file; ValueError when one is missing."""
+    found = []
+    for name in names:
+        path = safe_join(str(static_folder), name)
+        if path is None or not Path(path).is_file():
+            raise ValueError(f"no such stylesheet: {name}")
+        found.append((path, Path(path).stat().st_mtime_ns))
+    return found
+
+
+def stylesheets_version(static_folder: str | Path, names: Sequence[str]) -> str:
+    """A short hash of the stylesheets' contents (worked out again only when one changes)."""
+    return _contents_hash(tuple(_static_files(static_folder, names)))
+
+
+@lru_cache(maxsize=8)
+def _contents_hash(files: tuple[tuple[str, int], ...]) -> str:
+    digest = hashlib.sha256()
+    for path, _modified in files:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @lru_cache(maxsize=16)
 def _stylesheet(path: str, modified_ns: int) -> CSS:
     """A static stylesheet parsed once per process (and again when the file changes)."""
@@ -70,12 +95,8 @@ def render_pdf(
     linked, parsed once per process rather than once per render; anything ``html`` itself
     links must lie under ``static_url_path``."""
     fetcher = StaticFilesOnly(base_url, static_url_path, static_folder)
-    sheets = []
-    for name in stylesheets:
-        path = safe_join(str(static_folder), name)
-        if path is None or not Path(path).is_file():
-            raise ValueError(f"no such stylesheet: {name}")
-        sheets.append(_stylesheet(path, Path(path).stat().st_mtime_ns))
+    files = _static_files(static_folder, stylesheets)
+    sheets = [_stylesheet(path, modified) for path, modified in files]
     with _RENDER_LOCK:
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         return document.write_pdf(stylesheets=sheets, font_config=_fonts())

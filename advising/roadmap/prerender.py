@@ -14,11 +14,8 @@ roadmap's link key, needed to print its address; they are erased once the job is
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
-from functools import lru_cache
-from pathlib import Path
 
 from flask import current_app, render_template, request
 from sqlalchemy import select
@@ -32,7 +29,7 @@ from advising.outbox.errors import PermanentFailure, TemporaryFailure
 from advising.outbox.models import PENDING, OutboxMessage
 from advising.roadmap import services
 from advising.roadmap.context import roadmap_context
-from advising.roadmap.pdf import render_pdf
+from advising.roadmap.pdf import render_pdf, stylesheets_version
 
 log = logging.getLogger("advising.roadmap")
 
@@ -58,22 +55,12 @@ def queue_render(event: IntakeCreated | IntakeAnswersReplaced) -> None:
 def print_html(intake: Intake, token: str) -> str:
     """The roadmap's print version, the HTML its PDF is made from (and versioned by: it names
     the print stylesheets' version, so a new stylesheet renders the PDFs again)."""
-    folder = Path(current_app.static_folder or "static")
-    files = [folder / name for name in PRINT_STYLESHEETS]
-    styles = _styles_version(tuple((str(f), f.stat().st_mtime_ns) for f in files))
+    styles = stylesheets_version(current_app.static_folder or "static", PRINT_STYLESHEETS)
     return render_template(
         "roadmap/roadmap.html",
         print_styles=styles,
         **roadmap_context(intake, token, print_=True),
     )
-
-
-@lru_cache(maxsize=8)
-def _styles_version(files: tuple[tuple[str, int], ...]) -> str:
-    digest = hashlib.sha256()
-    for path, _modified in files:
-        digest.update(Path(path).read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def render_here(html: str) -> bytes:

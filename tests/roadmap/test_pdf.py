@@ -79,19 +79,10 @@ def test_the_pdf_fetches_only_the_apps_own_static_files(tmp_path):
     assert "Offline" in pdf_text(pdf)
 
 
-def test_the_pdf_is_rendered_once_per_version_of_what_it_shows(client, ctx, monkeypatch):
+def test_the_pdf_is_rendered_once_per_version_of_what_it_shows(client, ctx, pdf_renders):
     """WeasyPrint runs on the first download and again only when the page's content changes
     (here: an advisor's recommendation); repeated downloads serve the stored bytes."""
-    from advising.roadmap import prerender
-
-    calls: list[str] = []
-    real = prerender.render_pdf
-
-    def counting(html, **kwargs):
-        calls.append(html)
-        return real(html, **kwargs)
-
-    monkeypatch.setattr(prerender, "render_pdf", counting)
+    calls = pdf_renders
     token = token_of(submit_intake(client, name="Dana Reyes"))
     first = client.get(f"/roadmap/{token}.pdf").data
     assert client.get(f"/roadmap/{token}.pdf").data == first
@@ -182,24 +173,15 @@ def test_print_stylesheets_are_parsed_once_per_process_and_must_exist(tmp_path):
             )
 
 
-def test_a_new_print_stylesheet_renders_kept_pdfs_again(app, client, ctx, monkeypatch):
+def test_a_new_print_stylesheet_renders_kept_pdfs_again(app, client, ctx, pdf_renders):
     """Kept PDFs follow the print stylesheets too, not only the roadmap's content."""
     import shutil
-
-    from advising.roadmap import prerender
 
     folder = Path(app.static_folder)
     copy = Path(app.instance_path) / "static"
     shutil.copytree(folder, copy)
     app.static_folder = str(copy)
-    calls: list[str] = []
-    real = prerender.render_pdf
-
-    def counting(html, **kwargs):
-        calls.append(html)
-        return real(html, **kwargs)
-
-    monkeypatch.setattr(prerender, "render_pdf", counting)
+    calls = pdf_renders
     token = token_of(submit_intake(client, name="Dana Reyes"))
     client.get(f"/roadmap/{token}.pdf")
     client.get(f"/roadmap/{token}.pdf")

@@ -22,20 +22,6 @@ from tests.worker.conftest import WorkerThread
 from tests.worker.test_worker import wait_for
 
 
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """Every WeasyPrint run, by the thread that ran it (the worker's or a request's)."""
-    seen: list[str] = []
-    real = prerender.render_pdf
-
-    def counting(html, **kwargs):
-        seen.append(threading.current_thread().name)
-        return real(html, **kwargs)
-
-    monkeypatch.setattr(prerender, "render_pdf", counting)
-    return seen
-
-
 def render_jobs() -> list[OutboxMessage]:
     db.session.rollback()
     return list(
@@ -48,7 +34,7 @@ def render_jobs() -> list[OutboxMessage]:
 
 
 def test_a_new_roadmap_queues_its_render_and_the_download_serves_the_kept_file(
-    client, ctx, renders
+    client, ctx, pdf_renders
 ):
     token = token_of(submit_intake(client, name="Dana Reyes"))
     [job] = render_jobs()
@@ -57,25 +43,25 @@ def test_a_new_roadmap_queues_its_render_and_the_download_serves_the_kept_file(
     assert job.message == token.encode()  # needed to print the roadmap's address
 
     report = deliver()  # what the worker does
-    assert report.sent == 1 and renders == ["MainThread"]
+    assert report.sent == 1 and pdf_renders == ["MainThread"]
     [job] = render_jobs()
     assert job.status == SENT
     assert job.message == b""  # the link key is forgotten once the job is done
     kept = db.session.scalar(select(RoadmapPdf.pdf))
     response = client.get(f"/roadmap/{token}.pdf")
     assert response.status_code == 200 and response.data == kept
-    assert len(renders) == 1  # the download did not run WeasyPrint
+    assert len(pdf_renders) == 1  # the download did not run WeasyPrint
 
 
-def test_a_download_before_the_worker_runs_the_job_itself_once(client, ctx, renders):
+def test_a_download_before_the_worker_runs_the_job_itself_once(client, ctx, pdf_renders):
     token = token_of(submit_intake(client, name="Dana Reyes"))
     first = client.get(f"/roadmap/{token}.pdf")
     assert first.status_code == 200 and first.data.startswith(b"%PDF-")
-    assert len(renders) == 1
+    assert len(pdf_renders) == 1
     assert [(j.status, j.message) for j in render_jobs()] == [(SENT, b"")]
     assert deliver().sent == 0  # the worker finds nothing left to do
     assert client.get(f"/roadmap/{token}.pdf").data == first.data
-    assert len(renders) == 1
+    assert len(pdf_renders) == 1
 
 
 @pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_WAIT_SECONDS": 10}])
@@ -111,7 +97,7 @@ def test_a_download_while_the_worker_renders_waits_for_its_file(
 
 @pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_WAIT_SECONDS": 0.5}])
 def test_a_download_renders_itself_when_the_worker_holding_the_job_is_gone(
-    client, ctx, renders, app_config
+    client, ctx, pdf_renders, app_config
 ):
     token = token_of(submit_intake(client, name="Dana Reyes"))
     db.session.execute(  # a worker claimed the job, then hung or died
@@ -126,10 +112,10 @@ def test_a_download_renders_itself_when_the_worker_holding_the_job_is_gone(
     db.session.commit()
     response = client.get(f"/roadmap/{token}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
-    assert len(renders) == 1
+    assert len(pdf_renders) == 1
 
 
-def test_keeping_a_what_if_queues_the_new_version(client, ctx, renders):
+def test_keeping_a_what_if_queues_the_new_version(client, ctx, pdf_renders):
     from tests.conftest import post_form
 
     token = token_of(submit_intake(client, name="Dana Reyes", hours_per_week="10"))
@@ -141,20 +127,20 @@ def test_keeping_a_what_if_queues_the_new_version(client, ctx, renders):
     assert saved.status_code == 302
     jobs = render_jobs()
     assert [j.status for j in jobs] == [SENT, PENDING]
-    assert deliver().sent == 1 and len(renders) == 2
+    assert deliver().sent == 1 and len(pdf_renders) == 2
     response = client.get(f"/roadmap/{token}.pdf")
     assert response.data == db.session.scalar(select(RoadmapPdf.pdf))
-    assert len(renders) == 2
+    assert len(pdf_renders) == 2
 
 
-def test_a_job_for_a_deleted_roadmap_renders_nothing(client, ctx, renders):
+def test_a_job_for_a_deleted_roadmap_renders_nothing(client, ctx, pdf_renders):
     token = token_of(submit_intake(client, name="Dana Reyes"))
     from tests.conftest import post_form
 
     page = f"/roadmap/{token}"
     assert post_form(client, f"/roadmap/{token}/delete", {}, page=page).status_code == 302
     assert deliver().sent == 1
-    assert renders == [] and [j.message for j in render_jobs()] == [b""]
+    assert pdf_renders == [] and [j.message for j in render_jobs()] == [b""]
 
 
 @pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_PRERENDER": False}])
@@ -175,13 +161,15 @@ def test_flask_worker_yields_the_cpu_to_web_requests(app, monkeypatch):
 
 
 @pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_WAIT_SECONDS": 0.6}])
-def test_with_no_worker_the_download_runs_the_job_after_the_wait(client, ctx, renders, app_config):
+def test_with_no_worker_the_download_runs_the_job_after_the_wait(
+    client, ctx, pdf_renders, app_config
+):
     token = token_of(submit_intake(client, name="Dana Reyes"))
     started = time.monotonic()
     response = client.get(f"/roadmap/{token}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
     assert time.monotonic() - started >= 0.6  # it gave a worker the chance first
-    assert len(renders) == 1 and [j.status for j in render_jobs()] == [SENT]
+    assert len(pdf_renders) == 1 and [j.status for j in render_jobs()] == [SENT]
 
 
 def test_a_queue_of_renders_never_holds_up_mail(app, client, ctx, monkeypatch):
