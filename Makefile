@@ -39,8 +39,12 @@ worker: migrate
 lint: setup-dev
 	$(BIN)/ruff check .
 
+# Tests run in parallel, one process per core (each with its own PostgreSQL database);
+# `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= auto
+
 test: setup-dev lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: setup-dev
 	$(BIN)/python -m benchmarks

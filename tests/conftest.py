@@ -3,6 +3,7 @@ a client, a CLI runner, login helpers and a live server with a real browser."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import socket
@@ -19,14 +20,33 @@ from werkzeug.serving import make_server
 from advising import create_app
 from advising.extensions import db
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+SHARED_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"
 
 
+def database_of_this_worker(url: str) -> str:
+    """Under pytest-xdist each worker has a database of its own (test_gw0, test_gw1, ...) beside
+    TEST_DATABASE_URL's, so workers never drop or truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    shared = sa.engine.make_url(url)
+    return shared.set(database=f"{shared.database}_{worker}").render_as_string(
+        hide_password=False
+    )
+
+
+POSTGRES_URL = database_of_this_worker(SHARED_POSTGRES_URL)
+
+
+@functools.cache
 def postgres_reachable() -> bool:
+    """Whether this worker's PostgreSQL database answers; creates it beside the shared one."""
     if not POSTGRES_URL:
         return False
     try:
+        if POSTGRES_URL != SHARED_POSTGRES_URL:
+            _create_database_if_missing(SHARED_POSTGRES_URL, sa.engine.make_url(POSTGRES_URL))
         engine = sa.create_engine(POSTGRES_URL)
         with engine.connect():
             pass
@@ -34,6 +54,20 @@ def postgres_reachable() -> bool:
         return True
     except sa.exc.OperationalError:
         return False
+
+
+def _create_database_if_missing(shared_url: str, wanted: sa.engine.URL) -> None:
+    engine = sa.create_engine(shared_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": wanted.database},
+            )
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{wanted.database}"'))
+    finally:
+        engine.dispose()
 
 
 def require_postgres() -> str:
@@ -62,7 +96,8 @@ def require_browser() -> str:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     lines = []
     lines.append(
-        "PostgreSQL: " + (f"on ({POSTGRES_URL})" if POSTGRES_URL else "off (set TEST_DATABASE_URL)")
+        "PostgreSQL: "
+        + (f"on ({SHARED_POSTGRES_URL})" if POSTGRES_URL else "off (set TEST_DATABASE_URL)")
     )
     lines.append(
         "browser: " + ("chromium found" if Path(CHROMIUM).exists() else "chromium missing")
