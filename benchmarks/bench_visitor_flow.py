@@ -410,7 +410,7 @@ def main() -> int:
     sqlite_url = f"sqlite:///{folder / 'flow.db'}"
     seed(sqlite_url)
     databases = {"SQLite": sqlite_url}
-    if pg_url := postgres_url(DEFAULT_PG_URL, env="BENCH_FLOW_DATABASE_URL", create=False):
+    if pg_url := postgres_url(DEFAULT_PG_URL, env="BENCH_FLOW_DATABASE_URL"):
         seed(pg_url)
         databases["PostgreSQL"] = pg_url
     servers = {}

@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from advising import create_app
 from advising.extensions import db
+from benchmarks.common import ensure_database
 
 SHARED_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"
@@ -46,7 +47,7 @@ def postgres_reachable() -> bool:
         return False
     try:
         if POSTGRES_URL != SHARED_POSTGRES_URL:
-            _create_database_if_missing(SHARED_POSTGRES_URL, sa.engine.make_url(POSTGRES_URL))
+            ensure_database(POSTGRES_URL)
         engine = sa.create_engine(POSTGRES_URL)
         with engine.connect():
             pass
@@ -54,20 +55,6 @@ def postgres_reachable() -> bool:
         return True
     except sa.exc.OperationalError:
         return False
-
-
-def _create_database_if_missing(shared_url: str, wanted: sa.engine.URL) -> None:
-    engine = sa.create_engine(shared_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            exists = conn.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                {"name": wanted.database},
-            )
-            if not exists:
-                conn.execute(sa.text(f'CREATE DATABASE "{wanted.database}"'))
-    finally:
-        engine.dispose()
 
 
 def require_postgres() -> str:
