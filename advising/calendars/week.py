@@ -62,13 +62,14 @@ def week_blocks(advisor: AdvisorProfile, week_start: date) -> Week:
     bounds = [
         datetime.combine(first + timedelta(days=i), time(0), zone).astimezone(UTC) for i in range(8)
     ]
+    # Pieces touching the week's edges are read too: they are joined to the pieces inside.
     rows = db.session.execute(
         select(CalendarBlock.start_at, CalendarBlock.end_at, CalendarBlock.kind, CalendarBlock.uid)
         .where(
             CalendarBlock.advisor_id == advisor.id,
             CalendarBlock.start_at >= bounds[0] - timedelta(days=MAX_BLOCK_DAYS),
-            CalendarBlock.start_at < bounds[-1],
-            CalendarBlock.end_at > bounds[0],
+            CalendarBlock.start_at <= bounds[-1],
+            CalendarBlock.end_at >= bounds[0],
         )
         .order_by(CalendarBlock.start_at, CalendarBlock.end_at)
     ).all()

@@ -18,7 +18,7 @@ def test_public_list_shows_only_active_advisors(client, ctx):
 
 def test_advisor_page_and_unknown_slug(client, ctx):
     make_advisor(name="Wanda West", slug="wanda-west", timezone="America/Chicago")
-    html = client.get("/advisors/wanda-west").get_data(as_text=True)
+    html = client.get("/advisors/wanda-west", follow_redirects=True).get_data(as_text=True)
     assert "Wanda West" in html and "America/Chicago" in html
     assert client.get("/advisors/nobody").status_code == 404
 

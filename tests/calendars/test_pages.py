@@ -183,8 +183,9 @@ def test_replace_an_uploaded_file_keeps_the_old_one_on_error(client, advisor):
 
 def test_week_view_shows_blocks_in_the_advisors_zone(client, advisor):
     chicago = ZoneInfo("America/Chicago")
-    busy_start = soon(8, 15)
-    free_start = soon(9, 18)
+    week_later = soon(8, 15)
+    busy_start = week_later - timedelta(days=week_later.weekday())  # Monday, 9 or 10 AM there
+    free_start = busy_start + timedelta(days=1, hours=3)  # the Tuesday, in the same week
     services.import_upload(
         advisor,
         calendar(

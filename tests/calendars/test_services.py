@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -187,6 +187,23 @@ def test_long_events_are_stored_in_pieces_of_at_most_seven_days(ctx):
     days = [d for d in week.days if d.day == (start + timedelta(days=7)).date()]
     (block,) = days[0].blocks
     assert block.continues_before and block.continues_after
+
+
+def test_a_long_event_split_at_the_weeks_edges_still_runs_over_them(ctx):
+    """Stored in 7-day pieces from a Monday midnight, a trip's middle week begins and ends on
+    piece boundaries: its Monday and its Sunday still show it running on."""
+    now = datetime(2030, 1, 5, 7, 55, tzinfo=UTC)  # a Saturday
+    advisor = make_advisor(timezone="UTC")
+    start = datetime(2030, 1, 7, tzinfo=UTC)  # Monday midnight
+    end = start + timedelta(days=17, hours=12)
+    services.import_upload(
+        advisor, calendar(vevent("trip", start, end, "Travel")), "Trips", [], [], now=now
+    )
+    week = week_blocks(advisor, date(2030, 1, 14))
+    (monday,) = week.days[0].blocks
+    (sunday,) = week.days[6].blocks
+    assert monday.continues_before and monday.continues_after
+    assert sunday.continues_before and sunday.continues_after
 
 
 def test_update_markers_reexpands_the_stored_calendar(ctx):

@@ -227,25 +227,30 @@ def test_copy_monday_to_weekdays_fills_the_rows_without_saving(client, auth, ctx
 def test_day_off_says_so_and_shows_on_the_rules_page(client, auth, ctx):
     advisor = make_advisor()
     auth.login(advisor.user.email)
+    month_ahead = utcnow().date() + timedelta(days=30)  # the page lists dates from today on
+    friday = month_ahead + timedelta(days=(4 - month_ahead.weekday()) % 7)
+    saturday = friday + timedelta(days=1)
     response = post_form(
         client,
         "/me/booking-rules/dates",
-        {"override-day": "2030-01-04", "override-day_off": "y"},
+        {"override-day": friday.isoformat(), "override-day_off": "y"},
         page="/me/booking-rules",
     )
     assert response.status_code == 302
     html = client.get("/me/booking-rules").get_data(as_text=True)
-    assert "Friday, January 4, 2030 is a day off." in html
+    friday_text = f"Friday, {friday:%B} {friday.day}, {friday.year}"
+    assert f"{friday_text} is a day off." in html
     assert "Hours for" not in html
-    assert "<strong>Friday, January 4, 2030</strong>: Day off" in html
+    assert f"<strong>{friday_text}</strong>: Day off" in html
     post_form(
         client,
         "/me/booking-rules/dates",
-        {"override-day": "2030-01-05", "override-hours": "10:00-14:00"},
+        {"override-day": saturday.isoformat(), "override-hours": "10:00-14:00"},
         page="/me/booking-rules",
     )
     html = client.get("/me/booking-rules").get_data(as_text=True)
-    assert "<strong>Saturday, January 5, 2030</strong>: Special hours: 10:00 AM to 2:00 PM" in html
+    saturday_text = f"Saturday, {saturday:%B} {saturday.day}, {saturday.year}"
+    assert f"<strong>{saturday_text}</strong>: Special hours: 10:00 AM to 2:00 PM" in html
 
 
 def test_sync_now_is_offered_for_feeds_only(client, auth, ctx):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -20,8 +21,25 @@ SLOT_LINK = re.compile(r'href="(/advisors/[a-z0-9-]+/book\?start=[^"]+)"')
 
 def _slot_links(client, slug: str, tz: str | None = None) -> list[str]:
     query = f"?tz={tz}" if tz else ""
-    page = client.get(f"/advisors/{slug}{query}").get_data(as_text=True)
+    page = client.get(f"/advisors/{slug}{query}", follow_redirects=True).get_data(as_text=True)
     return [html_lib.unescape(link) for link in SLOT_LINK.findall(page)]
+
+
+def get_advisor_page(client, url: str, advisor, zone: str):
+    """GET an advisor's page (or "any advisor", which answers with it): the page itself while
+    the advisor has free time left this month in ``zone``, else (late in a month) a redirect
+    to the day of their first free time, followed here. Returns the page's response."""
+    now = utcnow()
+    first_day = services.next_available_slots(advisor, now)[0].start.astimezone(ZoneInfo(zone))
+    response = client.get(url)
+    if first_day.date().replace(day=1) == now.astimezone(ZoneInfo(zone)).date().replace(day=1):
+        assert response.status_code == 200
+        return response
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith(f"/advisors/{advisor.slug}?")
+    assert f"day={first_day.date().isoformat()}" in location
+    return client.get(location)
 
 
 def _book(client, link: str, **fields):
@@ -44,10 +62,12 @@ def _book(client, link: str, **fields):
 
 def test_slots_are_shown_in_the_visitors_zone_and_named(client, ctx):
     make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
-    page = client.get("/advisors/maria?tz=Asia/Kolkata").get_data(as_text=True)
+    page = client.get("/advisors/maria?tz=Asia/Kolkata", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Times are shown in Asia/Kolkata (IST)" in page
     assert re.search(r">\d{1,2}:\d\d [AP]M IST<", page)
-    page = client.get("/advisors/maria").get_data(as_text=True)
+    page = client.get("/advisors/maria", follow_redirects=True).get_data(as_text=True)
     assert "America/New York" in page and "time zone; pick yours" in page
     assert re.search(r">\d{1,2}:\d\d [AP]M E[SD]T<", page)
 
@@ -262,25 +282,27 @@ def test_booking_rules_form_saves_hours_and_shows_errors_by_field(client, auth, 
     assert services.weekly_ranges(advisor.id)[0] == [(time(9), time(12)), (time(13), time(17))]
     assert services.weekly_ranges(advisor.id)[4] == [(time(8), time(0))]
 
+    day_off = utcnow().date() + timedelta(days=30)  # the page lists dates from today on
     response = post_form(
         client,
         "/me/booking-rules/dates",
-        {"override-day": "2030-01-02", "override-day_off": "y"},
+        {"override-day": day_off.isoformat(), "override-day_off": "y"},
         page="/me/booking-rules",
     )
     assert response.status_code == 302
-    assert "Day off" in client.get("/me/booking-rules").get_data(as_text=True)
+    listed = f"{day_off:%B} {day_off.day}, {day_off.year}</strong>: Day off"
+    assert listed in client.get("/me/booking-rules").get_data(as_text=True)
 
 
 def test_any_advisor_picks_the_least_busy_with_free_time(client, ctx):
     busy = make_advisor(name="Aaron Busy", slug="aaron")
-    make_advisor(name="Zoe Free", slug="zoe")
+    free = make_advisor(name="Zoe Free", slug="zoe")
     services.book(
         busy,
         services.next_available_slots(busy)[0].start,
         services.VisitorDetails("A", "a@example.org", None, "", "UTC"),
     )
-    response = client.get("/book/any?tz=Europe/London")
+    response = get_advisor_page(client, "/book/any?tz=Europe/London", free, "Europe/London")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "/advisors/zoe" in page.split('rel="canonical"')[1][:80]
     assert "Why Zoe Free" in page and "Aaron Busy" in page

@@ -18,11 +18,12 @@ def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, br
     page.goto(live_server.url + "/advisors")
     page.get_by_role("link", name="See times with Maria Lopez").click()
 
-    page.wait_for_url(re.compile(r".*/advisors/maria-lopez\?tz=Europe%2FLondon"))
+    # late in a month with nothing left, the page opens its first free day (day=...)
+    page.wait_for_url(re.compile(r".*/advisors/maria-lopez\?(.*&)?tz=Europe(%2F|/)London"))
     assert "Times are shown in Europe/London" in page.locator(".zone-form").inner_text()
     first_slot = page.locator(".slot-list a").first
     slot_label = first_slot.inner_text()
-    assert re.match(r"\d{1,2}:\d\d [AP]M GMT", slot_label)
+    assert re.match(r"\d{1,2}:\d\d [AP]M (GMT|BST)", slot_label)  # London's, summer or not
     first_slot.click()
 
     assert "(Europe/London)" in page.locator(".when").inner_text()

@@ -25,7 +25,7 @@ def app_config():
 
 def test_only_the_booking_flow_may_be_framed_and_only_by_listed_origins(client, ctx):
     make_advisor(slug="maria")
-    page = client.get("/advisors/maria")
+    page = client.get("/advisors/maria", follow_redirects=True)
     assert f"frame-ancestors 'self' {FIRM}" in page.headers["Content-Security-Policy"]
     assert "X-Frame-Options" not in page.headers
     login = client.get("/login")

@@ -26,7 +26,9 @@ def test_the_intake_survives_each_link_and_the_roadmap_shows_the_booking(client,
     carries = f"intake={token}"
 
     advisor_page = html_lib.unescape(
-        client.get(f"/book/any?intake={token}&tz=America/Chicago").get_data(as_text=True)
+        client.get(f"/book/any?intake={token}&tz=America/Chicago", follow_redirects=True).get_data(
+            as_text=True
+        )
     )
     slug = re.search(r'rel="canonical" href="[^"]*/advisors/([^"/?]+)"', advisor_page).group(1)
     # another advisor: the list and its links keep the token and the zone

@@ -82,7 +82,7 @@ def test_a_malformed_key_is_a_field_error(client, ctx):
 
 def test_the_booking_form_sent_twice_books_once_and_shows_the_same_booking(client, ctx):
     make_advisor(slug="maria", timezone="America/New_York")
-    page = client.get("/advisors/maria").get_data(as_text=True)
+    page = client.get("/advisors/maria", follow_redirects=True).get_data(as_text=True)
     link = html_lib.unescape(re.search(r'href="(/advisors/maria/book\?start=[^"]+)"', page)[1])
     form = client.get(link).get_data(as_text=True)
     key = re.search(r'name="form_key" type="hidden" value="([^"]+)"', form)[1]
