@@ -128,6 +128,9 @@ def _render_advisor_page(
     tz = ZoneInfo(zone)
     today, last_day = now.astimezone(tz).date(), (now + rules.horizon).astimezone(tz).date()
     asked_day = parse_day(request.args.get("day"))
+    if asked_day is None and request.args.get("month") is None and match is not None:
+        # "Any advisor" opens on the day of the first free time it names, whichever month.
+        asked_day = match.first.start.astimezone(tz).date()
     first = month.first_of_month(request.args.get("month"), asked_day or today)
     if not today.replace(day=1) <= first <= last_day.replace(day=1):
         first = today.replace(day=1)

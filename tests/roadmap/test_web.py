@@ -17,7 +17,7 @@ from advising.scheduling.models import Booking
 from tests.conftest import csrf_token_from
 from tests.factories import make_advisor
 from tests.intake.helpers import make_intake, submit_intake, token_of
-from tests.scheduling.test_booking_web import get_advisor_page
+from tests.scheduling.test_booking_web import get_any_advisor_page
 
 
 def _intake(token: str) -> Intake:
@@ -123,7 +123,7 @@ def test_booking_from_the_roadmap_is_prefilled_and_attaches_the_intake(client, c
     roadmap_page = html_lib.unescape(client.get(f"/roadmap/{token}").get_data(as_text=True))
     book_any = re.search(r'href="(/book/any\?intake=[^"]+)"', roadmap_page).group(1)
 
-    response = get_advisor_page(client, book_any, advisor, advisor.timezone)
+    response = get_any_advisor_page(client, book_any, advisor, advisor.timezone)
     advisor_page = response.get_data(as_text=True)
     assert 'rel="canonical" href="http://127.0.0.1:5000/advisors/maria"' in advisor_page
     links = [

@@ -25,21 +25,16 @@ def _slot_links(client, slug: str, tz: str | None = None) -> list[str]:
     return [html_lib.unescape(link) for link in SLOT_LINK.findall(page)]
 
 
-def get_advisor_page(client, url: str, advisor, zone: str):
-    """GET an advisor's page (or "any advisor", which answers with it): the page itself while
-    the advisor has free time left this month in ``zone``, else (late in a month) a redirect
-    to the day of their first free time, followed here. Returns the page's response."""
-    now = utcnow()
-    first_day = services.next_available_slots(advisor, now)[0].start.astimezone(ZoneInfo(zone))
+def get_any_advisor_page(client, url: str, advisor, zone: str):
+    """GET "any advisor" (``url``): one request answers with ``advisor``'s page, opened on the
+    day of their first free time in ``zone``, whichever month that falls in. Returns the
+    response."""
+    soonest = services.next_available_slots(advisor, days=services.ANY_ADVISOR_DAYS)[0]
+    first_day = soonest.start.astimezone(ZoneInfo(zone))
     response = client.get(url)
-    if first_day.date().replace(day=1) == now.astimezone(ZoneInfo(zone)).date().replace(day=1):
-        assert response.status_code == 200
-        return response
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert location.startswith(f"/advisors/{advisor.slug}?")
-    assert f"day={first_day.date().isoformat()}" in location
-    return client.get(location)
+    assert response.status_code == 200
+    assert f'id="day-{first_day.date().isoformat()}"' in response.get_data(as_text=True)
+    return response
 
 
 def _book(client, link: str, **fields):
@@ -302,10 +297,33 @@ def test_any_advisor_picks_the_least_busy_with_free_time(client, ctx):
         services.next_available_slots(busy)[0].start,
         services.VisitorDetails("A", "a@example.org", None, "", "UTC"),
     )
-    response = get_advisor_page(client, "/book/any?tz=Europe/London", free, "Europe/London")
+    response = get_any_advisor_page(client, "/book/any?tz=Europe/London", free, "Europe/London")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "/advisors/zoe" in page.split('rel="canonical"')[1][:80]
     assert "Why Zoe Free" in page and "Aaron Busy" in page
+
+
+def test_any_advisor_opens_next_month_in_one_request_when_this_month_is_full(
+    client, ctx, monkeypatch
+):
+    """Late in a month an advisor may have nothing left before the 1st: "any advisor" still
+    answers in one request, on the month and day of the first free time it names."""
+    monkeypatch.setattr(services, "ANY_ADVISOR_DAYS", 45)  # however early in the month it is
+    advisor = make_advisor(name="Zoe Free", slug="zoe")
+    zone = ZoneInfo(advisor.timezone)
+    today = utcnow().astimezone(zone).date()
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    day = today
+    while day < next_month:
+        services.set_override(advisor.id, day, [])  # a day off
+        day += timedelta(days=1)
+
+    response = get_any_advisor_page(client, f"/book/any?tz={advisor.timezone}", advisor, zone.key)
+    first = services.next_available_slots(advisor, days=45)[0].start.astimezone(zone)
+    assert first.date() >= next_month
+    page = response.get_data(as_text=True)
+    assert f'id="month-heading">{first:%B %Y}</h3>' in page
+    assert "/advisors/zoe/book?start=" in page
 
 
 def test_dst_new_york_advisor_seen_from_london_between_the_two_changes(app, ctx):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from advising.scheduling.matching import Wants, fit, matched_words
 from tests.factories import make_advisor
 from tests.intake.helpers import make_intake
-from tests.scheduling.test_booking_web import get_advisor_page
+from tests.scheduling.test_booking_web import get_any_advisor_page
 
 RISK = Wants(
     credentials=("CRC", "CPMA"),
@@ -39,9 +39,9 @@ def test_any_advisor_picks_the_advisor_who_fits_the_roadmap_and_says_why(client,
     _intake, token = make_intake(
         target_setting="payer", specialties=("risk_adjustment",), hours_per_week=10
     )
-    # the chosen advisor's page in one request (late in a month, sent on to its first free day)
+    # the chosen advisor's page in one request, on the day of their first free time
     url = f"/book/any?intake={token}&tz=America/Chicago"
-    response = get_advisor_page(client, url, priya, "America/Chicago")
+    response = get_any_advisor_page(client, url, priya, "America/Chicago")
     page = response.get_data(as_text=True)
     assert 'rel="canonical" href="http://127.0.0.1:5000/advisors/priya"' in page
     assert "/advisors/priya/book?start=" in page and f"intake={token}" in page
