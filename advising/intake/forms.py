@@ -38,6 +38,7 @@ from advising.roadmap.engine import (
     MIN_HOURS_PER_WEEK,
     OUTSIDE_US,
     IntakeAnswers,
+    example_start_date,
     form_choices,
     parse_budget,
 )
@@ -165,7 +166,8 @@ class PlainDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Enter a date like 2027-01-04.")
+            example = example_start_date(utcnow().date()).isoformat()
+            raise ValueError(f"Enter a date like {example}.")
 
 
 def _pick(message: str) -> list:
@@ -227,7 +229,7 @@ class IntakeForm(FlaskForm):
     )
     start_date = PlainDateField(
         "Earliest start date",
-        validators=[InputRequired(message="Enter the first day you could start, like 2027-01-04.")],
+        validators=[InputRequired(message="Enter the first day you could start.")],
         description="Every date in your roadmap counts from this day.",
     )
     budget = RadioField("Budget for training", validators=_pick("Choose a budget."))

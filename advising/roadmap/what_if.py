@@ -15,6 +15,7 @@ from advising.roadmap.engine import (
     MAX_HOURS_PER_WEEK,
     MIN_HOURS_PER_WEEK,
     IntakeAnswers,
+    example_start_date,
     parse_budget,
 )
 
@@ -41,6 +42,7 @@ class WhatIf:
     budget: tuple[int, int] | None = None
     start: date | None = None
     changed: bool = False  # differs from the saved answers
+    example_start: str = ""  # a start date the panel's hint and error can name
 
     @property
     def showing(self) -> bool:
@@ -65,10 +67,11 @@ def read_what_if(args: Mapping[str, str], saved: IntakeAnswers, today: date) -> 
         "budget": budget_text(saved),
         "start": saved.start_date.isoformat(),
     }
+    example = example_start_date(today).isoformat()
     if not any(name in args for name in FIELDS):
-        return WhatIf(active=False, values=defaults)
+        return WhatIf(active=False, values=defaults, example_start=example)
     values = {name: (args.get(name) or "").strip()[:40] for name in FIELDS}
-    result = WhatIf(active=True, values=values)
+    result = WhatIf(active=True, values=values, example_start=example)
     errors = result.errors
 
     text = values["hours"]
@@ -88,7 +91,7 @@ def read_what_if(args: Mapping[str, str], saved: IntakeAnswers, today: date) -> 
     try:
         start = date.fromisoformat(text)
     except ValueError:
-        errors["start"] = "Enter a date like 2027-02-01."
+        errors["start"] = f"Enter a date like {example}."
     else:
         if start != saved.start_date and start < today - timedelta(days=1):
             errors["start"] = "Choose today or a later date."

@@ -13,7 +13,7 @@ from advising.database import utcnow
 from advising.extensions import db
 from advising.intake.models import Intake
 from advising.intake.services import content
-from advising.roadmap.engine import form_choices, roadmap_from_dict
+from advising.roadmap.engine import example_start_date, form_choices, roadmap_from_dict
 from advising.shared.tokens import hash_token
 from tests.intake.helpers import form_data, submit_intake, token_of
 
@@ -97,7 +97,9 @@ def test_unparseable_numbers_and_dates_get_one_plain_message(client, ctx):
         as_text=True
     )
     assert _error_of(page, "hours_per_week") == "Enter a whole number, like 8."
-    assert _error_of(page, "start_date") == "Enter a date like 2027-01-04."
+    example = example_start_date(utcnow().date())
+    assert example > utcnow().date()  # never a date the form refuses as past
+    assert _error_of(page, "start_date") == f"Enter a date like {example.isoformat()}."
     assert 'value="ten"' in page and 'value="next week"' in page
 
 

@@ -17,7 +17,11 @@ from advising.roadmap.engine import (
     build_roadmap,
     load_content,
 )
-from advising.roadmap.engine.dates import is_business_day, us_federal_holidays
+from advising.roadmap.engine.dates import (
+    example_start_date,
+    is_business_day,
+    us_federal_holidays,
+)
 from tests.roadmap.personas import medical_assistant, milestone
 
 CONTENT = load_content()
@@ -225,6 +229,14 @@ def test_old_format_1_answers_still_build():
     }
     roadmap = build_roadmap(answers_from_dict(old), CONTENT)
     assert roadmap.primary_credential.code == "CCA" and roadmap.costs.verdict == "unknown"
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2040, 12, 31)))
+def test_the_example_start_date_is_a_business_day_weeks_ahead(today):
+    """Hints name a date the forms accept: never past, never a weekend or federal holiday."""
+    example = example_start_date(today)
+    assert example.toordinal() - today.toordinal() >= 28
+    assert is_business_day(example)
 
 
 def test_us_federal_holidays_include_observed_days():

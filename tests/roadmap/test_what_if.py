@@ -12,6 +12,7 @@ from advising.database import utcnow
 from advising.extensions import db
 from advising.intake.models import Intake
 from advising.intake.services import format_date, roadmap_of
+from advising.roadmap.engine import example_start_date
 from tests.conftest import csrf_token_from
 from tests.intake.helpers import submit_intake, token_of
 
@@ -76,7 +77,9 @@ def test_what_if_errors_show_beside_the_fields_keep_the_values_and_the_saved_pla
     html = response.get_data(as_text=True)
     assert re.search(r'<p class="error" id="wi-hours-error">Enter a number from 1 to 60.</p>', html)
     assert 'id="wi-budget-error">Enter dollars like 1200' in html
-    assert 'id="wi-start-error">Enter a date like 2027-02-01.</p>' in html
+    example = example_start_date(utcnow().date()).isoformat()
+    assert f'id="wi-start-error">Enter a date like {example}.</p>' in html
+    assert f'id="wi-start-hint">Like {example}.</p>' in html
     assert 'name="hours" value="500"' in html and 'name="budget" value="lots"' in html
     assert 'aria-invalid="true"' in html and NOTE not in html
     assert "Your saved plan is shown until the what-if answers are fixed." in html
@@ -92,7 +95,8 @@ def test_the_fragment_holds_only_what_the_script_swaps(client, ctx):
     response = client.get(f"/roadmap/{token}?hours=25&budget=&start=&fragment=1")
     # an empty start is an error: the fragment says so and keeps the saved plan
     assert response.status_code == 422
-    assert '<p data-error-for="start">Enter a date like 2027-02-01.</p>' in response.get_data(
+    example = example_start_date(utcnow().date()).isoformat()
+    assert f'<p data-error-for="start">Enter a date like {example}.</p>' in response.get_data(
         as_text=True
     )
     start = _stored().answers["start_date"]

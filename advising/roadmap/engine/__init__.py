@@ -43,6 +43,7 @@ from .content import (
     Upgrade,
     WorryContent,
 )
+from .dates import example_start_date
 from .loader import DEFAULT_CONTENT_PATH, form_choices, load_content, parse_content
 from .model import (
     CredentialInfo,
@@ -134,6 +135,7 @@ __all__ = [
     "answers_from_dict",
     "answers_to_dict",
     "build_roadmap",
+    "example_start_date",
     "form_choices",
     "load_content",
     "parse_budget",

@@ -49,6 +49,12 @@ def is_business_day(day: date) -> bool:
     return day.weekday() < 5 and day not in us_federal_holidays(day.year)
 
 
+def example_start_date(today: date) -> date:
+    """A start date to show in hints ("like 2027-01-04"): the first business day four weeks
+    from ``today``, so the example is never a date the forms refuse as past."""
+    return next_business_day(today + timedelta(days=28))
+
+
 def next_business_day(day: date) -> date:
     """``day`` itself when it is a business day, else the next one."""
     while not is_business_day(day):
