@@ -165,10 +165,8 @@ def test_sync_workers_come_from_the_configuration(app, ctx, feed_server, workers
     app.config["CALENDAR_SYNC_WORKERS"] = workers
     ctx.config["CALENDAR_SYNC_WORKERS"] = workers
     for n in range(3):
-        url = feed_server.serve(f"/f{n}.ics", Route(two_meetings(), delay=0.3))
+        url = feed_server.serve(f"/f{n}.ics", Route(two_meetings(), delay=0.5))
         services.add_feed(make_advisor(), url, f"Feed {n}", None, None)
-    started = time.monotonic()
     summary = sync.sync_all()
-    elapsed = time.monotonic() - started
     assert summary.count(sync.UPDATED) == 3
-    assert (elapsed < 0.8) is (workers == 3), elapsed
+    assert feed_server.most_in_flight == workers  # the feeds were fetched that many at a time

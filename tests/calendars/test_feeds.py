@@ -49,6 +49,8 @@ class FeedServer:
     hits: Counter = field(default_factory=Counter)
     headers: list[dict[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    most_in_flight: int = 0  # the most requests it was answering at once
 
     def serve(self, path: str, route: Route) -> str:
         self.routes[path] = route
@@ -64,8 +66,12 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             with server.lock:
                 server.hits[self.path] += 1
                 server.headers.append(dict(self.headers))
+                server.in_flight += 1
+                server.most_in_flight = max(server.most_in_flight, server.in_flight)
             route = server.routes.get(self.path, Route(status=404))
             time.sleep(route.delay)
+            with server.lock:
+                server.in_flight -= 1
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 self.send_response(304)
                 self.send_header("ETag", route.etag)
