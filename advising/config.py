@@ -84,12 +84,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "PRODUCTION": production,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server's connections can drop while pooled; a SQLite file's cannot. SQL parameters
-        # (names, emails, token hashes) stay out of logs and error messages on every engine.
-        "SQLALCHEMY_ENGINE_OPTIONS": {
-            "pool_pre_ping": not database_url.startswith("sqlite"),
-            "hide_parameters": True,
-        },
+        # SQL parameters (names, emails, token hashes) stay out of logs and error messages on
+        # every engine. A server's pooled connections that dropped are found without a ping
+        # (see advising.database.discard_connections_the_server_closed).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "SESSION_COOKIE_HTTPONLY": True,
         # Lax, unless the booking widget is embedded on other sites over HTTPS: a framed
         # booking form then needs its session (CSRF) cookie, which only None lets through.

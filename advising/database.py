@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import select
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, exc
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -56,6 +57,25 @@ class Base(DeclarativeBase):
     """Base class for every model, with stable constraint names for migrations."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def discard_connections_the_server_closed(engine: Engine) -> None:
+    """Pessimistic disconnect handling without a round trip per request (``pool_pre_ping``
+    costs one): an idle pooled connection has nothing to read unless the server has closed it
+    or said it is closing it (a restart, ``pg_terminate_backend``, an idle timeout), so a
+    connection whose socket is readable at checkout is discarded and the pool opens another.
+    """
+
+    closed_errors = (OSError, ValueError, engine.dialect.loaded_dbapi.Error)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        try:
+            readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+        except closed_errors as error:  # closed already: no socket left
+            raise exc.DisconnectionError(str(error)) from error
+        if readable:
+            raise exc.DisconnectionError("the database server closed this connection")
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -39,3 +39,53 @@ def test_healthz_is_liveness_and_readyz_checks_the_database(down_client, client)
     assert not_ready.status_code == 503 and not_ready.get_json()["database"] == "unreachable"
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_the_server_closed_is_replaced_without_an_error(tmp_path: Path):
+    """A database restart or an idle timeout ends pooled connections on the server's side; the
+    next requests get fresh ones (no 503), without a ping before every request."""
+    import time
+
+    import sqlalchemy as sa
+
+    from advising.extensions import db
+    from tests.conftest import require_postgres, reset_postgres_schema
+    from tests.factories import make_advisor
+
+    url = require_postgres()
+    reset_postgres_schema(url)
+    app = make_test_app(url, tmp_path / "instance")
+    with app.app_context():
+        db.create_all()
+        make_advisor(slug="maria")
+    client = app.test_client()  # each request in its own app context, as when served
+    assert client.get("/api/v1/advisors/maria/slots").status_code == 200
+    assert client.get("/advisors/maria").status_code in (200, 302)
+    # Autocommit: each look at pg_stat_activity is a fresh snapshot.
+    killer = sa.create_engine(url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    with killer.connect() as conn:
+        pooled = list(
+            conn.scalars(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid()"
+                )
+            )
+        )
+        for pid in pooled:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and conn.scalar(
+            sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+            {"pids": pooled},
+        ):
+            time.sleep(0.05)
+    killer.dispose()
+    assert pooled
+    for _ in range(3):  # every pooled connection the server ended is replaced
+        assert client.get("/api/v1/advisors/maria/slots").status_code == 200
+        assert client.get("/advisors/maria").status_code in (200, 302)
+    with app.app_context():
+        db.engine.dispose()
+    reset_postgres_schema(url)
