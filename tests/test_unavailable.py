@@ -50,11 +50,12 @@ def test_a_pooled_connection_the_server_closed_is_replaced_without_an_error(tmp_
     import sqlalchemy as sa
 
     from advising.extensions import db
-    from tests.conftest import require_postgres, reset_postgres_schema
+    from tests.conftest import mark_postgres_schema_dirty, require_postgres, reset_postgres_schema
     from tests.factories import make_advisor
 
     url = require_postgres()
     reset_postgres_schema(url)
+    mark_postgres_schema_dirty()  # the next test's app makes its tables again
     app = make_test_app(url, tmp_path / "instance")
     with app.app_context():
         db.create_all()
@@ -88,4 +89,3 @@ def test_a_pooled_connection_the_server_closed_is_replaced_without_an_error(tmp_
         assert client.get("/advisors/maria").status_code in (200, 302)
     with app.app_context():
         db.engine.dispose()
-    reset_postgres_schema(url)
