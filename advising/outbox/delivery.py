@@ -134,6 +134,11 @@ class ChannelFilter:
     only: frozenset[str] | None = None
     skip: frozenset[str] = frozenset()
 
+    @classmethod
+    def of(cls, channel: str | None) -> ChannelFilter:
+        """One channel's rows (every channel's when None)."""
+        return EVERY_CHANNEL if channel is None else cls(only=frozenset({channel}))
+
     def where(self) -> list[Any]:
         conditions = []
         if self.only is not None:
@@ -334,7 +339,7 @@ def retry_now(
     query = select(OutboxMessage.id).where(
         func.length(OutboxMessage.message) > 0,
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        *_of_channel(channel),
+        *ChannelFilter.of(channel).where(),
     )
     if message_ids is None:
         query = query.where(OutboxMessage.status == FAILED)
@@ -399,16 +404,11 @@ def purge_sent(now: datetime | None = None, keep: timedelta = KEEP_SENT) -> int:
     return result.rowcount or 0
 
 
-def _of_channel(channel: str | None) -> list[Any]:
-    """The condition keeping one channel's rows (none: every channel)."""
-    return [] if channel is None else [OutboxMessage.channel == channel]
-
-
 def status_counts(channel: str | None = None) -> dict[str, int]:
     """How many messages (of ``channel``; of every channel when None) are in each status."""
     rows = db.session.execute(
         select(OutboxMessage.status, func.count(OutboxMessage.id))
-        .where(*_of_channel(channel))
+        .where(*ChannelFilter.of(channel).where())
         .group_by(OutboxMessage.status)
     )
     counts = dict.fromkeys((PENDING, SENT, FAILED), 0)
@@ -431,7 +431,7 @@ def messages(
     rows = db.session.execute(
         select(OutboxMessage, func.length(OutboxMessage.message) > 0)
         .options(defer(OutboxMessage.message))
-        .where(OutboxMessage.status.in_(chosen), *_of_channel(channel))
+        .where(OutboxMessage.status.in_(chosen), *ChannelFilter.of(channel).where())
         .order_by(*order)
         .limit(limit)
     )
