@@ -100,7 +100,7 @@ def save_what_if(token: str) -> Response:
 def pdf(token: str) -> Response:
     intake = _intake_or_404(token)
     body = prerender.pdf_for_visitor(intake, token)
-    return _attachment(body, "application/pdf", pdf_name(intakes.roadmap_of(intake).name))
+    return _attachment(body, "application/pdf", pdf_name(intake.name))
 
 
 @bp.get("/roadmap/<token>/milestones.ics")
