@@ -1,12 +1,12 @@
 """The whole visitor flow under load: 32 concurrent visitors, each looping intake form -> intake
 submit -> roadmap -> roadmap PDF (first render, then the cached copy) -> "book a consultation"
-(/book/any and the advisor page it redirects to) -> one advisor's times page -> booking form ->
-booking submit, against the app served as in production (gunicorn with the shipped
+(/book/any, which answers with the chosen advisor's page) -> one advisor's times page ->
+booking form -> booking submit, against the app served as in production (gunicorn with the shipped
 ``gunicorn.conf.py``: threaded workers, access log; 2 worker processes) with its background
 workers beside it (``flask worker``, one per core, BENCH_FLOW_WORKERS; they render each new
 roadmap's PDF ahead of the download, at a lower CPU priority than the web), on a fresh SQLite
 file seeded with the demo data and, when reachable, on PostgreSQL (database ``bench_flow``,
-schema dropped and created fresh).
+created when missing; its schema dropped and created fresh).
 
 Everything is a ratio to a minimal Flask "hello" endpoint served the same way and loaded by
 32 threads in the same run. Hello rounds alternate with the flow rounds (hello, SQLite, hello,
