@@ -11,6 +11,8 @@ import os
 # a slow database) holds a thread, not the process, so the requests queued behind it go on.
 # Waiting threads cost little (they sleep), hence many.
 # Worker processes: gunicorn's rule of thumb, 2 per core plus one (WEB_CONCURRENCY overrides).
+
+
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "64"))
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
@@ -62,3 +64,11 @@ logconfig_dict = {
         },
     },
 }
+
+
+def post_worker_init(worker) -> None:
+    """Each worker, once it has loaded the app: warm-ups, then its start-up heap frozen
+    (:func:`advising.process.settle`)."""
+    from advising.process import settle
+
+    settle(worker.wsgi)

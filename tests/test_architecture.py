@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
         "advising.database",
         "advising.extensions",
         "advising.forms",
+        "advising.process",
         "advising.web",
     ),
     ("advising.outbox",),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import current_app, render_template, request
+from flask import Flask, current_app, render_template, request
 from sqlalchemy import select
 
 from advising.database import utcnow
@@ -72,6 +72,21 @@ def render_here(html: str) -> bytes:
         static_folder=current_app.static_folder or "static",
         stylesheets=PRINT_STYLESHEETS,
     )
+
+
+# A page with what a roadmap's print needs (its stylesheets, text, an SVG with text), so the
+# fonts and the parsed stylesheets exist before the heap is frozen (advising.process).
+_WARM_UP_HTML = (
+    '<!doctype html><html lang="en"><body class="print-document"><h1>Roadmap</h1>'
+    '<p>Warm-up</p><svg width="40" height="10"><text x="1" y="8">1</text></svg></body></html>'
+)
+
+
+def warm_up(app: Flask) -> None:
+    """Render a small print document once, so a long-running process meets its first roadmap
+    with fonts loaded and stylesheets parsed (kept for the process)."""
+    with app.test_request_context("/", base_url=app.config["PUBLIC_BASE_URL"]):
+        render_here(_WARM_UP_HTML)
 
 
 class _Renderer:

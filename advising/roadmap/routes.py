@@ -129,6 +129,7 @@ def register(app: Flask) -> None:
     from advising.extensions import events
     from advising.intake.events import IntakeAnswersReplaced, IntakeCreated
     from advising.outbox import register_channel
+    from advising.process import on_warm_up
     from advising.roadmap import models  # noqa: F401  (tables in the metadata)
     from advising.roadmap.cli import roadmap_cli
 
@@ -137,6 +138,7 @@ def register(app: Flask) -> None:
     register_channel(
         app, prerender.CHANNEL, prerender.open_renderer, forget_when_done=True, slow=True
     )
+    on_warm_up(app, prerender.warm_up)
     app.register_blueprint(bp)
     app.jinja_env.filters["tl_date"] = short_date
     app.cli.add_command(roadmap_cli)

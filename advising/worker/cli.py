@@ -14,6 +14,7 @@ import click
 from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
 
+from advising.process import settle
 from advising.worker.loop import Worker
 
 log = logging.getLogger("advising.worker")
@@ -39,6 +40,7 @@ def worker_command() -> None:
         raise click.ClickException(f"MAIL_URL: {error}")
     if (nice := int(app.config["WORKER_NICE"])) > 0:
         os.nice(nice)  # background work (PDF renders, mail) yields the CPU to web requests
+    settle(app)
     worker = Worker(app)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

@@ -154,10 +154,23 @@ def test_flask_worker_yields_the_cpu_to_web_requests(app, monkeypatch):
 
     niced: list[int] = []
     monkeypatch.setattr(cli.os, "nice", niced.append)
+    monkeypatch.setattr(cli, "settle", lambda app: None)
     monkeypatch.setattr(cli.Worker, "run", lambda self: None)
     result = app.test_cli_runner().invoke(args=["worker"])
     assert result.exit_code == 0, result.output
     assert niced == [10]
+
+
+def test_flask_worker_settles_its_heap_before_it_starts_working(app, monkeypatch):
+    from advising.worker import cli
+
+    steps: list[str] = []
+    monkeypatch.setattr(cli.os, "nice", lambda _n: None)
+    monkeypatch.setattr(cli, "settle", lambda settled: steps.append(f"settle {settled.name}"))
+    monkeypatch.setattr(cli.Worker, "run", lambda self: steps.append("run"))
+    result = app.test_cli_runner().invoke(args=["worker"])
+    assert result.exit_code == 0, result.output
+    assert steps == [f"settle {app.name}", "run"]
 
 
 @pytest.mark.parametrize("app_config", [{"ROADMAP_PDF_WAIT_SECONDS": 0.6}])
