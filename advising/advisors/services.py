@@ -79,17 +79,10 @@ _BOOKABLE_BY_SLUG = (
 
 
 def bookable_advisor(slug: str) -> BookableAdvisor | None:
-    """The active advisor with that slug, as plain values, read in a statement of its own
-    (outside the request's session, no ORM object): the slots API asks this on every request,
-    and its version says whether cached slots still hold."""
-    with db.engine.connect() as connection:
-        # One read needs no transaction: no BEGIN and ROLLBACK round trips around it. (SQLite
-        # connections are in autocommit already; advising.database issues their BEGINs.)
-        if connection.dialect.name == "sqlite":
-            connection.execution_options(sqlite_begin=None)
-        else:
-            connection.execution_options(isolation_level="AUTOCOMMIT")
-        row = connection.execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
+    """The active advisor with that slug, as plain values (no ORM object): the slots API asks
+    this on every request, and its version says whether cached slots still hold. Its view
+    reads only (``advising.web.reads_only``), so this is one statement, no transaction."""
+    row = db.session.execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
     return BookableAdvisor(*row) if row else None
 
 
