@@ -82,7 +82,7 @@ def bookable_advisor(slug: str) -> BookableAdvisor | None:
     """The active advisor with that slug, as plain values (no ORM object): the slots API asks
     this on every request, and its version says whether cached slots still hold. Its view
     reads only (``advising.web.reads_only``), so this is one statement, no transaction."""
-    row = db.session.execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
+    row = db.session.connection().execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
     return BookableAdvisor(*row) if row else None
 
 
