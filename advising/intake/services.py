@@ -23,6 +23,7 @@ from advising.roadmap.engine import (
     answers_from_dict,
     answers_to_dict,
     build_roadmap,
+    credential_codes_from_dict,
     load_content,
     roadmap_from_dict,
     roadmap_to_dict,
@@ -89,6 +90,15 @@ def roadmap_of(intake: Intake) -> Roadmap:
     except (ValueError, TypeError):
         log.warning("stored roadmap unreadable, rebuilt intake_id=%s", intake.id)
         return build_roadmap(answers_from_dict(intake.answers), content())
+
+
+def credential_codes_of(intake: Intake) -> tuple[str, ...]:
+    """The credentials the intake's roadmap names, its recommended one first, read from the
+    stored roadmap without rebuilding it (from a rebuilt one when it no longer reads)."""
+    try:
+        return credential_codes_from_dict(intake.roadmap)
+    except ValueError:
+        return credential_codes_from_dict(roadmap_to_dict(roadmap_of(intake)))
 
 
 def answers_of(intake: Intake) -> IntakeAnswers:

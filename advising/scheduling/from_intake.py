@@ -60,13 +60,10 @@ def wants_of(token: str | None) -> Wants | None:
 
 
 def _wants_from(intake: Intake) -> Wants:
-    roadmap = services.roadmap_of(intake)
     answers = services.answers_of(intake)
-    ordered = sorted(roadmap.credentials, key=lambda c: c.role != "primary")
-    codes = [c.credential.code for c in (*ordered, *roadmap.later_credentials)]
     labels = services.content().labels("specialties")
     return Wants(
-        credentials=tuple(dict.fromkeys(codes)),
+        credentials=services.credential_codes_of(intake),
         specialties=tuple((key, labels.get(key, key)) for key in answers.specialties),
         setting=answers.target_setting,
     )

@@ -18,6 +18,7 @@ from advising.roadmap.engine import (
     TARGET_SETTINGS,
     IntakeAnswers,
     build_roadmap,
+    credential_codes_from_dict,
     load_content,
     roadmap_from_dict,
     roadmap_to_dict,
@@ -49,6 +50,38 @@ def test_roadmap_dict_round_trip_through_json(content):
         assert data["start_date"] == roadmap.start_date.isoformat()
         assert data["milestones"][0]["date"] == roadmap.milestones[0].date.isoformat()
         assert roadmap_from_dict(json.loads(text)) == roadmap
+
+
+def test_credential_codes_are_read_from_the_stored_roadmap_as_the_roadmap_names_them(content):
+    later_seen = False
+    for make in PERSONAS.values():
+        roadmap = build_roadmap(make(), content)
+        stored = json.loads(json.dumps(roadmap_to_dict(roadmap)))
+        recommended = sorted(roadmap.credentials, key=lambda rec: rec.role != "primary")
+        named = [rec.credential.code for rec in (*recommended, *roadmap.later_credentials)]
+        codes = credential_codes_from_dict(stored)
+        assert codes == tuple(dict.fromkeys(named))
+        primary = next(rec for rec in roadmap.credentials if rec.role == "primary")
+        assert codes[0] == primary.credential.code
+        later_seen = later_seen or bool(roadmap.later_credentials)
+    assert later_seen  # the personas cover later credentials too
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.pop("credentials"),
+        lambda d: d.update(later_credentials=None),
+        lambda d: d["credentials"][0].pop("credential"),
+        lambda d: d["credentials"][0]["credential"].update(code=7),
+        lambda d: d.update(roadmap_format=1),
+    ],
+)
+def test_credential_codes_refuse_what_is_not_a_stored_roadmap(content, damage):
+    stored = roadmap_to_dict(build_roadmap(medical_assistant(), content))
+    damage(stored)
+    with pytest.raises(ValueError, match="roadmap"):
+        credential_codes_from_dict(stored)
 
 
 def test_roadmap_from_dict_rejects_damaged_data(content):

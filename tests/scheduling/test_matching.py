@@ -69,3 +69,21 @@ def test_what_the_roadmap_asks_follows_answers_kept_later(app, ctx):
         changed = wants_of(token)
     assert [key for key, _ in changed.specialties] == ["cardiology"]
     assert changed.setting == "hospital" and changed != first
+
+
+def test_the_credentials_asked_for_come_from_the_stored_roadmap_or_a_rebuilt_one(app, ctx):
+    from advising.extensions import db
+    from advising.intake import services as intakes
+    from advising.scheduling.from_intake import wants_of
+
+    intake, token = make_intake(target_setting="payer", specialties=("risk_adjustment",))
+    roadmap = intakes.roadmap_of(intake)
+    primary = next(r.credential.code for r in roadmap.credentials if r.role == "primary")
+    with app.test_request_context("/"):
+        stored = wants_of(token).credentials
+    assert stored[0] == primary
+    assert set(stored) >= {r.credential.code for r in roadmap.later_credentials}
+    # A stored roadmap that no longer reads: the roadmap is rebuilt from the answers.
+    intake.roadmap = {"roadmap_format": 1, "credentials": "damaged"}
+    db.session.commit()
+    assert intakes.credential_codes_of(intake) == stored

@@ -59,7 +59,12 @@ from .model import (
     WorryAnswer,
 )
 from .rules import ASSOCIATE_THRESHOLD, build_roadmap
-from .serialize import ROADMAP_FORMAT, roadmap_from_dict, roadmap_to_dict
+from .serialize import (
+    ROADMAP_FORMAT,
+    credential_codes_from_dict,
+    roadmap_from_dict,
+    roadmap_to_dict,
+)
 from .study_plan import WORRY_FOCUS_BOOST
 from .toml_schema import ContentError
 from .vocabulary import (
@@ -135,6 +140,7 @@ __all__ = [
     "answers_from_dict",
     "answers_to_dict",
     "build_roadmap",
+    "credential_codes_from_dict",
     "example_start_date",
     "form_choices",
     "load_content",

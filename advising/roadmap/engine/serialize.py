@@ -38,6 +38,23 @@ def roadmap_from_dict(data: Mapping[str, Any]) -> Roadmap:
     return _from_json(Roadmap, data, "roadmap")
 
 
+def credential_codes_from_dict(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The credential codes a stored roadmap names, its recommended one first, then the other
+    recommendations and the later credentials, read without rebuilding the whole roadmap
+    (matching an advisor needs only these); ``ValueError`` when the data is not a stored
+    roadmap of this format."""
+    try:
+        if data.get("roadmap_format", ROADMAP_FORMAT) != ROADMAP_FORMAT:
+            raise ValueError(f"roadmap: unsupported roadmap_format {data['roadmap_format']!r}")
+        recommended = sorted(data["credentials"], key=lambda rec: rec["role"] != "primary")
+        codes = [rec["credential"]["code"] for rec in (*recommended, *data["later_credentials"])]
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"roadmap: not a stored roadmap ({error!r})") from error
+    if not all(isinstance(code, str) for code in codes):
+        raise ValueError("roadmap: a credential code is not text")
+    return tuple(dict.fromkeys(codes))
+
+
 def to_json(value: Any) -> Any:
     """A dataclass (or a value inside one) as JSON-safe data."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
