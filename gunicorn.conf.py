@@ -11,8 +11,6 @@ import os
 # a slow database) holds a thread, not the process, so the requests queued behind it go on.
 # Waiting threads cost little (they sleep), hence many.
 # Worker processes: gunicorn's rule of thumb, 2 per core plus one (WEB_CONCURRENCY overrides).
-
-
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "64"))
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
@@ -67,8 +65,15 @@ logconfig_dict = {
 
 
 def post_worker_init(worker) -> None:
-    """Each worker, once it has loaded the app: warm-ups, then its start-up heap frozen
-    (:func:`advising.process.settle`)."""
+    """Each worker, once it has loaded the app, freezes its start-up heap
+    (:func:`advising.process.settle`; without the warm-ups: a web process renders a PDF only
+    when no background worker does). The app is loaded in each worker, not in the master
+    (no ``preload_app``): with preloading, a collection here would touch every inherited
+    object and copy the master's pages into each worker, so nothing is frozen then."""
+    from flask import Flask
+
     from advising.process import settle
 
-    settle(worker.wsgi)
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, Flask) and not worker.cfg.preload_app:
+        settle(app, warm_ups=False)

@@ -48,35 +48,39 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-READ_ONLY = "advising.read_only"  # Session.info key
+READ_ONLY = "advising.read_only"  # Session.info key and connection execution option
+_READING = ("SELECT", "WITH", "SHOW", "EXPLAIN")
 
 
-class WriteInReadOnlyView(RuntimeError):
-    """A write was attempted by a session :func:`read_only` made statement-by-statement."""
+class WriteInReadOnlySession(RuntimeError):
+    """A read-only session (see :func:`begin_read_only`) tried to write."""
 
 
-def read_only(session: Session | scoped_session[Session]) -> None:
+def begin_read_only(session: Session | scoped_session[Session]) -> None:
     """Run the session's statements from here on each on its own, with no transaction around
     them (autocommit), for a view that only reads. On PostgreSQL that spares a request the
     BEGIN and ROLLBACK round trips (a third of an uncached slots answer's time on loopback);
-    under READ COMMITTED each statement had its own snapshot anyway. Any write raises
-    :class:`WriteInReadOnlyView` until :func:`end_read_only`."""
+    under READ COMMITTED each statement had its own snapshot anyway (on SQLite each statement
+    now sees the latest commit, rather than the request's first read). Until
+    :func:`end_read_only`, a flush raises :class:`WriteInReadOnlySession`, and so does any
+    statement other than a read on the session's connection, ORM or not."""
     current = session() if isinstance(session, scoped_session) else session
     if current.new or current.dirty or current.deleted:
-        raise WriteInReadOnlyView("the session holds changes; commit them first")
+        raise WriteInReadOnlySession("the session holds changes; commit them first")
     if current.in_transaction():
         current.rollback()
     current.info[READ_ONLY] = True
-    if current.get_bind().dialect.name == "sqlite":  # its connections are in autocommit mode
-        options: dict[str, Any] = {"sqlite_begin": None}  # already: no BEGIN (configure_sqlite)
+    options: dict[str, Any] = {READ_ONLY: True}
+    if current.get_bind().dialect.name == "sqlite":
+        options["sqlite_begin"] = None  # its connections are in autocommit (configure_sqlite)
     else:
-        options = {"isolation_level": "AUTOCOMMIT"}
+        options["isolation_level"] = "AUTOCOMMIT"
     current.connection(execution_options=options)
 
 
 def end_read_only(session: Session | scoped_session[Session]) -> None:
-    """Give the connection of a :func:`read_only` session back (its usual isolation restored)
-    and let the session write again; nothing when the session was not read-only."""
+    """Let a :func:`begin_read_only` session write again, ending its use of the connection
+    (the pool restores the connection's usual isolation); nothing for another session."""
     current = session() if isinstance(session, scoped_session) else session
     if current.info.pop(READ_ONLY, False):
         current.rollback()
@@ -85,15 +89,17 @@ def end_read_only(session: Session | scoped_session[Session]) -> None:
 @event.listens_for(Session, "before_flush")
 def _refuse_flush_when_read_only(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(READ_ONLY):
-        raise WriteInReadOnlyView("a read-only view tried to write")
+        raise WriteInReadOnlySession("a read-only session tried to write")
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_statements_that_write_when_read_only(state: Any) -> None:
-    if state.session.info.get(READ_ONLY) and (
-        state.is_insert or state.is_update or state.is_delete
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes_on_a_read_only_connection(
+    connection: Connection, _cursor: Any, statement: str, *_args: Any
+) -> None:
+    if connection.get_execution_options().get(READ_ONLY) and not (
+        statement.lstrip().upper().startswith(_READING)
     ):
-        raise WriteInReadOnlyView("a read-only view tried to write")
+        raise WriteInReadOnlySession("a read-only session tried to write")
 
 
 def utcnow() -> datetime:

@@ -26,13 +26,13 @@ def on_warm_up(app: Flask, warm_up: Callable[[Flask], None]) -> None:
     app.extensions.setdefault(WARM_UPS, []).append(warm_up)
 
 
-def settle(app: Flask) -> None:
-    """Run the app's warm-ups, then freeze the heap (``gc.freeze``): the objects alive now
-    live as long as the process, so the collector need not walk them again. A warm-up that
-    fails is logged and skipped; the process still serves (the work is then done when first
-    needed)."""
+def settle(app: Flask, *, warm_ups: bool = True) -> None:
+    """Run the app's warm-ups (unless ``warm_ups`` is false), then freeze the heap
+    (``gc.freeze``): the objects alive now live as long as the process, so the collector need
+    not walk them again. A warm-up that fails is logged and skipped; the process still serves
+    (the work is then done when first needed)."""
     started = time.monotonic()
-    for warm_up in app.extensions.get(WARM_UPS, []):
+    for warm_up in app.extensions.get(WARM_UPS, []) if warm_ups else []:
         try:
             warm_up(app)
         except Exception:

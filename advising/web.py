@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from advising.database import end_read_only, read_only
+from advising.database import begin_read_only, end_read_only
 
 log = logging.getLogger("advising.web")
 
@@ -329,24 +329,26 @@ def mark_embeddable() -> None:
     request.embeddable = True  # type: ignore[attr-defined]
 
 
-def reads_only(view: Callable[..., Any]) -> Callable[..., Any]:
+def read_only_view(view: Callable[..., Any]) -> Callable[..., Any]:
     """For a view that only reads the database: its statements run without a transaction
-    around them (:func:`advising.database.read_only`), sparing two round trips a request on
-    PostgreSQL; a write in it raises."""
+    around them (:func:`advising.database.begin_read_only`), sparing two round trips a
+    request on PostgreSQL; a write in it raises."""
 
     @functools.wraps(view)
-    def read_only_view(*args: Any, **kwargs: Any) -> Any:
+    def reading(*args: Any, **kwargs: Any) -> Any:
         from advising.extensions import db
 
-        read_only(db.session)
+        begin_read_only(db.session)
         return view(*args, **kwargs)
 
-    return read_only_view
+    return reading
 
 
-def _end_read_only(_error: BaseException | None) -> None:
+def _end_read_only_view(_error: BaseException | None) -> None:
     from advising.extensions import db
 
+    if not db.session.registry.has():  # no session in this request: nothing to end
+        return
     try:
         end_read_only(db.session)
     except SQLAlchemyError:  # the connection broke meanwhile: the pool discards it anyway
@@ -366,5 +368,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(DisconnectionError, handle_database_unavailable)
     app.session_interface = CookieSessionInterface()
     app.after_request(set_security_headers)
-    app.teardown_request(_end_read_only)
+    app.teardown_request(_end_read_only_view)
     app.context_processor(navigation)

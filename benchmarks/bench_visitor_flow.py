@@ -11,7 +11,9 @@ created when missing; its schema dropped and created fresh).
 Everything is a ratio to a minimal Flask "hello" endpoint served the same way and loaded by
 32 threads in the same run. Hello rounds alternate with the flow rounds (hello, SQLite, hello,
 PostgreSQL, hello, ...), so a burst of noise on the shared machine falls on both sides; each
-side's samples are pooled over its rounds. The visitors arrive one by one over the first
+side's samples are pooled over its rounds. After each flow round the background workers finish
+the PDFs its last visitors queued before the next round starts, so no round pays for another's
+renders. The visitors arrive one by one over the first
 seconds of a flow round (BENCH_FLOW_RAMP_SECONDS, not measured); the 20 s window after them
 sees the 32 visitors spread over the flow. Measured: the requests started in the window
 (to their end) and the flows completed in it (visitors per minute). At the deadline no new request
@@ -307,6 +309,30 @@ def seed(database_url: str) -> None:
         seed_demo()
 
 
+def wait_for_renders(database_url: str, timeout: float = 180.0) -> None:
+    """Until the background workers have rendered every PDF queued so far: a round's last
+    visitors leave renders behind, which would otherwise take CPU from the next round (hello
+    or the other database's flow) at the workers' lower priority. A schema without the render
+    queue (an older checkout) has nothing to wait for."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    pending = sa.text(
+        "SELECT count(*) FROM mail_outbox WHERE channel = 'roadmap-pdf' AND status = 'pending'"
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                if not connection.execute(pending).scalar():
+                    return
+            time.sleep(0.5)
+    except sa.exc.DBAPIError:  # no such column or table: renders happen in the request
+        return
+    finally:
+        engine.dispose()
+
+
 def app_env(database_url: str, folder: Path) -> dict[str, str]:
     unlimited = "1000000 per minute"
     return {
@@ -428,6 +454,7 @@ def main() -> int:
         for label in databases:  # imports, first renders; and the flow works at all
             warm = Record()
             run_flow(servers[label][1], 0, 4, warm, once=True)
+            wait_for_renders(databases[label])
             if not warm.flows:
                 print(f"  {label}: the visitor flow never completed, even alone:")
                 for name, sample in warm.error_samples.items():
@@ -451,6 +478,7 @@ def main() -> int:
                     records[label],
                     ramp=RAMP_SECONDS,
                 )
+                wait_for_renders(databases[label])
         hello_round()
     finally:
         for process in [*(process for process, _ in servers.values()), *workers]:

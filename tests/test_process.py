@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from advising.process import on_warm_up, settle
+from advising.process import WARM_UPS, on_warm_up, settle
 from advising.roadmap import pdf, prerender
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,14 @@ def empty_render_caches():
     pdf._stylesheet.cache_clear()
     yield
     pdf._stylesheet.cache_clear()
+
+
+def test_settle_can_freeze_without_the_warm_ups(app, thawed):
+    gc.unfreeze()
+    ran: list[str] = []
+    on_warm_up(app, lambda _app: ran.append("warm-up"))
+    settle(app, warm_ups=False)
+    assert ran == [] and gc.get_freeze_count() > 1000
 
 
 def test_settle_runs_the_warm_ups_then_freezes_what_is_alive(app, thawed, caplog):
@@ -65,15 +73,24 @@ def test_the_roadmap_warm_up_parses_the_print_stylesheets_and_renders(
         return real_render(html, **kwargs)
 
     monkeypatch.setattr(prerender, "render_pdf", counting)
-    assert prerender.warm_up in app.extensions["advising.warm_ups"]
+    assert prerender.warm_up in app.extensions[WARM_UPS]
     settle(app)
     assert len(renders) == 1 and "print-document" in renders[0]
     assert pdf._stylesheet.cache_info().currsize == len(prerender.PRINT_STYLESHEETS)
 
 
 def test_gunicorn_workers_settle_once_they_have_loaded_the_app(app, thawed, monkeypatch):
-    settled: list[object] = []
-    monkeypatch.setattr("advising.process.settle", settled.append)
+    settled: list[tuple[object, bool]] = []
+    monkeypatch.setattr(
+        "advising.process.settle", lambda app, *, warm_ups: settled.append((app, warm_ups))
+    )
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    config["post_worker_init"](SimpleNamespace(wsgi=app))
-    assert settled == [app]
+
+    def worker(wsgi_app, preload_app=False):
+        return SimpleNamespace(wsgi=wsgi_app, cfg=SimpleNamespace(preload_app=preload_app))
+
+    config["post_worker_init"](worker(app))
+    assert settled == [(app, False)]  # frozen, without the PDF warm-up
+    config["post_worker_init"](worker(app, preload_app=True))
+    config["post_worker_init"](worker(lambda environ, start_response: []))
+    assert settled == [(app, False)]  # a preloaded or wrapped app is left as it is

@@ -11,10 +11,11 @@ from flask import jsonify, request
 from sqlalchemy import delete, func, select, text
 
 from advising.accounts.models import User
-from advising.database import WriteInReadOnlyView, read_only
+from advising.database import READ_ONLY, WriteInReadOnlySession, begin_read_only
 from advising.extensions import db
-from advising.web import reads_only
-from tests.factories import make_advisor
+from advising.web import read_only_view
+from tests.factories import make_advisor, make_user
+from tests.intake.helpers import make_intake
 
 
 def _in_transaction_after_a_read() -> bool:
@@ -31,7 +32,9 @@ def _in_transaction_after_a_read() -> bool:
 @pytest.fixture
 def probe_routes(app):
     def reading():
-        return jsonify(in_transaction=_in_transaction_after_a_read())
+        in_transaction = _in_transaction_after_a_read()
+        connection = db.session.connection().connection.dbapi_connection
+        return jsonify(in_transaction=in_transaction, connection=id(connection))
 
     def writing():
         db.session.add(User(email="sneaky@example.com", name="Sneaky", role="visitor"))
@@ -42,19 +45,29 @@ def probe_routes(app):
         db.session.execute(delete(User).where(User.email != "nobody@example.com"))
         return jsonify(written=True)
 
+    def core_writing():
+        db.session.connection().execute(delete(User))
+        return jsonify(written=True)
+
+    def text_writing():
+        db.session.execute(text("UPDATE users SET name = 'Changed'"))
+        return jsonify(written=True)
+
     app.add_url_rule("/_probe/plain", "probe_plain", reading)
-    app.add_url_rule("/_probe/read", "probe_read", reads_only(reading))
-    app.add_url_rule("/_probe/write", "probe_write", reads_only(writing))
-    app.add_url_rule("/_probe/bulk", "probe_bulk", reads_only(bulk_writing))
+    app.add_url_rule("/_probe/read", "probe_read", read_only_view(reading))
+    app.add_url_rule("/_probe/write", "probe_write", read_only_view(writing))
+    app.add_url_rule("/_probe/bulk", "probe_bulk", read_only_view(bulk_writing))
+    app.add_url_rule("/_probe/core", "probe_core", read_only_view(core_writing))
+    app.add_url_rule("/_probe/text", "probe_text", read_only_view(text_writing))
     return app
 
 
 def test_a_read_only_view_runs_each_statement_on_its_own(client, probe_routes):
-    assert client.get("/_probe/plain").json == {"in_transaction": True}
-    assert client.get("/_probe/read").json == {"in_transaction": False}
-    # The pooled connection came back with its usual isolation: a transaction again.
-    for _ in range(3):
-        assert client.get("/_probe/plain").json == {"in_transaction": True}
+    answers = [client.get("/_probe/plain").json, client.get("/_probe/read").json]
+    answers += [client.get("/_probe/plain").json for _ in range(3)]
+    assert [a["in_transaction"] for a in answers] == [True, False, True, True, True]
+    # One pooled connection served them all: it came back with its usual isolation.
+    assert len({a["connection"] for a in answers}) == 1
 
 
 def test_a_write_in_a_read_only_view_is_refused_and_nothing_is_written(
@@ -69,36 +82,51 @@ def test_a_write_in_a_read_only_view_is_refused_and_nothing_is_written(
     make_advisor(slug="kept")
     db.session.commit()
     users = db.session.scalar(select(func.count()).select_from(User))
-    for path in ("/_probe/write", "/_probe/bulk"):
+    for path in ("/_probe/write", "/_probe/bulk", "/_probe/core", "/_probe/text"):
         with caplog_at_error() as records:
             assert client.get(path).status_code == 500  # a bug in the view, never a write
-        assert any(isinstance(r.exc_info[1], WriteInReadOnlyView) for r in records if r.exc_info)
+        assert any(isinstance(r.exc_info[1], WriteInReadOnlySession) for r in records if r.exc_info)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(User)) == users
     assert not db.session.scalar(select(User.id).where(User.email == "sneaky@example.com"))
+    assert not db.session.scalar(select(User.id).where(User.name == "Changed"))
 
 
 def test_a_session_holding_changes_cannot_become_read_only(app, ctx):
     db.session.add(User(email="pending@example.com", name="Pending", role="visitor"))
-    with pytest.raises(WriteInReadOnlyView):
-        read_only(db.session)
+    with pytest.raises(WriteInReadOnlySession):
+        begin_read_only(db.session)
     db.session.rollback()
 
 
-def test_the_public_booking_pages_and_the_slots_api_read_only(client, ctx, monkeypatch):
-    import advising.web
+def test_the_public_booking_pages_and_the_slots_api_read_only_to_the_end(
+    app, client, ctx, auth
+):
+    """Each of them runs its statements without a transaction from start to finish, for a
+    visitor with a roadmap and for a signed-in person alike (nothing on the way writes, and
+    nothing ends the read-only connection early)."""
+    read_only_at_the_end: list[tuple[str, bool]] = []
 
-    made_read_only: list[str] = []
-    real = advising.web.read_only
+    @app.teardown_request
+    def record(_error):  # runs before the app's own teardown ends read-only mode
+        options = db.session.connection().get_execution_options()
+        read_only_at_the_end.append((request.full_path.rstrip("?"), bool(options.get(READ_ONLY))))
 
-    def recording(session):
-        made_read_only.append(request.path)
-        real(session)
-
-    monkeypatch.setattr(advising.web, "read_only", recording)
     make_advisor(slug="dana")
     db.session.commit()
-    paths = ["/advisors/dana", "/book/any", "/api/v1/advisors/dana/slots"]
-    for path in paths:
+    _intake, token = make_intake()
+    paths = [
+        "/advisors/dana",
+        f"/advisors/dana?match=1&intake={token}",
+        f"/book/any?intake={token}",
+        "/api/v1/advisors/dana/slots",
+    ]
+    for path in paths:  # late in a month an advisor's page may redirect to the next one
         assert client.get(path).status_code in (200, 302), path
-    assert made_read_only == paths
+    assert read_only_at_the_end == [(path, True) for path in paths]
+    make_user(email="sam@example.com", role="staff")
+    db.session.commit()
+    assert auth.login("sam@example.com").status_code == 302
+    read_only_at_the_end.clear()  # the sign-in pages are not read-only views
+    assert client.get(paths[0]).status_code in (200, 302)
+    assert read_only_at_the_end == [(paths[0], True)]

@@ -81,7 +81,7 @@ _BOOKABLE_BY_SLUG = (
 def bookable_advisor(slug: str) -> BookableAdvisor | None:
     """The active advisor with that slug, as plain values (no ORM object): the slots API asks
     this on every request, and its version says whether cached slots still hold. Its view
-    reads only (``advising.web.reads_only``), so this is one statement, no transaction."""
+    reads only (``advising.web.read_only_view``), so this is one statement, no transaction."""
     row = db.session.connection().execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
     return BookableAdvisor(*row) if row else None
 

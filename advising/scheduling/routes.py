@@ -70,7 +70,7 @@ from advising.shared import timefmt as display
 from advising.shared.text import has_nul
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone
-from advising.web import NavItem, add_nav, mark_embeddable, mark_private, reads_only
+from advising.web import NavItem, add_nav, mark_embeddable, mark_private, read_only_view
 
 bp = Blueprint("scheduling", __name__)
 
@@ -96,7 +96,7 @@ def _active_advisor_or_404(slug: str) -> AdvisorProfile:
 
 
 @bp.get("/advisors/<slug>")
-@reads_only
+@read_only_view
 def advisor_page(slug: str) -> str | Response:
     """The advisor's page: a month calendar marking the days with free times (the whole
     booking horizon, month by month), then the chosen day's times, in the visitor's zone.
@@ -193,7 +193,7 @@ def _match_note(
 
 
 @bp.get("/book/any")
-@reads_only
+@read_only_view
 def any_advisor() -> str | Response:
     """'Any advisor': the page of the advisor who fits the visitor's roadmap best
     (credential, setting, specialties), then the soonest free, saying why; answered here in

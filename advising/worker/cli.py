@@ -40,7 +40,6 @@ def worker_command() -> None:
         raise click.ClickException(f"MAIL_URL: {error}")
     if (nice := int(app.config["WORKER_NICE"])) > 0:
         os.nice(nice)  # background work (PDF renders, mail) yields the CPU to web requests
-    settle(app)
     worker = Worker(app)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -53,6 +52,7 @@ def worker_command() -> None:
 
     for number in STOP_SIGNALS:
         signal.signal(number, on_signal)
+    settle(app)
     try:
         worker.run()
     except KeyboardInterrupt:

@@ -75,6 +75,8 @@ def test_credential_codes_are_read_from_the_stored_roadmap_as_the_roadmap_names_
         lambda d: d["credentials"][0].pop("credential"),
         lambda d: d["credentials"][0]["credential"].update(code=7),
         lambda d: d.update(roadmap_format=1),
+        lambda d: d.pop("pathway"),
+        lambda d: d.update(unknown_field=True),
     ],
 )
 def test_credential_codes_refuse_what_is_not_a_stored_roadmap(content, damage):

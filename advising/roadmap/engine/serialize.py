@@ -38,6 +38,9 @@ def roadmap_from_dict(data: Mapping[str, Any]) -> Roadmap:
     return _from_json(Roadmap, data, "roadmap")
 
 
+_ROADMAP_FIELDS = frozenset(field.name for field in dataclasses.fields(Roadmap))
+
+
 def credential_codes_from_dict(data: Mapping[str, Any]) -> tuple[str, ...]:
     """The credential codes a stored roadmap names, its recommended one first, then the other
     recommendations and the later credentials, read without rebuilding the whole roadmap
@@ -46,6 +49,8 @@ def credential_codes_from_dict(data: Mapping[str, Any]) -> tuple[str, ...]:
     try:
         if data.get("roadmap_format", ROADMAP_FORMAT) != ROADMAP_FORMAT:
             raise ValueError(f"roadmap: unsupported roadmap_format {data['roadmap_format']!r}")
+        if set(data) - {"roadmap_format"} != _ROADMAP_FIELDS:  # as roadmap_from_dict refuses
+            raise ValueError("roadmap: its keys are not a roadmap's")
         recommended = sorted(data["credentials"], key=lambda rec: rec["role"] != "primary")
         codes = [rec["credential"]["code"] for rec in (*recommended, *data["later_credentials"])]
     except (KeyError, TypeError, AttributeError) as error:
