@@ -70,11 +70,7 @@ def begin_read_only(session: Session | scoped_session[Session]) -> None:
     if current.in_transaction():
         current.rollback()
     current.info[READ_ONLY] = True
-    options: dict[str, Any] = {READ_ONLY: True}
-    if current.get_bind().dialect.name == "sqlite":
-        options["sqlite_begin"] = None  # its connections are in autocommit (configure_sqlite)
-    else:
-        options["isolation_level"] = "AUTOCOMMIT"
+    options = {READ_ONLY: True, **_autocommit(current.get_bind().dialect.name)}
     current.connection(execution_options=options)
 
 
@@ -84,6 +80,27 @@ def end_read_only(session: Session | scoped_session[Session]) -> None:
     current = session() if isinstance(session, scoped_session) else session
     if current.info.pop(READ_ONLY, False):
         current.rollback()
+
+
+def read_rows(session: Session | scoped_session[Session], statement: Any, params: Any) -> list:
+    """The rows of ``statement``, a read. With no transaction open in the session (and nothing
+    waiting to be flushed), it runs on a connection of its own in autocommit: one statement,
+    no BEGIN and ROLLBACK round trips (PostgreSQL), no session set up for a request that may
+    need nothing else, such as a cached slots answer. Otherwise it runs in the session, which
+    must see its own writes and locks."""
+    current = session() if isinstance(session, scoped_session) else session
+    if current.in_transaction() or current.new or current.dirty or current.deleted:
+        return list(current.execute(statement, params))
+    with current.get_bind().connect() as connection:
+        connection.execution_options(**_autocommit(connection.dialect.name))
+        return list(connection.execute(statement, params))
+
+
+def _autocommit(dialect_name: str) -> dict[str, Any]:
+    """Execution options for statements that each stand alone, without BEGIN."""
+    if dialect_name == "sqlite":  # its connections are in autocommit already (configure_sqlite)
+        return {"sqlite_begin": None}
+    return {"isolation_level": "AUTOCOMMIT"}
 
 
 @event.listens_for(Session, "before_flush")

@@ -11,7 +11,7 @@ from flask import jsonify, request
 from sqlalchemy import delete, func, select, text
 
 from advising.accounts.models import User
-from advising.database import READ_ONLY, WriteInReadOnlySession, begin_read_only
+from advising.database import READ_ONLY, WriteInReadOnlySession, begin_read_only, read_rows
 from advising.extensions import db
 from advising.web import read_only_view
 from tests.factories import make_advisor, make_user
@@ -99,7 +99,7 @@ def test_a_session_holding_changes_cannot_become_read_only(app, ctx):
     db.session.rollback()
 
 
-def test_the_public_booking_pages_and_the_slots_api_read_only_to_the_end(
+def test_the_public_booking_pages_read_only_to_the_end(
     app, client, ctx, auth
 ):
     """Each of them runs its statements without a transaction from start to finish, for a
@@ -119,7 +119,6 @@ def test_the_public_booking_pages_and_the_slots_api_read_only_to_the_end(
         "/advisors/dana",
         f"/advisors/dana?match=1&intake={token}",
         f"/book/any?intake={token}",
-        "/api/v1/advisors/dana/slots",
     ]
     for path in paths:  # late in a month an advisor's page may redirect to the next one
         assert client.get(path).status_code in (200, 302), path
@@ -130,3 +129,49 @@ def test_the_public_booking_pages_and_the_slots_api_read_only_to_the_end(
     read_only_at_the_end.clear()  # the sign-in pages are not read-only views
     assert client.get(paths[0]).status_code in (200, 302)
     assert read_only_at_the_end == [(paths[0], True)]
+
+
+def _txid_or_none(session) -> list:
+    if db.engine.dialect.name == "sqlite":
+        return read_rows(session, text("SELECT 1"), {})
+    return read_rows(session, text("SELECT txid_current()"), {})
+
+
+def test_a_read_outside_a_transaction_runs_on_its_own_and_leaves_the_session_idle(app, ctx):
+    make_advisor(slug="dana")
+    db.session.commit()
+    rows = read_rows(db.session, select(User.email).where(User.role == "advisor"), {})
+    assert [row.email for row in rows] == [db.session.scalar(select(User.email))]
+    db.session.rollback()
+    first, second = _txid_or_none(db.session), _txid_or_none(db.session)
+    assert not db.session().in_transaction()  # the session was never used
+    if db.engine.dialect.name != "sqlite":
+        assert first != second  # autocommit: each statement is a transaction of its own
+
+
+def test_a_read_inside_a_transaction_sees_the_sessions_own_writes(app):
+    count = select(func.count()).select_from(User)
+    with app.app_context():
+        before = read_rows(db.session, count, {})[0][0]
+        db.session.add(User(email="new@example.com", name="New", role="visitor", password_hash="x"))
+        # Not flushed yet: the read flushes it, in the session's transaction.
+        assert read_rows(db.session, count, {})[0][0] == before + 1
+        assert db.session().in_transaction()
+        db.session.rollback()
+        assert read_rows(db.session, count, {})[0][0] == before
+
+
+def test_the_slots_api_reads_without_a_transaction(app, client, ctx):
+    in_transaction: list[bool] = []
+
+    @app.teardown_request
+    def record(_error):
+        in_transaction.append(db.session.registry.has() and db.session().in_transaction())
+
+    make_advisor(slug="dana")
+    db.session.commit()
+    first = client.get("/api/v1/advisors/dana/slots")
+    again = client.get("/api/v1/advisors/dana/slots")
+    assert first.status_code == again.status_code == 200
+    assert again.data == first.data
+    assert in_transaction == [False, False]  # its reads ran on connections of their own

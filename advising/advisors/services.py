@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 
 from advising.accounts.models import User
 from advising.advisors.models import AdvisorProfile
+from advising.database import read_rows
 from advising.extensions import db
 from advising.shared.errors import FieldError
 from advising.shared.text import has_control_characters
@@ -79,11 +80,11 @@ _BOOKABLE_BY_SLUG = (
 
 
 def bookable_advisor(slug: str) -> BookableAdvisor | None:
-    """The active advisor with that slug, as plain values (no ORM object): the slots API asks
-    this on every request, and its version says whether cached slots still hold. Its view
-    reads only (``advising.web.read_only_view``), so this is one statement, no transaction."""
-    row = db.session.connection().execute(_BOOKABLE_BY_SLUG, {"slug": slug}).first()
-    return BookableAdvisor(*row) if row else None
+    """The active advisor with that slug, as plain values (no ORM object), read in a statement
+    of its own (:func:`advising.database.read_rows`): the slots API asks this on every request,
+    and its version says whether cached slots still hold."""
+    rows = read_rows(db.session, _BOOKABLE_BY_SLUG, {"slug": slug})
+    return BookableAdvisor(*rows[0]) if rows else None
 
 
 def profile_for_user(user: User) -> AdvisorProfile | None:

@@ -41,7 +41,7 @@ from advising.extensions import csrf, limiter
 from advising.scheduling import limits, request_keys, services
 from advising.scheduling import slots as engine
 from advising.scheduling.models import Actor, Booking
-from advising.web import mark_private, read_only_view
+from advising.web import mark_private
 
 ERROR_RENDERER_KEY = "advising.api_errors"
 
@@ -224,7 +224,6 @@ def list_advisors() -> list[AdvisorProfile]:
 @blp.arguments(SlotsQuerySchema(), location="query")
 @blp.response(200, SlotsSchema)
 @documented(404)
-@read_only_view
 def advisor_slots(query: dict[str, Any], slug: str) -> Response:
     """Free slots of an advisor
 

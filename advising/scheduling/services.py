@@ -39,7 +39,7 @@ from sqlalchemy.types import TypeEngine
 from advising.advisors import availability as versions
 from advising.advisors.models import AdvisorProfile
 from advising.calendars.models import BLOCK_AVAILABLE, MAX_BLOCK_DAYS, CalendarBlock
-from advising.database import UTCDateTime, begin_write_locked, utcnow
+from advising.database import UTCDateTime, begin_write_locked, read_rows, utcnow
 from advising.extensions import db, events
 from advising.intake.models import Intake
 from advising.scheduling import slots as engine
@@ -315,7 +315,7 @@ def _availabilities(
     for (
         part, advisor_id, a, b, c, d, e, f, g, enabled, day, t0, t1,
         start_at, end_at, kind, blocked_start, blocked_end, expiry,
-    ) in db.session.execute(_INPUTS, params).all():  # fmt: skip
+    ) in read_rows(db.session, _INPUTS, params):  # fmt: skip
         if part == 3:
             available, busy, _, _ = windows[advisor_id]
             (available if kind == BLOCK_AVAILABLE else busy).append((start_at, end_at))
