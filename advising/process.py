@@ -1,9 +1,10 @@
-"""Start-up of a long-running process (a gunicorn worker, ``flask worker``).
+"""Start-up of a long-running process (``flask worker``, a gunicorn worker).
 
-Once the app is loaded, the features' warm-ups run (a PDF renderer parses its stylesheets and
-loads its fonts) and everything then alive is frozen out of the garbage collector's sight.
-Without that, each full collection walks the app's ~200,000 start-up objects again, which costs
-a roadmap PDF render about a fifth of its CPU (measured: ``benchmarks/bench_pdf_render.py``).
+Once the app is loaded, the features' warm-ups run (the PDF renderer parses its stylesheets and
+loads its fonts; gunicorn workers skip them, see ``gunicorn.conf.py``) and everything then alive
+is frozen out of the garbage collector's sight. Without that, each full collection walks the
+app's ~170,000 start-up objects again, which costs a roadmap PDF render 12-17% of its CPU
+(measured: ``benchmarks/bench_pdf_render.py``).
 """
 
 from __future__ import annotations

@@ -316,10 +316,13 @@ def wait_for_renders(database_url: str, timeout: float = 180.0) -> None:
     queue (an older checkout) has nothing to wait for."""
     import sqlalchemy as sa
 
+    from advising.outbox.models import PENDING
+    from advising.roadmap.prerender import CHANNEL
+
     engine = sa.create_engine(database_url)
     pending = sa.text(
-        "SELECT count(*) FROM mail_outbox WHERE channel = 'roadmap-pdf' AND status = 'pending'"
-    )
+        "SELECT count(*) FROM mail_outbox WHERE channel = :channel AND status = :status"
+    ).bindparams(channel=CHANNEL, status=PENDING)
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline:

@@ -99,9 +99,7 @@ def test_a_session_holding_changes_cannot_become_read_only(app, ctx):
     db.session.rollback()
 
 
-def test_the_public_booking_pages_read_only_to_the_end(
-    app, client, ctx, auth
-):
+def test_the_public_booking_pages_read_only_to_the_end(app, client, ctx, auth):
     """Each of them runs its statements without a transaction from start to finish, for a
     visitor with a roadmap and for a signed-in person alike (nothing on the way writes, and
     nothing ends the read-only connection early)."""
