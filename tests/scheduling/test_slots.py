@@ -609,14 +609,16 @@ def test_ten_thousand_busy_spans_take_milliseconds():
         rules=rules(interval=timedelta(minutes=5)),
         bookings=tuple(busy[:2000]),
     )
-    began = clock.perf_counter()
+    # CPU time of this process, not the wall clock: the other test processes and browsers
+    # running beside it on a shared machine must not count against the engine.
+    began = clock.process_time()
     got = compute_slots(av, utc(2026, 3, 1), utc(2026, 3, 29), EARLY)
-    first = clock.perf_counter() - began
-    began = clock.perf_counter()
+    first = clock.process_time() - began
+    began = clock.process_time()
     for slot in got[:50]:
         assert is_bookable(av, slot.start, EARLY)
     nearest_slots(av, utc(2026, 3, 15, 15), EARLY)
-    again = clock.perf_counter() - began
+    again = clock.process_time() - began
     assert got, "some slots survive"
     assert first < 0.5, f"first 4-week computation took {first:.3f} s"
     assert again < 0.5, f"50 re-checks and a nearest search took {again:.3f} s"
