@@ -90,10 +90,10 @@ def read_rows(session: Session | scoped_session[Session], statement: Any, params
     must see its own writes and locks."""
     current = session() if isinstance(session, scoped_session) else session
     if current.in_transaction() or current.new or current.dirty or current.deleted:
-        return list(current.execute(statement, params))
+        return current.execute(statement, params).all()
     with current.get_bind().connect() as connection:
         connection.execution_options(**_autocommit(connection.dialect.name))
-        return list(connection.execute(statement, params))
+        return connection.execute(statement, params).all()
 
 
 def _autocommit(dialect_name: str) -> dict[str, Any]:

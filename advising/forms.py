@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import Select
+
+from advising.shared.zones import zone_choices
+
+_OPTION_LISTS = 256  # (choices, selected) pairs whose whole option list is kept
+_CLOSE = Markup("</select>")
 
 
 @lru_cache(maxsize=8192)
@@ -19,10 +28,73 @@ def _option(value: Any, label: str, selected: bool) -> Markup:
 
 class RememberedSelect(Select):
     """A select whose plain options are written once per process and then looked up: the
-    zone picker lists some 400 zones on every form that shows it."""
+    zone picker lists some 400 zones on every form that shows it. When the field's choices
+    are a tuple kept for the process (:func:`zone_select_choices`), the whole option list is
+    kept too, per selected value, so a page showing the picker does not walk the zones."""
+
+    _lists: OrderedDict[tuple[int, Hashable, Any], tuple[tuple[Any, ...], Markup]] = OrderedDict()
+    _lock = threading.Lock()
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        choices = field.choices
+        if self.multiple or not isinstance(choices, tuple) or not _hashable(field.data):
+            return super().__call__(field, **kwargs)
+        key = (id(choices), field.data, getattr(field, "coerce", None))
+        with self._lock:
+            kept = self._lists.get(key)
+            if kept is not None and kept[0] is choices:  # the same tuple, not a reused id
+                self._lists.move_to_end(key)
+        if kept is not None and kept[0] is choices:
+            empty = super().__call__(_WithoutOptions(field), **kwargs)
+            return empty[: -len(_CLOSE)] + kept[1] + _CLOSE
+        whole = super().__call__(field, **kwargs)
+        # The opening tag ends at the first ">" (attribute values are escaped).
+        options = whole[whole.index(">") + 1 : -len(_CLOSE)]
+        with self._lock:
+            self._lists[key] = (choices, options)
+            while len(self._lists) > _OPTION_LISTS:
+                self._lists.popitem(last=False)
+        return whole
 
     @classmethod
     def render_option(cls, choice: SelectChoice, **kwargs: Any) -> Markup:
         if kwargs or choice.render_kw:
             return super().render_option(choice, **kwargs)
         return _option(choice.value, choice.label, bool(getattr(choice, "selected", False)))
+
+
+class _WithoutOptions:
+    """A field as :meth:`Select.__call__` sees it, with no options: the opening and closing
+    tags alone."""
+
+    def __init__(self, field: Any) -> None:
+        self._field = field
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._field, name)
+
+    def has_groups(self) -> bool:
+        return False
+
+    def _iter_choices_normalized(self) -> list[SelectChoice]:
+        return []
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def zone_select_choices(at: datetime) -> tuple[SelectChoice, ...]:
+    """Every offered zone as select choices labelled with its offset at ``at``: one tuple per
+    date for the process, which :class:`RememberedSelect` keeps the written options of."""
+    return _zone_select_choices_on(at.date())
+
+
+@lru_cache(maxsize=4)
+def _zone_select_choices_on(day: date) -> tuple[SelectChoice, ...]:
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    return tuple(SelectChoice(name, label) for name, label in zone_choices(noon))

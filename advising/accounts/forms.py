@@ -10,8 +10,8 @@ from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Vali
 from advising.accounts.models import Role
 from advising.accounts.passwords import MAX_LENGTH, password_problem
 from advising.database import utcnow
-from advising.forms import RememberedSelect
-from advising.shared.zones import is_zone, zone_choices
+from advising.forms import RememberedSelect, zone_select_choices
+from advising.shared.zones import is_zone
 
 
 class LoginForm(FlaskForm):
@@ -115,7 +115,7 @@ class TimeZoneForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(z, label) for z, label in zone_choices(utcnow())]
+        self.timezone.choices = zone_select_choices(utcnow())
 
     def validate_timezone(self, field: SelectField) -> None:
         if not is_zone(field.data or ""):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField, URLField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 
 from advising.advisors.services import NAME_REFUSED
 from advising.database import utcnow
-from advising.forms import RememberedSelect
+from advising.forms import RememberedSelect, zone_select_choices
 from advising.shared.text import has_control_characters
-from advising.shared.zones import is_zone, zone_choices
+from advising.shared.zones import is_zone
 
 
 class ProfileForm(FlaskForm):
@@ -52,7 +51,7 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(z, label) for z, label in zone_choices(utcnow())]
+        self.timezone.choices = zone_select_choices(utcnow())
 
     def validate_display_name(self, field: StringField) -> None:
         if has_control_characters(field.data):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -29,7 +30,7 @@ from wtforms.validators import (
 )
 
 from advising.database import utcnow
-from advising.forms import RememberedSelect
+from advising.forms import RememberedSelect, zone_select_choices
 from advising.intake.services import content
 from advising.roadmap.engine import (
     MAX_CODING_MONTHS,
@@ -43,7 +44,7 @@ from advising.roadmap.engine import (
     parse_budget,
 )
 from advising.shared.text import has_control_characters
-from advising.shared.zones import is_zone, zone_choices
+from advising.shared.zones import is_zone
 
 # Offered first: most people we advise are in the United States.
 COMMON_ZONES = (
@@ -127,10 +128,18 @@ def _choices(field: str) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in form_choices(content())[field]]
 
 
-def _zone_choices() -> list[SelectChoice]:
-    labels = dict(zone_choices(utcnow()))
+def _zone_choices() -> tuple[SelectChoice, ...]:
+    return _zone_choices_on(utcnow().date())
+
+
+@lru_cache(maxsize=4)
+def _zone_choices_on(day: date) -> tuple[SelectChoice, ...]:
+    """The US zones first, then every zone: one tuple per date for the process, whose written
+    options :class:`RememberedSelect` keeps."""
+    choices = zone_select_choices(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
+    labels = {choice.value: choice.label for choice in choices}
     common = [z for z in COMMON_ZONES if z in labels]
-    return [
+    return (
         SelectChoice("", "Choose your time zone"),
         *(SelectChoice(z, labels[z], optgroup="United States") for z in common),
         *(
@@ -138,7 +147,7 @@ def _zone_choices() -> list[SelectChoice]:
             for z, label in labels.items()
             if z not in common
         ),
-    ]
+    )
 
 
 def _no_control_characters(form: FlaskForm, field: StringField) -> None:

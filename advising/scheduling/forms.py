@@ -31,11 +31,11 @@ from wtforms.validators import (
 )
 
 from advising.database import utcnow
-from advising.forms import RememberedSelect
+from advising.forms import RememberedSelect, zone_select_choices
 from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
 from advising.shared.text import has_control_characters
 from advising.shared.tokens import well_formed
-from advising.shared.zones import is_zone, zone_choices
+from advising.shared.zones import is_zone
 
 DURATIONS = (15, 20, 30, 45, 60, 75, 90)
 INTERVALS = (10, 15, 20, 30, 60)
@@ -125,7 +125,7 @@ class ZoneForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tz.choices = [SelectChoice(z, label) for z, label in zone_choices(utcnow())]
+        self.tz.choices = zone_select_choices(utcnow())
 
 
 class BookingForm(FlaskForm):

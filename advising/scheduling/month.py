@@ -4,7 +4,6 @@ laid out in weeks (Sunday first, as US calendars are). Pure."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,7 +66,3 @@ def first_of_month(text: str | None, default: date) -> date:
         return date(year, month, 1)
     except ValueError:
         return default.replace(day=1)
-
-
-def free_counts(days: Iterable[tuple[date, list]]) -> dict[date, int]:
-    return {day: len(slots) for day, slots in days}

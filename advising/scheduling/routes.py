@@ -138,8 +138,12 @@ def _render_advisor_page(
     month_start = engine.local_day_bounds(first, zone)[0]
     month_end = engine.local_day_bounds(month.next_month(first), zone)[0]
     start = max(month_start, now.replace(second=0, microsecond=0))
-    slots = services.available_slots(advisor, start, month_end, now) if start < month_end else []
-    days = dict(engine.group_by_day(slots, zone))
+    by_day = (
+        services.slots_by_day(advisor, start, month_end, now, zone)
+        if start < month_end
+        else engine.slots_by_day([], rules.duration, zone)
+    )
+    days = by_day.counts()
     if request.args.get("month") is None and asked_day is None and not days:
         # nothing left this month: open the first month that has a free time
         upcoming = services.next_available_slots(advisor, now, days=rules.horizon.days + 1)
@@ -162,9 +166,9 @@ def _render_advisor_page(
         zone=zone,
         zone_chosen=chosen,
         zone_form=zone_form,
-        month=month.month_view(first, month.free_counts(days.items()), selected, today, last_day),
+        month=month.month_view(first, days, selected, today, last_day),
         selected=selected,
-        day_slots=days.get(selected, []) if selected else [],
+        day_slots=by_day.slots_on(selected) if selected else [],
         duration_minutes=int(rules.duration.total_seconds() // 60),
         now=now,
         intake=from_intake.intake_param().get("intake"),
@@ -179,9 +183,7 @@ def parse_day(text: str | None) -> date | None:
         return None
 
 
-def _match_note(
-    mine: services.Match, ranked: list[services.Match], zone: str
-) -> dict[str, object]:
+def _match_note(mine: services.Match, ranked: list[services.Match], zone: str) -> dict[str, object]:
     """Why 'any advisor' chose this advisor, and the other matches (for the advisor page)."""
     first = display.format_datetime(mine.first.start, zone)
     if mine.fit.matched:
@@ -520,7 +522,6 @@ def advisor_calendar_page() -> str:
         display=display,
         zone_label=display.zone_label(advisor.timezone, now),
     )
-
 
 
 @bp.route("/me/booking-rules", methods=["GET", "POST"])

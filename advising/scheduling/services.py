@@ -75,6 +75,7 @@ log = logging.getLogger("advising.scheduling")
 SLOT_CACHE_KEY = "advising.slot_cache"
 T = TypeVar("T")
 
+
 class BookingError(FieldError):
     """A booking action was refused; the message is for the person, ``field`` names the input."""
 
@@ -185,6 +186,7 @@ class AdvisorRef(Protocol):
 
 
 # --- what the engine needs, by bounded range queries ----------------------------------------
+
 
 def _holds_time(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     """Bookings holding their time at ``now``: a held one only until its hold expires."""
@@ -446,6 +448,18 @@ def available_slots(
         av = availability(advisor, start, end, exclude_booking_id=exclude_booking_id, now=now)
         return engine.compute_slots(av, start, end, now)
     return list(slots_view(advisor, start, end, now, _slot_tuple))
+
+
+def slots_by_day(
+    advisor: AdvisorRef, start: datetime, end: datetime, now: datetime, zone: str
+) -> engine.SlotsByDay:
+    """Bookable slots of ``advisor`` starting in [start, end), by local date in ``zone`` (a
+    month page: each day's count, one day's slots), cached as every slot answer is."""
+
+    def by_day(starts: list[datetime], duration: timedelta) -> engine.SlotsByDay:
+        return engine.slots_by_day(starts, duration, zone)
+
+    return slots_view(advisor, start, end, now, by_day, view=("by-day", zone))
 
 
 def _slot_tuple(starts: list[datetime], duration: timedelta) -> tuple[engine.Slot, ...]:

@@ -88,6 +88,7 @@ __all__ = [
     "BookingRules",
     "DateOverride",
     "Slot",
+    "SlotsByDay",
     "Span",
     "TimeRange",
     "WeeklyHours",
@@ -100,6 +101,7 @@ __all__ = [
     "nearest_slots",
     "occupied_span",
     "slot_starts",
+    "slots_by_day",
     "slots_from_starts",
     "slots_valid_until",
     "spans",
@@ -727,6 +729,44 @@ def nearest_slots(av: Availability, around: datetime, now: datetime, count: int 
         if covers_all or (len(best) == count and abs(best[-1].start - around) <= radius):
             return sorted(best, key=lambda s: s.start)
         radius *= 2
+
+
+@dataclass(frozen=True)
+class SlotsByDay:
+    """Slot starts (sorted aware UTC instants of slots lasting ``duration``) by the local
+    date they fall on in a zone: a month page counts each day's slots and shows one day's,
+    without a :class:`Slot` for every slot of the month."""
+
+    starts: tuple[datetime, ...]
+    duration: timedelta
+    days: tuple[tuple[date, int, int], ...]  # (local date, first index, end index), in order
+
+    def counts(self) -> dict[date, int]:
+        """How many slots each day with any has."""
+        return {day: end - first for day, first, end in self.days}
+
+    def slots_on(self, day: date) -> list[Slot]:
+        """The day's slots, in order (none for a day without)."""
+        for each, first, end in self.days:
+            if each == day:
+                return slots_from_starts(self.starts[first:end], self.duration)
+        return []
+
+
+def slots_by_day(starts: Sequence[datetime], duration: timedelta, zone: str) -> SlotsByDay:
+    """``starts`` (sorted, as :func:`slot_starts` returns them) grouped by local date in
+    ``zone``: one search per day rather than a conversion per slot."""
+    tz = ZoneInfo(zone)
+    ordered = tuple(starts)
+    days = []
+    first = 0
+    while first < len(ordered):
+        day = ordered[first].astimezone(tz).date()
+        midnight = _to_utc(datetime.combine(day, _MIDNIGHT) + _DAY, tz)
+        end = max(bisect_left(ordered, midnight, first), first + 1)
+        days.append((day, first, end))
+        first = end
+    return SlotsByDay(ordered, duration, tuple(days))
 
 
 def group_by_day(slots: Iterable[Slot], zone: str) -> list[tuple[date, list[Slot]]]:

@@ -1,12 +1,12 @@
 """The lean slot paths agree with the plain ones: slot starts and the first slot with
-compute_slots, the zone's offsets with astimezone, the API body with isoformat, and the
-any-advisor first free slots with each advisor's slots."""
+compute_slots, slots by day with group_by_day, the zone's offsets with astimezone, the API
+body with isoformat, and the any-advisor first free slots with each advisor's slots."""
 
 from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from hypothesis import given
@@ -17,7 +17,9 @@ from advising.scheduling import services
 from advising.scheduling.slots import (
     compute_slots,
     first_slot,
+    group_by_day,
     slot_starts,
+    slots_by_day,
     slots_valid_until,
     utc_offsets,
 )
@@ -36,6 +38,35 @@ def test_property_starts_and_first_slot_agree_with_compute_slots(scenario):
     assert slots_valid_until(av, start, end, now, starts) == slots_valid_until(
         av, start, end, now, slots
     )
+
+
+@given(scenarios())
+def test_property_slots_by_day_groups_as_group_by_day_does(scenario):
+    av, start, end, now = scenario
+    slots = compute_slots(av, start, end, now)
+    starts = [slot.start for slot in slots]
+    for zone in (av.zone, "UTC", "Pacific/Kiritimati", "America/St_Johns"):
+        grouped = slots_by_day(starts, av.rules.duration, zone)
+        expected = group_by_day(slots, zone)
+        assert grouped.counts() == {day: len(day_slots) for day, day_slots in expected}
+        assert [day for day, _, _ in grouped.days] == [day for day, _ in expected]
+        for day, day_slots in expected:
+            assert grouped.slots_on(day) == day_slots
+        assert grouped.slots_on(start.date() - timedelta(days=400)) == []
+
+
+def test_slots_by_day_splits_at_local_midnight_on_a_clock_change():
+    duration = timedelta(minutes=30)
+    # New York springs forward on March 8, 2026: that local day ends at 04:00 UTC, not 05:00
+    starts = [
+        datetime(2026, 3, 8, 4, 30, tzinfo=UTC),  # 11:30 PM EST on the 7th
+        datetime(2026, 3, 9, 3, 59, tzinfo=UTC),  # 11:59 PM EDT on the 8th
+        datetime(2026, 3, 9, 4, 0, tzinfo=UTC),  # midnight EDT: the 9th
+    ]
+    grouped = slots_by_day(starts, duration, "America/New_York")
+    assert grouped.counts() == {date(2026, 3, 7): 1, date(2026, 3, 8): 1, date(2026, 3, 9): 1}
+    assert [slot.start for slot in grouped.slots_on(date(2026, 3, 9))] == starts[2:]
+    assert grouped.slots_on(date(2026, 3, 9))[0].end == starts[2] + duration
 
 
 def test_utc_offsets_follow_astimezone_across_changes():

@@ -1,0 +1,65 @@
+"""The zone pickers' select writes its options once per selected zone and then looks them
+up: what it writes must be what WTForms' own select writes, for every field and state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import DataRequired
+from wtforms.widgets import Select
+
+from advising.forms import RememberedSelect, zone_select_choices
+
+DAY = datetime(2026, 7, 1, 15, tzinfo=UTC)
+
+
+class _PickerForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    tz = SelectField("Zone", validators=[DataRequired()], widget=RememberedSelect())
+    plain = SelectField("Zone", validators=[DataRequired()], widget=Select())
+
+
+def _form(app, data: dict[str, str]) -> _PickerForm:
+    with app.test_request_context("/", query_string=data):
+        form = _PickerForm(formdata=None, data=data)
+    form.tz.choices = form.plain.choices = zone_select_choices(DAY)
+    return form
+
+
+def test_kept_options_are_written_as_wtforms_writes_them(app):
+    with app.test_request_context("/"):
+        for zone in ("America/Chicago", "Europe/London", "America/Chicago", "", "no/such"):
+            form = _form(app, {"tz": zone, "plain": zone})
+            for attributes in ({}, {"class_": "wide", "data-zone-search": ""}, {}):
+                mine, theirs = form.tz(**attributes), form.plain(**attributes)
+                assert str(mine).replace('name="tz"', 'name="plain"').replace(
+                    'id="tz"', 'id="plain"'
+                ) == str(theirs)
+            selected = [line for line in str(form.tz()).split("<option") if "selected" in line]
+            assert len(selected) == (1 if zone in ("America/Chicago", "Europe/London") else 0)
+            assert f'value="{zone}"' in selected[0] if selected else True
+
+
+def test_one_option_list_per_selected_zone_and_choices(app):
+    with app.test_request_context("/"):
+        RememberedSelect._lists.clear()
+        for zone in ("America/Chicago", "America/Chicago", "Europe/London"):
+            _form(app, {"tz": zone, "plain": zone}).tz()
+        assert len(RememberedSelect._lists) == 2
+        # a list of choices (not kept by its caller) is written afresh each time
+        form = _form(app, {"tz": "Europe/London", "plain": ""})
+        form.tz.choices = list(form.tz.choices)
+        assert '<option selected value="Europe/London">' in str(form.tz())
+        assert len(RememberedSelect._lists) == 2
+
+
+def test_zone_choices_are_one_tuple_per_day():
+    assert zone_select_choices(DAY) is zone_select_choices(DAY.replace(hour=23))
+    winter = {c.value: c.label for c in zone_select_choices(datetime(2026, 1, 5, tzinfo=UTC))}
+    summer = {c.value: c.label for c in zone_select_choices(DAY)}
+    assert winter["America/Chicago"] == "America/Chicago (UTC-06:00)"
+    assert summer["America/Chicago"] == "America/Chicago (UTC-05:00)"
