@@ -125,7 +125,7 @@ def _render_advisor_page(
     zone_form = ZoneForm(request.args, meta={"csrf": False})
     zone_form.tz.data = zone
     now = utcnow()
-    rules = services.rules_from(services.settings_for(advisor.id))
+    rules = services.booking_rules(advisor)
     tz = ZoneInfo(zone)
     today, last_day = now.astimezone(tz).date(), (now + rules.horizon).astimezone(tz).date()
     asked_day = parse_day(request.args.get("day"))

@@ -43,7 +43,7 @@ from advising.database import UTCDateTime, begin_write_locked, read_rows, utcnow
 from advising.extensions import db, events
 from advising.intake.models import Intake
 from advising.scheduling import slots as engine
-from advising.scheduling.cache import SlotCache
+from advising.scheduling.cache import DEFAULT_MAX_AGE, SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
 from advising.scheduling.matching import Fit, Wants, fit
 from advising.scheduling.models import (
@@ -184,6 +184,29 @@ class AdvisorRef(Protocol):
     @property
     def availability_version(self) -> int: ...
 
+
+RULES = "rules"
+
+
+def booking_rules(advisor: AdvisorRef) -> engine.BookingRules:
+    """The advisor's booking rules, kept in the app's :class:`SlotCache` per availability
+    version like every slot answer (a change to the rules moves the version); a slot read
+    that meets them on the way keeps them too (:func:`_keep_rules`)."""
+    cache: SlotCache = current_app.extensions[SLOT_CACHE_KEY]
+    use_cache = cache.capacity > 0 and not versions.has_pending_changes(db.session)
+    now = utcnow()
+    key = (advisor.id, advisor.availability_version, RULES)
+    if use_cache and (kept := cache.get(key, now)) is not None:
+        return kept
+    rules = rules_from(settings_for(advisor.id))
+    if use_cache:
+        cache.put(key, rules, now, now + DEFAULT_MAX_AGE)
+    return rules
+
+
+def _keep_rules(cache: SlotCache, advisor: AdvisorRef, rules: engine.BookingRules) -> None:
+    now = utcnow()
+    cache.put((advisor.id, advisor.availability_version, RULES), rules, now, now + DEFAULT_MAX_AGE)
 
 # --- what the engine needs, by bounded range queries ----------------------------------------
 
@@ -426,6 +449,7 @@ def slots_view(
     starts = engine.slot_starts(av, start, end, now)
     value = render(starts, av.rules.duration)
     if use_cache:
+        _keep_rules(cache, advisor, av.rules)
         valid_until = engine.slots_valid_until(av, start, end, now, starts)
         if next_expiry is not None:
             valid_until = min(valid_until, next_expiry)  # a hold expiring frees its time
@@ -983,6 +1007,7 @@ def first_free_slots(
         first, rules, next_expiry = computed[advisor.id]
         found[advisor.id] = first
         if use_cache:
+            _keep_rules(cache, advisor, rules)
             # Time only ever removes slots from the front (the notice) and adds them past the
             # last one (the horizon, the days' end): a first slot stays first until the notice
             # reaches it, unless a hold expires first. None may change as the days move on.

@@ -311,3 +311,24 @@ def test_api_body_is_what_the_documented_schema_dumps(client, advisor):
         }
     )
     assert body == expected
+
+
+def test_booking_rules_are_kept_per_version_and_a_rules_change_is_seen(ctx, advisor):
+    """The advisor page reads the rules first: after a slot read they cost no query, and a
+    saved change to them moves the version, so the next read has the new ones."""
+    start, end = window()
+    services.available_slots(advisor, start, end, utcnow())
+    statements, record = count_queries()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        kept = services.booking_rules(advisor)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements == []
+    assert kept == services.rules_from(services.settings_for(advisor.id))
+    weekly = services.weekly_ranges(advisor.id)
+    longer = int(kept.duration.total_seconds()) // 60 + 15
+    services.update_rules(advisor.id, weekly, duration_minutes=longer)
+    db.session.refresh(advisor)
+    changed = services.booking_rules(advisor)
+    assert changed.duration == kept.duration + timedelta(minutes=15)
