@@ -42,9 +42,11 @@ class RememberedSelect(Select):
         key = (id(choices), field.data, getattr(field, "coerce", None))
         with self._lock:
             kept = self._lists.get(key)
-            if kept is not None and kept[0] is choices:  # the same tuple, not a reused id
+            if kept is not None and kept[0] is not choices:  # another tuple at a reused id
+                kept = None
+            elif kept is not None:
                 self._lists.move_to_end(key)
-        if kept is not None and kept[0] is choices:
+        if kept is not None:
             empty = super().__call__(_WithoutOptions(field), **kwargs)
             return empty[: -len(_CLOSE)] + kept[1] + _CLOSE
         whole = super().__call__(field, **kwargs)
