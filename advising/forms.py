@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -15,7 +14,7 @@ from wtforms.widgets import Select
 
 from advising.shared.zones import zone_choices
 
-_OPTION_LISTS = 256  # (choices, selected) pairs whose whole option list is kept
+_OPTION_LISTS = 256  # option lists kept, one per choices tuple, selected value and select kind
 _CLOSE = Markup("</select>")
 
 
@@ -32,30 +31,31 @@ class RememberedSelect(Select):
     are a tuple kept for the process (:func:`zone_select_choices`), the whole option list is
     kept too, per selected value, so a page showing the picker does not walk the zones."""
 
-    _lists: OrderedDict[tuple[int, Hashable, Any], tuple[tuple[Any, ...], Markup]] = OrderedDict()
+    # Each entry holds its choices tuple: while it is kept, no other tuple can have its id.
+    _lists: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], Markup]] = OrderedDict()
     _lock = threading.Lock()
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         choices = field.choices
         if self.multiple or not isinstance(choices, tuple) or not _hashable(field.data):
             return super().__call__(field, **kwargs)
-        key = (id(choices), field.data, getattr(field, "coerce", None))
+        coerce = getattr(field, "coerce", str)
+        key = (type(self), id(choices), field.data, coerce)
         with self._lock:
             kept = self._lists.get(key)
-            if kept is not None and kept[0] is not choices:  # another tuple at a reused id
-                kept = None
-            elif kept is not None:
+            if kept is not None:
                 self._lists.move_to_end(key)
+        tags = super().__call__(_WithoutOptions(field), **kwargs)  # <select ...></select>
         if kept is not None:
-            empty = super().__call__(_WithoutOptions(field), **kwargs)
-            return empty[: -len(_CLOSE)] + kept[1] + _CLOSE
+            return tags[: -len(_CLOSE)] + kept[1] + _CLOSE
         whole = super().__call__(field, **kwargs)
-        # The opening tag ends at the first ">" (attribute values are escaped).
-        options = whole[whole.index(">") + 1 : -len(_CLOSE)]
-        with self._lock:
-            self._lists[key] = (choices, options)
-            while len(self._lists) > _OPTION_LISTS:
-                self._lists.popitem(last=False)
+        # Only a value that is one of the choices (or none) is kept: anything else a visitor
+        # sends is written afresh rather than filling the cache.
+        if field.data is None or any(coerce(c.value) == field.data for c in choices):
+            with self._lock:
+                self._lists[key] = (choices, whole[len(tags) - len(_CLOSE) : -len(_CLOSE)])
+                while len(self._lists) > _OPTION_LISTS:
+                    self._lists.popitem(last=False)
         return whole
 
     @classmethod

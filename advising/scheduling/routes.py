@@ -125,7 +125,7 @@ def _render_advisor_page(
     zone_form = ZoneForm(request.args, meta={"csrf": False})
     zone_form.tz.data = zone
     now = utcnow()
-    rules = services.booking_rules(advisor)
+    rules = services.rules_of(advisor)
     tz = ZoneInfo(zone)
     today, last_day = now.astimezone(tz).date(), (now + rules.horizon).astimezone(tz).date()
     asked_day = parse_day(request.args.get("day"))
@@ -183,7 +183,9 @@ def parse_day(text: str | None) -> date | None:
         return None
 
 
-def _match_note(mine: services.Match, ranked: list[services.Match], zone: str) -> dict[str, object]:
+def _match_note(
+    mine: services.Match, ranked: list[services.Match], zone: str
+) -> dict[str, object]:
     """Why 'any advisor' chose this advisor, and the other matches (for the advisor page)."""
     first = display.format_datetime(mine.first.start, zone)
     if mine.fit.matched:
@@ -522,6 +524,7 @@ def advisor_calendar_page() -> str:
         display=display,
         zone_label=display.zone_label(advisor.timezone, now),
     )
+
 
 
 @bp.route("/me/booking-rules", methods=["GET", "POST"])

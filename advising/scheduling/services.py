@@ -185,28 +185,32 @@ class AdvisorRef(Protocol):
     def availability_version(self) -> int: ...
 
 
-RULES = "rules"
+RULES = "rules"  # slot cache entries of an advisor's booking rules
 
 
-def booking_rules(advisor: AdvisorRef) -> engine.BookingRules:
+def rules_of(advisor: AdvisorRef) -> engine.BookingRules:
     """The advisor's booking rules, kept in the app's :class:`SlotCache` per availability
     version like every slot answer (a change to the rules moves the version); a slot read
     that meets them on the way keeps them too (:func:`_keep_rules`)."""
     cache: SlotCache = current_app.extensions[SLOT_CACHE_KEY]
     use_cache = cache.capacity > 0 and not versions.has_pending_changes(db.session)
     now = utcnow()
-    key = (advisor.id, advisor.availability_version, RULES)
-    if use_cache and (kept := cache.get(key, now)) is not None:
+    if use_cache and (kept := cache.get(_rules_key(advisor), now)) is not None:
         return kept
     rules = rules_from(settings_for(advisor.id))
     if use_cache:
-        cache.put(key, rules, now, now + DEFAULT_MAX_AGE)
+        cache.put(_rules_key(advisor), rules, now, now + DEFAULT_MAX_AGE)
     return rules
+
+
+def _rules_key(advisor: AdvisorRef) -> tuple[int, int, str]:
+    return (advisor.id, advisor.availability_version, RULES)
 
 
 def _keep_rules(cache: SlotCache, advisor: AdvisorRef, rules: engine.BookingRules) -> None:
     now = utcnow()
-    cache.put((advisor.id, advisor.availability_version, RULES), rules, now, now + DEFAULT_MAX_AGE)
+    cache.put(_rules_key(advisor), rules, now, now + DEFAULT_MAX_AGE)
+
 
 # --- what the engine needs, by bounded range queries ----------------------------------------
 

@@ -321,7 +321,7 @@ def test_booking_rules_are_kept_per_version_and_a_rules_change_is_seen(ctx, advi
     statements, record = count_queries()
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        kept = services.booking_rules(advisor)
+        kept = services.rules_of(advisor)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert statements == []
@@ -330,5 +330,5 @@ def test_booking_rules_are_kept_per_version_and_a_rules_change_is_seen(ctx, advi
     longer = int(kept.duration.total_seconds()) // 60 + 15
     services.update_rules(advisor.id, weekly, duration_minutes=longer)
     db.session.refresh(advisor)
-    changed = services.booking_rules(advisor)
+    changed = services.rules_of(advisor)
     assert changed.duration == kept.duration + timedelta(minutes=15)
