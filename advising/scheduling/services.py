@@ -199,7 +199,7 @@ def rules_of(advisor: AdvisorRef) -> engine.BookingRules:
         return kept
     rules = rules_from(settings_for(advisor.id))
     if use_cache:
-        cache.put(_rules_key(advisor), rules, now, now + DEFAULT_MAX_AGE)
+        _keep_rules(cache, advisor, rules)
     return rules
 
 
