@@ -125,7 +125,8 @@ def _render_advisor_page(
     zone_form = ZoneForm(request.args, meta={"csrf": False})
     zone_form.tz.data = zone
     now = utcnow()
-    rules = services.rules_of(advisor)
+    # "Any advisor" read the chosen advisor's rules to rank them: no second read
+    rules = (match.rules if match is not None else None) or services.rules_of(advisor)
     tz = ZoneInfo(zone)
     today, last_day = now.astimezone(tz).date(), (now + rules.horizon).astimezone(tz).date()
     asked_day = parse_day(request.args.get("day"))

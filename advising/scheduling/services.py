@@ -951,6 +951,18 @@ class Match:
     advisor: AdvisorProfile
     fit: Fit
     first: engine.Slot
+    # The advisor's booking rules, when finding the first slot read them (the page showing
+    # the match needs them too: one read fewer); None when that slot came from the cache.
+    rules: engine.BookingRules | None = None
+
+
+@dataclass(frozen=True)
+class FirstFree:
+    """An advisor's first bookable slot (None: none in the days asked), and the booking rules
+    when they were read to find it (None when the slot came from the cache)."""
+
+    slot: engine.Slot | None
+    rules: engine.BookingRules | None = None
 
 
 ANY_ADVISOR_DAYS = 14
@@ -962,7 +974,15 @@ def first_free_slots(
     advisors: Sequence[AdvisorRef], now: datetime | None = None, *, days: int = 14
 ) -> dict[int, engine.Slot | None]:
     """Each advisor's first bookable slot in the coming ``days`` days (the first of
-    :func:`next_available_slots`), or None, by advisor id.
+    :func:`next_available_slots`), or None, by advisor id (see :func:`first_free`)."""
+    return {id_: found.slot for id_, found in first_free(advisors, now, days=days).items()}
+
+
+def first_free(
+    advisors: Sequence[AdvisorRef], now: datetime | None = None, *, days: int = 14
+) -> dict[int, FirstFree]:
+    """Each advisor's first bookable slot in the coming ``days`` days (the first of
+    :func:`next_available_slots`), or None, by advisor id; with the rules read for it.
 
     Answered from the app's :class:`SlotCache`, keyed on the advisor's availability version
     like every slot answer: the advisor's cached first slot (kept until it falls inside the
@@ -977,16 +997,16 @@ def first_free_slots(
     use_cache = cache.capacity > 0 and not versions.has_pending_changes(db.session)
     start = now.replace(second=0, microsecond=0)
     end = start + timedelta(days=days)
-    found: dict[int, engine.Slot | None] = {}
+    found: dict[int, FirstFree] = {}
     missing = []
     for advisor in advisors:
         if use_cache:
             version = advisor.availability_version
             if (entry := cache.get((advisor.id, version, FIRST_FREE, days), now)) is not None:
-                found[advisor.id] = entry[0]
+                found[advisor.id] = FirstFree(entry[0])
                 continue
             if (slots := cache.get((advisor.id, version, start, end, "slots"), now)) is not None:
-                found[advisor.id] = slots[0] if slots else None
+                found[advisor.id] = FirstFree(slots[0] if slots else None)
                 continue
         missing.append(advisor)
     computed: dict[int, tuple[engine.Slot | None, engine.BookingRules, datetime | None]] = {}
@@ -1006,10 +1026,10 @@ def first_free_slots(
             computed[advisor.id] = (engine.first_slot(av, lo, hi, now), av.rules, expiry)
     for advisor in missing:
         if advisor.id not in computed:
-            found[advisor.id] = None
+            found[advisor.id] = FirstFree(None)
             continue
         first, rules, next_expiry = computed[advisor.id]
-        found[advisor.id] = first
+        found[advisor.id] = FirstFree(first, rules)
         if use_cache:
             _keep_rules(cache, advisor, rules)
             # Time only ever removes slots from the front (the notice) and adds them past the
@@ -1034,11 +1054,13 @@ def rank_advisors(
     now = now or utcnow()
     wants = wants or Wants()
     found = []
-    firsts = first_free_slots(advisors, now, days=ANY_ADVISOR_DAYS)
+    firsts = first_free(advisors, now, days=ANY_ADVISOR_DAYS)
     for advisor in advisors:
         first = firsts.get(advisor.id)
-        if first is not None:
-            found.append(Match(advisor, fit(advisor.specialties or [], wants), first))
+        if first is not None and first.slot is not None:
+            found.append(
+                Match(advisor, fit(advisor.specialties or [], wants), first.slot, first.rules)
+            )
     return sorted(
         found, key=lambda m: (-m.fit.score, m.first.start, m.advisor.display_name, m.advisor.id)
     )

@@ -332,3 +332,33 @@ def test_booking_rules_are_kept_per_version_and_a_rules_change_is_seen(ctx, advi
     db.session.refresh(advisor)
     changed = services.rules_of(advisor)
     assert changed.duration == kept.duration + timedelta(minutes=15)
+
+
+def test_any_advisor_reads_the_rules_once_even_with_the_cache_off(app, client, ctx, advisor):
+    """"Any advisor" reads every advisor's rules to find the first free times; the page it
+    answers with reuses the chosen advisor's rules rather than reading them again (the first
+    request after a change, or a process without a cache)."""
+    assert services.rank_advisors([advisor])[0].rules is not None  # read, and kept
+    assert services.rank_advisors([advisor])[0].rules is None  # kept: nothing read
+    caches = [app.extensions[services.SLOT_CACHE_KEY], ctx.extensions[services.SLOT_CACHE_KEY]]
+    capacities = [cache.capacity for cache in caches]
+    for cache in caches:
+        cache.capacity = 0
+    try:
+        ranked = services.rank_advisors([advisor])
+        assert ranked[0].rules == services.rules_from(services.settings_for(advisor.id))
+        with app.app_context():
+            served_by = db.engine  # the client's app's engine
+        statements, record = count_queries()
+        event.listen(served_by, "before_cursor_execute", record)
+        try:
+            response = client.get("/book/any?tz=America/New_York")
+        finally:
+            event.remove(served_by, "before_cursor_execute", record)
+    finally:
+        for cache, capacity in zip(caches, capacities, strict=True):
+            cache.capacity = capacity
+    assert response.status_code == 200
+    assert f"/advisors/{advisor.slug}/book?" in response.get_data(as_text=True)
+    settings_reads = [s for s in statements if "booking_settings" in s.lower()]
+    assert len(settings_reads) == 2, statements  # the first free times, then the month
