@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 
 from flask import Flask, current_app, render_template, request
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
-from advising.database import utcnow
+from advising.database import read_rows, utcnow
 from advising.extensions import db
 from advising.intake.events import IntakeAnswersReplaced, IntakeCreated
 from advising.intake.models import Intake
@@ -29,13 +30,18 @@ from advising.outbox.errors import PermanentFailure, TemporaryFailure
 from advising.outbox.models import PENDING, OutboxMessage
 from advising.roadmap import services
 from advising.roadmap.context import roadmap_context
+from advising.roadmap.models import RoadmapPdf
 from advising.roadmap.pdf import render_pdf, stylesheets_version
 
 log = logging.getLogger("advising.roadmap")
 
 CHANNEL = "roadmap-pdf"
 KIND = "roadmap_pdf"
-POLL_SECONDS = 0.25
+# A waiting download looks again after these pauses, each longer than the last up to the
+# most: a render takes about half a second, and under load many visitors wait at once, so
+# their looks must not take the CPU the renders need.
+FIRST_POLL_SECONDS = 0.2
+MOST_POLL_SECONDS = 1.0
 PRINT_STYLESHEETS = ("css/app.css", "css/roadmap.css")  # print_base.html links none
 
 
@@ -128,19 +134,49 @@ def _open_jobs(intake_id: int) -> list[tuple[int, bool]]:
     return [(row.id, row.claimed_until is not None and row.claimed_until > now) for row in rows]
 
 
+def _render_state(intake_id: int) -> tuple[str | None, bool]:
+    """(the hash of the HTML the kept PDF was made from, or None; whether a render job is still
+    to run), read together in one statement, so one snapshot answers both (a job seen done has
+    kept its PDF) and a look costs one round trip, outside any transaction."""
+    kept = select(RoadmapPdf.html_sha256).where(RoadmapPdf.intake_id == intake_id)
+    job_open = exists().where(
+        OutboxMessage.channel == CHANNEL,
+        OutboxMessage.recipient == str(intake_id),
+        OutboxMessage.status == PENDING,
+    )
+    [(digest, still_open)] = read_rows(
+        db.session, select(kept.scalar_subquery(), job_open), {}
+    )
+    return digest, bool(still_open)
+
+
+def poll_pauses(wait_seconds: float) -> Iterator[float]:
+    """The pauses before each look of a download waiting up to ``wait_seconds`` for its PDF:
+    short at first (most renders take about half a second), then twice as long each time up
+    to MOST_POLL_SECONDS, so that many visitors waiting at once under load do not take the CPU
+    the renders need; together they last the whole wait."""
+    pause, left = FIRST_POLL_SECONDS, wait_seconds
+    while left > 0:
+        step = min(pause, left)
+        yield step
+        left -= step
+        pause = min(pause * 2, MOST_POLL_SECONDS)
+
+
 def _await_render(intake_id: int, digest: str) -> bytes | None:
     """The PDF once a worker has kept it, or None when no job is left to wait for or the
-    wait (ROADMAP_PDF_WAIT_SECONDS) runs out. Each look ends its transaction before the
-    pause, so a waiting request holds no database connection."""
-    deadline = time.monotonic() + float(current_app.config["ROADMAP_PDF_WAIT_SECONDS"])
+    wait (ROADMAP_PDF_WAIT_SECONDS) runs out. The request holds no transaction (nor a
+    database connection) while it waits."""
     db.session.rollback()
-    while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        job_open = bool(_open_jobs(intake_id))  # first: a job seen done has kept its PDF
-        body = services.stored_pdf(intake_id, digest)
-        db.session.rollback()
-        if body is not None or not job_open:
+    for pause in poll_pauses(float(current_app.config["ROADMAP_PDF_WAIT_SECONDS"])):
+        time.sleep(pause)
+        kept, job_open = _render_state(intake_id)
+        if kept == digest:
+            body = services.stored_pdf(intake_id, digest)
+            db.session.rollback()
             return body
+        if not job_open:
+            return None
     return None
 
 

@@ -229,3 +229,28 @@ def test_a_delivery_run_takes_only_the_channels_asked(client, ctx):
     assert [j.status for j in render_jobs()] == [PENDING]
     assert deliver(channels=ChannelFilter(only=frozenset({prerender.CHANNEL}))).sent == 1
     assert [j.status for j in render_jobs()] == [SENT]
+
+
+def test_a_waiting_download_looks_less_and_less_often():
+    """Under load many visitors wait at once: their looks must leave the CPU to the renders,
+    yet the first look comes soon (most renders take about half a second)."""
+    pauses = list(prerender.poll_pauses(30))
+    assert pauses[0] == prerender.FIRST_POLL_SECONDS < 0.5
+    assert pauses[:4] == [0.2, 0.4, 0.8, 1.0]
+    assert max(pauses) == prerender.MOST_POLL_SECONDS
+    assert sum(pauses) == pytest.approx(30)  # the whole wait, then the request renders it
+    assert len(pauses) == 32  # then a look a second (4 a second before: 120 in 30 s)
+    assert list(prerender.poll_pauses(0)) == []
+    assert sum(prerender.poll_pauses(0.5)) == pytest.approx(0.5)
+
+
+def test_a_look_at_the_render_sees_the_job_and_the_kept_file_together(client, ctx):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    intake = db.session.scalar(select(Intake))
+    db.session.rollback()
+    assert prerender._render_state(intake.id) == (None, True)
+    deliver()
+    kept = db.session.scalar(select(RoadmapPdf.html_sha256))
+    db.session.rollback()
+    assert prerender._render_state(intake.id) == (kept, False)
+    assert client.get(f"/roadmap/{token}.pdf").status_code == 200
