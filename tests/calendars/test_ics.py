@@ -11,13 +11,14 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import recurring_ical_events
 from dateutil.rrule import rrulestr
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
@@ -27,10 +28,12 @@ from advising.calendars.ics import (
     Interval,
     Limits,
     events,
+    merge_intervals,
     parse_calendar,
     read_calendar,
     recurrence,
 )
+from advising.calendars.ics.reader import Reader
 from advising.calendars.ics.types import Clock
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -979,11 +982,33 @@ def _reference(data: bytes, window_start: datetime, window_end: datetime) -> set
     return found
 
 
+_TWO_SAME_DAILY_SERIES = (  # found by this test: the second one's UID is not reported as read
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//advising tests//EN\r\n"
+    + b"".join(
+        b"BEGIN:VEVENT\r\nUID:event-%d@example.org\r\nDTSTART:20240601T000000Z\r\n"
+        b"DTEND:20240601T000500Z\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\n" % number
+        for number in (1, 4)
+    )
+    + b"END:VCALENDAR\r\n"
+)
+
+
 @settings(max_examples=60, deadline=None)
 @given(generated_calendars())
+@example(
+    (_TWO_SAME_DAILY_SERIES, datetime(2024, 9, 1, tzinfo=UTC), datetime(2024, 9, 2, tzinfo=UTC))
+)
 def test_busy_intervals_agree_with_recurring_ical_events(case: tuple[bytes, datetime, datetime]):
+    """Event by event, the same occurrences; and as read (plain daily series that start on
+    the same day and touch or overlap are read as one series, under the first one's UID),
+    the same busy time."""
     data, window_start, window_end = case
-    ours = parse_calendar(data, window_start, window_end, "UTC")
-    assert {(i.start, i.end, i.kind, i.uid) for i in ours} == _reference(
-        data, window_start, window_end
-    )
+    expected = _reference(data, window_start, window_end)
+    with mock.patch.object(Reader, "_touching_daily_runs", lambda _self, _groups: []):
+        each = parse_calendar(data, window_start, window_end, "UTC")
+    assert {(i.start, i.end, i.kind, i.uid) for i in each} == expected
+    as_read = parse_calendar(data, window_start, window_end, "UTC")
+    assert [(i.start, i.end) for i in merge_intervals(as_read)] == [
+        (i.start, i.end) for i in merge_intervals([Interval(*item) for item in expected])
+    ]
+    assert {i.uid for i in as_read} <= {item[3] for item in expected}
