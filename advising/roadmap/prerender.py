@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 
 from flask import Flask, current_app, render_template, request
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 
 from advising.database import read_rows, utcnow
 from advising.extensions import db
@@ -121,15 +121,20 @@ def open_renderer() -> _Renderer:
     return _Renderer()
 
 
+def _jobs_to_run(intake_id: int) -> tuple[ColumnElement[bool], ...]:
+    """What picks the intake's render jobs still to run from the outbox."""
+    return (
+        OutboxMessage.channel == CHANNEL,
+        OutboxMessage.recipient == str(intake_id),
+        OutboxMessage.status == PENDING,
+    )
+
+
 def _open_jobs(intake_id: int) -> list[tuple[int, bool]]:
     """(id, held by a deliverer now) of the intake's render jobs still to run."""
     now = utcnow()
     rows = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.claimed_until).where(
-            OutboxMessage.channel == CHANNEL,
-            OutboxMessage.recipient == str(intake_id),
-            OutboxMessage.status == PENDING,
-        )
+        select(OutboxMessage.id, OutboxMessage.claimed_until).where(*_jobs_to_run(intake_id))
     ).all()
     return [(row.id, row.claimed_until is not None and row.claimed_until > now) for row in rows]
 
@@ -139,11 +144,7 @@ def _render_state(intake_id: int) -> tuple[str | None, bool]:
     to run), read together in one statement, so one snapshot answers both (a job seen done has
     kept its PDF) and a look costs one round trip, outside any transaction."""
     kept = select(RoadmapPdf.html_sha256).where(RoadmapPdf.intake_id == intake_id)
-    job_open = exists().where(
-        OutboxMessage.channel == CHANNEL,
-        OutboxMessage.recipient == str(intake_id),
-        OutboxMessage.status == PENDING,
-    )
+    job_open = exists().where(*_jobs_to_run(intake_id))
     [(digest, still_open)] = read_rows(
         db.session, select(kept.scalar_subquery(), job_open), {}
     )

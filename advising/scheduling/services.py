@@ -970,14 +970,6 @@ FIRST_FREE = "first-free"
 FIRST_FREE_REACH = timedelta(days=2)  # most advisors are free this soon: read no further
 
 
-def first_free_slots(
-    advisors: Sequence[AdvisorRef], now: datetime | None = None, *, days: int = 14
-) -> dict[int, engine.Slot | None]:
-    """Each advisor's first bookable slot in the coming ``days`` days (the first of
-    :func:`next_available_slots`), or None, by advisor id (see :func:`first_free`)."""
-    return {id_: found.slot for id_, found in first_free(advisors, now, days=days).items()}
-
-
 def first_free(
     advisors: Sequence[AdvisorRef], now: datetime | None = None, *, days: int = 14
 ) -> dict[int, FirstFree]:
@@ -1050,7 +1042,7 @@ def rank_advisors(
     advisors: list[AdvisorProfile], wants: Wants | None = None, now: datetime | None = None
 ) -> list[Match]:
     """Advisors with free time in the coming two weeks, best fit first, then soonest free
-    (see :func:`first_free_slots`), then by name."""
+    (see :func:`first_free`), then by name."""
     now = now or utcnow()
     wants = wants or Wants()
     found = []

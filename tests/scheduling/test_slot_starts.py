@@ -125,7 +125,7 @@ def test_first_free_slots_are_the_first_of_each_advisors_slots(ctx):
     db.session.commit()
     now = datetime.now(UTC)
     for _ in range(2):
-        firsts = services.first_free_slots([free, later], now)
+        firsts = services.first_free([free, later], now)
         for advisor in (free, later):
             expected = services.next_available_slots(advisor, now, days=14)
-            assert expected and firsts[advisor.id] == expected[0]
+            assert expected and firsts[advisor.id].slot == expected[0]
