@@ -190,3 +190,41 @@ def test_a_new_print_stylesheet_renders_kept_pdfs_again(app, client, ctx, pdf_re
     sheet.write_text(sheet.read_text() + "\n.print-brand { letter-spacing: .01em; }\n")
     assert client.get(f"/roadmap/{token}.pdf").status_code == 200
     assert len(calls) == 2
+
+
+def test_a_render_collects_young_objects_seldom_and_restores_the_collector(monkeypatch):
+    import gc
+
+    from advising.roadmap import pdf as pdf_module
+
+    seen = []
+
+    class RecordingHTML(pdf_module.HTML):
+        def write_pdf(self, *args, **kwargs):
+            seen.append(gc.get_threshold())
+            return super().write_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "HTML", RecordingHTML)
+    usual = gc.get_threshold()
+    data = render_pdf(
+        "<p>Seldom</p>", base_url="http://localhost/", static_url_path="/static", static_folder="."
+    )
+    assert "Seldom" in pdf_text(data)
+    assert seen == [(pdf_module.RENDER_GC_THRESHOLD, *usual[1:])]
+    assert gc.get_threshold() == usual
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(RecordingHTML, "write_pdf", broken)
+    with pytest.raises(RuntimeError):
+        render_pdf(
+            "<p>x</p>", base_url="http://localhost/", static_url_path="/static", static_folder="."
+        )
+    assert gc.get_threshold() == usual
+    gc.set_threshold(50_000, *usual[1:])  # a process collecting more seldom already keeps it
+    try:
+        with pdf_module.fewer_collections():
+            assert gc.get_threshold()[0] == 50_000
+    finally:
+        gc.set_threshold(*usual)
