@@ -248,11 +248,16 @@ def advisor_slots(query: dict[str, Any], slug: str) -> Response:
 
 
 @lru_cache(maxsize=1 << 15)
-def _instant_text(instant: datetime, tz: ZoneInfo) -> str:
-    """``'"<UTC ISO>","local_%s":"<local ISO>"'`` for an aware UTC ``instant``, kept per
-    process: slot answers repeat the same grid of instants request after request, and two
-    ``isoformat`` calls per instant were a fifth of an uncached answer's cost."""
-    return f'"{instant.isoformat()}","local_%s":"{instant.astimezone(tz).isoformat()}"'
+def _slot_text(start: datetime, end: datetime, tz: ZoneInfo, quoted_zone: str) -> str:
+    """One slot of :class:`SlotsSchema` as compact JSON, for aware UTC ``start`` and ``end``
+    shown in ``tz`` (named by ``quoted_zone``), kept per process: slot answers repeat the same
+    grid of slots request after request. One lookup per slot writes 28 days of slots in half
+    the time that a kept text per instant, two lookups and a format per slot, took."""
+    return (
+        f'{{"end":"{end.isoformat()}","local_end":"{end.astimezone(tz).isoformat()}",'
+        f'"start":"{start.isoformat()}","local_start":"{start.astimezone(tz).isoformat()}",'
+        f'"timezone":{quoted_zone}}}'
+    )
 
 
 def slots_json(
@@ -269,15 +274,8 @@ def slots_json(
     ``isoformat`` calls per slot for the JSON encoder, would be most of its cost (a test
     checks the document is the one the schema dumps)."""
     quoted_zone = json.dumps(zone)
-    ends = [slot_start + duration for slot_start in starts]
-    # Each instant is written once: with a grid finer than the duration most slots end where
-    # a later one starts.
     tz = _zone(zone)
-    items = [
-        f'{{"end":{_instant_text(slot_end, tz) % "end"},'
-        f'"start":{_instant_text(slot_start, tz) % "start"},"timezone":{quoted_zone}}}'
-        for slot_start, slot_end in zip(starts, ends, strict=True)
-    ]
+    items = [_slot_text(s, s + duration, tz, quoted_zone) for s in starts]
     head = f'{{"advisor":{json.dumps(slug)},"end":"{end.isoformat()}","slots":['
     tail = f'],"start":"{start.isoformat()}","timezone":{quoted_zone}}}\n'
     return (head + ",".join(items) + tail).encode()
