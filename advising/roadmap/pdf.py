@@ -52,7 +52,7 @@ _RENDER_LOCK = threading.Lock()
 
 # A render makes hundreds of thousands of short-lived objects (boxes, styles, layouts), few of
 # them in cycles: at the usual threshold (700) the young generation is collected hundreds of
-# times per render, for 6-8% of its CPU (benchmarks/bench_pdf_render.py measures it).
+# times per render, for 4-8% of its CPU (benchmarks/bench_pdf_render.py measures it).
 RENDER_GC_THRESHOLD = 20_000
 
 
