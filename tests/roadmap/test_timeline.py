@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import date
 
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from advising.extensions import db
+from advising.intake.models import Intake
+from advising.intake.services import roadmap_of
 from advising.roadmap.engine import build_roadmap
-from advising.roadmap.timeline import WIDE_LEFT, WIDE_RIGHT, build_timeline, short_date
+from advising.roadmap.prerender import print_html
+from advising.roadmap.timeline import WIDE_LEFT, WIDE_RIGHT, Marker, build_timeline, short_date
 from tests.intake.helpers import answers, submit_intake, token_of
 
 
@@ -48,3 +57,43 @@ def test_the_roadmap_page_draws_the_timeline_as_labelled_images(client, ctx):
     assert "Sit the CCA exam</text>" in html
     assert 'class="tl-legend"' in html
     assert '<ol class="timeline">' in html  # the text version stays
+
+
+def test_the_pdf_lays_its_timeline_labels_over_the_drawing_as_text(client, ctx):
+    """WeasyPrint lays SVG text out one letter at a time (a tenth of a render, and letters a
+    reader cannot copy as words): the PDF's drawing has shapes only, its labels are text
+    placed where the drawing's own labels sit."""
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    intake = db.session.scalar(select(Intake))
+    tl = build_timeline(roadmap_of(intake))
+    with ctx.test_request_context("/"):
+        html = print_html(intake, token)
+    chart = html[html.index('<figure class="tl">') : html.index("</figure>")]
+    assert "<text" not in chart
+    labels = re.findall(r'<span class="tl-label[^"]*" style="([^"]*)">(.*?)</span>', chart)
+    assert len(labels) == len(tl.ticks) + len(tl.bars) + len(tl.markers)
+    placed = zip(
+        [*tl.ticks, *tl.bars, *tl.markers],
+        [*([20] * len(tl.ticks)), *(b.y + 11 for b in tl.bars), *(m.y + 5 for m in tl.markers)],
+        [*([14] * (len(tl.ticks) + len(tl.bars))), *([15] * len(tl.markers))],
+        labels,
+        strict=True,
+    )
+    for item, baseline, size, (style, text) in placed:
+        x = getattr(item, "text_x", getattr(item, "x", None))
+        top = round((baseline - 0.85 * size) / tl.wide_height * 100, 3)
+        assert style.startswith(f"top: {top}%;")
+        anchor = getattr(item, "anchor", None)
+        if anchor == "end":
+            assert f"right: {round(100 - round(x / 10, 2), 2)}%" in style
+        elif anchor == "start":
+            assert f"left: {round(x / 10, 2)}%" in style
+        if isinstance(item, Marker):
+            assert text == f"<b>{short_date(item.day)}</b> {item.title}"
+    # In the PDF each label reads as words, on the timeline's page.
+    data = client.get(f"/roadmap/{token}.pdf").data
+    page = re.sub(r"\s+", " ", PdfReader(io.BytesIO(data)).pages[1].extract_text())
+    for marker in tl.markers:
+        assert f"{short_date(marker.day)} {marker.title}" in page
+    for bar in tl.bars:
+        assert bar.label in page
