@@ -147,6 +147,20 @@ def test_a_read_outside_a_transaction_runs_on_its_own_and_leaves_the_session_idl
         assert first != second  # autocommit: each statement is a transaction of its own
 
 
+def test_a_read_where_no_session_was_opened_opens_none(app, ctx):
+    make_advisor(slug="dana")
+    db.session.commit()
+    email = db.session.scalar(select(User.email))
+    with app.test_request_context("/"):
+        rows = read_rows(db.session, select(User.email).where(User.role == "advisor"), {})
+        assert [row.email for row in rows] == [email]
+        assert not db.session.registry.has()  # the read made no session, so none to close
+        db.session.add(User(email="new@example.com", name="New", role="visitor", password_hash="x"))
+        # Once one is open, reads go through it and see what it holds.
+        assert len(read_rows(db.session, select(User.email), {})) == 2
+        db.session.rollback()
+
+
 def test_a_read_inside_a_transaction_sees_the_sessions_own_writes(app):
     count = select(func.count()).select_from(User)
     with app.app_context():
@@ -162,8 +176,11 @@ def test_a_read_inside_a_transaction_sees_the_sessions_own_writes(app):
 def test_the_slots_api_reads_without_a_transaction(app, client, ctx):
     in_transaction: list[bool] = []
 
+    opened: list[bool] = []
+
     @app.teardown_request
     def record(_error):
+        opened.append(db.session.registry.has())
         in_transaction.append(db.session.registry.has() and db.session().in_transaction())
 
     make_advisor(slug="dana")
@@ -173,3 +190,4 @@ def test_the_slots_api_reads_without_a_transaction(app, client, ctx):
     assert first.status_code == again.status_code == 200
     assert again.data == first.data
     assert in_transaction == [False, False]  # its reads ran on connections of their own
+    assert opened == [False, False]  # and no session was made for them

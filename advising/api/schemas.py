@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import marshmallow as ma
@@ -199,7 +200,11 @@ class SlotsQuerySchema(Schema):
         return data
 
 
+@lru_cache(maxsize=4096)
 def _parse_when(raw: str, zone: str, *, end: bool, field_name: str) -> datetime:
+    """The UTC instant a ``start``/``end`` value names (a date: its local midnight in ``zone``,
+    or the next one for an ``end``), kept per process: slot queries repeat the same few
+    values; one that fails is checked again each time."""
     if not WHEN_RE.fullmatch(raw):
         raise ValidationError(WHEN_HELP, field_name=field_name)
     if len(raw) == 10:

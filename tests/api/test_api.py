@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import session
 from sqlalchemy import select
 
+from advising.api.routes import KeptQueryParser
+from advising.api.schemas import SlotsQuerySchema
 from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling.models import CANCELLED, CONFIRMED, Booking
@@ -222,6 +226,55 @@ def test_slots_refuse_bad_ranges_with_field_errors(client, advisor, query, field
     assert field in errors and errors[field][0]
 
 
+def test_a_slots_query_string_is_parsed_once_per_process_and_a_refused_one_every_time(
+    client, advisor, monkeypatch
+):
+    loads: list[dict] = []
+    real_load = SlotsQuerySchema.load
+
+    def counting_load(self, data, *args, **kwargs):
+        loads.append(dict(data))
+        return real_load(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(SlotsQuerySchema, "load", counting_load)
+    run = uuid.uuid4().hex  # an unknown parameter (ignored) keeps other tests' parses apart
+    url = f"{API}/advisors/maria-lopez/slots"
+    day = free_slots(advisor)[0].start.astimezone(ZoneInfo("Asia/Tokyo")).date()
+    asked = {"start": day.isoformat(), "end": day.isoformat(), "tz": "Asia/Tokyo", "run": run}
+    first, again = client.get(url, query_string=asked), client.get(url, query_string=asked)
+    assert first.status_code == again.status_code == 200
+    assert first.get_json() == again.get_json()
+    assert first.get_json()["slots"][0]["timezone"] == "Asia/Tokyo"
+    assert len(loads) == 1
+    other = client.get(url, query_string={**asked, "tz": "UTC"})
+    assert other.get_json()["slots"][0]["timezone"] == "UTC"
+    assert len(loads) == 2
+    for start, parses in (("next tuesday", 2), (f"{day.year}-02-31", 1)):
+        # Refused by the schema (each time parsed again), or by the calendar after a parse.
+        refused = {**asked, "start": start}
+        for _ in range(2):
+            assert "start" in field_errors(client.get(url, query_string=refused), "query")
+        assert len(loads) == 2 + parses
+        del loads[2:]
+
+
+def test_the_kept_query_parser_hands_out_copies_and_forgets_all_when_full(app):
+    parser = KeptQueryParser()
+    parser.KEPT = 2
+    schema = SlotsQuerySchema()
+    with app.test_request_context("/?tz=UTC&start=2030-01-07"):
+        first = parser.parse(schema, location="query")
+        first["tz"] = "Asia/Tokyo"
+        assert parser.parse(schema, location="query") == {"tz": "UTC", "start": "2030-01-07"}
+        assert parser.parse(schema, location="query") is not first
+    for zone in ("Europe/Paris", "UTC"):  # the third query string makes it start afresh
+        with app.test_request_context(f"/?tz={zone}"):
+            assert parser.parse(schema, location="query") == {"tz": zone}
+    with app.test_request_context("/?tz=UTC&start=2030-01-07"):
+        assert parser.parse(schema, location="query")["start"] == "2030-01-07"
+    assert len(parser._kept) <= parser.KEPT
+
+
 def test_slots_range_of_62_days_is_allowed(client, advisor):
     response = client.get(
         f"{API}/advisors/maria-lopez/slots",
@@ -407,6 +460,21 @@ def test_csrf_is_not_required_but_still_protects_the_forms(client, app, advisor)
     response = client.post(f"{API}/bookings", json=booking_body(advisor, start))
     assert response.status_code == 201
     assert "Set-Cookie" not in response.headers
+
+
+def test_the_api_reads_no_cookie_and_its_answers_do_not_vary_by_one(app, client, advisor):
+    page = client.get("/advisors/maria-lopez")  # the site's pages use the cookie session
+    assert "Cookie" in page.headers.get("Vary", "")
+    with client.session_transaction() as browser_session:
+        browser_session["_user_id"] = "1"  # a signed-in browser calling the API with its cookie
+    response = client.get(f"{API}/advisors/maria-lopez/slots")
+    assert response.status_code == 200 and response.get_json()["slots"]
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")  # shared caches may keep it
+    with app.test_request_context(f"{API}/advisors"):
+        assert not session  # nothing was read from any cookie
+        with pytest.raises(RuntimeError, match="uses no cookies"):
+            session["_user_id"] = "1"
 
 
 def test_wrong_method_answers_405_json_with_allow(client):
