@@ -9,7 +9,11 @@ from typing import Any
 from flask import Flask
 
 from advising.config import load_config
-from advising.database import configure_sqlite, discard_connections_the_server_closed
+from advising.database import (
+    configure_postgresql,
+    configure_sqlite,
+    discard_connections_the_server_closed,
+)
 from advising.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +71,8 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
             configure_sqlite(db.engine)
         else:
             discard_connections_the_server_closed(db.engine)
+        if db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
 
     web.register(app)
     register_accounts(app)

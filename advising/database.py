@@ -167,6 +167,21 @@ def discard_connections_the_server_closed(engine: Engine) -> None:
             raise exc.DisconnectionError("the database server closed this connection")
 
 
+def configure_postgresql(engine: Engine) -> None:
+    """Each new connection's session speaks UTC (``SET TIME ZONE 'UTC'``, once per
+    connection): the driver then hands instants back in ``datetime.UTC`` itself, not in the
+    server's zone (often ``Etc/UTC``, a ZoneInfo that :class:`UTCDateTime` would convert value
+    by value; a tenth of an uncached 28-day slots answer's CPU), and SQL that reads a date or
+    an hour off an instant means the UTC one on every server."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET TIME ZONE 'UTC'")
+        cursor.close()
+        dbapi_connection.commit()  # a SET rolled back with its transaction would be undone
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Make SQLite behave for concurrent writers.
 

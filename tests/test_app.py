@@ -119,6 +119,23 @@ def test_utc_column_returns_aware_utc_on_every_engine(app):
     assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
 
 
+@pytest.mark.postgres
+def test_postgresql_connections_speak_utc_and_hand_back_utc_itself(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("a session time zone is PostgreSQL's")
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW TIME ZONE").scalar_one() == "UTC"
+            conn.exec_driver_sql("SET TIME ZONE 'America/New_York'")  # as a server default might
+            conn.rollback()
+        db.engine.dispose()  # a fresh connection: set up again, whatever the server's default
+        with db.engine.connect() as conn:
+            instant = conn.exec_driver_sql("SELECT TIMESTAMPTZ '2026-11-01 06:30Z'").scalar_one()
+            assert conn.exec_driver_sql("SHOW TIME ZONE").scalar_one() == "UTC"
+    assert instant == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    assert instant.tzinfo is UTC  # nothing for UTCDateTime to convert
+
+
 def test_naive_datetimes_are_refused(app):
     with app.app_context(), pytest.raises(ValueError, match="naive datetime"):
         UTCDateTime().process_bind_param(datetime(2026, 1, 1), db.engine.dialect)
