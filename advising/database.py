@@ -99,7 +99,7 @@ def read_rows(session: Session | scoped_session[Session], statement: Any, params
 def _bind_of_unopened(session: Session | scoped_session[Session]) -> Engine | None:
     """The app's engine when ``session`` is the app's scoped session and none has been opened
     in this context yet: then it holds nothing, and a read need not open one (making a session
-    and closing it at teardown is a third of a cached slots answer's CPU)."""
+    and closing it at teardown was a sixteenth of a cached slots answer's instructions)."""
     from advising.extensions import db
 
     if session is db.session and not session.registry.has():

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, current_app, request, url_for
 from flask_smorest import Api, Blueprint, abort
 from marshmallow import Schema, ValidationError
+from webargs.core import _UNKNOWN_DEFAULT_PARAM
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
@@ -62,13 +63,15 @@ class KeptQueryParser(FlaskParser):
     def parse(self, argmap: Any, req: Any = None, *, location: str | None = None, **kwargs: Any):
         if location != "query" or not isinstance(argmap, Schema) or kwargs.get("validate"):
             return super().parse(argmap, req, location=location, **kwargs)
-        key = (argmap, kwargs.get("unknown"), (req or request).query_string)
+        key = (argmap, kwargs.get("unknown", _UNKNOWN_DEFAULT_PARAM), (req or request).query_string)
         if (kept := self._kept.get(key)) is not None:
             return dict(kept)
         parsed = super().parse(argmap, req, location=location, **kwargs)
-        if len(self._kept) >= self.KEPT:
-            self._kept.clear()
-        self._kept[key] = dict(parsed)
+        # Only plain values are kept: a list or an object would be shared between requests.
+        if isinstance(parsed, dict) and all(isinstance(v, str | int) for v in parsed.values()):
+            if len(self._kept) >= self.KEPT:
+                self._kept.clear()
+            self._kept[key] = dict(parsed)
         return parsed
 
 

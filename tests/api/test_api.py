@@ -240,7 +240,12 @@ def test_a_slots_query_string_is_parsed_once_per_process_and_a_refused_one_every
     run = uuid.uuid4().hex  # an unknown parameter (ignored) keeps other tests' parses apart
     url = f"{API}/advisors/maria-lopez/slots"
     day = free_slots(advisor)[0].start.astimezone(ZoneInfo("Asia/Tokyo")).date()
-    asked = {"start": day.isoformat(), "end": day.isoformat(), "tz": "Asia/Tokyo", "run": run}
+    # From the day before to the day after: the slot lies inside in Tokyo's days and UTC's.
+    first_day, last_day = (
+        (day - timedelta(days=1)).isoformat(),
+        (day + timedelta(days=1)).isoformat(),
+    )
+    asked = {"start": first_day, "end": last_day, "tz": "Asia/Tokyo", "run": run}
     first, again = client.get(url, query_string=asked), client.get(url, query_string=asked)
     assert first.status_code == again.status_code == 200
     assert first.get_json() == again.get_json()
