@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, current_app, request, url_for
 from flask_smorest import Api, Blueprint, abort
 from marshmallow import Schema, ValidationError
-from webargs.core import _UNKNOWN_DEFAULT_PARAM
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
@@ -63,7 +62,9 @@ class KeptQueryParser(FlaskParser):
     def parse(self, argmap: Any, req: Any = None, *, location: str | None = None, **kwargs: Any):
         if location != "query" or not isinstance(argmap, Schema) or kwargs.get("validate"):
             return super().parse(argmap, req, location=location, **kwargs)
-        key = (argmap, kwargs.get("unknown", _UNKNOWN_DEFAULT_PARAM), (req or request).query_string)
+        # Left out and None are different asks of webargs ("unknown"), so both are in the key.
+        unknown = ("unknown" in kwargs, kwargs.get("unknown"))
+        key = (argmap, unknown, (req or request).query_string)
         if (kept := self._kept.get(key)) is not None:
             return dict(kept)
         parsed = super().parse(argmap, req, location=location, **kwargs)
