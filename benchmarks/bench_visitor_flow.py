@@ -23,13 +23,27 @@ window's requests / requests per flow). Each visitor books a random time of the 
 advisor page shows (not always the first, which all 32 would race for); a lost race still
 counts as a booking submit and is reported as an outcome.
 
+Both figures depend on the window when a flow takes about as long as it: code whose flows
+take longer completes few in 20 s and more in 60 s, so a ratio of visitors a minute between
+two versions moves with the window. What bounds visitors a minute on a busy machine is the
+CPU each visitor costs, so that is measured too, apart from the load: after the warm-up,
+BENCH_FLOW_COST_ROUNDS rounds of 4 visitors each go through the flow once (nothing queues,
+nothing times out) and the background workers render their PDFs; the server's processes and
+the workers' CPU time (Linux /proc) divided by the flows completed is the CPU per visitor,
+reported in seconds and as a number of hello requests (hello's CPU per request measured on
+its server in the same run). Hello is served with the checkout's own ``gunicorn.conf.py``
+(sync workers in older ones, threads now), so hello requests compare two runs of one
+checkout; two checkouts compare by seconds, run one after the other on the same machine.
+
 Targets (issue "Performance: the whole visitor flow fast under load"):
 - every step's p95 under 10x hello's p95 (the PDF's first render per roadmap is excepted and
   reported on its own; later requests for the same PDF are served from the app's cache);
 - "any advisor" (/book/any, which answers with the chosen advisor's page) within 1.5x of one
   advisor's page;
 - visitors per minute 3x what they were before: judged when BENCH_FLOW_BEFORE_PER_MINUTE
-  gives the figure measured before on the same machine (else printed, not judged).
+  gives the figure measured before on the same machine (else printed, not judged); and, not
+  tied to the window, a third of the CPU per visitor: judged when
+  BENCH_FLOW_BEFORE_CPU_PER_VISITOR gives the seconds measured before on the same machine.
 
 Exits 0 whatever the verdicts; non-zero only when the benchmark could not run.
 """
@@ -58,6 +72,7 @@ from benchmarks.common import (
     load,
     percentile,
     postgres_url,
+    process_cpu_seconds,
     scratch_app,
     serve,
     verdict,
@@ -77,6 +92,10 @@ BEFORE_PER_MINUTE = float(os.environ.get("BENCH_FLOW_BEFORE_PER_MINUTE", "0"))
 # Background workers per database (`flask worker`): one per core, so PDF renders can use both
 # cores while the web server, at higher CPU priority, serves every other step.
 BACKGROUND_WORKERS = int(os.environ.get("BENCH_FLOW_WORKERS", str(os.cpu_count() or 1)))
+# CPU per visitor: rounds of a few visitors, each going through the flow once.
+COST_VISITORS = 4
+COST_ROUNDS = int(os.environ.get("BENCH_FLOW_COST_ROUNDS", "3"))
+BEFORE_CPU_PER_VISITOR = float(os.environ.get("BENCH_FLOW_BEFORE_CPU_PER_VISITOR", "0"))
 TIMEOUT = 30.0  # seconds, every request
 ZONE = "America/Chicago"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_flow"
@@ -339,6 +358,41 @@ def wait_for_renders(database_url: str, timeout: float = 180.0) -> None:
         engine.dispose()
 
 
+class VisitorCost:
+    """CPU seconds the app's web server and its background workers spent on ``flows``
+    completed flows (see :func:`measure_visitor_cost`)."""
+
+    def __init__(self, web: float, background: float, flows: int) -> None:
+        self.web, self.background, self.flows = web, background, flows
+
+    @property
+    def per_visitor(self) -> float:
+        return (self.web + self.background) / self.flows
+
+
+def measure_visitor_cost(
+    port: int, server_pid: int, worker_pids: list[int], database_url: str
+) -> VisitorCost | None:
+    """The CPU of COST_ROUNDS rounds of COST_VISITORS visitors each going through the flow
+    once, their PDFs rendered by the background workers; None where CPU time cannot be read
+    or no flow completed."""
+    web_before = process_cpu_seconds([server_pid])
+    background_before = process_cpu_seconds(worker_pids)
+    if web_before is None or background_before is None:
+        return None
+    flows = 0
+    for _ in range(COST_ROUNDS):
+        record = Record()
+        run_flow(port, 0, COST_VISITORS, record, once=True)
+        wait_for_renders(database_url)
+        flows += record.flows
+    web_after = process_cpu_seconds([server_pid]) or 0.0
+    background_after = process_cpu_seconds(worker_pids) or 0.0
+    if not flows:
+        return None
+    return VisitorCost(web_after - web_before, background_after - background_before, flows)
+
+
 def app_env(database_url: str, folder: Path) -> dict[str, str]:
     unlimited = "1000000 per minute"
     return {
@@ -366,8 +420,16 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
-def report(label: str, record: Record, hello: list[float], hello_rate: float) -> list[str]:
-    """Print the step table for one database; return its PASS/MISS lines."""
+def report(
+    label: str,
+    record: Record,
+    hello: list[float],
+    hello_rate: float,
+    cost: VisitorCost | None = None,
+    hello_cpu: float = 0.0,
+) -> list[str]:
+    """Print the step table for one database; return its PASS/MISS lines. ``hello_cpu`` is
+    hello's CPU seconds per request (0 when not measured)."""
     h50, h95 = percentile(hello, 0.5), percentile(hello, 0.95)
     print(
         f"\n  {label}: {record.flows} flows completed in the {record.seconds:g} s measured"
@@ -434,6 +496,26 @@ def report(label: str, record: Record, hello: list[float], hello_rate: float) ->
         f" {per_minute / (hello_rate * 60):.5f} of hello's requests per minute"
         f" ({hello_rate * 60:.0f}); {judged}"
     )
+    if cost is not None:
+        if BEFORE_CPU_PER_VISITOR:
+            ratio = BEFORE_CPU_PER_VISITOR / cost.per_visitor
+            judged = (
+                f"{ratio:.2f}x less than the {BEFORE_CPU_PER_VISITOR:g} s measured before"
+                f" (target >= 3x) {verdict(ratio >= 3)}"
+            )
+        else:
+            judged = "3x less than before: not judged (set BENCH_FLOW_BEFORE_CPU_PER_VISITOR)"
+        hellos = (
+            f", {cost.per_visitor / hello_cpu:.0f} hello requests' CPU"
+            f" ({hello_cpu * 1000:.2f} ms each)"
+            if hello_cpu > 0
+            else ""
+        )
+        lines.append(
+            f"{label}: CPU per visitor: {cost.per_visitor:.3f} s (web server"
+            f" {cost.web / cost.flows:.3f} s, background workers"
+            f" {cost.background / cost.flows:.3f} s; {cost.flows} flows){hellos}; {judged}"
+        )
     return lines
 
 
@@ -447,6 +529,9 @@ def main() -> int:
         databases["PostgreSQL"] = pg_url
     servers = {}
     workers: list[subprocess.Popen] = []
+    workers_of: dict[str, list[subprocess.Popen]] = {}
+    costs: dict[str, VisitorCost | None] = {}
+    hello_cpu = [0.0, 0]  # CPU seconds of hello's server, requests it answered meanwhile
     hello: list[float] = []
     hello_rates: list[float] = []
     hello_failures = 0
@@ -455,7 +540,10 @@ def main() -> int:
         servers["hello"] = serve("benchmarks.hello_app:app", {}, shipped_config=True)
         for label, url in databases.items():
             servers[label] = serve("wsgi:app", app_env(url, folder), shipped_config=True)
-            workers += [start_worker(app_env(url, folder)) for _ in range(BACKGROUND_WORKERS)]
+            workers_of[label] = [
+                start_worker(app_env(url, folder)) for _ in range(BACKGROUND_WORKERS)
+            ]
+            workers += workers_of[label]
         load(servers["hello"][1], "/hello", 1.0, VISITORS)  # warm up both workers
         for label in databases:  # imports, first renders; and the flow works at all
             warm = Record()
@@ -466,12 +554,20 @@ def main() -> int:
                 for name, sample in warm.error_samples.items():
                     print(f"    {name}: {sample}")
                 return 1
+            server, port = servers[label]
+            pids = [worker.pid for worker in workers_of[label]]
+            costs[label] = measure_visitor_cost(port, server.pid, pids, databases[label])
 
         def hello_round() -> None:
             nonlocal hello_failures
+            served, cpu_before = len(hello), process_cpu_seconds([servers["hello"][0].pid])
             rate, failed = load(servers["hello"][1], "/hello", HELLO_SECONDS, VISITORS, hello)
             hello_rates.append(rate)
             hello_failures += failed
+            if cpu_before is not None:
+                cpu_after = process_cpu_seconds([servers["hello"][0].pid]) or cpu_before
+                hello_cpu[0] += cpu_after - cpu_before
+                hello_cpu[1] += len(hello) - served
 
         for round_number in range(ROUNDS):
             labels = list(databases) if round_number % 2 == 0 else list(reversed(databases))
@@ -501,7 +597,14 @@ def main() -> int:
     )
     verdicts = []
     for label, record in records.items():
-        verdicts += report(label, record, hello, hello_rate)
+        verdicts += report(
+            label,
+            record,
+            hello,
+            hello_rate,
+            costs.get(label),
+            hello_cpu[0] / hello_cpu[1] if hello_cpu[1] else 0.0,
+        )
     print()
     for line in verdicts:
         print(line)

@@ -203,6 +203,30 @@ def load(
     return sum(counts) / (time.monotonic() - started), sum(failures)
 
 
+def process_cpu_seconds(pids: list[int]) -> float | None:
+    """User and system CPU seconds used so far by the processes ``pids`` and every process
+    below them (gunicorn's workers, say), read from Linux's /proc; None where there is none.
+    A process that has exited counts no more, so compare readings of living processes."""
+    if not Path("/proc/self/stat").exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, seen, todo = 0.0, set(), list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            # Fields after the command's closing parenthesis: utime and stime are 12th and 13th.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):  # exited meanwhile
+            continue
+    return total
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """The ``fraction`` (0..1) percentile of ``values``, nearest-rank."""
     ordered = sorted(values)
