@@ -62,6 +62,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -358,12 +359,14 @@ def wait_for_renders(database_url: str, timeout: float = 180.0) -> None:
         engine.dispose()
 
 
+@dataclass(frozen=True)
 class VisitorCost:
     """CPU seconds the app's web server and its background workers spent on ``flows``
     completed flows (see :func:`measure_visitor_cost`)."""
 
-    def __init__(self, web: float, background: float, flows: int) -> None:
-        self.web, self.background, self.flows = web, background, flows
+    web: float
+    background: float
+    flows: int
 
     @property
     def per_visitor(self) -> float:
