@@ -22,7 +22,7 @@ import os
 import statistics
 import time
 
-from benchmarks.common import scratch_app, verdict
+from benchmarks.common import font_subsetter, scratch_app, verdict
 
 ROUNDS = int(os.environ.get("BENCH_PDF_ROUNDS", "4"))
 RENDERS_PER_ROUND = int(os.environ.get("BENCH_PDF_RENDERS", "5"))
@@ -78,6 +78,7 @@ def main() -> None:
         finally:
             pdf.RENDER_GC_THRESHOLD = fewer
     medians = {name: statistics.median(seconds) for name, seconds in sides.items()}
+    print(f"  {font_subsetter()}")
     print(
         f"  roadmap PDF render, CPU per render (median of {len(sides['settled'])} each side): "
         + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in medians.items())

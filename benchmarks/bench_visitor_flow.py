@@ -70,6 +70,7 @@ import requests
 
 from benchmarks.common import (
     ROOT,
+    font_subsetter,
     load,
     percentile,
     postgres_url,
@@ -592,6 +593,7 @@ def main() -> int:
             process.wait(timeout=60)
 
     hello_rate = statistics.median(hello_rates)
+    print(f"  {font_subsetter()}")
     print(
         f"  hello, {VISITORS} threads: p50 {percentile(hello, 0.5) * 1000:.1f} ms,"
         f" p95 {percentile(hello, 0.95) * 1000:.1f} ms, {hello_rate:.0f} req/s"

@@ -70,6 +70,16 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def font_subsetter() -> str:
+    """Which subsetter WeasyPrint's PDFs get here: renders cost about 1.8x with fontTools, so
+    render-bound figures only compare between machines that have the same one."""
+    from advising.roadmap.pdf import fonts_subset_by_harfbuzz
+
+    if fonts_subset_by_harfbuzz():
+        return "PDF fonts subset by HarfBuzz"
+    return "PDF fonts subset by fontTools (no libharfbuzz-subset0: renders cost about 1.8x)"
+
+
 def ensure_database(url: str) -> None:
     """Create the benchmark database when it does not exist yet."""
     import sqlalchemy as sa

@@ -228,3 +228,56 @@ def test_a_render_collects_young_objects_seldom_and_restores_the_collector(monke
             assert gc.get_threshold()[0] == 50_000
     finally:
         gc.set_threshold(*usual)
+
+
+def _fonttools_warnings(caplog) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("weasyprint") and "fontTools instead" in record.getMessage()
+    ]
+
+
+def test_the_font_subsetter_probe_says_what_weasyprint_does(monkeypatch, caplog):
+    """``fonts_subset_by_harfbuzz`` is true exactly when WeasyPrint subsets with HarfBuzz: on
+    this machine as it is, and with HarfBuzz's subsetter taken away."""
+    import weasyprint.pdf.fonts
+    import weasyprint.text.ffi
+
+    from advising.roadmap.pdf import fonts_subset_by_harfbuzz
+
+    def render() -> bytes:
+        return render_pdf(
+            "<p>Subset me</p>",
+            base_url="http://localhost/",
+            static_url_path="/static",
+            static_folder=".",
+        )
+
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    assert "Subset me" in pdf_text(render())
+    assert bool(_fonttools_warnings(caplog)) is not fonts_subset_by_harfbuzz()
+
+    caplog.clear()
+    monkeypatch.setattr(weasyprint.text.ffi, "harfbuzz_subset", None)
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    assert fonts_subset_by_harfbuzz() is False
+    assert "Subset me" in pdf_text(render())
+    assert _fonttools_warnings(caplog)
+
+
+@pytest.mark.parametrize("harfbuzz", [True, False])
+def test_a_process_says_at_start_up_when_its_renders_will_be_slow(
+    app, monkeypatch, caplog, harfbuzz
+):
+    from advising.roadmap import prerender
+
+    monkeypatch.setattr(prerender, "fonts_subset_by_harfbuzz", lambda: harfbuzz)
+    caplog.set_level(logging.WARNING, logger="advising.roadmap")
+    prerender.warm_up(app)
+    said = [r.getMessage() for r in caplog.records if r.name == "advising.roadmap"]
+    if harfbuzz:
+        assert said == []
+    else:
+        assert len(said) == 1
+        assert "apt-get install libharfbuzz-subset0" in said[0] and "1.8x" in said[0]
