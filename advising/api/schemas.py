@@ -7,7 +7,7 @@ control characters and lone surrogates, so nothing odd reaches the database.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -17,12 +17,9 @@ from marshmallow import ValidationError, fields, post_load, validate
 from advising.scheduling import slots as engine
 from advising.scheduling.models import BookingStatus
 from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
+from advising.shared.instants import EARLIEST, LATEST, OUT_OF_RANGE, in_range
 from advising.shared.zones import zone_names
 
-# Instants the API accepts at all: far enough out to cover any real booking, near enough that
-# date arithmetic never overflows.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 MAX_SLOT_RANGE_DAYS = 62
 DEFAULT_SLOT_RANGE_DAYS = 14
 
@@ -134,12 +131,9 @@ class Instant(fields.AwareDateTime):
 
 
 def within_bounds(value: datetime) -> datetime:
-    try:
-        instant = value.astimezone(UTC)
-    except OverflowError:
-        raise ValidationError("Choose a time between the years 2000 and 2099.")
-    if not EARLIEST <= instant < LATEST:
-        raise ValidationError("Choose a time between the years 2000 and 2099.")
+    instant = in_range(value)
+    if instant is None:
+        raise ValidationError(OUT_OF_RANGE)
     return instant
 
 
@@ -213,9 +207,7 @@ def _parse_when(raw: str, zone: str, *, end: bool, field_name: str) -> datetime:
         except ValueError:
             raise ValidationError("Not a valid date.", field_name=field_name)
         if not EARLIEST.year <= day.year < LATEST.year:
-            raise ValidationError(
-                "Choose a time between the years 2000 and 2099.", field_name=field_name
-            )
+            raise ValidationError(OUT_OF_RANGE, field_name=field_name)
         first, after = engine.local_day_bounds(day, zone)
         return after if end else first
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -33,6 +33,7 @@ from wtforms.validators import (
 from advising.database import utcnow
 from advising.forms import RememberedSelect, zone_select_choices
 from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
+from advising.shared.instants import in_range
 from advising.shared.text import has_control_characters
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone
@@ -44,7 +45,8 @@ RANGES_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})\s
 
 
 def parse_instant(value: str | None) -> datetime | None:
-    """An ISO 8601 instant with an offset (as slot links carry), in UTC; None when invalid."""
+    """An ISO 8601 instant with an offset (as slot links carry), in UTC; None when invalid or
+    outside the years 2000-2099 (a typed link must not overflow the date arithmetic)."""
     if not value or len(value) > 40:
         return None
     try:
@@ -53,7 +55,7 @@ def parse_instant(value: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         return None
-    return parsed.astimezone(UTC)
+    return in_range(parsed)
 
 
 def parse_ranges(text: str) -> list[tuple[time, time]]:
@@ -129,11 +131,13 @@ class ZoneForm(FlaskForm):
 
 
 class BookingForm(FlaskForm):
-    start = SlotField(validators=[DataRequired()])
+    start = SlotField(
+        "Your time", validators=[DataRequired(message="Choose a time from the list.")]
+    )
     tz = HiddenField()
     name = StringField(
         "Your name",
-        validators=[DataRequired(), Length(max=120)],
+        validators=[DataRequired(message="Enter your name."), Length(max=120)],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
@@ -198,7 +202,7 @@ class BookingForm(FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    start = SlotField(validators=[DataRequired(message="Choose a new time.")])
+    start = SlotField("New time", validators=[DataRequired(message="Choose a new time.")])
 
     def validate_start(self, field: HiddenField) -> None:
         if parse_instant(field.data) is None:

@@ -74,9 +74,6 @@ from advising.web import NavItem, add_nav, mark_embeddable, mark_private, read_o
 
 bp = Blueprint("scheduling", __name__)
 
-SLOT_DAYS = 14
-
-
 def _visitor_zone(advisor: AdvisorProfile) -> tuple[str, bool]:
     """The zone to show times in: the visitor's choice when valid, else the advisor's."""
     tz = request.values.get("tz", "")
@@ -265,7 +262,7 @@ def book(slug: str) -> tuple[str, int] | Response:
             booking, token = _book_once(advisor, form, visitor)
         except services.SlotTaken as taken:
             alternatives = taken.alternatives
-            form.start.errors.append("That time was just taken. Here are the nearest free times.")
+            form.start.errors.append("That time was just taken.")
         except services.BookingError as error:
             status = 429 if isinstance(error, limits.BookingLimited) else 422
             if error.field in ("email", "name"):
@@ -435,18 +432,53 @@ def reschedule_page(
         else:
             flash(moved, "success")
             return redirect(done)
-    slots = services.next_available_slots(
-        booking.advisor, days=SLOT_DAYS, exclude_booking_id=booking.id
-    )
     return render_template(
         "scheduling/reschedule.html",
         booking=booking,
         form=form,
         zone=zone,
         back=back,
-        days=engine.group_by_day(slots, zone),
         alternatives=alternatives,
+        **_move_picker(booking, zone),
     )
+
+
+def _move_picker(booking: Booking, zone: str) -> dict[str, object]:
+    """The month calendar of the times ``booking`` can move to, over the advisor's whole
+    booking horizon (its own time and buffers count as free, its own start is not offered):
+    the month and day asked for, else the booking's own month and day, else the first day
+    with a free time."""
+    now = utcnow()
+    rules = services.rules_of(booking.advisor)
+    slots = services.next_available_slots(
+        booking.advisor, now, days=rules.horizon.days + 1, exclude_booking_id=booking.id
+    )
+    starts = [slot.start for slot in slots if slot.start != booking.start_at]
+    by_day = engine.slots_by_day(starts, rules.duration, zone)
+    days = by_day.counts()
+    tz = ZoneInfo(zone)
+    today, last_day = now.astimezone(tz).date(), (now + rules.horizon).astimezone(tz).date()
+    asked_day = parse_day(request.args.get("day"))
+    own_day = booking.start_at.astimezone(tz).date()
+    first = month.first_of_month(request.args.get("month"), asked_day or own_day)
+    if not today.replace(day=1) <= first <= last_day.replace(day=1):
+        first = today.replace(day=1)
+    in_month = sorted(day for day in days if (day.year, day.month) == (first.year, first.month))
+    if asked_day in days:
+        selected = asked_day
+    elif request.args.get("month") is None and own_day in days:
+        selected = own_day
+    else:
+        selected = next(iter(in_month), None)
+    if selected is None and request.args.get("month") is None and days:
+        selected = min(days)
+        first = selected.replace(day=1)
+    return {
+        "month": month.month_view(first, days, selected, today, last_day),
+        "selected": selected,
+        "day_slots": by_day.slots_on(selected) if selected else [],
+        "page_url": request.path,
+    }
 
 
 def cancel_page(

@@ -33,7 +33,7 @@
     var list = document.querySelector("[data-slot-list]");
     if (!list) { return; }
     list.addEventListener("keydown", function (event) {
-      var times = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var times = Array.prototype.slice.call(list.querySelectorAll("a, button"));
       var index = times.indexOf(document.activeElement);
       var step = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }[event.key];
       if (index < 0 || !step || !times[index + step]) { return; }

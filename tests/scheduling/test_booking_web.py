@@ -355,3 +355,41 @@ def test_a_cancelled_booking_shows_its_state_and_book_again_but_no_picker(client
     response = client.get(f"/b/{token}/reschedule")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/b/{token}")
     assert "slot-list" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_booking_moves_to_any_day_of_the_horizon_opening_on_its_own_day(client, ctx):
+    """Rescheduling pages through the advisor's whole booking horizon, month by month, as
+    booking does; it opens on the booking's own day, and never offers its own time."""
+    advisor = make_advisor(slug="maria", timezone="America/New_York")
+    zone = ZoneInfo("America/New_York")
+    horizon = services.rules_of(advisor).horizon
+    far = (utcnow() + horizon - timedelta(days=10)).astimezone(zone).date()
+    while far.weekday() >= 5:
+        far -= timedelta(days=1)
+    page = client.get(f"/advisors/maria?month={far:%Y-%m}&day={far.isoformat()}")
+    links = [html_lib.unescape(link) for link in SLOT_LINK.findall(page.get_data(as_text=True))]
+    assert links, "the advisor has free times on a weekday ten days before the horizon"
+    response, start = _book(client, links[1])
+    manage_url = response.headers["Location"]
+
+    page = client.get(manage_url + "/reschedule").get_data(as_text=True)
+    assert f'id="day-{far.isoformat()}"' in page and 'aria-current="date"' in page
+    offered = re.findall(r'name="choose" value="([^"]+)"', page)
+    assert offered and start not in offered
+    assert all(datetime.fromisoformat(s).astimezone(zone).date() == far for s in offered)
+    # the month before, through its link, and a day in it near today
+    previous = re.search(r'href="([^"]+)" rel="prev"', page)
+    soon = (utcnow() + timedelta(days=3)).astimezone(zone).date()
+    if previous:
+        assert client.get(html_lib.unescape(previous.group(1))).status_code == 200
+    page = client.get(
+        f"{manage_url}/reschedule?month={soon:%Y-%m}&day={soon.isoformat()}"
+    ).get_data(as_text=True)
+    near = re.findall(r'name="choose" value="([^"]+)"', page)
+    assert near and all(datetime.fromisoformat(s) < datetime.fromisoformat(start) for s in near)
+
+    confirm = client.post(
+        manage_url + "/reschedule",
+        data={"csrf_token": csrf_token_from(page), "start": "", "choose": near[0]},
+    ).get_data(as_text=True)
+    assert "Move to this time?" in confirm

@@ -15,7 +15,7 @@ from advising.intake.models import Intake
 from advising.invites import ical
 from advising.scheduling.models import Booking
 from advising.shared.emails import is_deliverable_address, limit_key, normalize_email
-from tests.conftest import client_after_commit, post_form
+from tests.conftest import client_after_commit, csrf_token_from, post_form
 from tests.factories import make_advisor
 from tests.intake.helpers import submit_intake
 from tests.scheduling.test_booking_web import _book, _slot_links
@@ -175,3 +175,36 @@ def test_advisor_display_names_refuse_control_characters(client, auth, ctx):
         advisor_services.create_profile(advisor.user, "New\nName", "UTC")
     db.session.rollback()
     assert db.session.get(type(advisor), advisor.id).display_name == "Xavier"
+
+
+FAR_INSTANTS = ("9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00", "2100-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize("start", FAR_INSTANTS)
+def test_a_time_outside_the_years_2000_to_2099_is_refused_not_a_500(client, ctx, start):
+    """A hand-edited slot link or form with a time no date arithmetic survives: the booking
+    form goes back to the times, a booking or a move is refused beside its field, and nothing
+    is written."""
+    make_advisor(slug="maria")
+    response = client.get(f"/advisors/maria/book?start={start.replace('+', '%2B')}")
+    assert response.status_code == 302 and response.headers["Location"].startswith(
+        "/advisors/maria"
+    )
+    link = _slot_links(client, "maria")[0]
+    response, _ = _book(client, link, start=start)
+    assert response.status_code == 200
+    assert 'id="start-error"' in response.get_data(as_text=True)
+    assert _count(Booking) == 0
+
+    response, _ = _book(client, link)
+    manage_url = response.headers["Location"]
+    page = client.get(manage_url + "/reschedule").get_data(as_text=True)
+    for field in ("choose", "start"):
+        response = client.post(
+            manage_url + "/reschedule",
+            data={"csrf_token": csrf_token_from(page), "start": "", field: start},
+        )
+        assert response.status_code == 200
+        assert "Move to this time?" not in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(Booking)).sequence == 0
