@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
+from weasyprint.text import ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
@@ -74,9 +75,7 @@ def fonts_subset_by_harfbuzz() -> bool:
     subsetter (C, Debian's ``libharfbuzz-subset0``) rather than fontTools (Python): with
     fontTools a roadmap render costs about 1.8x the CPU (5.1 against 2.9 G instructions for the
     demo roadmap, cachegrind), as it reads each DejaVu font's layout tables whole."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+    return ffi.harfbuzz_subset is not None and bool(ffi.harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 @lru_cache(maxsize=1)

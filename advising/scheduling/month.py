@@ -59,10 +59,14 @@ def _shift(first: date, months: int) -> date:
     return date(first.year + month // 12, month % 12 + 1, 1)
 
 
-def first_of_month(text: str | None, default: date) -> date:
-    """The 1st of the month named by ``YYYY-MM`` (or of ``default``'s month)."""
+def first_of_month(text: str | None, default: date, earliest: date, latest: date) -> date:
+    """The 1st of the month named by ``YYYY-MM`` (or of ``default``'s month); ``earliest``'s
+    month when that lies outside the months from ``earliest`` to ``latest``."""
     try:
         year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
-        return default.replace(day=1)
+        first = default.replace(day=1)
+    if not earliest.replace(day=1) <= first <= latest.replace(day=1):
+        return earliest.replace(day=1)
+    return first

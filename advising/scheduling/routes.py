@@ -130,9 +130,7 @@ def _render_advisor_page(
     if asked_day is None and request.args.get("month") is None and match is not None:
         # "Any advisor" opens on the day of the first free time it names, whichever month.
         asked_day = match.first.start.astimezone(tz).date()
-    first = month.first_of_month(request.args.get("month"), asked_day or today)
-    if not today.replace(day=1) <= first <= last_day.replace(day=1):
-        first = today.replace(day=1)
+    first = month.first_of_month(request.args.get("month"), asked_day or today, today, last_day)
     month_start = engine.local_day_bounds(first, zone)[0]
     month_end = engine.local_day_bounds(month.next_month(first), zone)[0]
     start = max(month_start, now.replace(second=0, microsecond=0))
@@ -460,16 +458,14 @@ def _move_picker(booking: Booking, zone: str) -> dict[str, object]:
     today, last_day = now.astimezone(tz).date(), (now + rules.horizon).astimezone(tz).date()
     asked_day = parse_day(request.args.get("day"))
     own_day = booking.start_at.astimezone(tz).date()
-    first = month.first_of_month(request.args.get("month"), asked_day or own_day)
-    if not today.replace(day=1) <= first <= last_day.replace(day=1):
-        first = today.replace(day=1)
-    in_month = sorted(day for day in days if (day.year, day.month) == (first.year, first.month))
+    first = month.first_of_month(request.args.get("month"), asked_day or own_day, today, last_day)
     if asked_day in days:
         selected = asked_day
     elif request.args.get("month") is None and own_day in days:
         selected = own_day
     else:
-        selected = next(iter(in_month), None)
+        shown = (first.year, first.month)
+        selected = next((day for day in sorted(days) if (day.year, day.month) == shown), None)
     if selected is None and request.args.get("month") is None and days:
         selected = min(days)
         first = selected.replace(day=1)
@@ -477,7 +473,6 @@ def _move_picker(booking: Booking, zone: str) -> dict[str, object]:
         "month": month.month_view(first, days, selected, today, last_day),
         "selected": selected,
         "day_slots": by_day.slots_on(selected) if selected else [],
-        "page_url": request.path,
     }
 
 
