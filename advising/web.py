@@ -15,6 +15,7 @@ from flask import (
     Response,
     current_app,
     g,
+    jsonify,
     render_template,
     request,
     url_for,
@@ -29,6 +30,7 @@ from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from advising.database import begin_read_only, end_read_only
+from advising.shared import zones
 
 log = logging.getLogger("advising.web")
 
@@ -115,6 +117,16 @@ def home() -> str:
 def healthz() -> dict[str, str]:
     """Liveness probe: the process answers (it does not touch the database)."""
     return {"status": "ok"}
+
+
+@bp.get("/zones/aliases.json")
+def zone_aliases() -> Response:
+    """Old zone names with the names the pickers offer (Asia/Calcutta: Asia/Kolkata), for the
+    pages' zone detection when a browser reports an old name; the same for everyone."""
+    response = jsonify(zones.zone_aliases())
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.get("/readyz")

@@ -314,8 +314,14 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def browser_page(tmp_path: Path):
-    """A Playwright page in Debian's chromium (headless)."""
+def device_zone() -> str:
+    """The zone the browser's device is set to (a test parametrizes it to change it)."""
+    return "Europe/London"
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path, device_zone: str):
+    """A Playwright page in Debian's chromium (headless), its device set to ``device_zone``."""
     executable = require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -333,7 +339,7 @@ def browser_page(tmp_path: Path):
                 "--disable-sync",
             ],
         )
-        context = browser.new_context(timezone_id="Europe/London", locale="en-GB")
+        context = browser.new_context(timezone_id=device_zone, locale="en-GB")
         page = context.new_page()
         page.set_default_timeout(10_000)
         yield page

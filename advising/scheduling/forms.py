@@ -36,7 +36,7 @@ from advising.shared.emails import EMAIL_HELP, MAX_EMAIL_LENGTH, normalize_email
 from advising.shared.instants import in_range
 from advising.shared.text import has_control_characters
 from advising.shared.tokens import well_formed
-from advising.shared.zones import is_zone
+from advising.shared.zones import offered_zone
 
 DURATIONS = (15, 20, 30, 45, 60, 75, 90)
 INTERVALS = (10, 15, 20, 30, 60)
@@ -188,8 +188,7 @@ class BookingForm(FlaskForm):
 
     def validate_tz(self, field: HiddenField) -> None:
         _single_line(self, field)
-        if field.data and not is_zone(field.data):
-            field.data = ""
+        field.data = offered_zone(field.data or "") or ""
 
     @property
     def start_instant(self) -> datetime | None:

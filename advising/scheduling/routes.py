@@ -69,15 +69,16 @@ from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingS
 from advising.shared import timefmt as display
 from advising.shared.text import has_nul
 from advising.shared.tokens import well_formed
-from advising.shared.zones import is_zone
+from advising.shared.zones import offered_zone
 from advising.web import NavItem, add_nav, mark_embeddable, mark_private, read_only_view
 
 bp = Blueprint("scheduling", __name__)
 
 def _visitor_zone(advisor: AdvisorProfile) -> tuple[str, bool]:
-    """The zone to show times in: the visitor's choice when valid, else the advisor's."""
-    tz = request.values.get("tz", "")
-    if tz and is_zone(tz):
+    """The zone to show times in: the visitor's choice when valid (by its current name, as the
+    picker offers it), else the advisor's."""
+    tz = offered_zone(request.values.get("tz", ""))
+    if tz is not None:
         return tz, True
     return advisor.timezone, False
 
@@ -235,7 +236,7 @@ def book(slug: str) -> tuple[str, int] | Response:
         form.tz.data = request.args.get("tz", "")
         form.form_key.data = secrets.token_urlsafe(24)
         from_intake.prefill(form, request.args.get("intake"))
-    zone = form.tz.data if form.tz.data and is_zone(form.tz.data) else advisor.timezone
+    zone = offered_zone(form.tz.data or "") or advisor.timezone
     alternatives: list[engine.Slot] = []
     start = form.start_instant
     if request.method == "GET" and (start is None or not services.slot_is_free(advisor, start)):

@@ -41,6 +41,45 @@ def is_zone(name: str) -> bool:
     return name in _known_zones()
 
 
+# Zones that are UTC under another name; the pickers offer "UTC" for them all.
+_UTC_ZONES = frozenset({"Etc/UTC", "Etc/GMT"})
+
+
+@cache
+def zone_aliases() -> dict[str, str]:
+    """Each other name of an offered zone, with the offered name (Asia/Calcutta: Asia/Kolkata),
+    from the links of tzdata's ``tzdata.zi``: browsers still report some old names."""
+    try:
+        text = (resources.files("tzdata") / "zoneinfo" / "tzdata.zi").read_text()
+    except (ModuleNotFoundError, FileNotFoundError):  # no tzdata package: no aliases known
+        text = ""
+    links = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "L":
+            links[parts[2]] = parts[1]
+    offered = frozenset(zone_names())
+    aliases = {name: "UTC" for name in _UTC_ZONES if "UTC" in offered}
+    for alias, target in links.items():
+        seen = {alias}
+        while target not in offered and target in links and target not in seen:
+            seen.add(target)
+            target = links[target]
+        target = "UTC" if target in _UTC_ZONES else target
+        if alias not in offered and target in offered:
+            aliases[alias] = target
+    return aliases
+
+
+def offered_zone(name: str) -> str | None:
+    """The name a picker offers for a zone: the name itself, or the current name of an old one
+    (Europe/Kiev: Europe/Kyiv); a zone with no offered name (Etc/GMT+5) stays as it is, and a
+    name zoneinfo does not know gives None."""
+    if not is_zone(name):
+        return None
+    return zone_aliases().get(name, name)
+
+
 def utc_offset(name: str, at: datetime) -> str:
     """'UTC-06:00': the zone's offset at ``at``."""
     offset = at.astimezone(ZoneInfo(name)).utcoffset()

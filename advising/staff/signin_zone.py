@@ -12,14 +12,15 @@ from flask_login import user_logged_in
 
 from advising.accounts.models import User
 from advising.extensions import db
-from advising.shared.zones import is_zone
+from advising.shared.zones import offered_zone
 
 
 def store_detected_zone(_app: Flask, user: User, **_extra: object) -> None:
     if user.timezone or request.method != "POST":
         return
     zone = request.form.get("tz", "").strip()
-    if zone and len(zone) <= 64 and is_zone(zone):
+    zone = offered_zone(zone) if len(zone) <= 64 else None
+    if zone is not None:
         user.timezone = zone
         db.session.commit()
 

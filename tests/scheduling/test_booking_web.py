@@ -393,3 +393,13 @@ def test_a_booking_moves_to_any_day_of_the_horizon_opening_on_its_own_day(client
         data={"csrf_token": csrf_token_from(page), "start": "", "choose": near[0]},
     ).get_data(as_text=True)
     assert "Move to this time?" in confirm
+
+
+def test_a_booking_sent_with_an_old_zone_name_keeps_its_current_name(client, ctx):
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    link = _slot_links(client, "maria", "Europe/London")[0]
+    response, _ = _book(client, link, tz="Europe/Kiev")
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(select(Booking)).visitor_timezone == "Europe/Kyiv"
+    assert "(Europe/Kyiv)" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -3,6 +3,8 @@ type."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -25,3 +27,29 @@ def test_the_intake_picker_detects_the_zone_and_searches_as_you_type(live_server
         "opts => opts.filter(o => !o.hidden && o.value).map(o => o.text)",
     )
     assert visible and all("UTC-05:00" in text for text in visible)
+
+
+@pytest.mark.parametrize(
+    ("device_zone", "offered"),
+    [("Asia/Calcutta", "Asia/Kolkata"), ("America/Buenos_Aires", "America/Argentina/Buenos_Aires")],
+)
+def test_a_device_reporting_an_old_zone_name_gets_its_current_name(
+    live_server, browser_page, device_zone, offered
+):
+    """Chromium still reports some zones by their old names; the pickers offer current ones."""
+    from tests.factories import make_advisor
+
+    with live_server.app.app_context():
+        make_advisor(name="Maria Lopez", slug="maria-lopez", timezone="America/New_York")
+    page = browser_page
+    assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == device_zone
+    page.goto(live_server.url + "/intake")
+    page.wait_for_function(
+        "name => document.querySelector('select[name=timezone]').value === name", arg=offered
+    )
+    page.goto(live_server.url + "/advisors/maria-lopez")
+    page.wait_for_url(re.compile(r".*[?&]tz=" + re.escape(offered.replace("/", "%2F"))))
+    assert page.locator("select[name=tz]").input_value() == offered
+    assert f"Times are shown in {offered.replace('_', ' ')}" in page.locator(
+        ".zone-form"
+    ).inner_text()

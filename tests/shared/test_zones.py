@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from advising.shared.zones import is_zone, utc_offset, zone_choice_label, zone_names
@@ -32,3 +33,41 @@ def test_every_zone_picker_lists_canonical_zones_with_offsets(client):
     page = client.get("/intake").get_data(as_text=True)
     assert re.search(r">America/Chicago \(UTC-0[56]:00\)<", page)
     assert "Asia/Calcutta" not in page and "Asia/Kolkata (UTC+05:30)" in page
+
+
+def test_old_zone_names_map_to_the_names_the_pickers_offer():
+    from advising.shared.zones import offered_zone, zone_aliases
+
+    offered = set(zone_names())
+    aliases = zone_aliases()
+    assert aliases["Asia/Calcutta"] == "Asia/Kolkata"
+    assert aliases["Europe/Kiev"] == "Europe/Kyiv"
+    assert aliases["America/Buenos_Aires"] == "America/Argentina/Buenos_Aires"
+    assert aliases["US/Central"] == "America/Chicago"
+    assert aliases["Etc/UTC"] == aliases["Zulu"] == aliases["GMT"] == "UTC"
+    assert set(aliases.values()) <= offered and not set(aliases) & offered
+    assert offered_zone("Asia/Calcutta") == "Asia/Kolkata"
+    assert offered_zone("America/Chicago") == "America/Chicago"
+    assert offered_zone("Etc/GMT+5") == "Etc/GMT+5"  # valid, though no picker offers it
+    assert offered_zone("Mars/Olympus_Mons") is None and offered_zone("") is None
+
+
+def test_the_pages_fetch_the_aliases_as_cacheable_json(client):
+    page = client.get("/intake").get_data(as_text=True)
+    assert 'data-zone-aliases="/zones/aliases.json"' in page
+    response = client.get("/zones/aliases.json")
+    assert response.status_code == 200 and response.is_json
+    assert response.json["Asia/Calcutta"] == "Asia/Kolkata"
+    assert "public" in response.headers["Cache-Control"]
+    assert "max-age=86400" in response.headers["Cache-Control"]
+
+
+def test_times_asked_for_in_an_old_zone_name_show_in_its_current_name(client, ctx):
+    from tests.factories import make_advisor
+
+    make_advisor(name="Maria Lopez", slug="maria-lopez", timezone="America/New_York")
+    response = client.get("/advisors/maria-lopez?tz=Asia/Calcutta", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Times are shown in Asia/Kolkata" in page
+    assert re.search(r'<option selected value="Asia/Kolkata">', page)
+    assert "tz=Asia/Kolkata" in page and "Calcutta" not in page
