@@ -83,6 +83,13 @@ def _visitor_zone(advisor: AdvisorProfile) -> tuple[str, bool]:
     return advisor.timezone, False
 
 
+def _zone_form(zone: str) -> ZoneForm:
+    """The zone picker of a page of times, showing ``zone``."""
+    zone_form = ZoneForm(request.args, meta={"csrf": False})
+    zone_form.tz.data = zone
+    return zone_form
+
+
 def _active_advisor_or_404(slug: str) -> AdvisorProfile:
     advisor = advisors.advisor_by_slug(slug)
     if advisor is None:
@@ -120,8 +127,7 @@ def _render_advisor_page(
     ranked: list[services.Match] | None = None,
 ) -> str | Response:
     zone, chosen = _visitor_zone(advisor)
-    zone_form = ZoneForm(request.args, meta={"csrf": False})
-    zone_form.tz.data = zone
+    zone_form = _zone_form(zone)
     now = utcnow()
     # "Any advisor" read the chosen advisor's rules to rank them: no second read
     rules = (match.rules if match is not None else None) or services.rules_of(advisor)
@@ -396,16 +402,18 @@ def reschedule_page(
     moved: str = "The consultation is moved. Updated invitations are on their way.",
     manage_token: str | None = None,
 ) -> str | Response:
-    """The page that moves ``booking`` for ``by`` (visitor, advisor or staff), in ``zone``.
-    Choosing a time asks to confirm it (nothing moves on one click); a time just taken keeps
-    the form with the nearest free times next to it. A booking that is no longer active
-    shows no picker: it goes back with a note."""
+    """The page that moves ``booking`` for ``by`` (visitor, advisor or staff), in ``zone``
+    unless the person picks another. Choosing a time asks to confirm it (nothing moves on one
+    click); a time just taken keeps the form with the nearest free times next to it. A booking
+    that is no longer active shows no picker: it goes back with a note."""
     if booking.status != BookingStatus.CONFIRMED:
         flash(
             f"This consultation is {booking.status.replace('_', ' ')}: it cannot be moved.",
             "info",
         )
         return redirect(back)
+    zone_asked = offered_zone(request.args.get("tz", ""))
+    zone = zone_asked or zone
     form = RescheduleForm()
     alternatives: list[engine.Slot] = []
     chosen = parse_instant(request.form.get("choose")) if request.method == "POST" else None
@@ -416,6 +424,7 @@ def reschedule_page(
             booking=booking,
             form=form,
             zone=zone,
+            zone_asked=zone_asked,
             back=back,
             chosen=chosen,
             chosen_end=chosen + (booking.end_at - booking.start_at),
@@ -436,6 +445,8 @@ def reschedule_page(
         booking=booking,
         form=form,
         zone=zone,
+        zone_asked=zone_asked,
+        zone_form=_zone_form(zone),
         back=back,
         alternatives=alternatives,
         **_move_picker(booking, zone),

@@ -403,3 +403,31 @@ def test_a_booking_sent_with_an_old_zone_name_keeps_its_current_name(client, ctx
     db.session.rollback()
     assert db.session.scalar(select(Booking)).visitor_timezone == "Europe/Kyiv"
     assert "(Europe/Kyiv)" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_move_page_shows_times_in_the_zone_picked_there(client, ctx):
+    """Moving opens in the booking's zone; another zone picked on the page carries through
+    its month links and its confirmation, and the booking's own zone is unchanged."""
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    link = _slot_links(client, "maria", "Europe/London")[0]
+    response, _ = _book(client, link)
+    move_url = response.headers["Location"] + "/reschedule"
+
+    page = client.get(move_url).get_data(as_text=True)
+    assert re.search(r'<option selected value="Europe/London">', page)
+    assert "Times are shown in Europe/London" in page
+
+    page = client.get(move_url + "?tz=Asia/Tokyo").get_data(as_text=True)
+    assert re.search(r'<option selected value="Asia/Tokyo">', page)
+    assert "Times are shown in Asia/Tokyo" in page and "data-detect-tz" not in page
+    assert re.search(r">\d{1,2}:\d\d [AP]M JST<", page)
+    month_links = re.findall(r'href="([^"]+)" rel="next"', page)
+    assert month_links and "tz=Asia/Tokyo" in html_lib.unescape(month_links[0])
+    offered = re.findall(r'name="choose" value="([^"]+)"', page)
+    confirm = client.post(
+        move_url + "?tz=Asia/Tokyo",
+        data={"csrf_token": csrf_token_from(page), "start": "", "choose": offered[0]},
+    ).get_data(as_text=True)
+    assert "JST" in confirm and "tz=Asia/Tokyo" in confirm
+    db.session.rollback()
+    assert db.session.scalar(select(Booking)).visitor_timezone == "Europe/London"
