@@ -41,7 +41,10 @@ from advising.shared.zones import offered_zone
 DURATIONS = (15, 20, 30, 45, 60, 75, 90)
 INTERVALS = (10, 15, 20, 30, 60)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-RANGES_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-\u2013]\s*(\d{1,2}):(\d{2})\s*$")
+_CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(?:([ap])\.?\s*m?\.?)?"
+RANGE_RE = re.compile(
+    rf"^\s*{_CLOCK}\s*(?:[-\u2013\u2014]|to)\s*{_CLOCK}\s*$", re.IGNORECASE
+)
 
 
 def parse_instant(value: str | None) -> datetime | None:
@@ -59,24 +62,71 @@ def parse_instant(value: str | None) -> datetime | None:
 
 
 def parse_ranges(text: str) -> list[tuple[time, time]]:
-    """'09:00-12:00, 13:00-17:00' -> [(09:00, 12:00), (13:00, 17:00)]; 24:00 ends a day."""
+    """Hours typed as ranges, 12-hour or 24-hour: '9:00 AM-12:00 PM, 1pm-5pm' or
+    '09:00-12:00, 13:00-17:00' -> [(09:00, 12:00), (13:00, 17:00)]. One side's AM/PM serves
+    the other where that reads as a range ('9-11 AM', '11-1 PM'); 24:00 or 12 AM at the end
+    ends the day. ValueError says which range is wrong and why."""
     ranges = []
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
-        match = RANGES_RE.match(part)
+        match = RANGE_RE.match(part)
         if not match:
-            raise ValueError(f"“{part}” is not a range like 09:00-17:00.")
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2 != 0):
+            raise ValueError(f"“{part}” is not a range like 9:00 AM-5:00 PM.")
+        h1, m1, half1, h2, m2, half2 = match.groups()
+        start_minutes, end_minutes = _range_minutes(
+            (int(h1), int(m1 or 0), (half1 or "").lower()),
+            (int(h2), int(m2 or 0), (half2 or "").lower()),
+        )
+        if start_minutes is None or end_minutes is None:
             raise ValueError(f"“{part}” has an impossible time.")
-        start, end = time(h1, m1), time(0) if h2 == 24 else time(h2, m2)
-        if end != time(0) and end <= start:
+        if end_minutes <= start_minutes:
             raise ValueError(f"“{part}” ends before it starts.")
+        start = time(start_minutes // 60, start_minutes % 60)
+        end = time(0) if end_minutes == 24 * 60 else time(end_minutes // 60, end_minutes % 60)
         ranges.append((start, end))
     return ranges
 
 
-def format_ranges(ranges: list[tuple[time, time]]) -> str:
-    return ", ".join(f"{s:%H:%M}-{'24:00' if e == time(0) else f'{e:%H:%M}'}" for s, e in ranges)
+def _range_minutes(
+    start: tuple[int, int, str], end: tuple[int, int, str]
+) -> tuple[int | None, int | None]:
+    """Minutes after midnight of a range's two ends (the end may be 24:00), or None for an
+    end that is no time of day."""
+    if start[2] and not end[2]:
+        first = _clock_minutes(*start)
+        end = _guess_half(end, start[2], lambda e: first is not None and e > first)
+    elif end[2] and not start[2]:
+        last = _clock_minutes(*end, ends_range=True)
+        start = _guess_half(start, end[2], lambda s: last is not None and s < last)
+    return _clock_minutes(*start), _clock_minutes(*end, ends_range=True)
+
+
+def _guess_half(clock: tuple[int, int, str], other: str, fits) -> tuple[int, int, str]:
+    """A side typed without AM/PM, beside one typed with it: the other side's half of the day
+    if the range then reads forwards, else the other half; a 24-hour time stays as it is."""
+    hour, minute, _ = clock
+    if not 1 <= hour <= 12:
+        return clock
+    for half in (other, "p" if other == "a" else "a"):
+        minutes = _clock_minutes(hour, minute, half)
+        if minutes is not None and fits(minutes):
+            return hour, minute, half
+    return hour, minute, other
+
+
+def _clock_minutes(hour: int, minute: int, half: str, ends_range: bool = False) -> int | None:
+    """Minutes after midnight of a clock time ('' for 24-hour, 'a' or 'p'), or None."""
+    if minute > 59:
+        return None
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)
+        if ends_range and hour == 0 and minute == 0:
+            return 24 * 60  # "to 12 AM": the end of the day
+        return hour * 60 + minute
+    if hour == 24 and minute == 0 and ends_range:
+        return 24 * 60
+    return hour * 60 + minute if hour <= 23 else None
 
 
 CONTROL_CHARACTERS_MESSAGE = "Use letters, digits and ordinary punctuation only."
@@ -415,7 +465,10 @@ class DateOverrideForm(FlaskForm):
     hours = StringField(
         "Hours that day",
         validators=[Optional(), Length(max=200)],
-        description="For example 10:00-14:00. Replaces your weekly hours on that date.",
+        description=(
+            "For example 10:00 AM-2:00 PM, or 9am-12pm, 1pm-5pm. "
+            "Replaces your weekly hours on that date."
+        ),
     )
     submit = SubmitField("Add date")
 

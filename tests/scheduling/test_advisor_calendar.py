@@ -245,7 +245,7 @@ def test_day_off_says_so_and_shows_on_the_rules_page(client, auth, ctx):
     post_form(
         client,
         "/me/booking-rules/dates",
-        {"override-day": saturday.isoformat(), "override-hours": "10:00-14:00"},
+        {"override-day": saturday.isoformat(), "override-hours": "10:00 AM - 2 PM"},
         page="/me/booking-rules",
     )
     html = client.get("/me/booking-rules").get_data(as_text=True)
