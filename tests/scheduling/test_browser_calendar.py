@@ -3,6 +3,8 @@ nothing scrolls sideways, axe finds no violations, the rows form adds and remove
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import pytest
 
 from tests.factories import DEFAULT_PASSWORD
@@ -104,3 +106,65 @@ def test_weekly_hours_rows_add_remove_and_errors(live_server, browser_page, widt
     assert "Overlaps 9:00 AM to 5:00 PM." in page.locator("#hours-1-1-error").inner_text()
     fits(page)
     assert axe_violations(page) == []
+
+
+UNCOVERED = """() => {
+  // Each item's label, where it starts, shows that item: nothing drawn over it.
+  return [...document.querySelectorAll('.cal-item')].filter(item => {
+    const label = item.querySelector('strong');
+    const box = label.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) { return false; }  // text for screen readers only
+    label.scrollIntoView({block: 'center'});
+    const range = document.createRange();
+    range.selectNodeContents(label);
+    const line = range.getClientRects()[0];  // the label's first line of text
+    const y = line.top + line.height / 2;
+    return [line.left + 2, (line.left + line.right) / 2, line.right - 2].some(x => {
+      const top = document.elementFromPoint(x, y);
+      return !(top && top.closest('.cal-item') === item);
+    });
+  }).map(item => item.querySelector('strong').textContent);
+}"""
+
+
+def test_no_label_in_the_week_is_drawn_over(live_server, browser_page):
+    """A booking inside a calendar's available time, busy time beside it, all within weekly
+    hours: every label can be read."""
+    from zoneinfo import ZoneInfo
+
+    from advising.calendars import services as calendars
+    from advising.database import utcnow
+    from advising.extensions import db
+    from advising.scheduling import services
+    from tests.calendars.test_services import calendar, vevent
+    from tests.factories import make_advisor
+
+    zone = ZoneInfo("America/New_York")
+    day = (utcnow().astimezone(zone) + timedelta(days=2)).date()
+    with live_server.app.app_context():
+        advisor = make_advisor(name="Maria Lopez", slug="maria-lopez", timezone=zone.key)
+        services.update_rules(
+            advisor.id, {d: [(time(9), time(17))] for d in range(7)}, min_notice_hours=0
+        )
+        nine, one = datetime.combine(day, time(9), zone), datetime.combine(day, time(13), zone)
+        calendars.import_upload(
+            advisor,
+            calendar(
+                vevent("free", nine, nine + timedelta(hours=3), "Office hours"),
+                vevent("busy", one, one + timedelta(hours=1), "Dentist"),
+            ),
+            "Work",
+        )
+        visitor = services.VisitorDetails("Jo Visitor", "jo@example.org", None, "", zone.key)
+        services.book(advisor, nine, visitor)
+        db.session.commit()
+        email = advisor.user.email
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server.url, email)
+    page.goto(f"{live_server.url}/me/calendar?start={day.isoformat()}")
+    section = page.locator(f'section[aria-labelledby="day-{day.isoformat()}"]')
+    for name in ("Booked: Jo Visitor", "Available (calendar)", "Busy (calendar)"):
+        assert section.get_by_text(name).is_visible()
+    assert page.evaluate(UNCOVERED) == []
+    fits(page)
