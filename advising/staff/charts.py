@@ -43,12 +43,13 @@ class BarChart:
     bars: tuple[Bar, ...]
 
 
-def bar_chart(items: Sequence[tuple[str, float, str]]) -> BarChart:
-    """Horizontal bars for ``(label, value, shown text)`` items, longest bar = largest value.
+def bar_chart(items: Sequence[tuple[str, float, str]], full: float = 0.0) -> BarChart:
+    """Horizontal bars for ``(label, value, shown text)`` items, longest bar = largest value,
+    or ``full`` when that is larger (a share draws against 100%, so 0.1% is a sliver).
 
     Negative values draw as empty bars; when every value is zero no bar has length.
     """
-    top = max((max(value, 0.0) for _, value, _ in items), default=0.0)
+    top = max(max((max(value, 0.0) for _, value, _ in items), default=0.0), full)
     span = WIDTH - LABEL_WIDTH - VALUE_ROOM
     bars = tuple(
         Bar(

@@ -39,7 +39,8 @@ def _charts(found: insights.Insights) -> dict[str, object]:
             [
                 (_short(a.name), a.share or 0.0, insights.format_rate(a.share))
                 for a in found.advisors
-            ]
+            ],
+            full=1.0,  # against all the open hours; a share past 100% sets the scale itself
         ),
         "weekdays": bar_chart(
             [(day, n, f"{n:,}") for day, n in zip(insights.WEEKDAYS, found.by_weekday, strict=True)]

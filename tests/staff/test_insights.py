@@ -145,6 +145,14 @@ def test_bar_geometry_scales_to_the_largest_value():
     assert [bar.width for bar in bar_chart([("a", 0, "0")]).bars] == [0.0]
 
 
+def test_shares_draw_against_the_whole_unless_one_passes_it():
+    span = WIDTH - LABEL_WIDTH - VALUE_ROOM
+    small = bar_chart([("a", 0.001, "0.1%"), ("b", 0.5, "50.0%")], full=1.0)
+    assert [bar.width for bar in small.bars] == [round(span * 0.001, 2), span / 2]
+    over = bar_chart([("a", 1.5, "150.0%"), ("b", 0.75, "75.0%")], full=1.0)
+    assert [bar.width for bar in over.bars] == [span, span / 2]
+
+
 # --- pages, CSV and access ------------------------------------------------------------------
 
 
@@ -165,6 +173,14 @@ def test_page_shows_figures_charts_and_tables(client, auth, ctx):
         assert f'aria-labelledby="chart-{name}-title chart-{name}-desc"' in page
         assert f'<title id="chart-{name}-title">' in page
     assert page.count("<caption>") == 6
+    advisors_chart = page.split('id="chart-advisors-title"')[1].split("</svg>")[0]
+    widths = re.findall(r'class="chart-bar" [^>]*width="([\d.]+)"', advisors_chart)
+    shown = re.findall(r'class="chart-value"[^>]*>([^<]+)<', advisors_chart)
+    span = WIDTH - LABEL_WIDTH - VALUE_ROOM
+    assert len(widths) == len(shown) == 4  # each bar as long as its share of the whole
+    for width, text in zip(widths, shown, strict=True):
+        share = 0.0 if text == "n/a" else float(text.rstrip("%")) / 100
+        assert abs(float(width) - span * share) < span * 0.001
     for name in insights.TABLES:
         assert f'href="/staff/insights/{name}.csv?from=2030-01-07&amp;to=2030-01-13"' in page
     assert "insights.css" in page
