@@ -46,7 +46,7 @@
     var search = document.createElement("input");
     search.type = "search";
     search.className = "zone-search";
-    search.placeholder = "Search zones (city or UTC offset)";
+    search.placeholder = "Search: city or UTC offset";
     search.setAttribute("aria-label", "Search time zones");
     search.setAttribute("aria-controls", select.id);
     select.parentNode.insertBefore(search, select);

@@ -128,6 +128,26 @@ ROLES = {
 }
 
 
+# A box's label starts on the box's own line, beside it (not wrapped below or above it).
+BOXES_APART = """() => [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+  .filter(box => box.offsetParent !== null && box.labels.length)
+  .filter(box => {
+    const label = box.labels[0], range = document.createRange();
+    range.selectNodeContents(label);
+    if (label.contains(box)) { range.setStartAfter(box); }
+    const line = [...range.getClientRects()].find(r => r.width > 0);
+    const at = box.getBoundingClientRect();
+    return !line || line.left < at.right || line.top > at.bottom || line.bottom < at.top;
+  }).map(box => box.id || box.name)"""
+
+# Phones zoom into a field whose text is under 16 px when it takes focus.
+SMALL_FIELDS = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(f => f.offsetParent !== null && !['checkbox', 'radio', 'hidden', 'submit', 'button']
+    .includes(f.type))
+  .filter(f => parseFloat(getComputedStyle(f).fontSize) < 16)
+  .map(f => f.id || f.name || f.className)"""
+
+
 def _problems(page, width: int, path: str) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -137,6 +157,11 @@ def _problems(page, width: int, path: str) -> list[str]:
     )
     if overflow > 0:
         found.append(f"{width}px {path}: {overflow}px wider than the screen")
+    for box in page.evaluate(BOXES_APART):
+        found.append(f"{width}px {path}: the box {box} is not beside its label")
+    if width < 400:
+        for small in page.evaluate(SMALL_FIELDS):
+            found.append(f"{width}px {path}: {small} has text under 16px (phones zoom in)")
     for violation in Axe().run(page).response["violations"]:
         targets = [node["target"] for node in violation["nodes"]][:3]
         found.append(f"{width}px {path}: axe {violation['id']} ({violation['impact']}) {targets}")
