@@ -25,11 +25,12 @@ def register(app: Flask) -> None:
     from advising.intake import models  # noqa: F401  (tables registered with the metadata)
     from advising.intake.cli import intake_cli
     from advising.intake.routes import bp as intake_bp
-    from advising.intake.services import format_date
+    from advising.intake.services import format_budget, format_date
     from advising.web import NavItem, add_nav
 
     app.register_blueprint(intake_bp)
     app.cli.add_command(intake_cli)
     app.jinja_env.filters["roadmap_date"] = format_date
+    app.jinja_env.filters["budget"] = format_budget
     app.context_processor(_home_actions)
     add_nav(app, NavItem("Career roadmap", "intake.start"))

@@ -117,6 +117,9 @@ SECTIONS = (
 )
 
 
+_SHOWN_ORDER = {name: rank for rank, name in enumerate(n for _, names in SECTIONS for n in names)}
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as checkboxes (``_forms.field`` renders it as a group by type name)."""
 
@@ -381,6 +384,13 @@ class IntakeForm(FlaskForm):
     def sections(self):
         """(legend, [fields]) in the order they are shown."""
         return [(legend, [self[name] for name in names]) for legend, names in SECTIONS]
+
+    @property
+    def errors(self) -> dict:
+        """Each field's errors in the order the fields are shown, so the summary above the
+        form reads from top to bottom (the fields are declared in another order)."""
+        found = super().errors
+        return dict(sorted(found.items(), key=lambda item: _SHOWN_ORDER.get(item[0], -1)))
 
     def to_answers(self) -> IntakeAnswers:
         """The engine's input; raises ``AnswersError`` naming the field it refuses."""

@@ -45,6 +45,13 @@ def format_date(day: date) -> str:
     return c.date_format.format(day=day.day, month=c.month_names[day.month - 1], year=day.year)
 
 
+def format_budget(low: int | None, high: int | None) -> str:
+    """A budget as the roadmap words amounts: "$1,500", "$1,000 to $2,000", or "" for none."""
+    if low is None or high is None:
+        return ""
+    return f"${low:,}" if low == high else f"${low:,} to ${high:,}"
+
+
 # --- answers <-> JSON -------------------------------------------------------------------------
 # ``answers_to_dict`` / ``answers_from_dict`` (imported above) live next to ``IntakeAnswers`` in
 # the engine: stored answers carry a format number and load tolerantly after questions change.

@@ -65,11 +65,13 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_typed_is_lost(client
         target_setting="moon_base",
         consent=None,
         goals="Work from home & keep <my> evenings",
+        learning_format=None,
+        budget=None,
     )
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
-    assert "Please correct the 6 fields marked below." in page
+    assert "Please correct the 8 fields marked below." in page
     assert _error_of(page, "email") == "Enter an email address like name@example.com."
     assert _error_of(page, "hours_per_week") == "Enter a number from 1 to 60."
     assert _error_of(page, "start_date") == "Choose today or a later date."
@@ -77,6 +79,21 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_typed_is_lost(client
     assert _error_of(page, "target_setting") == "Not a valid choice."
     assert _error_of(page, "consent") == "We need your agreement to store your answers."
     assert _error_of(page, "name") == ""
+    # the summary lists the fields from top to bottom, as the form shows them
+    summary = page.split('class="form-summary"')[1].split("</ul>")[0]
+    listed = re.findall(r'<li><a href="#([a-z_]+)"', summary)
+    shown = re.findall(r'id="([a-z_]+)-error"', page.split("</ul>", 1)[1])
+    assert listed == shown
+    assert listed == [
+        "email",
+        "education",
+        "target_setting",
+        "hours_per_week",
+        "start_date",
+        "learning_format",  # declared after budget, shown before it
+        "budget",
+        "consent",
+    ]
     # What was typed comes back: text, numbers, dates, radios, checkboxes, the select.
     assert 'value="Dana Reyes"' in page and 'value="not-an-email"' in page
     assert 'value="99"' in page

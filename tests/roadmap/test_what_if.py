@@ -49,6 +49,9 @@ def test_a_what_if_re_renders_the_page_with_the_overrides_and_saves_nothing(clie
     assert NOTE in html and "Save this version" in html
     assert "20 hours a week you said you can give" in html
     assert 'name="hours" value="20"' in html and 'name="budget" value="9000"' in html
+    assert "a budget of $9,000 and a start on" in html  # amounts worded as everywhere else
+    ranged = client.get(f"/roadmap/{token}?hours=20&budget=$1,000-2000&start={start}")
+    assert "a budget of $1,000 to $2,000 and" in ranged.get_data(as_text=True)
     # The timeline and costs are the what-if's, not the saved plan's.
     stored = _stored()
     assert roadmap_of(stored) == before and stored.answers["hours_per_week"] == 10

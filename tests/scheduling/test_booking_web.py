@@ -431,3 +431,11 @@ def test_the_move_page_shows_times_in_the_zone_picked_there(client, ctx):
     assert "JST" in confirm and "tz=Asia/Tokyo" in confirm
     db.session.rollback()
     assert db.session.scalar(select(Booking)).visitor_timezone == "Europe/London"
+
+
+def test_a_topic_keeps_its_lines_where_it_is_shown(client, ctx):
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    link = _slot_links(client, "maria", "Europe/London")[0]
+    response, _ = _book(client, link, topic="Which credential?\nAnd how long?")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<dd class="preserve-lines">Which credential?\nAnd how long?</dd>' in page
