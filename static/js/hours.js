@@ -47,8 +47,11 @@
       input.step = "300";
       input.id = name;
       input.name = name;
-      row.appendChild(text);
-      row.appendChild(input);
+      var pair = document.createElement("span");  // a label and its field wrap together
+      pair.className = "hours-pair";
+      pair.appendChild(text);
+      pair.appendChild(input);
+      row.appendChild(pair);
     });
     return row;
   }
