@@ -107,7 +107,7 @@ def test_a_visitors_journey_leaves_no_personal_data_or_secrets_in_the_logs(clien
         assert client.get(manage_url).status_code == 200
         assert client.get(manage_url + "/invite.ics").status_code == 200
         reschedule_page = client.get(manage_url + "/reschedule").get_data(as_text=True)
-        new_start = re.findall(r'name="choose" value="([^"]+)"', reschedule_page)[3]
+        new_start = re.findall(r'name="choose" value="([^"]+)"', reschedule_page)[-1]
         moved = client.post(
             manage_url + "/reschedule",
             data={"csrf_token": csrf_token_from(reschedule_page), "start": ["", new_start]},

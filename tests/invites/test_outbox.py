@@ -129,7 +129,7 @@ def test_web_reschedule_and_cancel_send_higher_sequence_with_same_uid(client, ct
     created = rows(booking.id)
 
     page = client.get(f"/b/{token}/reschedule").get_data(as_text=True)
-    new_start = re.findall(r'name="choose" value="([^"]+)"', page)[3]
+    new_start = re.findall(r'name="choose" value="([^"]+)"', page)[-1]
     response = client.post(
         f"/b/{token}/reschedule",
         data={"csrf_token": csrf_token_from(page), "start": ["", new_start]},

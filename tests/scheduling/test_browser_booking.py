@@ -43,7 +43,7 @@ def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, br
     assert slot_label.split()[0] in page.get_by_role("heading", level=1).inner_text()
 
     page.get_by_role("link", name="Reschedule").click()
-    new_slot = page.locator(".slot-list button").nth(4)
+    new_slot = page.locator(".slot-list button").last  # the shown day may have few times left
     new_label = new_slot.inner_text().split()[0]
     new_slot.click()
     assert new_label in page.get_by_role("heading", level=1).inner_text() or (
