@@ -42,6 +42,11 @@ class Item:
     row: int  # first grid row, 1-based
     span: int  # rows covered, at least 1
     href: str | None = None
+    source: str = ""  # "(calendar)": shown where a lane has room for it
+
+    @property
+    def full_label(self) -> str:
+        return f"{self.label} {self.source}" if self.source else self.label
 
 
 @dataclass(frozen=True)
@@ -93,11 +98,12 @@ def _item(
     day: date,
     zone: str,
     href: str | None = None,
+    source: str = "",
 ) -> Item:
     first = _row_of(start, day)
     last = _row_of(end - timedelta(microseconds=1), day) if end > start else first
     span = max(1, last - first + 1)
-    return Item(kind, label, start, end, _when(start, end, zone), first + 1, span, href)
+    return Item(kind, label, start, end, _when(start, end, zone), first + 1, span, href, source)
 
 
 def _local_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -156,12 +162,16 @@ def advisor_calendar(
                 items.append(_item(kind, label, s, e, day, zone))
         for block in calendar_days.get(day, ()):
             if block.kind == "available":
-                label = "Available (calendar)"
+                label, source = "Available", "(calendar)"
                 if override is not None:
-                    label += ", not offered: date override"
-                items.append(_item(AVAILABLE, label, block.start, block.end, day, zone))
+                    label, source = "Available, not offered", "(calendar; date override)"
+                items.append(
+                    _item(AVAILABLE, label, block.start, block.end, day, zone, source=source)
+                )
             else:
-                items.append(_item(BUSY, "Busy (calendar)", block.start, block.end, day, zone))
+                items.append(
+                    _item(BUSY, "Busy", block.start, block.end, day, zone, source="(calendar)")
+                )
         for booking in bookings:
             if booking.start_at < hi and booking.end_at > lo:
                 s = max(booking.start_at, lo).astimezone(tz)
