@@ -10,6 +10,7 @@ from advising.accounts.models import Role
 from advising.advisors import services
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.forms import ProfileForm
+from advising.intake.remembered import remembered_token
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone
 
@@ -18,8 +19,11 @@ bp = Blueprint("advisors", __name__)
 
 @bp.get("/advisors")
 def advisor_list() -> str:
-    """Every bookable advisor; a roadmap's token and a chosen zone travel on to their pages."""
+    """Every bookable advisor; a roadmap's token (or the one this browser opened) and a chosen
+    zone travel on to their pages."""
     intake = request.args.get("intake", "")
+    if not well_formed(intake):
+        intake = remembered_token() or ""
     tz = request.args.get("tz", "")
     return render_template(
         "advisors/list.html",

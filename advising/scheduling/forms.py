@@ -216,6 +216,9 @@ class BookingForm(FlaskForm):
             DataRequired(message="We need your agreement to store your details for the booking.")
         ],
     )
+    # Off: the advisor sees the intake and roadmap the booking comes from (a form without the
+    # box, the API's or an embedding site's, shares it as before).
+    private_roadmap = BooleanField("Keep my roadmap to myself")
     submit = SubmitField("Book this time")
     intake = HiddenField()  # the roadmap's token when booking from it, kept between posts
     form_key = HiddenField()  # one key per form shown: a resubmission books at most once

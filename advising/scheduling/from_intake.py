@@ -10,6 +10,7 @@ from flask import current_app, request
 from advising.database import utcnow
 from advising.intake import services
 from advising.intake.models import Intake
+from advising.intake.remembered import remembered_token
 from advising.scheduling.cache import DEFAULT_MAX_AGE
 from advising.scheduling.forms import BookingForm
 from advising.scheduling.matching import Wants
@@ -18,9 +19,12 @@ from advising.shared.tokens import well_formed
 
 
 def intake_param() -> dict[str, str]:
-    """``{"intake": token}`` when the request carries a well-formed roadmap token."""
+    """``{"intake": token}`` when the request carries a well-formed roadmap token, or else
+    when this browser opened a roadmap in this session (the visitor came by the menu)."""
     token = request.args.get("intake", "")
-    return {"intake": token} if well_formed(token) else {}
+    if not well_formed(token):
+        token = remembered_token() or ""
+    return {"intake": token} if token else {}
 
 
 def prefill(form: BookingForm, token: str | None) -> None:

@@ -241,7 +241,7 @@ def book(slug: str) -> tuple[str, int] | Response:
         form.start.data = request.args.get("start", "")
         form.tz.data = request.args.get("tz", "")
         form.form_key.data = secrets.token_urlsafe(24)
-        from_intake.prefill(form, request.args.get("intake"))
+        from_intake.prefill(form, from_intake.intake_param().get("intake"))
     zone = offered_zone(form.tz.data or "") or advisor.timezone
     alternatives: list[engine.Slot] = []
     start = form.start_instant
@@ -260,7 +260,9 @@ def book(slug: str) -> tuple[str, int] | Response:
             phone=(form.phone.data or "").strip() or None,
             topic=(form.topic.data or "").strip(),
             timezone=zone,
-            intake_id=from_intake.intake_id_for(form.intake.data),
+            intake_id=None
+            if form.private_roadmap.data
+            else from_intake.intake_id_for(form.intake.data),
         )
         try:
             limits.count_booking_attempt(request.remote_addr, visitor.email)
@@ -285,6 +287,9 @@ def book(slug: str) -> tuple[str, int] | Response:
             return redirect(url_for("scheduling.manage", token=token))
     if form.is_submitted() and has_nul(request.form.items(multi=True)):
         status = 400
+    form.private_roadmap.label.text = (
+        f"Keep my roadmap to myself: {advisor.display_name} sees only the details above"
+    )
     return render_template(
         "scheduling/book.html",
         advisor=advisor,

@@ -67,3 +67,70 @@ def test_the_intake_survives_each_link_and_the_roadmap_shows_the_booking(client,
     manage = _links(roadmap, r'href="(/b/[A-Za-z0-9_-]{43})"')
     assert manage and client.get(manage[0]).status_code == 200
     assert "Dana Reyes" in client.get(manage[0]).get_data(as_text=True)
+
+
+def _book_first_time(client, slug: str, **extra: str):
+    page = html_lib.unescape(client.get(f"/advisors/{slug}").get_data(as_text=True))
+    slot = _links(page, rf'href="(/advisors/{slug}/book\?start=[^"]+)"')[0]
+    form = html_lib.unescape(client.get(slot).get_data(as_text=True))
+    data = {
+        "csrf_token": csrf_token_from(form),
+        "start": re.search(r'name="start" type="hidden" value="([^"]+)"', form)[1],
+        "intake": re.search(r'name="intake" type="hidden" value="([^"]*)"', form)[1],
+        "tz": "America/Chicago",
+        "name": "Dana Reyes",
+        "email": "dana@example.com",
+        "consent": "y",
+        **extra,
+    }
+    response = client.post(f"/advisors/{slug}/book", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return form
+
+
+def test_a_roadmap_opened_in_this_browser_goes_with_a_booking_made_from_the_menu(client, ctx):
+    """The visitor reads their roadmap, then takes the menu and the advisors list: the booking
+    form is filled from the roadmap, says so, and the advisor gets the intake."""
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    intake, token = make_intake()
+    assert client.get(f"/roadmap/{token}").status_code == 200
+
+    listing = html_lib.unescape(client.get("/advisors").get_data(as_text=True))
+    assert f"/advisors/maria?intake={token}" in listing
+    form = _book_first_time(client, "maria")
+    assert 'value="Dana Reyes"' in form and "Booking from your career roadmap" in form
+    assert "Keep my roadmap to myself: Maria Lopez sees only the details above" in form
+    db.session.rollback()
+    assert db.session.scalar(select(Booking)).intake_id == intake.id
+
+
+def test_a_visitor_can_keep_their_roadmap_from_the_advisor(client, ctx):
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    _intake, token = make_intake()
+    client.get(f"/roadmap/{token}")
+    _book_first_time(client, "maria", private_roadmap="y")
+    db.session.rollback()
+    assert db.session.scalar(select(Booking)).intake_id is None
+
+
+def test_without_a_roadmap_in_this_browser_the_form_is_empty_and_says_nothing_of_one(client, ctx):
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    _intake, token = make_intake()
+    client.get(f"/roadmap/{token}")
+    client.post(f"/roadmap/{token}/delete", data={"csrf_token": csrf_token_from(
+        client.get(f"/roadmap/{token}").get_data(as_text=True))})
+    assert client.get(f"/roadmap/{token}").status_code == 404
+    with client.session_transaction() as session:
+        assert "roadmap" not in session
+    form = _book_first_time(client, "maria")
+    assert "Booking from your career roadmap" not in form and "Keep my roadmap" not in form
+    db.session.rollback()
+    assert db.session.scalar(select(Booking)).intake_id is None
+
+
+def test_the_intake_form_offers_back_the_roadmap_this_browser_made(client, ctx):
+    assert "open your roadmap" not in client.get("/intake").get_data(as_text=True)
+    _intake, token = make_intake()
+    client.get(f"/roadmap/{token}")
+    page = client.get("/intake").get_data(as_text=True)
+    assert f'You made a roadmap in this browser earlier: <a href="/roadmap/{token}">' in page
