@@ -144,15 +144,20 @@ def test_the_three_people_get_different_justified_results(content):
 
 
 @pytest.mark.parametrize(
-    ("setting", "experience", "codes"),
+    ("setting", "experience", "coding_months", "codes"),
     [
-        ("payer", "some", ["CPC", "CCA"]),
-        ("remote", "none", ["CPC"]),
-        ("hospital", "coding_billing", ["CCS"]),
+        ("payer", "some", 0, ["CPC", "CCA"]),
+        ("remote", "none", 0, ["CPC"]),
+        # billing is not coding: AHIMA recommends a year of coding before the CCS
+        ("hospital", "coding_billing", 0, ["CCA", "CCS"]),
+        ("hospital", "coding_billing", 11, ["CCA", "CCS"]),
+        ("hospital", "coding_billing", 12, ["CCS"]),
     ],
 )
-def test_other_settings_choose_sensibly(content, setting, experience, codes):
-    answers = medical_assistant(target_setting=setting, healthcare_experience=experience)
+def test_other_settings_choose_sensibly(content, setting, experience, coding_months, codes):
+    answers = medical_assistant(
+        target_setting=setting, healthcare_experience=experience, coding_months=coding_months
+    )
     roadmap = build_roadmap(answers, content)
     assert [c.credential.code for c in roadmap.credentials] == codes
     assert roadmap.credentials[0].reasons
@@ -173,6 +178,25 @@ def test_pathway_rules_degree_holder_and_speed_goal_pick_certificate(content):
     assert "a bachelor's degree" in " ".join(roadmap.pathway.reasons)
     hurry = school_leaver(goals="I want to start working as soon as possible")
     assert build_roadmap(hurry, content).pathway.key == "certificate"
+
+
+@pytest.mark.parametrize(
+    ("goals", "wants_advancement"),
+    [
+        ("I don't want another degree, just a job", False),
+        ("I don\u2019t want another degree, just a job", False),
+        ("A job without a degree or management duties", False),
+        ("Something that could lead to working from home", False),
+        ("No management, I just like detail work", False),
+        ("Not sure about a degree, but I want to move into management later", True),
+        ("Become a team lead or auditor in five years", True),
+        ("A long-term career with room to grow into leadership", True),
+    ],
+)
+def test_goals_said_in_the_negative_do_not_count_for_the_degree(content, goals, wants_advancement):
+    roadmap = build_roadmap(school_leaver(goals=goals), content)
+    reasons = " ".join(roadmap.pathway.reasons)
+    assert ("Your goals point to" in reasons) is wants_advancement, reasons
 
 
 # ---------------------------------------------------------------------------

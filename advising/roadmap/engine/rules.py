@@ -3,8 +3,9 @@
 Rules, in brief (details in the functions below):
 
 Credential
-    physician_office -> CPC; hospital -> CCA then CCS (straight to CCS with coding or
-    billing experience); payer -> CPC, CCA as alternative; remote -> CPC;
+    physician_office -> CPC; hospital -> CCA then CCS (straight to CCS after a year of
+    coding at work: billing alone is not coding, and AHIMA recommends a year of it);
+    payer -> CPC, CCA as alternative; remote -> CPC;
     undecided -> CPC as a provisional choice plus a side-by-side comparison of all
     credentials in the content file.
 
@@ -55,6 +56,7 @@ from .advice import (
     cost_estimate,
     eligible,
     experience_credit,
+    no_program,
     schedule,
     second_credentials,
     study_phases,
@@ -314,7 +316,7 @@ def _choose_credentials(
             ("cpc", "primary", ("setting_physician_office", experience, "cpc_apprentice", *online))
         ]
     if setting == "hospital":
-        if a.healthcare_experience == "coding_billing" or eligible(
+        if no_program(a) or eligible(
             content.catalogue.credentials["ccs"].eligibility.recommended, a, held=()
         ):
             return [("ccs", "primary", ("setting_hospital", experience, "ccs_direct"))]
@@ -341,9 +343,24 @@ def _choose_credentials(
     return [("cpc", "primary", ("undecided_provisional", experience, "cpc_apprentice"))]
 
 
+# "I don't want another degree", "no management", "without a long-term plan": a keyword a
+# few words after one of these is what the person does not want.
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|without|nor|neither|don'?t|do not|doesn'?t|won'?t|can'?t|cannot|"
+    r"rather not|avoid|instead of)\b(?:\W+\w+){0,3}?\W+$"
+)
+
+
 def _keyword_hit(text: str, keywords: tuple[str, ...]) -> bool:
-    lowered = text.lower()
-    return any(re.search(r"\b" + re.escape(k), lowered) for k in keywords)
+    """Whether ``text`` asks for one of ``keywords`` (word starts), not counting a keyword
+    said in the negative."""
+    lowered = text.lower().replace("\u2019", "'")
+    for keyword in keywords:
+        for match in re.finditer(r"\b" + re.escape(keyword), lowered):
+            clause = re.split(r"[.;!?,]|\bbut\b", lowered[: match.start()])[-1]
+            if not _NEGATION.search(clause):
+                return True
+    return False
 
 
 def _choose_pathway(a: IntakeAnswers, content: Content) -> tuple[str, tuple[str, ...]]:
