@@ -295,7 +295,7 @@ def test_every_worry_is_answered_with_tailored_strategies(content):
     assert any("You said your employer may pay" in s for s in helped.strategies)
 
     exams = build_roadmap(medical_assistant(), content).worries[0]
-    assert any("one retake" in s for s in exams.strategies)  # CPC-specific fact
+    assert any("includes a retake" in s for s in exams.strategies)  # CPC-specific fact
     changer = build_roadmap(hospital_career_changer(), content).worries[2]
     assert any("Retail store manager" in s for s in changer.strategies)
 
@@ -362,3 +362,46 @@ def test_unknown_worry_is_rejected_at_build(content):
 def test_answers_accept_lists_and_drop_duplicates():
     answers = medical_assistant(worries=["exams", "cost", "exams"])
     assert answers.worries == ("exams", "cost")
+
+
+def test_a_coder_of_a_year_starts_an_exam_review_not_a_program(content):
+    coder = medical_assistant(healthcare_experience="coding_billing", coding_months=30)
+    roadmap = build_roadmap(coder, content)
+    start = milestone(roadmap, "program_start")
+    assert start.title == "Start your exam review"
+    assert "30 months of coding at work" in start.description
+    texts = " ".join(f"{m.title} {m.description}" for m in roadmap.milestones)
+    assert "Enrol in" not in texts and "after your training ends" not in texts
+    exam = milestone(roadmap, "exam").date
+    registration = milestone(roadmap, "exam_registration").description
+    assert f"{exam:%B} {exam.day}, {exam.year}" in registration
+
+
+def test_the_job_search_before_the_exam_does_not_claim_the_credential(content):
+    for make in (school_leaver, medical_assistant, hospital_career_changer):
+        roadmap = build_roadmap(make(), content)
+        search = milestone(roadmap, "job_search")
+        assert search.date < milestone(roadmap, "exam").date
+        assert "new credential" not in search.description
+        assert "exam date on your résumé" in search.description
+
+
+def test_cpc_upkeep_names_the_yearly_dues_and_the_two_year_ceus(content):
+    roadmap = build_roadmap(medical_assistant(), content)
+    cpc = roadmap.credentials[0].credential
+    assert cpc.code == "CPC"
+    assert "membership dues every year" in cpc.upkeep and "every two years" in cpc.upkeep
+    keep = milestone(roadmap, "continuing_education").description
+    assert "every year" in keep and "before you passed do not count" in keep
+    for figure in roadmap.outlook:
+        assert "third-party" not in figure.source and "could not" not in figure.source
+
+
+def test_the_code_books_line_names_the_books_of_the_chosen_exam(content):
+    def books(answers) -> str:
+        costs = build_roadmap(answers, content).costs.lines
+        return next(line.label for line in costs if line.key == "code_books")
+
+    assert "ICD-10-PCS" in books(hospital_career_changer())  # the CCA: inpatient procedures
+    assert "ICD-10-PCS" not in books(medical_assistant())
+    assert "CPT" in books(medical_assistant())

@@ -260,7 +260,7 @@ def cost_estimate(
     def item(key: str) -> None:
         cost = cat.costs[key]
         lines.append(
-            CostLine(key, cost.label, cost.low, cost.high, cost.note, cost.sourced.source,
+            CostLine(key, render(cost.label), cost.low, cost.high, cost.note, cost.sourced.source,
                      cost.sourced.checked_on)
         )
 

@@ -110,6 +110,7 @@ class Content:
     what_if_hours: tuple[int, ...]
     milestones: Mapping[str, tuple[str, str]]  # key -> (title, description)
     specialization_undecided: str
+    review_start: tuple[str, str]  # program_start's title and text when no program is needed
     study_days: tuple[str, ...]
     day_priority: tuple[str, ...]
     max_session_hours: float

@@ -406,17 +406,22 @@ def _milestones(node: Node) -> dict[str, Any]:
     node.only(*MILESTONE_KEYS)
     milestones: dict[str, tuple[str, str]] = {}
     specialization_undecided = ""
+    review_start = ("", "")
     for key in MILESTONE_KEYS:
         entry = node.table(key)
         if key == "specialization":
             entry.only("title", "description", "description_no_choice")
             specialization_undecided = entry.text("description_no_choice")
+        elif key == "program_start":
+            entry.only("title", "description", "title_no_program", "description_no_program")
+            review_start = (entry.text("title_no_program"), entry.text("description_no_program"))
         else:
             entry.only("title", "description")
         milestones[key] = (entry.text("title"), entry.text("description"))
     return {
         "milestones": types.MappingProxyType(milestones),
         "specialization_undecided": specialization_undecided,
+        "review_start": review_start,
     }
 
 

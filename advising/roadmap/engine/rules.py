@@ -238,6 +238,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = content.milestones["specialization"]
             if not answers.specialties:
                 description = content.specialization_undecided
+        elif key == "program_start" and plan.program_weeks == 0:
+            title, description = content.review_start
         elif key == "continuing_education":
             title, intro = content.milestones["continuing_education"]
             description = f"{intro} {primary.ceu_description}"
