@@ -405,3 +405,25 @@ def test_the_code_books_line_names_the_books_of_the_chosen_exam(content):
     assert "ICD-10-PCS" in books(hospital_career_changer())  # the CCA: inpatient procedures
     assert "ICD-10-PCS" not in books(medical_assistant())
     assert "CPT" in books(medical_assistant())
+
+
+def test_a_coders_roadmap_has_no_program_section_and_one_figure_for_one_price(client, ctx):
+    """Through the page: a year's coder sees no program to choose, and a cost that cannot
+    vary is one figure, not "$589 to $589"."""
+    from tests.intake.helpers import submit_intake, token_of
+
+    token = token_of(
+        submit_intake(
+            client,
+            healthcare_experience="coding_billing",
+            assigns_codes="yes",
+            coding_months="30",
+            target_setting="physician_office",
+            current_work="Coder at a cardiology practice",
+        )
+    )
+    page = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert "You may need no training program" in page
+    assert "Your pathway:" not in page and "Checklist for comparing programs" not in page
+    assert not re.search(r"\$([\d,]+) to \$\1\b", page), "a range from a figure to itself"
+    assert "Start your exam review" in page

@@ -300,7 +300,17 @@ def cost_estimate(
             if a.budget_min == a.budget_max
             else f"${_dollars(a.budget_min)} to ${_dollars(a.budget_max)}"
         )
-    ctx.update(cost_low=_dollars(total_low), cost_high=_dollars(total_high), budget_dollars=budget)
+    cost_range = (
+        f"${_dollars(total_low)}"
+        if total_low == total_high
+        else f"${_dollars(total_low)} to ${_dollars(total_high)}"
+    )
+    ctx.update(
+        cost_low=_dollars(total_low),
+        cost_high=_dollars(total_high),
+        cost_range=cost_range,
+        budget_dollars=budget,
+    )
     funding_ids = []
     if not a.outside_us:
         if a.employment == "laid_off":

@@ -179,6 +179,7 @@ PLACEHOLDERS = frozenset(
         "experience_years",
         "credit_percent",
         "exam_hours",
+        "cost_range",
         "cost_low",
         "cost_high",
         "budget_dollars",
