@@ -149,3 +149,18 @@ def test_edited_wording_flows_into_the_roadmap(tmp_path):
     edited = load_content(path)
     roadmap = build_roadmap(medical_assistant(), edited)
     assert roadmap.content_version == "2027-01-01.1"
+
+
+def test_each_credential_card_states_the_catalogues_exam_facts(content):
+    """The cards (content.toml) and the catalogue (credentials.toml) that the plan's practice
+    tests and costs come from tell one story: a card names the exam's length and question
+    count where the catalogue knows them, and never sends the reader off to check them."""
+    for key, card in content.credentials.items():
+        exam = content.catalogue.credentials[key].exam
+        text = card.info.exam
+        if exam.hours:
+            assert re.search(rf"\b{exam.hours:g} hours?\b", text), (key, text)
+        if exam.questions:
+            assert str(exam.questions) in text, (key, text)
+        assert "to verify" not in text and "check AHIMA for the current format" not in text
+        assert "check AHIMA's current eligibility" not in card.info.eligibility

@@ -371,7 +371,7 @@ def test_a_coder_of_a_year_starts_an_exam_review_not_a_program(content):
     assert start.title == "Start your exam review"
     assert "30 months of coding at work" in start.description
     texts = " ".join(f"{m.title} {m.description}" for m in roadmap.milestones)
-    assert "Enrol in" not in texts and "after your training ends" not in texts
+    assert "Enroll in" not in texts and "after your training ends" not in texts
     exam = milestone(roadmap, "exam").date
     registration = milestone(roadmap, "exam_registration").description
     assert f"{exam:%B} {exam.day}, {exam.year}" in registration
