@@ -427,3 +427,24 @@ def test_a_coders_roadmap_has_no_program_section_and_one_figure_for_one_price(cl
     assert "Your pathway:" not in page and "Checklist for comparing programs" not in page
     assert not re.search(r"\$([\d,]+) to \$\1\b", page), "a range from a figure to itself"
     assert "Start your exam review" in page
+
+
+def test_the_pathway_arithmetic_adds_up_on_the_page_with_experience_counted(content):
+    nurse = school_leaver(
+        education="bachelor",
+        healthcare_experience="clinical",
+        experience_years=12,
+        experience_kinds=("clinical",),
+        hours_per_week=12,
+    )
+    roadmap = build_roadmap(nurse, content)
+    formula = roadmap.pathway.formula
+    weeks = roadmap.pathway.duration_weeks
+    left = int(re.search(r"about ([\d,]+) in all\.$", formula)[1].replace(",", ""))
+    assert "15% fewer hours of training" in formula
+    assert math.ceil(left / 12) == weeks and f"takes {weeks} weeks" in formula
+    assert f"about {roadmap.pathway.duration_months:g} months" in formula
+    end = milestone(roadmap, "program_complete").date
+    assert f"{end:%B} {end.day}, {end.year}" in formula  # the milestone's own (business) day
+    plain = build_roadmap(school_leaver(hours_per_week=12), content).pathway.formula
+    assert "fewer hours" not in plain

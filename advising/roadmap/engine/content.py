@@ -94,6 +94,7 @@ class Content:
     pathways: Mapping[str, PathwayContent]
     formula: str
     formula_min: str
+    formula_credit: str  # after the formula when experience shortens the program
     advancement_keywords: tuple[str, ...]
     speed_keywords: tuple[str, ...]
     format_advice: Mapping[str, str]

@@ -304,13 +304,14 @@ def _credential(key: str, node: Node) -> CredentialContent:
 
 def _pathways(node: Node) -> dict[str, Any]:
     """[pathways]: each pathway's design and the duration formula's wording."""
-    node.only(*PATHWAYS, "formula", "formula_min")
+    node.only(*PATHWAYS, "formula", "formula_min", "formula_credit")
     return {
         "pathways": types.MappingProxyType(
             {key: _pathway(key, node.table(key)) for key in PATHWAYS}
         ),
         "formula": node.text("formula"),
         "formula_min": node.text("formula_min"),
+        "formula_credit": node.text("formula_credit"),
     }
 
 

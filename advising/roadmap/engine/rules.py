@@ -134,8 +134,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         next_credential=content.credentials[next_key].info.code if next_key else "",
         total_hours=f"{total_hours:,}",
         program_weeks=str(program_weeks),
-        program_months=str(round(_months(program_weeks))),
-        program_end=_fmt_date(plan.raw["program_complete"], content),
+        program_months=f"{round(_months(program_weeks), 1):g}",
+        program_end=_fmt_date(
+            plan.dates.get("program_complete", plan.raw["program_start"]), content
+        ),
+        hours_after_credit=f"{math.ceil(total_hours * (100 - credit) / 100):,}",
         prep_weeks=str(prep_weeks),
         exam_date=_fmt_date(plan.dates["exam"], content),
         first_job_date=_fmt_date(plan.dates["first_job"], content),
@@ -194,7 +197,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         hours_per_week=hours,
         duration_weeks=program_weeks,
         duration_months=round(_months(program_weeks), 1),
-        formula=render(formula),
+        formula=render(formula)
+        + (f" {render(content.formula_credit)}" if credit and not clamped else ""),
         reasons=tuple(render(content.reasons[rid]) for rid in pathway_reasons),
         format_advice=render(content.format_advice[answers.learning_format]),
         where_to_look=tuple(render(t) for t in content.where_to_look),

@@ -180,6 +180,7 @@ PLACEHOLDERS = frozenset(
         "credit_percent",
         "exam_hours",
         "cost_range",
+        "hours_after_credit",
         "cost_low",
         "cost_high",
         "budget_dollars",
