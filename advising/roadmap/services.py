@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -19,7 +18,7 @@ from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
 from advising.intake.models import Intake
 from advising.invites import ical
-from advising.roadmap.engine import Roadmap
+from advising.roadmap.engine import Roadmap, StudyPlan
 from advising.roadmap.models import RoadmapPdf
 
 log = logging.getLogger("advising.roadmap")
@@ -63,9 +62,9 @@ def roadmap_pdf(intake: Intake, html: str, render: Callable[[str], bytes]) -> by
 
 
 MILESTONE_REMINDER = timedelta(hours=15)  # 9:00 AM the day before an all-day milestone
-STUDY_DAYS = ("TU", "SA", "TH", "SU", "MO", "WE", "FR")  # two sessions first, then more
-STUDY_MAX_SESSION_HOURS = 3  # more hours a week add sessions rather than lengthen them
-_WEEKDAY_INDEX = {code: i for i, code in enumerate(ical.WEEKDAYS)}
+STUDY_LONG_SESSION = timedelta(hours=3)  # a longer session starts in the morning
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_CODES = dict(zip(_DAY_NAMES, ical.WEEKDAYS, strict=True))  # "Monday" -> "MO"
 
 
 @dataclass(frozen=True)
@@ -75,14 +74,30 @@ class StudySessions:
     start: time  # local time of day
 
 
-def study_sessions(hours_per_week: int) -> StudySessions:
-    """Hours a week as sessions: at least two (Tuesday and Saturday), a session more for every
-    3 hours beyond 6, at 7:00 PM; sessions longer than 3 hours (over 7 days) start at 9:00 AM."""
-    count = min(7, max(2, math.ceil(hours_per_week / STUDY_MAX_SESSION_HOURS)))
-    minutes = max(30, round(hours_per_week * 60 / count / 15) * 15)
-    days = tuple(sorted(STUDY_DAYS[:count], key=_WEEKDAY_INDEX.__getitem__))
-    start = time(19) if minutes <= STUDY_MAX_SESSION_HOURS * 60 else time(9)
-    return StudySessions(days=days, length=timedelta(minutes=minutes), start=start)
+def study_sessions(plan: StudyPlan) -> tuple[StudySessions, ...]:
+    """The page's weekly study plan as calendar sessions: each study day with its hours,
+    days of the same length together (one weekly event each), at 7:00 PM, or at 9:00 AM for
+    sessions over three hours."""
+    by_day: dict[str, float] = {}
+    for block in plan.blocks:
+        by_day[block.day] = by_day.get(block.day, 0) + block.hours
+    by_length: dict[timedelta, list[str]] = {}
+    for day, hours in by_day.items():
+        by_length.setdefault(timedelta(hours=hours), []).append(_DAY_CODES[day])
+    return tuple(
+        StudySessions(
+            days=tuple(sorted(days, key=ical.WEEKDAYS.index)),
+            length=length,
+            start=time(19) if length <= STUDY_LONG_SESSION else time(9),
+        )
+        for length, days in sorted(by_length.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    )
+
+
+def _day_list(codes: tuple[str, ...]) -> str:
+    names = {code: name for name, code in _DAY_CODES.items()}
+    days = [names[code] + "s" for code in codes]
+    return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
 
 
 def _hours(length: timedelta) -> str:
@@ -122,26 +137,30 @@ def milestones_ics(
     dates = {m.key: m.date for m in roadmap.milestones}
     if study and "exam" in dates:
         zone = ZoneInfo(intake.timezone or "UTC")
-        sessions = study_sessions(roadmap.study_plan.hours_per_week)
-        first_day = dates.get("program_start", roadmap.start_date)
-        while ical.WEEKDAYS[first_day.weekday()] not in sessions.days:
-            first_day += timedelta(days=1)
         exam = dates["exam"]
-        count = len(sessions.days)
-        weekly.append(
-            ical.WeeklyItem(
-                uid=f"roadmap-{intake.id}-{stamp:%Y%m%d%H%M%S}-study@{domain}",
-                first_start=datetime.combine(first_day, sessions.start, tzinfo=zone),
-                duration=sessions.length,
-                weekdays=sessions.days,
-                until=datetime.combine(exam, time(0), tzinfo=zone),
-                summary=f"Study medical coding ({roadmap.study_plan.hours_per_week} h a week)",
-                description=(
-                    f"Your weekly study time: {count} sessions of {_hours(sessions.length)} "
-                    f"until your exam. Move them in your calendar to fit your week.{link}"
-                ),
-                category="Career roadmap",
-                url=roadmap_url,
+        for number, sessions in enumerate(study_sessions(roadmap.study_plan), start=1):
+            first_day = dates.get("program_start", roadmap.start_date)
+            while ical.WEEKDAYS[first_day.weekday()] not in sessions.days:
+                first_day += timedelta(days=1)
+            count = len(sessions.days)
+            part = "" if number == 1 else f"-{number}"
+            weekly.append(
+                ical.WeeklyItem(
+                    uid=f"roadmap-{intake.id}-{stamp:%Y%m%d%H%M%S}-study{part}@{domain}",
+                    first_start=datetime.combine(first_day, sessions.start, tzinfo=zone),
+                    duration=sessions.length,
+                    weekdays=sessions.days,
+                    until=datetime.combine(exam, time(0), tzinfo=zone),
+                    summary=(
+                        f"Study medical coding ({roadmap.study_plan.hours_per_week} h a week)"
+                    ),
+                    description=(
+                        f"From your weekly study plan: {_hours(sessions.length)} on "
+                        f"{_day_list(sessions.days)} ({count} session{'' if count == 1 else 's'})"
+                        f" until your exam. Move them in your calendar to fit your week.{link}"
+                    ),
+                    category="Career roadmap",
+                    url=roadmap_url,
+                )
             )
-        )
     return ical.build_all_day_publish(items, stamp, "Medical coding roadmap", weekly=weekly)

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from advising.extensions import db
 from advising.intake.models import Intake
 from advising.intake.services import roadmap_of
-from advising.roadmap.services import study_sessions
 from tests.intake.helpers import submit_intake, token_of
 
 
@@ -40,48 +39,72 @@ def test_each_milestone_has_a_reminder_and_the_roadmaps_link(client, ctx):
     assert cal.walk("VTIMEZONE") == [] and b"RRULE" not in body
 
 
-def test_study_sessions_are_one_weekly_event_until_the_exam_in_the_persons_zone(client, ctx):
+def _study_events(cal) -> list:
+    return [e for e in cal.walk("VEVENT") if "RRULE" in e]
+
+
+def _page_hours_by_day(roadmap) -> dict[str, float]:
+    codes = dict(zip(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                      "Sunday"), ("MO", "TU", "WE", "TH", "FR", "SA", "SU"), strict=True))
+    hours: dict[str, float] = {}
+    for block in roadmap.study_plan.blocks:
+        hours[codes[block.day]] = hours.get(codes[block.day], 0) + block.hours
+    return hours
+
+
+def _calendar_hours_by_day(cal) -> dict[str, float]:
+    hours: dict[str, float] = {}
+    for event in _study_events(cal):
+        length = (event["DTEND"].dt - event["DTSTART"].dt).total_seconds() / 3600
+        for day in event["RRULE"]["BYDAY"]:
+            assert day not in hours, f"{day} twice"
+            hours[day] = length
+    return hours
+
+
+def test_study_sessions_are_the_pages_plan_until_the_exam_in_the_persons_zone(client, ctx):
     token = token_of(submit_intake(client, hours_per_week="10", timezone="America/Chicago"))
     cal, body = _calendar(client, f"/roadmap/{token}/milestones.ics?study=1")
     db.session.rollback()
     roadmap = roadmap_of(db.session.scalar(select(Intake)))
-    recurring = [e for e in cal.walk("VEVENT") if "RRULE" in e]
-    assert len(recurring) == 1 and len(cal.walk("VEVENT")) == len(roadmap.milestones) + 1
-    (study,) = recurring
-    rule = study["RRULE"]
-    assert rule["FREQ"] == ["WEEKLY"]
-    assert rule["BYDAY"] == ["TU", "TH", "SA", "SU"]  # 10 hours: four sessions of 2.5 h
+    recurring = _study_events(cal)
+    assert len(cal.walk("VEVENT")) == len(roadmap.milestones) + len(recurring)
+    # the same days and hours as the weekly plan on the page
+    assert _calendar_hours_by_day(cal) == _page_hours_by_day(roadmap)
+    assert sum(_calendar_hours_by_day(cal).values()) == 10
     exam = next(m.date for m in roadmap.milestones if m.key == "exam")
     from zoneinfo import ZoneInfo
 
     until = datetime.combine(exam, time(0), tzinfo=ZoneInfo("America/Chicago"))
-    assert rule["UNTIL"] == [until.astimezone(ZoneInfo("UTC"))]
-    start = study["DTSTART"].dt
-    assert start.tzinfo.key == "America/Chicago" and start.time() == time(19)
-    assert start.date() >= roadmap.start_date
-    assert start.strftime("%a") in ("Tue", "Thu", "Sat", "Sun")
-    assert study["DTEND"].dt - start == timedelta(hours=2, minutes=30)
+    for study in recurring:
+        rule = study["RRULE"]
+        assert rule["FREQ"] == ["WEEKLY"]
+        assert rule["UNTIL"] == [until.astimezone(ZoneInfo("UTC"))]
+        start = study["DTSTART"].dt
+        assert start.tzinfo.key == "America/Chicago" and start.time() == time(19)
+        assert start.date() >= roadmap.start_date
+        assert start.strftime("%a")[:2].upper() in rule["BYDAY"]
+        assert str(study["URL"]) == f"http://127.0.0.1:5000/roadmap/{token}"
     assert b"DTSTART;TZID=America/Chicago:" in body
     (zone,) = cal.walk("VTIMEZONE")
     assert str(zone["TZID"]) == "America/Chicago"
-    assert str(study["URL"]) == f"http://127.0.0.1:5000/roadmap/{token}"
     page = client.get(f"/roadmap/{token}").get_data(as_text=True)
     assert f'href="/roadmap/{token}/milestones.ics?study=1"' in page
 
 
-@pytest.mark.parametrize(
-    ("hours", "days", "length", "start"),
-    [
-        (1, ("TU", "SA"), timedelta(minutes=30), time(19)),
-        (5, ("TU", "SA"), timedelta(hours=2, minutes=30), time(19)),
-        (6, ("TU", "SA"), timedelta(hours=3), time(19)),
-        (9, ("TU", "TH", "SA"), timedelta(hours=3), time(19)),
-        (60, ("MO", "TU", "WE", "TH", "FR", "SA", "SU"), timedelta(hours=8, minutes=30), time(9)),
-    ],
-)
-def test_hours_a_week_are_split_into_sessions(hours, days, length, start):
-    sessions = study_sessions(hours)
-    assert (sessions.days, sessions.length, sessions.start) == (days, length, start)
+@pytest.mark.parametrize("hours", [1, 5, 9, 15, 60])
+@pytest.mark.parametrize("worries", [["cost"], ["work_family_balance", "cost"]])
+def test_the_study_calendar_matches_the_weekly_plan_for_any_hours(client, ctx, hours, worries):
+    """The page's plan and the calendar agree day by day (60 hours a week was 7 sessions of
+    8.5 hours in the calendar against 6 days of 10 on the page); long days start at 9 AM."""
+    token = token_of(submit_intake(client, hours_per_week=str(hours), worries=worries))
+    cal, _body = _calendar(client, f"/roadmap/{token}/milestones.ics?study=1")
+    db.session.rollback()
+    roadmap = roadmap_of(db.session.scalar(select(Intake)))
+    assert _calendar_hours_by_day(cal) == _page_hours_by_day(roadmap)
+    for study in _study_events(cal):
+        long = study["DTEND"].dt - study["DTSTART"].dt > timedelta(hours=3)
+        assert study["DTSTART"].dt.time() == (time(9) if long else time(19))
 
 
 def test_a_hostile_name_cannot_add_lines_to_the_calendar(client, ctx):
