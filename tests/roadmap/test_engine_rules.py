@@ -448,3 +448,25 @@ def test_the_pathway_arithmetic_adds_up_on_the_page_with_experience_counted(cont
     assert f"{end:%B} {end.day}, {end.year}" in formula  # the milestone's own (business) day
     plain = build_roadmap(school_leaver(hours_per_week=12), content).pathway.formula
     assert "fewer hours" not in plain
+
+
+def test_canned_lines_follow_what_the_person_said(content):
+    def worry_text(answers, key) -> str:
+        roadmap = build_roadmap(answers, content)
+        return " ".join(next(w for w in roadmap.worries if w.key == key).strategies)
+
+    worries = ("career_change", "job_search")
+    working = medical_assistant(worries=worries, employment="employed")
+    laid_off = medical_assistant(worries=worries, employment="laid_off")
+    assert "keep earning while you train" in worry_text(working, "career_change")
+    assert "keep earning while you train" not in worry_text(laid_off, "career_change")
+    assert "Look inside your current workplace" in worry_text(working, "job_search")
+    assert "Look inside your current workplace" not in worry_text(laid_off, "job_search")
+
+    nurse = medical_assistant(healthcare_experience="clinical", specialties=("cdi",))
+    roadmap = build_roadmap(nurse, content)
+    codes = {c.credential.code for c in (*roadmap.credentials, *roadmap.later_credentials)}
+    assert "CCS" not in codes
+    assert "Why the CCS comes later" not in [a.title for a in roadmap.advice]
+    hospital = build_roadmap(hospital_career_changer(), content)
+    assert "Why the CCS comes later" in [a.title for a in hospital.advice]

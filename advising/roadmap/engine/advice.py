@@ -366,7 +366,7 @@ def choose_advice(
     ccs = content.catalogue.credentials["ccs"].eligibility.recommended
     if primary == "ccs" and eligible(ccs, a, held=()):
         ids.append("ccs_recommendation_met")
-    elif primary == "cca" or "cdi" in a.specialties:
+    elif primary == "cca":  # the CCS is the plan's next step
         ids.append("ccs_recommendation_not_met")
     if "term_start" not in ids and plan.dates["program_start"] != a.start_date and (
         pathway_key == "associate_degree" and not no_program(a)
