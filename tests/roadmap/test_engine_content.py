@@ -164,3 +164,14 @@ def test_each_credential_card_states_the_catalogues_exam_facts(content):
             assert str(exam.questions) in text, (key, text)
         assert "to verify" not in text and "check AHIMA for the current format" not in text
         assert "check AHIMA's current eligibility" not in card.info.eligibility
+
+
+def test_exam_facts_still_unconfirmed_are_worded_for_the_reader(content):
+    from advising.roadmap.engine.advice import catalogue_info
+
+    unconfirmed = [c for c in content.catalogue.credentials.values() if c.exam.sourced.to_verify]
+    assert unconfirmed  # the CHONC's exam, for one
+    for credential in unconfirmed:
+        exam = catalogue_info(credential).exam
+        assert "To verify" not in exam and "checked 20" not in exam, exam
+        assert f"with {credential.body} before you plan for it" in exam

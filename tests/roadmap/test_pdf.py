@@ -281,3 +281,25 @@ def test_a_process_says_at_start_up_when_its_renders_will_be_slow(
     else:
         assert len(said) == 1
         assert "apt-get install libharfbuzz-subset0" in said[0] and "1.8x" in said[0]
+
+
+@pytest.mark.parametrize("hours", ["10", "1"])
+def test_the_cost_table_and_each_next_step_stay_on_one_page(client, ctx, hours):
+    """A reader never meets a cost table cut after its first row (with the total repeated
+    under the break) or a next step's title at a page's foot with its text overleaf."""
+    token = token_of(submit_intake(client, hours_per_week=hours, budget_amount="1500"))
+    reader = PdfReader(io.BytesIO(client.get(f"/roadmap/{token}.pdf").data))
+    pages = [re.sub(r"\s+", " ", page.extract_text()).lower() for page in reader.pages[1:]]
+    db.session.rollback()
+    roadmap = roadmap_of(db.session.scalar(select(Intake)))
+
+    def pages_with(text: str) -> list[int]:
+        return [i for i, page in enumerate(pages) if text.lower() in page]
+
+    (table,) = pages_with("What it costs")  # the heading with its table
+    assert table in pages_with("Priced items")
+    for line in roadmap.costs.lines:
+        assert table in pages_with(line.label[:30]), line.label
+    for step in roadmap.next_steps:
+        first_words = " ".join(step.description.split()[:6])
+        assert set(pages_with(step.title)) & set(pages_with(first_words)), step.title

@@ -52,6 +52,8 @@ def test_a_what_if_re_renders_the_page_with_the_overrides_and_saves_nothing(clie
     assert "a budget of $9,000 and a start on" in html  # amounts worded as everywhere else
     ranged = client.get(f"/roadmap/{token}?hours=20&budget=$1,000-2000&start={start}")
     assert "a budget of $1,000 to $2,000 and" in ranged.get_data(as_text=True)
+    one = client.get(f"/roadmap/{token}?hours=1&budget=&start={start}").get_data(as_text=True)
+    assert "show 1 hour a week" in one and "1 hours" not in one
     # The timeline and costs are the what-if's, not the saved plan's.
     stored = _stored()
     assert roadmap_of(stored) == before and stored.answers["hours_per_week"] == 10

@@ -184,6 +184,9 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
     )
 
 
+_EXAM_FACT_NAMES = {"questions": "number of questions", "hours": "length", "format": "format"}
+
+
 def catalogue_info(c: CatalogueCredential) -> CredentialInfo:
     exam_parts = []
     if c.exam.questions:
@@ -193,9 +196,11 @@ def catalogue_info(c: CatalogueCredential) -> CredentialInfo:
     exam = ", ".join(exam_parts)
     exam = f"{exam}. {c.exam.format}".strip(". ") if exam else c.exam.format
     if c.exam.sourced.to_verify:
+        unknown = [_EXAM_FACT_NAMES.get(name, name) for name in c.exam.sourced.to_verify]
+        listed = unknown[0] if len(unknown) == 1 else f"{', '.join(unknown[:-1])} and {unknown[-1]}"
         exam = (exam + " " if exam else "") + (
-            f"To verify: {', '.join(c.exam.sourced.to_verify)} "
-            f"(checked {c.exam.sourced.checked_on.isoformat()})."
+            f"Check the current {listed} with {c.body} before you plan for it: we have not"
+            " confirmed them."
         )
     return CredentialInfo(
         key=c.key,
