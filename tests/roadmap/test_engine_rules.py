@@ -470,3 +470,18 @@ def test_canned_lines_follow_what_the_person_said(content):
     assert "Why the CCS comes later" not in [a.title for a in roadmap.advice]
     hospital = build_roadmap(hospital_career_changer(), content)
     assert "Why the CCS comes later" in [a.title for a in hospital.advice]
+
+
+def test_funding_names_the_cheapest_route_and_student_aid_where_they_apply(content):
+    def funding(answers) -> list[str]:
+        return [f.key for f in build_roadmap(answers, content).costs.funding]
+
+    broke = school_leaver(budget="tight", budget_min=0, budget_max=0)
+    assert build_roadmap(broke, content).costs.verdict == "over"
+    assert "funding_self_study" in funding(broke)  # the CPC needs no program
+    comfortable = medical_assistant(budget="flexible", budget_min=20000, budget_max=20000)
+    assert "funding_self_study" not in funding(comfortable)
+    degree = school_leaver()
+    assert build_roadmap(degree, content).pathway.key == "associate_degree"
+    assert "funding_fafsa" in funding(degree)
+    assert "funding_fafsa" not in funding(dataclasses.replace(degree, student_aid="no"))

@@ -320,10 +320,14 @@ def cost_estimate(
     if not a.outside_us:
         if a.employment == "laid_off":
             funding_ids.append("funding_wioa")
-        if a.student_aid == "yes" or a.employment == "student":
+        # a degree program is what federal aid is usually for, unless they said it is not
+        degree = pathway_key == "associate_degree" and a.student_aid != "no"
+        if a.student_aid == "yes" or a.employment == "student" or degree:
             funding_ids.append("funding_fafsa")
     if a.employer_may_pay:
         funding_ids.append("funding_employer")
+    if verdict == "over" and plan.program_weeks and c.key == "cpc":
+        funding_ids.append("funding_self_study")  # AAPC asks for no training before the CPC
     if plan.program_weeks and c.body == "AAPC":
         funding_ids.append("funding_student_membership")
     funding_ids.append("funding_scholarships")

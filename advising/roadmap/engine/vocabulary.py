@@ -81,6 +81,7 @@ ADVICE_IDS = (
     "funding_employer",
     "funding_student_membership",
     "funding_scholarships",
+    "funding_self_study",
     "cost_over",
     "cost_tight",
     "cost_within",
