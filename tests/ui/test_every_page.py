@@ -194,6 +194,8 @@ def test_every_page_fits_a_phone_and_passes_axe(site: Site, email: str | None):
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(site.url + url)
+                # what a click shows counts too (the consultation's full roadmap, say)
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
                 problems += _problems(page, width, url)
         if email is None:  # the visitor's forms sent with mistakes: errors beside the fields
             for url, button in ERROR_STATES:
