@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time
+from itertools import pairwise
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -64,9 +65,11 @@ def parse_instant(value: str | None) -> datetime | None:
 def parse_ranges(text: str) -> list[tuple[time, time]]:
     """Hours typed as ranges, 12-hour or 24-hour: '9:00 AM-12:00 PM, 1pm-5pm' or
     '09:00-12:00, 13:00-17:00' -> [(09:00, 12:00), (13:00, 17:00)]. One side's AM/PM serves
-    the other where that reads as a range ('9-11 AM', '11-1 PM'); 24:00 or 12 AM at the end
-    ends the day. ValueError says which range is wrong and why."""
+    the other where that reads as a range ('9-11 AM', '11-1 PM'), and '9-5' is 9 AM to 5 PM;
+    24:00 or 12 AM at the end ends the day. ValueError says which range is wrong and why
+    (overlapping ranges included)."""
     ranges = []
+    typed = []
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
         match = RANGE_RE.match(part)
         if not match:
@@ -83,6 +86,12 @@ def parse_ranges(text: str) -> list[tuple[time, time]]:
         start = time(start_minutes // 60, start_minutes % 60)
         end = time(0) if end_minutes == 24 * 60 else time(end_minutes // 60, end_minutes % 60)
         ranges.append((start, end))
+        typed.append(part)
+    order = sorted(range(len(ranges)), key=lambda i: ranges[i][0])
+    for before, after in pairwise(order):
+        end = ranges[before][1]
+        if end == time(0) or end > ranges[after][0]:
+            raise ValueError(f"“{typed[before]}” and “{typed[after]}” overlap.")
     return ranges
 
 
@@ -97,6 +106,10 @@ def _range_minutes(
     elif end[2] and not start[2]:
         last = _clock_minutes(*end, ends_range=True)
         start = _guess_half(start, end[2], lambda s: last is not None and s < last)
+    elif not start[2] and not end[2] and 1 <= start[0] <= 12 and 1 <= end[0] <= 12:
+        first, last = _clock_minutes(*start), _clock_minutes(*end, ends_range=True)
+        if first is not None and last is not None and last <= first:
+            end = (end[0], end[1], "p")  # '9-5', '8:30-4:30': office hours, not backwards
     return _clock_minutes(*start), _clock_minutes(*end, ends_range=True)
 
 

@@ -28,6 +28,9 @@ from advising.shared.timefmt import clock
         ("12am-3am", [(time(0), time(3))]),
         ("10pm-12am", [(time(22), time(0))]),  # to midnight: the end of the day
         ("22:00-24:00", [(time(22), time(0))]),
+        ("9-5", [(time(9), time(17))]),  # office hours, not 9 AM back to 5 AM
+        ("8:30-4:30", [(time(8, 30), time(16, 30))]),
+        ("5-9", [(time(5), time(9))]),  # forwards as typed: kept
     ],
 )
 def test_ranges_read_as_written(typed, ranges):
@@ -43,6 +46,9 @@ def test_ranges_read_as_written(typed, ranges):
         ("5pm-9am", "ends before it starts"),
         ("13:00-9:00", "ends before it starts"),
         ("afternoon", "not a range like 9:00 AM-5:00 PM"),
+        ("10:00 AM-2:00 PM, 1pm-3pm", "“10:00 AM-2:00 PM” and “1pm-3pm” overlap"),
+        ("1pm-3pm, 9-5", "“9-5” and “1pm-3pm” overlap"),
+        ("10pm-12am, 11pm-11:30pm", "overlap"),
     ],
 )
 def test_a_range_that_is_no_range_says_why(typed, says):
