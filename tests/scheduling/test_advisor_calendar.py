@@ -156,7 +156,7 @@ def test_old_week_url_redirects_and_the_page_is_for_advisors(client, auth, ctx):
     response = client.get("/me/calendars/week?start=2030-01-09")
     assert response.status_code == 302
     assert response.headers["Location"] == "/me/calendar?start=2030-01-09"
-    assert "Week of Monday, January 7 2030" in client.get(response.headers["Location"]).get_data(
+    assert "Week of Monday, January 7, 2030" in client.get(response.headers["Location"]).get_data(
         as_text=True
     )
     auth.logout()

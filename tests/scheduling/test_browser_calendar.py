@@ -9,6 +9,7 @@ import pytest
 
 from tests.factories import DEFAULT_PASSWORD
 from tests.scheduling.test_advisor_calendar import seed_dst_week
+from tests.ui.checks import broken_words
 
 pytestmark = pytest.mark.browser
 
@@ -127,30 +128,6 @@ UNCOVERED = """() => {
 }"""
 
 
-BROKEN_WORDS = """() => {
-  // Words of a visible label that wrap inside themselves ("(calen-dar)"): each word's text
-  // should sit on one line.
-  const broken = [];
-  for (const label of document.querySelectorAll('.cal-item strong')) {
-    if (label.getBoundingClientRect().width < 2) { continue; }
-    const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.parentElement.getClientRects().length) { continue; }
-      const style = getComputedStyle(node.parentElement);
-      if (style.position === 'absolute' && style.clip !== 'auto') { continue; }
-      for (const match of node.textContent.matchAll(/\\S+/g)) {
-        const range = document.createRange();
-        range.setStart(node, match.index);
-        range.setEnd(node, match.index + match[0].length);
-        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-        if (tops.size > 1) { broken.push(match[0]); }
-      }
-    }
-  }
-  return broken;
-}"""
-
-
 def test_no_label_in_the_week_is_drawn_over(live_server, browser_page):
     """A booking inside a calendar's available time, busy time beside it, all within weekly
     hours: every label can be read, and no word of one breaks across lines."""
@@ -191,5 +168,5 @@ def test_no_label_in_the_week_is_drawn_over(live_server, browser_page):
     for name in ("Booked: Jo Visitor", "Available (calendar)", "Busy (calendar)"):
         assert section.get_by_text(name).is_visible()
     assert page.evaluate(UNCOVERED) == []
-    assert page.evaluate(BROKEN_WORDS) == []
+    assert broken_words(page, ".cal-item strong") == []
     fits(page)

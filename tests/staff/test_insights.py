@@ -275,7 +275,11 @@ def test_two_years_with_a_leap_day_are_allowed_and_blank_dates_take_the_default(
     client, auth, ctx
 ):
     auth.login(make_user(Role.STAFF).email)
-    assert client.get("/staff/insights?from=2020-01-01&to=2021-12-31").status_code == 200
+    two_years = client.get("/staff/insights?from=2020-01-01&to=2021-12-31")
+    assert two_years.status_code == 200
+    assert "From Wednesday, January 1, 2020 to Friday, December 31, 2021" in two_years.get_data(
+        as_text=True
+    )
     page = client.get("/staff/insights?from=&to=").get_data(as_text=True)
     first, last = insights.default_period("UTC")
     assert (last - first).days == 89 and last == datetime.now(UTC).date()

@@ -9,6 +9,7 @@ import pytest
 
 from advising.extensions import db
 from tests.conftest import require_browser
+from tests.ui.checks import broken_words
 
 pytestmark = pytest.mark.browser
 
@@ -159,6 +160,8 @@ def _problems(page, width: int, path: str) -> list[str]:
         found.append(f"{width}px {path}: {overflow}px wider than the screen")
     for box in page.evaluate(BOXES_APART):
         found.append(f"{width}px {path}: the box {box} is not beside its label")
+    for word in broken_words(page, "button, .button, .status, th"):
+        found.append(f"{width}px {path}: “{word}” breaks inside the word")
     if width < 400:
         for small in page.evaluate(SMALL_FIELDS):
             found.append(f"{width}px {path}: {small} has text under 16px (phones zoom in)")
