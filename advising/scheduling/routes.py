@@ -502,7 +502,12 @@ def cancel_page(
     cancelled: str = "The consultation is cancelled.",
     reason_hint: str | None = None,
 ) -> str | Response:
-    """The page that cancels ``booking`` for ``by``, asking for confirmation and a reason."""
+    """The page that cancels ``booking`` for ``by``, asking for confirmation and a reason. A
+    booking no longer active (cancelled in another tab, say) goes back with a note."""
+    if booking.status not in ACTIVE_STATUSES:
+        status = booking.status.replace("_", " ")
+        flash(f"This consultation is {status}: nothing to cancel.", "info")
+        return redirect(back)
     form = CancelForm()
     if reason_hint:
         form.reason.description = reason_hint

@@ -355,6 +355,11 @@ def test_a_cancelled_booking_shows_its_state_and_book_again_but_no_picker(client
     response = client.get(f"/b/{token}/reschedule")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/b/{token}")
     assert "slot-list" not in client.get(response.headers["Location"]).get_data(as_text=True)
+    # the cancel page too: back to the booking with a note, not a form to cancel it again
+    response = client.get(f"/b/{token}/cancel")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/b/{token}")
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    assert "This consultation is cancelled: nothing to cancel." in page
 
 
 def test_a_booking_moves_to_any_day_of_the_horizon_opening_on_its_own_day(client, ctx):
