@@ -421,7 +421,11 @@ def reschedule_page(
     zone = zone_asked or zone
     form = RescheduleForm()
     alternatives: list[engine.Slot] = []
-    chosen = parse_instant(request.form.get("choose")) if request.method == "POST" else None
+    picked = parse_instant(request.form.get("choose")) if request.method == "POST" else None
+    if picked is not None:  # the confirmation is a page of its own: Back and reload work
+        args = {**request.args.to_dict(), "choose": picked.isoformat()}
+        return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+    chosen = parse_instant(request.args.get("choose")) if request.method == "GET" else None
     if chosen is not None:
         form.start.data = chosen.isoformat()
         return render_template(

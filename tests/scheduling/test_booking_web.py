@@ -96,10 +96,13 @@ def test_booking_journey_book_view_reschedule_cancel(client, ctx):
     reschedule_page = client.get(manage_url + "/reschedule").get_data(as_text=True)
     new_start = re.findall(r'name="choose" value="([^"]+)"', reschedule_page)[-1]
     # Choosing a time only asks to confirm it: nothing moves on one click.
-    confirm_page = client.post(
+    chose = client.post(
         manage_url + "/reschedule",
         data={"csrf_token": csrf_token_from(reschedule_page), "start": "", "choose": new_start},
-    ).get_data(as_text=True)
+    )
+    # the confirmation is a page of its own (GET), so Back after moving never re-posts a form
+    assert chose.status_code == 302 and "choose=" in chose.headers["Location"]
+    confirm_page = client.get(chose.headers["Location"]).get_data(as_text=True)
     assert "Move to this time?" in confirm_page and f'value="{new_start}"' in confirm_page
     db.session.rollback()
     assert db.session.get(Booking, booking.id).sequence == 0
@@ -396,6 +399,7 @@ def test_a_booking_moves_to_any_day_of_the_horizon_opening_on_its_own_day(client
     confirm = client.post(
         manage_url + "/reschedule",
         data={"csrf_token": csrf_token_from(page), "start": "", "choose": near[0]},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "Move to this time?" in confirm
 
@@ -432,6 +436,7 @@ def test_the_move_page_shows_times_in_the_zone_picked_there(client, ctx):
     confirm = client.post(
         move_url + "?tz=Asia/Tokyo",
         data={"csrf_token": csrf_token_from(page), "start": "", "choose": offered[0]},
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "JST" in confirm and "tz=Asia/Tokyo" in confirm
     db.session.rollback()
