@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -232,6 +233,10 @@ def _book_once(advisor: AdvisorProfile, form: BookingForm, visitor: services.Vis
         return services.book(advisor, form.start_instant, visitor)
 
 
+# The last booking made in this browser session: Back to its form leads to it, not "gone".
+JUST_BOOKED_KEY = "just_booked"
+
+
 @bp.route("/advisors/<slug>/book", methods=["GET", "POST"])
 def book(slug: str) -> tuple[str, int] | Response:
     advisor = _active_advisor_or_404(slug)
@@ -246,6 +251,11 @@ def book(slug: str) -> tuple[str, int] | Response:
     alternatives: list[engine.Slot] = []
     start = form.start_instant
     if request.method == "GET" and (start is None or not services.slot_is_free(advisor, start)):
+        just_booked = session.get(JUST_BOOKED_KEY)
+        if start is not None and just_booked and just_booked[0] == f"{slug}|{start.isoformat()}":
+            # Back from the confirmation: the time is theirs, not gone
+            flash("You booked this time. Here is your consultation.", "info")
+            return redirect(url_for("scheduling.manage", token=just_booked[1]))
         flash("That time is no longer available. Please choose another.", "warning")
         return redirect(
             url_for("scheduling.advisor_page", slug=slug, tz=zone, intake=form.intake.data or None)
@@ -284,6 +294,7 @@ def book(slug: str) -> tuple[str, int] | Response:
                     "Your consultation is booked. A confirmation is on its way by email.",
                     "success",
                 )
+            session[JUST_BOOKED_KEY] = (f"{slug}|{form.start_instant.isoformat()}", token)
             return redirect(url_for("scheduling.manage", token=token))
     if form.is_submitted() and has_nul(request.form.items(multi=True)):
         status = 400

@@ -449,3 +449,22 @@ def test_a_topic_keeps_its_lines_where_it_is_shown(client, ctx):
     response, _ = _book(client, link, topic="Which credential?\nAnd how long?")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<dd class="preserve-lines">Which credential?\nAnd how long?</dd>' in page
+
+
+def test_back_to_the_booking_form_after_booking_leads_to_the_booking(client, ctx):
+    """The browser's Back after booking reloads the form for a time that is now taken: by
+    this visitor, who is sent to their booking, not told the time is gone."""
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    links = _slot_links(client, "maria", "America/Chicago")
+    response, _start = _book(client, links[0])
+    assert response.status_code == 302
+    manage = response.headers["Location"]
+    back = client.get(links[0])
+    assert back.status_code == 302 and back.headers["Location"] == manage
+    page = client.get(manage).get_data(as_text=True)
+    assert "You booked this time. Here is your consultation." in page
+    # someone else, in another browser, is told the time is gone
+    with client.session_transaction() as session:
+        session.clear()
+    other = client.get(links[0], follow_redirects=True).get_data(as_text=True)
+    assert "That time is no longer available" in other
