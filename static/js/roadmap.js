@@ -3,7 +3,7 @@
    is a plain GET form that re-renders the page. */
 (function () {
   "use strict";
-  var SWAPPED = ["what-if-note", "timeline-section", "costs-section"];
+  var SWAPPED = ["what-if-note", "timeline-section", "costs-section", "roadmap-downloads"];
   var FIELDS = ["hours", "budget", "start"];
 
   document.addEventListener("DOMContentLoaded", function () {

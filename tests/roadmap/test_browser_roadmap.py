@@ -37,6 +37,8 @@ def test_changing_hours_in_the_what_if_panel_swaps_in_the_new_timeline_and_costs
     note = page.locator("#what-if-note")
     note.get_by_text("This is a what-if; your saved plan is unchanged.").wait_for()
     assert "30 hours a week" in page.locator("#timeline-section").inner_text()
+    downloads = page.locator("#roadmap-downloads")
+    assert "Download the saved plan (PDF)" in downloads.inner_text()  # swapped in as well
     assert format_date(_exam(saved)) not in page.locator(".timeline").inner_text()
     status = page.locator("#what-if-status")
     assert status.get_attribute("aria-live") == "polite"

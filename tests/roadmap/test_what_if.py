@@ -52,6 +52,12 @@ def test_a_what_if_re_renders_the_page_with_the_overrides_and_saves_nothing(clie
     assert "a budget of $9,000 and a start on" in html  # amounts worded as everywhere else
     ranged = client.get(f"/roadmap/{token}?hours=20&budget=$1,000-2000&start={start}")
     assert "a budget of $1,000 to $2,000 and" in ranged.get_data(as_text=True)
+    # the downloads say they are the saved plan while a what-if shows (page and fragment)
+    assert "Download the saved plan (PDF)" in html and ">Download PDF<" not in html
+    fragment = client.get(f"/roadmap/{token}?hours=20&budget=&start={start}&fragment=1")
+    assert 'id="roadmap-downloads"' in fragment.get_data(as_text=True)
+    assert "Download the saved plan (PDF)" in fragment.get_data(as_text=True)
+    assert ">Download PDF<" in client.get(f"/roadmap/{token}").get_data(as_text=True)
     one = client.get(f"/roadmap/{token}?hours=1&budget=&start={start}").get_data(as_text=True)
     assert "show 1 hour a week" in one and "1 hours" not in one
     # The timeline and costs are the what-if's, not the saved plan's.
