@@ -64,8 +64,13 @@ def worker_command() -> None:
 @click.option("--port", default=5000, show_default=True)
 @click.pass_obj
 def dev_command(info: ScriptInfo, host: str, port: int) -> None:
-    """Run the development web server and a worker; Ctrl+C stops both."""
+    """Run the development web server and a worker; Ctrl+C stops both. Links in mail, invites
+    and PDFs name this server unless PUBLIC_BASE_URL says otherwise."""
     flask = [sys.executable, "-m", "flask", "--app", info.app_import_path or "wsgi"]
+    env = dict(os.environ)
+    if not env.get("PUBLIC_BASE_URL"):
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+        env["PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
     commands = {
         "web": [*flask, "run", "--host", host, "--port", str(port)],
         "worker": [*flask, "worker"],
@@ -73,7 +78,7 @@ def dev_command(info: ScriptInfo, host: str, port: int) -> None:
     # Their own process groups: Ctrl+C reaches only this launcher, which then asks each
     # child once to stop (a second signal would make the worker drop the message in hand).
     children = {
-        name: subprocess.Popen(command, process_group=0)  # noqa: S603  (our own flask)
+        name: subprocess.Popen(command, process_group=0, env=env)  # noqa: S603  (our flask)
         for name, command in commands.items()
     }
     for name, child in children.items():

@@ -22,6 +22,7 @@ from advising.outbox.delivery import deliver as deliver_any
 from advising.outbox.wakeup import PostgresListener, open_wakeup
 from tests.conftest import client_after_commit, free_port
 from tests.factories import make_advisor
+from tests.intake.helpers import make_intake
 from tests.invites.test_outbox import book_next, rows
 from tests.invites.test_smtp import Mailbox, Server
 from tests.scheduling.test_booking_web import _book, _slot_links
@@ -265,6 +266,13 @@ def test_flask_dev_runs_web_and_worker_and_ctrl_c_stops_both(database_url, app, 
         book_next(make_advisor())
         db.session.commit()
         assert wait_for(lambda: _statuses() == {SENT: 2}, timeout=5), _logs(tmp_path)
+        # links the server writes name the server itself (its port, not the default 5000)
+        _intake, token = make_intake()
+        db.session.commit()
+        url = f"http://127.0.0.1:{port}/roadmap/{token}/milestones.ics"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            body = response.read().decode().replace("\r\n ", "")  # unfolded
+            assert f"URL;VALUE=URI:http://127.0.0.1:{port}/roadmap/{token}" in body
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(20) == 0, _logs(tmp_path)
     finally:
