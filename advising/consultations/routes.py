@@ -125,7 +125,14 @@ def advisor_reschedule(booking_id: int) -> str | Response:
 def advisor_cancel(booking_id: int) -> str | Response:
     booking = _own_booking(booking_id)
     back = url_for("consultations.consultation", booking_id=booking.id)
-    return cancel_page(booking, by=Actor.ADVISOR, back=back, done=back)
+    return cancel_page(
+        booking,
+        by=Actor.ADVISOR,
+        back=back,
+        done=back,
+        reason_hint="The visitor reads it in the cancellation email.",
+        zone=booking.advisor.timezone,
+    )
 
 
 # --- private notes: the consultation's advisor and admins only ----------------------------------

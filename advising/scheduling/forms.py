@@ -292,7 +292,7 @@ class CancelForm(FlaskForm):
         validators=[Optional(), Length(max=1000), _plain_text],
         description="It helps your advisor; you can leave it empty.",
     )
-    submit = SubmitField("Cancel the consultation")
+    submit = SubmitField("Cancel the consultation", render_kw={"class": "button button-danger"})
 
 
 class BookingRulesForm(FlaskForm):

@@ -516,6 +516,7 @@ def cancel_page(
     done: str,
     cancelled: str = "The consultation is cancelled.",
     reason_hint: str | None = None,
+    zone: str | None = None,
 ) -> str | Response:
     """The page that cancels ``booking`` for ``by``, asking for confirmation and a reason. A
     booking no longer active (cancelled in another tab, say) goes back with a note."""
@@ -534,7 +535,13 @@ def cancel_page(
         else:
             flash(cancelled, "success")
             return redirect(done)
-    return render_template("scheduling/cancel.html", booking=booking, form=form, back=back)
+    return render_template(
+        "scheduling/cancel.html",
+        booking=booking,
+        form=form,
+        back=back,
+        zone=zone or booking.visitor_timezone,
+    )
 
 
 # --- advisors ------------------------------------------------------------------------------------

@@ -147,6 +147,7 @@ def cancel(booking_id: int) -> str | Response:
         done=url_for("staff.bookings"),
         cancelled="The consultation is cancelled; both sides are told.",
         reason_hint="Both the visitor and the advisor see it.",
+        zone=_zone(),
     )
 
 

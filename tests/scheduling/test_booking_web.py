@@ -215,6 +215,12 @@ def test_advisor_sees_consultations_in_own_zone_and_can_cancel_for_visitor(clien
     assert "Visitor Vic" in listing and "(America/Chicago)" in listing
     page = client.get(f"/me/consultations/{booking.id}").get_data(as_text=True)
     assert "Career change at 40" in page and "(Asia/Kolkata)" in page
+    # the advisor's cancel page: their zone, words for them, a button that looks destructive
+    cancel_page = client.get(f"/me/consultations/{booking.id}/cancel").get_data(as_text=True)
+    assert "(America/Chicago)" in cancel_page and "(Asia/Kolkata)" not in cancel_page
+    assert "The visitor reads it in the cancellation email." in cancel_page
+    assert "helps your advisor" not in cancel_page
+    assert 'class="button button-danger"' in cancel_page
     response = post_form(
         client, f"/me/consultations/{booking.id}/cancel", {"reason": "Advisor ill"}
     )
