@@ -141,6 +141,17 @@ BOXES_APART = """() => [...document.querySelectorAll('input[type=checkbox], inpu
     return !line || line.left < at.right || line.top > at.bottom || line.bottom < at.top;
   }).map(box => box.id || box.name)"""
 
+# On a phone, what a thumb taps (buttons, the menu, calendar days, the way back) is at least
+# 44 px tall (Apple's and Android's guidance; WCAG 2.5.5).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'button, .button, .nav a, .link-button, .month-grid a.day, .breadcrumb a')]
+  .filter(t => t.offsetParent !== null && !t.closest('.visually-hidden'))
+  .filter(t => t.getBoundingClientRect().height < 43.5)
+  .map(t => {
+    const height = Math.round(t.getBoundingClientRect().height);
+    return `${t.textContent.trim().slice(0, 30)} (${height} px)`;
+  })"""
+
 # Phones zoom into a field whose text is under 16 px when it takes focus.
 SMALL_FIELDS = """() => [...document.querySelectorAll('input, select, textarea')]
   .filter(f => f.offsetParent !== null && !['checkbox', 'radio', 'hidden', 'submit', 'button']
@@ -163,6 +174,8 @@ def _problems(page, width: int, path: str) -> list[str]:
     for word in broken_words(page, "button, .button, .status, th"):
         found.append(f"{width}px {path}: “{word}” breaks inside the word")
     if width < 400:
+        for target in page.evaluate(SMALL_TARGETS):
+            found.append(f"{width}px {path}: {target} is under 44 px tall")
         for small in page.evaluate(SMALL_FIELDS):
             found.append(f"{width}px {path}: {small} has text under 16px (phones zoom in)")
     for violation in Axe().run(page).response["violations"]:
