@@ -80,6 +80,34 @@ class NavItem:
 ACCOUNT_MENU = "account"
 
 
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A section a feature adds to the dashboard of the roles it names: ``template`` with
+    what ``context()`` returns (None: nothing to show this person)."""
+
+    template: str
+    context: Callable[[], dict[str, Any] | None]
+    roles: tuple[str, ...]
+
+
+def add_dashboard_panel(app: Flask, panel: DashboardPanel) -> None:
+    """Register a dashboard section; features call this from their ``register``."""
+    app.extensions.setdefault("advising.dashboard", []).append(panel)
+
+
+def dashboard_panels() -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) of each panel the signed-in person sees, in registration order."""
+    from flask import current_app
+
+    shown = []
+    for panel in current_app.extensions.get("advising.dashboard", []):
+        if current_user.is_authenticated and current_user.has_role(*panel.roles):
+            context = panel.context()
+            if context is not None:
+                shown.append((panel.template, context))
+    return shown
+
+
 def add_nav(app: Flask, item: NavItem) -> None:
     """Register a navigation entry; features call this from their ``register``."""
     app.extensions.setdefault("advising.nav", []).append(item)

@@ -35,7 +35,7 @@ from advising.accounts.forms import (
 from advising.accounts.models import INVITE, Role
 from advising.accounts.sessions import SIGNED_IN_AT, start_session
 from advising.extensions import limiter
-from advising.web import mark_private
+from advising.web import dashboard_panels, mark_private
 
 bp = Blueprint("accounts", __name__)
 
@@ -155,7 +155,7 @@ def time_zone() -> str | Response:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
-    return render_template("accounts/dashboard.html")
+    return render_template("accounts/dashboard.html", panels=dashboard_panels())
 
 
 # --- forgotten passwords --------------------------------------------------------------------

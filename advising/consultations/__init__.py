@@ -14,10 +14,13 @@ if TYPE_CHECKING:
 
 def register(app: Flask) -> None:
     from advising.consultations import models  # noqa: F401  (tables in the metadata)
-    from advising.consultations.routes import bp
-    from advising.web import NavItem, add_nav
+    from advising.consultations.routes import bp, next_consultations
+    from advising.web import DashboardPanel, NavItem, add_dashboard_panel, add_nav
 
     app.register_blueprint(bp)
+    add_dashboard_panel(
+        app, DashboardPanel("consultations/_next.html", next_consultations, ("advisor",))
+    )
     add_nav(
         app,
         NavItem(

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors.access import own_profile_or_404
+from advising.advisors.services import profile_for_user
 from advising.consultations import services
 from advising.consultations.forms import NoteForm, OutcomeForm, RecommendationForm
 from advising.extensions import db
@@ -48,6 +49,23 @@ def consultations() -> str:
         upcoming=scheduling.advisor_bookings(profile.id, upcoming=True),
         past=scheduling.advisor_bookings(profile.id, upcoming=False),
     )
+
+
+DASHBOARD_CONSULTATIONS = 5
+
+
+def next_consultations() -> dict[str, object] | None:
+    """The advisor's next few consultations, for their dashboard (None without a profile)."""
+    profile = profile_for_user(current_user)
+    if profile is None:
+        return None
+    upcoming = scheduling.advisor_bookings(profile.id, upcoming=True)
+    return {
+        "upcoming": upcoming[:DASHBOARD_CONSULTATIONS],
+        "more": max(0, len(upcoming) - DASHBOARD_CONSULTATIONS),
+        "zone": profile.timezone,
+        "profile": profile,
+    }
 
 
 @bp.get("/me/consultations/<int:booking_id>")

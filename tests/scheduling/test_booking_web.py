@@ -474,3 +474,20 @@ def test_back_to_the_booking_form_after_booking_leads_to_the_booking(client, ctx
         session.clear()
     other = client.get(links[0], follow_redirects=True).get_data(as_text=True)
     assert "That time is no longer available" in other
+
+
+def test_the_advisors_dashboard_opens_on_their_next_consultations(client, auth, ctx):
+    advisor = make_advisor(slug="maria", timezone="America/Chicago")
+    auth.login(advisor.user.email)
+    empty = client.get("/dashboard").get_data(as_text=True)
+    assert "Your next consultations" in empty and "No upcoming consultations." in empty
+    start = services.next_available_slots(advisor)[0].start
+    booking, _ = services.book(
+        advisor, start, services.VisitorDetails("Vic Visitor", "vic@example.org", None, "", "UTC")
+    )
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/me/consultations/{booking.id}"' in page and "Vic Visitor" in page
+    assert "(America/Chicago)" in page
+    auth.logout()
+    auth.login(make_user("staff", email="staff@example.org").email)
+    assert "Your next consultations" not in client.get("/dashboard").get_data(as_text=True)
