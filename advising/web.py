@@ -18,6 +18,7 @@ from flask import (
     jsonify,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.sessions import NullSession, SecureCookieSession, SecureCookieSessionInterface
@@ -31,6 +32,7 @@ from werkzeug.exceptions import HTTPException
 
 from advising.database import begin_read_only, end_read_only
 from advising.shared import zones
+from advising.shared.tokens import well_formed
 
 log = logging.getLogger("advising.web")
 
@@ -133,6 +135,32 @@ def navigation() -> dict[str, object]:
         "account_menu": [(i.label, url_for(i.endpoint)) for i in items if i.menu == ACCOUNT_MENU],
         "dashboard_tiles": [(i.label, url_for(i.endpoint), i.tile) for i in items if i.tile],
     }
+
+
+# --- the roadmap a visitor opened in this browser -------------------------------------------
+# Kept in their session cookie (which ends when the browser closes), so the pages they reach
+# another way, the menu or the advisors list, still book with it, and the intake form offers
+# it back instead of a second roadmap.
+
+REMEMBERED_ROADMAP_KEY = "roadmap"
+
+
+def remember_roadmap(token: str) -> None:
+    """Keep ``token`` (a roadmap the visitor just opened) for this browser session."""
+    if session.get(REMEMBERED_ROADMAP_KEY) != token:
+        session[REMEMBERED_ROADMAP_KEY] = token
+
+
+def forget_roadmap(token: str) -> None:
+    """Drop ``token`` if it is the one kept (its roadmap was deleted)."""
+    if session.get(REMEMBERED_ROADMAP_KEY) == token:
+        session.pop(REMEMBERED_ROADMAP_KEY)
+
+
+def remembered_roadmap() -> str | None:
+    """The roadmap token kept for this browser session, if any."""
+    token = session.get(REMEMBERED_ROADMAP_KEY)
+    return token if isinstance(token, str) and well_formed(token) else None
 
 
 @bp.get("/")

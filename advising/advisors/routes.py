@@ -10,9 +10,9 @@ from advising.accounts.models import Role
 from advising.advisors import services
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.forms import ProfileForm
-from advising.intake.remembered import remembered_token
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone
+from advising.web import remembered_roadmap
 
 bp = Blueprint("advisors", __name__)
 
@@ -23,7 +23,7 @@ def advisor_list() -> str:
     zone travel on to their pages."""
     intake = request.args.get("intake", "")
     if not well_formed(intake):
-        intake = remembered_token() or ""
+        intake = remembered_roadmap() or ""
     tz = request.args.get("tz", "")
     return render_template(
         "advisors/list.html",

@@ -8,10 +8,9 @@ from werkzeug.wrappers import Response
 from advising.extensions import limiter
 from advising.intake import services
 from advising.intake.forms import IntakeForm
-from advising.intake.remembered import remembered_token
 from advising.roadmap.engine import AnswersError
 from advising.shared.text import has_nul
-from advising.web import mark_private
+from advising.web import mark_private, remembered_roadmap
 
 bp = Blueprint("intake", __name__)
 
@@ -38,7 +37,7 @@ def start() -> tuple[str, int] | Response:
             )
             return redirect(url_for("roadmap.page", token=token))
     status = 400 if form.is_submitted() and has_nul(request.form.items(multi=True)) else 200
-    earlier = remembered_token()
+    earlier = remembered_roadmap()
     if earlier is not None and services.intake_by_token(earlier) is None:
         earlier = None
     return render_template(

@@ -20,13 +20,12 @@ from advising.database import utcnow
 from advising.extensions import limiter
 from advising.intake import services as intakes
 from advising.intake.models import Intake
-from advising.intake.remembered import forget, remember
 from advising.roadmap import prerender, services
 from advising.roadmap.context import roadmap_context
 from advising.roadmap.engine import AnswersError
 from advising.roadmap.timeline import short_date
 from advising.roadmap.what_if import FIELDS, read_what_if
-from advising.web import mark_private
+from advising.web import forget_roadmap, mark_private, remember_roadmap
 
 bp = Blueprint("roadmap", __name__)
 
@@ -66,7 +65,7 @@ def page(token: str) -> str | tuple[str, int]:
     """The roadmap; with ``hours``, ``budget`` or ``start`` in the query, a what-if of it
     (nothing saved). ``fragment=1`` answers only what the panel's script swaps in."""
     intake = _intake_or_404(token)
-    remember(token)
+    remember_roadmap(token)
     saved = intakes.answers_of(intake)
     what_if = read_what_if(request.args, saved, utcnow().date())
     roadmap = intakes.roadmap_for(what_if.apply(saved)) if what_if.showing else None
@@ -123,7 +122,7 @@ def milestones(token: str) -> Response:
 def delete(token: str) -> Response:
     intake = _intake_or_404(token)
     intakes.delete_intake(intake)
-    forget(token)
+    forget_roadmap(token)
     flash("Your answers and roadmap are deleted.", "success")
     return redirect(url_for("web.home"))
 

@@ -10,12 +10,12 @@ from flask import current_app, request
 from advising.database import utcnow
 from advising.intake import services
 from advising.intake.models import Intake
-from advising.intake.remembered import remembered_token
 from advising.scheduling.cache import DEFAULT_MAX_AGE
 from advising.scheduling.forms import BookingForm
 from advising.scheduling.matching import Wants
 from advising.scheduling.services import SLOT_CACHE_KEY
 from advising.shared.tokens import well_formed
+from advising.web import remembered_roadmap
 
 
 def intake_param() -> dict[str, str]:
@@ -23,7 +23,7 @@ def intake_param() -> dict[str, str]:
     when this browser opened a roadmap in this session (the visitor came by the menu)."""
     token = request.args.get("intake", "")
     if not well_formed(token):
-        token = remembered_token() or ""
+        token = remembered_roadmap() or ""
     return {"intake": token} if token else {}
 
 
