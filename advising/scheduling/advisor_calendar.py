@@ -45,6 +45,11 @@ class Item:
     source: str = ""  # "(calendar)": shown where a lane has room for it
 
     @property
+    def all_day(self) -> bool:
+        """Whether the item covers its whole day (shown as "All day", not 12 AM to 12 AM)."""
+        return self.row == 1 and self.span >= ROWS
+
+    @property
     def full_label(self) -> str:
         return f"{self.label} {self.source}" if self.source else self.label
 

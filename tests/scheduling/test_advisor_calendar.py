@@ -274,3 +274,20 @@ def test_sync_now_is_offered_for_feeds_only(client, auth, ctx):
     db.session.add(feed)
     db.session.commit()
     assert f"/me/calendars/{feed.id}/sync" in client.get("/me/calendars").get_data(as_text=True)
+
+
+def test_a_whole_day_away_reads_all_day_not_midnight_to_midnight(client, auth, ctx):
+    from advising.calendars import services as calendars
+
+    advisor = make_advisor(timezone=NY)
+    auth.login(advisor.user.email)
+    zone = ZoneInfo(NY)
+    day = (utcnow().astimezone(zone) + timedelta(days=2)).date()
+    midnight = datetime.combine(day, time(0), zone)
+    calendars.import_upload(
+        advisor, calendar(vevent("t", midnight, midnight + timedelta(days=1), "Trip")), "Work"
+    )
+    html = client.get(f"/me/calendar?view=day&day={day.isoformat()}").get_data(as_text=True)
+    section = day_section(html, day)
+    assert "All day" in section and "Busy (calendar), all day" in section
+    assert "12:00 AM" not in section.split("cal-busy", 1)[1].split("</li>", 1)[0]
