@@ -210,3 +210,29 @@ def test_the_advisor_sees_old_answers_on_the_consultation_page(client, ctx, auth
     assert "Career intake and roadmap" in page
     assert "Retail store manager" in page
     assert "Either is fine" in page  # the stand-in for the question the old answers lack
+
+
+def test_the_advisor_sees_every_answer_the_visitor_gave(client, ctx, auth):
+    advisor = make_advisor(name="Maria Lopez", email="maria@example.org", slug="maria")
+    intake, _token = make_intake(
+        state="TX",
+        employment="laid_off",
+        employer_type="provider",
+        experience_years=2,
+        experience_kinds=("front_office",),
+        income_need="now",
+        budget_min=1500,
+        budget_max=1500,
+        student_aid="yes",
+    )
+    booking = make_booking(advisor, start=utcnow() + timedelta(days=2), intake=intake)
+    auth.login("maria@example.org")
+    page = client.get(f"/me/consultations/{booking.id}").get_data(as_text=True)
+    import html as html_lib
+
+    text = html_lib.unescape(page)
+    assert "<dt>Lives in</dt><dd>TX</dd>" in text
+    assert "Laid off or about to be; employer: A healthcare provider" in text
+    assert "2 years (Front office" in text or "2 years (front office" in text.lower()
+    assert "$1,500 (" in text and "federal student aid: yes" in text
+    assert "<dt>Needs an income</dt><dd>As soon as possible</dd>" in text
