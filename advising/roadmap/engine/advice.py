@@ -125,7 +125,9 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         program_end = program_start + program_weeks * week
         prep_weeks = content.min_prep_weeks  # review sits inside the program's last weeks
         exam = program_end + prep_weeks * week
-    registration = max(program_end, exam - primary.registration_lead_weeks * week)
+    # Registration leads the exam by the body's lead time, inside the program's last weeks
+    # where that is where it falls (AHIMA's 120-day testing window, AAPC's scheduling).
+    registration = max(program_start + week, exam - primary.registration_lead_weeks * week)
     job_search = max(
         program_start + week,
         min(program_end, exam) - content.job_search_before_end_weeks * week,
@@ -166,13 +168,11 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
 
     dates: dict[str, date] = {}
     previous: date | None = None
-    for key in ORDER:
-        if key not in raw:
-            continue
+    for key in sorted(raw, key=lambda k: (raw[k], ORDER.index(k))):
         day = raw[key] if previous is None else max(raw[key], previous + timedelta(days=1))
         day = next_business_day(day)
         dates[key] = previous = day
-    order = tuple(k for k in ORDER if k in dates)
+    order = tuple(dates)
     return Schedule(
         program_weeks=program_weeks,
         prep_weeks=prep_weeks,
