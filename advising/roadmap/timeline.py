@@ -95,7 +95,7 @@ def _months_between(first: date, last: date) -> int:
 def _month_ticks(first: date, last: date) -> list[date]:
     """The first of each month in range, thinned to at most about a dozen."""
     span = _months_between(first, last) + 1
-    step = next(s for s in (1, 2, 3, 6, 12, 24) if span / s <= 12)
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if span / s <= 12), 120)
     ticks = []
     year, month = first.year, first.month
     if first.day != 1:
@@ -106,7 +106,7 @@ def _month_ticks(first: date, last: date) -> list[date]:
         day = date(year, month, 1)
         if day > last:
             return ticks
-        if (month - 1) % step == 0:
+        if (year * 12 + month - 1) % step == 0:  # counted across years: 24 is every other
             ticks.append(day)
         month += 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from itertools import pairwise
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -97,3 +98,13 @@ def test_the_pdf_lays_its_timeline_labels_over_the_drawing_as_text(client, ctx):
         assert f"{short_date(marker.day)} {marker.title}" in page
     for bar in tl.bars:
         assert bar.label in page
+
+
+def test_a_plan_of_many_years_has_at_most_a_dozen_ticks_a_year_or_more_apart():
+    from advising.roadmap.timeline import _month_ticks
+
+    ticks = _month_ticks(date(2027, 1, 4), date(2041, 6, 1))  # 1 hour a week: 14 years
+    assert 2 <= len(ticks) <= 12
+    gaps = {(b.year - a.year) * 12 + b.month - a.month for a, b in pairwise(ticks)}
+    assert gaps == {24}
+    assert len(_month_ticks(date(2027, 1, 4), date(2028, 1, 4))) >= 6  # a year: monthly-ish
