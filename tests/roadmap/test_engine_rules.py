@@ -488,3 +488,21 @@ def test_funding_names_the_cheapest_route_and_student_aid_where_they_apply(conte
     assert build_roadmap(degree, content).pathway.key == "associate_degree"
     assert "funding_fafsa" in funding(degree)
     assert "funding_fafsa" not in funding(dataclasses.replace(degree, student_aid="no"))
+
+
+def test_a_biller_who_codes_part_time_gets_credit_and_a_coder_title_not_a_first_job(content):
+    biller = medical_assistant(
+        healthcare_experience="coding_billing",
+        experience_years=3,
+        experience_kinds=("billing", "coding"),
+        coding_months=8,
+        hours_per_week=8,
+    )
+    roadmap = build_roadmap(biller, content)
+    newcomer = build_roadmap(medical_assistant(hours_per_week=8), content)
+    assert roadmap.pathway.duration_weeks < newcomer.pathway.duration_weeks
+    assert "25% fewer hours of training" in roadmap.pathway.formula  # billing + coding, capped
+    job = milestone(roadmap, "first_job")
+    assert job.title == "Move into a coder title (target)"
+    assert "First coding job" not in [m.title for m in roadmap.milestones]
+    assert milestone(newcomer, "first_job").title == "First coding job (target)"

@@ -29,7 +29,7 @@ from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
 
 #: Percent fewer training hours per kind of prior work (capped), with at least a year of it.
-_CREDIT = {"clinical": 15, "billing": 10, "payer_claims": 10, "front_office": 5}
+_CREDIT = {"clinical": 15, "billing": 10, "payer_claims": 10, "front_office": 5, "coding": 20}
 _CREDIT_CAP = 25
 #: A year of coding at work: no program, exam review only.
 NO_PROGRAM_CODING_MONTHS = 12

@@ -244,6 +244,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 description = content.specialization_undecided
         elif key == "program_start" and plan.program_weeks == 0:
             title, description = content.review_start
+        elif key == "first_job" and answers.coding_months:
+            title, description = content.coder_title
         elif key == "continuing_education":
             title, intro = content.milestones["continuing_education"]
             description = f"{intro} {primary.ceu_description}"
