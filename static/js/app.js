@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
+    // On a phone the signed-in menu starts folded under "Menu" (templates/base.html).
+    var menu = document.querySelector("[data-site-menu]");
+    if (menu && window.matchMedia("(max-width: 640px)").matches) { menu.removeAttribute("open"); }
     // Move focus to the error summary so screen-reader and keyboard users hear it first.
     var summary = document.querySelector(".form-summary");
     if (summary) { summary.focus(); }
