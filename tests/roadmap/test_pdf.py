@@ -111,8 +111,14 @@ def test_pdf_downloads_are_rate_limited_per_address(client, ctx, app_config):
     assert codes == [200, 200, 429]
 
 
-def test_the_pdf_is_us_letter_and_opens_with_a_one_page_summary(client, ctx):
-    token = token_of(submit_intake(client, name="Dana Reyes", budget_amount="1500"))
+LONGEST_NAME = (
+    "Maria Guadalupe Fernanda de los Angeles Villanueva-Castellanos y Rodriguez-Montenegro Sr."
+)
+
+
+@pytest.mark.parametrize("name", ["Dana Reyes", LONGEST_NAME])
+def test_the_pdf_is_us_letter_and_opens_with_a_one_page_summary(client, ctx, name):
+    token = token_of(submit_intake(client, name=name, budget_amount="1500"))
     data = client.get(f"/roadmap/{token}.pdf").data
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) > 1
