@@ -198,6 +198,9 @@ def test_overlapping_or_inverted_rows_show_errors_beside_them_and_save_nothing(c
     assert 'id="hours-3-0-error">Enter both a start and an end time.<' in html
     assert 'aria-describedby="hours-0-1-error"' in html
     assert "nothing was saved" in html
+    # the summary counts and links the rows too, not only the form's own fields
+    assert "Please correct the 3 fields marked below." in html
+    assert '<a href="#hours-0-1-start">Monday hours, row 2</a>: Overlaps 9:00 AM' in html
     db.session.rollback()
     assert services.weekly_ranges(advisor.id) == saved
     assert services.settings_for(advisor.id).duration_minutes == 45
