@@ -434,9 +434,17 @@ def reschedule_page(
     alternatives: list[engine.Slot] = []
     picked = parse_instant(request.form.get("choose")) if request.method == "POST" else None
     if picked is not None:  # the confirmation is a page of its own: Back and reload work
-        args = {**request.args.to_dict(), "choose": picked.isoformat()}
-        return redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+        kept = {key: value for key in ("tz", "month", "day") if (value := request.args.get(key))}
+        return redirect(
+            url_for(
+                request.endpoint, **(request.view_args or {}), **kept, choose=picked.isoformat()
+            )
+        )
     chosen = parse_instant(request.args.get("choose")) if request.method == "GET" else None
+    if chosen is not None and chosen == booking.start_at:
+        # Back to the confirmation after the move: it is done, nothing to confirm again
+        flash("Your consultation is at this time already.", "info")
+        return redirect(back)
     if chosen is not None:
         form.start.data = chosen.isoformat()
         return render_template(
@@ -449,6 +457,9 @@ def reschedule_page(
             chosen=chosen,
             chosen_end=chosen + (booking.end_at - booking.start_at),
         )
+    if form.validate_on_submit() and form.start_instant == booking.start_at:
+        flash("Your consultation is at this time already.", "info")
+        return redirect(back)
     if form.validate_on_submit():
         try:
             services.reschedule(booking, form.start_instant, by=by, manage_token=manage_token)

@@ -107,14 +107,31 @@ def test_booking_journey_book_view_reschedule_cancel(client, ctx):
     db.session.rollback()
     assert db.session.get(Booking, booking.id).sequence == 0
     response = client.post(
-        manage_url + "/reschedule",
+        chose.headers["Location"],  # the confirmation's own address, as the browser posts it
         # as a browser sends it: the empty hidden "start" first, then the clicked slot button
-        data={"csrf_token": csrf_token_from(reschedule_page), "start": ["", new_start]},
+        data={"csrf_token": csrf_token_from(confirm_page), "start": ["", new_start]},
     )
     assert response.status_code == 302
     db.session.rollback()
     moved = db.session.get(Booking, booking.id)
     assert moved.start_at == datetime.fromisoformat(new_start) and moved.sequence == 1
+    # Back to the confirmation after the move: nothing to confirm, and no second move
+    again = client.get(chose.headers["Location"])
+    assert again.status_code == 302 and again.headers["Location"].endswith(manage_url)
+    assert "at this time already" in client.get(manage_url).get_data(as_text=True)
+    client.post(
+        chose.headers["Location"],
+        data={"csrf_token": csrf_token_from(confirm_page), "start": new_start},
+    )
+    db.session.rollback()
+    assert db.session.get(Booking, booking.id).sequence == 1
+    # a query key named like the address's own argument is not passed on (it was a 500)
+    odd = client.post(
+        manage_url + "/reschedule?token=x&_external=1&tz=Europe/London",
+        data={"csrf_token": csrf_token_from(reschedule_page), "start": "", "choose": new_start},
+    )
+    assert odd.status_code == 302 and "tz=Europe" in odd.headers["Location"]
+    assert "_external" not in odd.headers["Location"]
 
     # GET never changes anything; cancelling asks first, by POST.
     assert client.get(manage_url + "/cancel").status_code == 200
