@@ -12,18 +12,14 @@ from advising.advisors.access import own_profile_or_404
 from advising.advisors.forms import ProfileForm
 from advising.shared.tokens import well_formed
 from advising.shared.zones import is_zone
-from advising.web import remembered_roadmap
 
 bp = Blueprint("advisors", __name__)
 
 
 @bp.get("/advisors")
 def advisor_list() -> str:
-    """Every bookable advisor; a roadmap's token (or the one this browser opened) and a chosen
-    zone travel on to their pages."""
+    """Every bookable advisor; a roadmap's token and a chosen zone travel on to their pages."""
     intake = request.args.get("intake", "")
-    if not well_formed(intake):
-        intake = remembered_roadmap() or ""
     tz = request.args.get("tz", "")
     return render_template(
         "advisors/list.html",

@@ -19,24 +19,33 @@ from advising.web import remembered_roadmap
 
 
 def intake_param() -> dict[str, str]:
-    """``{"intake": token}`` when the request carries a well-formed roadmap token, or else
-    when this browser opened a roadmap in this session (the visitor came by the menu)."""
+    """``{"intake": token}`` when the request carries a well-formed roadmap token (links
+    carry it on)."""
     token = request.args.get("intake", "")
-    if not well_formed(token):
-        token = remembered_roadmap() or ""
-    return {"intake": token} if token else {}
+    return {"intake": token} if well_formed(token) else {}
 
 
-def prefill(form: BookingForm, token: str | None) -> None:
-    """Fill name, email and (unless chosen) time zone from the intake behind ``token``."""
+def visitor_roadmap() -> str | None:
+    """The roadmap this request books from: the one its address carries, else the one this
+    browser opened in this session (the visitor came by the menu or the advisors list)."""
+    return intake_param().get("intake") or remembered_roadmap()
+
+
+def prefill(form: BookingForm, token: str | None, *, details: bool = True) -> Intake | None:
+    """Link the form to the intake behind ``token`` and, with ``details``, fill name, email
+    and (unless chosen) time zone from it. A roadmap only remembered by the browser brings
+    no details: on a shared computer the next person must not meet the last one's name."""
     intake = services.intake_by_token(token)
     if intake is None:
-        return
+        return None
     form.intake.data = token
+    if not details:
+        return intake
     form.name.data = form.name.data or intake.name
     form.email.data = form.email.data or intake.email
     if not form.tz.data:
         form.tz.data = intake.timezone
+    return intake
 
 
 def intake_id_for(token: str | None) -> int | None:

@@ -118,7 +118,7 @@ def advisor_page(slug: str) -> str | Response:
 
 def _ranked_for_visitor() -> list[services.Match]:
     """The advisors with free time, best fit for the visitor's roadmap first."""
-    wants = from_intake.wants_of(from_intake.intake_param().get("intake"))
+    wants = from_intake.wants_of(from_intake.visitor_roadmap())
     return services.rank_advisors(advisors.active_advisors(), wants)
 
 
@@ -246,7 +246,9 @@ def book(slug: str) -> tuple[str, int] | Response:
         form.start.data = request.args.get("start", "")
         form.tz.data = request.args.get("tz", "")
         form.form_key.data = secrets.token_urlsafe(24)
-        from_intake.prefill(form, from_intake.intake_param().get("intake"))
+        from_intake.prefill(
+            form, from_intake.visitor_roadmap(), details=bool(from_intake.intake_param())
+        )
     zone = offered_zone(form.tz.data or "") or advisor.timezone
     alternatives: list[engine.Slot] = []
     start = form.start_instant
@@ -299,7 +301,7 @@ def book(slug: str) -> tuple[str, int] | Response:
     if form.is_submitted() and has_nul(request.form.items(multi=True)):
         status = 400
     form.private_roadmap.label.text = (
-        f"Keep my roadmap to myself: {advisor.display_name} sees only the details above"
+        f"Don't share that roadmap: {advisor.display_name} sees only the details above"
     )
     return render_template(
         "scheduling/book.html",
