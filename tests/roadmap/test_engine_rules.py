@@ -194,6 +194,13 @@ def test_pathway_rules_degree_holder_and_speed_goal_pick_certificate(content):
         ("Not sure about a degree, but I want to move into management later", True),
         ("Become a team lead or auditor in five years", True),
         ("A long-term career with room to grow into leadership", True),
+        ("I do not want to spend years on a degree", False),
+        ("I don't want to go back to school for a degree", False),
+        ("I wouldn't want another degree", False),
+        ("A non-degree course, then a job", False),
+        ("A job with no commute and a long-term career", True),
+        ("No student debt and a promotion path", True),
+        ("I can't wait to advance", True),
     ],
 )
 def test_goals_said_in_the_negative_do_not_count_for_the_degree(content, goals, wants_advancement):
@@ -506,3 +513,33 @@ def test_a_biller_who_codes_part_time_gets_credit_and_a_coder_title_not_a_first_
     assert job.title == "Move into a coder title (target)"
     assert "First coding job" not in [m.title for m in roadmap.milestones]
     assert milestone(newcomer, "first_job").title == "First coding job (target)"
+
+
+def test_the_formula_names_the_minimum_when_the_credit_runs_under_it(content):
+    """26 h a week with a 15% clinical credit: 442 hours take 17 weeks, under the 20-week
+    minimum, so the formula says the minimum sets the length, not '20 weeks' from 442 hours."""
+    nurse = medical_assistant(experience_years=5, experience_kinds=("clinical",), hours_per_week=26)
+    pathway = build_roadmap(nurse, content).pathway
+    assert pathway.duration_weeks == 20
+    assert "cannot be completed in under 20 weeks" in pathway.formula
+    assert "fewer hours of training" not in pathway.formula
+
+
+def test_a_coder_of_a_year_meets_no_program_advice_and_plans_a_coder_title(content):
+    coder = medical_assistant(healthcare_experience="coding_billing", coding_months=14)
+    roadmap = build_roadmap(coder, content)
+    assert "shortlist_programs" not in [step.key for step in roadmap.next_steps]
+    search = milestone(roadmap, "job_search")
+    assert search.title == "Plan your move to a coder title" and "14 months" in search.description
+    newcomer = build_roadmap(medical_assistant(), content)
+    assert "shortlist_programs" in [step.key for step in newcomer.next_steps]
+
+
+def test_months_of_coding_count_whatever_kinds_were_ticked(content):
+    ticked_billing_only = medical_assistant(
+        healthcare_experience="coding_billing", coding_months=8, experience_kinds=("billing",)
+    )
+    formula = build_roadmap(ticked_billing_only, content).pathway.formula
+    assert "25% fewer hours of training" in formula  # billing 10 + coding 20, capped at 25
+    no_years = medical_assistant(healthcare_experience="coding_billing", coding_months=8)
+    assert "20% fewer hours of training" in build_roadmap(no_years, content).pathway.formula

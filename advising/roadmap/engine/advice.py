@@ -27,12 +27,11 @@ from .catalogue import CatalogueCredential
 from .content import Content
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
+from .vocabulary import CODING_CREDIT_MONTHS, NO_PROGRAM_CODING_MONTHS
 
 #: Percent fewer training hours per kind of prior work (capped), with at least a year of it.
 _CREDIT = {"clinical": 15, "billing": 10, "payer_claims": 10, "front_office": 5, "coding": 20}
 _CREDIT_CAP = 25
-#: A year of coding at work: no program, exam review only.
-NO_PROGRAM_CODING_MONTHS = 12
 _WEEKS_PER_MONTH = 52 / 12
 
 ORDER = (
@@ -55,9 +54,12 @@ def weekly_hours(hours: float) -> str:
 
 def experience_credit(a: IntakeAnswers) -> int:
     """Percent fewer training hours for prior healthcare or insurance work."""
-    if a.experience_years < 1:
+    kinds = set(a.experience_kinds)
+    if a.coding_months >= CODING_CREDIT_MONTHS:
+        kinds.add("coding")  # months coded at work count, whatever boxes were ticked
+    elif a.experience_years < 1:
         return 0
-    return min(_CREDIT_CAP, sum(_CREDIT.get(k, 0) for k in a.experience_kinds))
+    return min(_CREDIT_CAP, sum(_CREDIT.get(k, 0) for k in kinds))
 
 
 def no_program(a: IntakeAnswers) -> bool:

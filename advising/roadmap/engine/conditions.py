@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .answers import IntakeAnswers
 from .toml_schema import Node
-from .vocabulary import FIXED_CHOICES
+from .vocabulary import FIXED_CHOICES, NO_PROGRAM_CODING_MONTHS
 
 _CONDITION_FIELDS = (
     *FIXED_CHOICES,
@@ -79,7 +79,7 @@ def _parse_condition(
 ) -> Condition:
     help_text = (
         "conditions look like 'budget = tight', 'hours < 10', 'employer_may_pay', "
-        "'not employer_may_pay', 'worry = cost', 'has_specialties'"
+        "'not employer_may_pay', 'worry = cost', 'has_specialties', 'needs_program'"
     )
     match = _CONDITION_RE.match(text)
     if not match:
@@ -90,6 +90,8 @@ def _parse_condition(
         test = _employer_may_pay
     elif field == "has_specialties" and op is None:
         test = _has_specialties
+    elif field == "needs_program" and op is None:
+        test = _needs_program
     elif field == "hours" and op is not None:
         if not operand.isdigit():
             raise node.fail(key, f"condition {text!r} must compare hours with a whole number")
@@ -110,6 +112,11 @@ def _parse_condition(
 
 def _employer_may_pay(f: Facts) -> bool:
     return f.answers.employer_may_pay
+
+
+def _needs_program(f: Facts) -> bool:
+    """False for someone whose year of coding at work stands in for a training program."""
+    return f.answers.coding_months < NO_PROGRAM_CODING_MONTHS
 
 
 def _has_specialties(f: Facts) -> bool:

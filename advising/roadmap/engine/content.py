@@ -112,7 +112,7 @@ class Content:
     milestones: Mapping[str, tuple[str, str]]  # key -> (title, description)
     specialization_undecided: str
     review_start: tuple[str, str]  # program_start's title and text when no program is needed
-    coder_title: tuple[str, str]  # first_job's title and text for someone coding at work now
+    coding_milestones: Mapping[str, tuple[str, str]]  # for someone coding at work now
     study_days: tuple[str, ...]
     day_priority: tuple[str, ...]
     max_session_hours: float

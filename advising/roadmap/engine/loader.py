@@ -408,15 +408,15 @@ def _milestones(node: Node) -> dict[str, Any]:
     milestones: dict[str, tuple[str, str]] = {}
     specialization_undecided = ""
     review_start = ("", "")
-    coder_title = ("", "")
+    coding_milestones: dict[str, tuple[str, str]] = {}
     for key in MILESTONE_KEYS:
         entry = node.table(key)
         if key == "specialization":
             entry.only("title", "description", "description_no_choice")
             specialization_undecided = entry.text("description_no_choice")
-        elif key == "first_job":
+        elif key in ("first_job", "job_search"):
             entry.only("title", "description", "title_coding", "description_coding")
-            coder_title = (entry.text("title_coding"), entry.text("description_coding"))
+            coding_milestones[key] = (entry.text("title_coding"), entry.text("description_coding"))
         elif key == "program_start":
             entry.only("title", "description", "title_no_program", "description_no_program")
             review_start = (entry.text("title_no_program"), entry.text("description_no_program"))
@@ -427,7 +427,7 @@ def _milestones(node: Node) -> dict[str, Any]:
         "milestones": types.MappingProxyType(milestones),
         "specialization_undecided": specialization_undecided,
         "review_start": review_start,
-        "coder_title": coder_title,
+        "coding_milestones": types.MappingProxyType(coding_milestones),
     }
 
 

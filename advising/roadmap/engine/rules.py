@@ -182,7 +182,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         else ()
     )
 
-    clamped = math.ceil(total_hours / hours) < pathway.min_weeks
+    # the minimum sets the length when the hours left after the experience credit run out first
+    clamped = math.ceil(math.ceil(total_hours * (100 - credit) / 100) / hours) < pathway.min_weeks
     formula = content.formula_min if clamped else content.formula
     pathway_plan = PathwayPlan(
         key=pathway_key,
@@ -244,8 +245,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 description = content.specialization_undecided
         elif key == "program_start" and plan.program_weeks == 0:
             title, description = content.review_start
-        elif key == "first_job" and answers.coding_months:
-            title, description = content.coder_title
+        elif key in content.coding_milestones and answers.coding_months:
+            title, description = content.coding_milestones[key]
         elif key == "continuing_education":
             title, intro = content.milestones["continuing_education"]
             description = f"{intro} {primary.ceu_description}"
@@ -351,11 +352,12 @@ def _choose_credentials(
     return [("cpc", "primary", ("undecided_provisional", experience, "cpc_apprentice"))]
 
 
-# "I don't want another degree", "no management", "without a long-term plan": a keyword a
-# few words after one of these is what the person does not want.
+# "I don't want another degree", "no management", "a non-degree course": a keyword up to
+# eight words after one of these, in the same clause, is what the person does not want
+# ("can't wait to advance" is no negation, so "can't" is not in the list).
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|without|nor|neither|don'?t|do not|doesn'?t|won'?t|can'?t|cannot|"
-    r"rather not|avoid|instead of)\b(?:\W+\w+){0,3}?\W+$"
+    r"\b(?:no|not|never|without|nor|neither|non|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|"
+    r"isn'?t|shouldn'?t|rather not|avoid|instead of)\b(?:\W+\w+){0,8}?\W+$"
 )
 
 
@@ -365,7 +367,7 @@ def _keyword_hit(text: str, keywords: tuple[str, ...]) -> bool:
     lowered = text.lower().replace("\u2019", "'")
     for keyword in keywords:
         for match in re.finditer(r"\b" + re.escape(keyword), lowered):
-            clause = re.split(r"[.;!?,]|\bbut\b", lowered[: match.start()])[-1]
+            clause = re.split(r"[.;!?,]|\b(?:but|and)\b", lowered[: match.start()])[-1]
             if not _NEGATION.search(clause):
                 return True
     return False

@@ -44,6 +44,11 @@ FIXED_CHOICES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
     }
 )
 
+#: A year of coding at work: no program, exam review only.
+NO_PROGRAM_CODING_MONTHS = 12
+#: Half a year of coding at work counts toward the experience credit, ticked as a kind or not.
+CODING_CREDIT_MONTHS = 6
+
 MIN_HOURS_PER_WEEK = 1
 MAX_HOURS_PER_WEEK = 60
 
