@@ -54,8 +54,9 @@ def test_on_a_phone_the_signed_in_menu_folds_under_one_button(live_server, brows
     assert not calendars.is_visible()
     page.get_by_text("Menu", exact=True).click()
     calendars.click()
-    page.wait_for_url("**/me/calendars")
-    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_url("**/me/calendars")  # loaded at 360 px: the menu starts folded
+    page.set_viewport_size({"width": 1280, "height": 800})  # turned or widened: it opens
+    menu.get_by_role("link", name="Booking rules").wait_for(state="visible", timeout=3000)
     page.goto(live_server.url + "/dashboard")
     assert menu.get_by_role("link", name="My calendars").is_visible()
     assert not page.get_by_text("Menu", exact=True).is_visible()

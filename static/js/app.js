@@ -4,7 +4,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     // On a phone the signed-in menu starts folded under "Menu" (templates/base.html).
     var menu = document.querySelector("[data-site-menu]");
-    if (menu && window.matchMedia("(max-width: 640px)").matches) { menu.removeAttribute("open"); }
+    var phone = window.matchMedia("(max-width: 640px)");
+    if (menu && phone.matches) { menu.removeAttribute("open"); }
+    // Wider again (a phone turned, a window widened): the toggle is hidden there, so open it.
+    if (menu) {
+      phone.addEventListener("change", function () { if (!phone.matches) { menu.open = true; } });
+    }
     // Move focus to the error summary so screen-reader and keyboard users hear it first.
     var summary = document.querySelector(".form-summary");
     if (summary) { summary.focus(); }

@@ -7,9 +7,9 @@
 * dates (``schedule``): degree programs start on terms; exam review sits inside the program
   (the exam follows ``min_prep_weeks`` after it); the job search starts
   ``job_search_before_end_weeks`` before training ends; every milestone moves to the next
-  business day (no weekends, no US federal holidays) and after the previous milestone, in a
-  fixed order, so that no two share a day. Every step is monotone: more hours or more
-  experience never move a date later;
+  business day (no weekends, no US federal holidays) and after the previous milestone, in
+  date order (ties in a fixed order), so that no two share a day. Every step is monotone:
+  more hours or more experience never move a date later;
 * second credentials from specialties and settings, the RHIT after an HIM degree;
 * an itemised cost estimate against the budget, with fitting funding;
 * realism and feasibility notes, and a phased study plan.

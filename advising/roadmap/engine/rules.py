@@ -30,7 +30,7 @@ Milestones (all offsets in whole weeks, from the content file)
     program_start     = start_date
     program_complete  = start_date + duration_weeks
     exam              = program_complete + prep_weeks
-    exam_registration = max(program_complete, exam - registration_lead_weeks)
+    exam_registration = max(program_start + 1, exam - registration_lead_weeks)
     job_search        = exam + timeline.job_search_after_exam_weeks
     first_job         = job_search + timeline.job_search_weeks[healthcare_experience]
     credential_upgrade= first_job + upgrade.after_first_job_weeks   (if the credential has one)
