@@ -62,10 +62,16 @@ def parse_instant(value: str | None) -> datetime | None:
     return in_range(parsed)
 
 
+# A range typed without AM/PM that starts before 7 is read in the afternoon ('1-5', '5-9');
+# '05:00-09:00' (a leading zero) stays a 24-hour morning.
+EARLIEST_BARE_HOUR = 7
+
+
 def parse_ranges(text: str) -> list[tuple[time, time]]:
     """Hours typed as ranges, 12-hour or 24-hour: '9:00 AM-12:00 PM, 1pm-5pm' or
     '09:00-12:00, 13:00-17:00' -> [(09:00, 12:00), (13:00, 17:00)]. One side's AM/PM serves
-    the other where that reads as a range ('9-11 AM', '11-1 PM'), and '9-5' is 9 AM to 5 PM;
+    the other where that reads as a range ('9-11 AM', '11-1 PM'), '9-5' is 9 AM to 5 PM and
+    '1-5' 1 PM to 5 PM (see EARLIEST_BARE_HOUR);
     24:00 or 12 AM at the end ends the day. ValueError says which range is wrong and why
     (overlapping ranges included)."""
     ranges = []
@@ -75,6 +81,9 @@ def parse_ranges(text: str) -> list[tuple[time, time]]:
         if not match:
             raise ValueError(f"“{part}” is not a range like 9:00 AM-5:00 PM.")
         h1, m1, half1, h2, m2, half2 = match.groups()
+        bare = not half1 and not half2 and not h1.startswith("0") and not h2.startswith("0")
+        if bare and 1 <= int(h1) < EARLIEST_BARE_HOUR and int(h1) < int(h2) <= 12:
+            half1 = half2 = "p"  # '1-5' beside '9-12' is the afternoon, not the night
         start_minutes, end_minutes = _range_minutes(
             (int(h1), int(m1 or 0), (half1 or "").lower()),
             (int(h2), int(m2 or 0), (half2 or "").lower()),

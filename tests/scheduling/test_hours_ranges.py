@@ -30,7 +30,10 @@ from advising.shared.timefmt import clock
         ("22:00-24:00", [(time(22), time(0))]),
         ("9-5", [(time(9), time(17))]),  # office hours, not 9 AM back to 5 AM
         ("8:30-4:30", [(time(8, 30), time(16, 30))]),
-        ("5-9", [(time(5), time(9))]),  # forwards as typed: kept
+        ("9-12, 1-5", [(time(9), time(12)), (time(13), time(17))]),  # a lunch break
+        ("5-9", [(time(17), time(21))]),  # an evening, not 5 AM
+        ("05:00-09:00", [(time(5), time(9))]),  # a leading zero: 24-hour, as typed
+        ("7-11", [(time(7), time(11))]),
     ],
 )
 def test_ranges_read_as_written(typed, ranges):
