@@ -24,6 +24,7 @@ from advising.roadmap.engine import (
     answers_to_dict,
     build_roadmap,
     credential_codes_from_dict,
+    dollar_range,
     load_content,
     roadmap_from_dict,
     roadmap_to_dict,
@@ -46,10 +47,8 @@ def format_date(day: date) -> str:
 
 
 def format_budget(low: int | None, high: int | None) -> str:
-    """A budget as the roadmap words amounts: "$1,500", "$1,000 to $2,000", or "" for none."""
-    if low is None or high is None:
-        return ""
-    return f"${low:,}" if low == high else f"${low:,} to ${high:,}"
+    """A budget or a cost range as the roadmap words amounts (the ``budget`` filter)."""
+    return dollar_range(low, high)
 
 
 # --- answers <-> JSON -------------------------------------------------------------------------

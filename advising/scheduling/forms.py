@@ -81,9 +81,7 @@ def parse_ranges(text: str) -> list[tuple[time, time]]:
         if not match:
             raise ValueError(f"“{part}” is not a range like 9:00 AM-5:00 PM.")
         h1, m1, half1, h2, m2, half2 = match.groups()
-        bare = not half1 and not half2 and not h1.startswith("0") and not h2.startswith("0")
-        if bare and 1 <= int(h1) < EARLIEST_BARE_HOUR and int(h1) < int(h2) <= 12:
-            half1 = half2 = "p"  # '1-5' beside '9-12' is the afternoon, not the night
+        half1, half2 = _bare_halves(h1, m1, half1, h2, m2, half2)
         start_minutes, end_minutes = _range_minutes(
             (int(h1), int(m1 or 0), (half1 or "").lower()),
             (int(h2), int(m2 or 0), (half2 or "").lower()),
@@ -104,6 +102,24 @@ def parse_ranges(text: str) -> list[tuple[time, time]]:
     return ranges
 
 
+def _bare_halves(
+    h1: str, m1: str | None, half1: str | None, h2: str, m2: str | None, half2: str | None
+) -> tuple[str | None, str | None]:
+    """AM/PM for a range typed with neither, on a 12-hour clock face (no leading zero, no
+    hour over 12): one starting before EARLIEST_BARE_HOUR is the afternoon ('1-5', '5-9'),
+    and one whose end comes round past its start ends in the afternoon ('9-5', '8:30-4:30')."""
+    if half1 or half2 or h1.startswith("0") or h2.startswith("0"):
+        return half1, half2
+    start, end = int(h1), int(h2)
+    if not (1 <= start <= 12 and 1 <= end <= 12):
+        return half1, half2
+    if start < EARLIEST_BARE_HOUR and start < end:
+        return "p", "p"
+    if end * 60 + int(m2 or 0) <= start * 60 + int(m1 or 0):
+        return half1, "p"
+    return half1, half2
+
+
 def _range_minutes(
     start: tuple[int, int, str], end: tuple[int, int, str]
 ) -> tuple[int | None, int | None]:
@@ -115,10 +131,6 @@ def _range_minutes(
     elif end[2] and not start[2]:
         last = _clock_minutes(*end, ends_range=True)
         start = _guess_half(start, end[2], lambda s: last is not None and s < last)
-    elif not start[2] and not end[2] and 1 <= start[0] <= 12 and 1 <= end[0] <= 12:
-        first, last = _clock_minutes(*start), _clock_minutes(*end, ends_range=True)
-        if first is not None and last is not None and last <= first:
-            end = (end[0], end[1], "p")  # '9-5', '8:30-4:30': office hours, not backwards
     return _clock_minutes(*start), _clock_minutes(*end, ends_range=True)
 
 

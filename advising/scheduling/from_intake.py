@@ -31,21 +31,20 @@ def visitor_roadmap() -> str | None:
     return intake_param().get("intake") or remembered_roadmap()
 
 
-def prefill(form: BookingForm, token: str | None, *, details: bool = True) -> Intake | None:
+def prefill(form: BookingForm, token: str | None, *, details: bool = True) -> None:
     """Link the form to the intake behind ``token`` and, with ``details``, fill name, email
     and (unless chosen) time zone from it. A roadmap only remembered by the browser brings
     no details: on a shared computer the next person must not meet the last one's name."""
     intake = services.intake_by_token(token)
     if intake is None:
-        return None
+        return
     form.intake.data = token
     if not details:
-        return intake
+        return
     form.name.data = form.name.data or intake.name
     form.email.data = form.email.data or intake.email
     if not form.tz.data:
         form.tz.data = intake.timezone
-    return intake
 
 
 def intake_id_for(token: str | None) -> int | None:

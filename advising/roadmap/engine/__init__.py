@@ -22,6 +22,7 @@ Modules, one concern each:
 * ``serialize``   the roadmap's JSON round trip
 """
 
+from .advice import dollar_range
 from .answers import (
     ALWAYS_STORED,
     ANSWERS_FORMAT,
@@ -141,6 +142,7 @@ __all__ = [
     "answers_to_dict",
     "build_roadmap",
     "credential_codes_from_dict",
+    "dollar_range",
     "example_start_date",
     "form_choices",
     "load_content",

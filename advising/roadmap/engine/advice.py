@@ -117,7 +117,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         exam = start + prep_weeks * week
     else:
         total = pathway.designed_weeks * pathway.designed_hours_per_week
-        effective = math.ceil(total * (100 - experience_credit(a)) / 100)
+        effective = credited_hours(total, experience_credit(a))
         program_weeks = max(pathway.min_weeks, math.ceil(effective / hours))
         program_start = (
             next_term_start(start, content.term_starts)
@@ -251,6 +251,18 @@ def _dollars(amount: int) -> str:
     return f"{amount:,}"
 
 
+def dollar_range(low: int | None, high: int | None) -> str:
+    """Amounts as the roadmap words them: "$1,500", "$1,000 to $2,000", or "" for none."""
+    if low is None or high is None:
+        return ""
+    return f"${low:,}" if low == high else f"${low:,} to ${high:,}"
+
+
+def credited_hours(total_hours: int, credit_percent: int) -> int:
+    """The program's hours left after the experience credit."""
+    return math.ceil(total_hours * (100 - credit_percent) / 100)
+
+
 def cost_estimate(
     a: IntakeAnswers,
     content: Content,
@@ -300,23 +312,11 @@ def cost_estimate(
         verdict = "tight"
     else:
         verdict = "within"
-    budget = ""
-    if a.budget_min is not None and a.budget_max is not None:
-        budget = (
-            f"${_dollars(a.budget_max)}"
-            if a.budget_min == a.budget_max
-            else f"${_dollars(a.budget_min)} to ${_dollars(a.budget_max)}"
-        )
-    cost_range = (
-        f"${_dollars(total_low)}"
-        if total_low == total_high
-        else f"${_dollars(total_low)} to ${_dollars(total_high)}"
-    )
     ctx.update(
         cost_low=_dollars(total_low),
         cost_high=_dollars(total_high),
-        cost_range=cost_range,
-        budget_dollars=budget,
+        cost_range=dollar_range(total_low, total_high),
+        budget_dollars=dollar_range(a.budget_min, a.budget_max),
     )
     funding_ids = []
     if not a.outside_us:

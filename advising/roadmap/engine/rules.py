@@ -54,6 +54,7 @@ from .advice import (
     catalogue_info,
     choose_advice,
     cost_estimate,
+    credited_hours,
     eligible,
     experience_credit,
     no_program,
@@ -138,7 +139,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         program_end=_fmt_date(
             plan.dates.get("program_complete", plan.raw["program_start"]), content
         ),
-        hours_after_credit=f"{math.ceil(total_hours * (100 - credit) / 100):,}",
+        hours_after_credit=f"{credited_hours(total_hours, credit):,}",
         prep_weeks=str(prep_weeks),
         exam_date=_fmt_date(plan.dates["exam"], content),
         first_job_date=_fmt_date(plan.dates["first_job"], content),
@@ -183,7 +184,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     )
 
     # the minimum sets the length when the hours left after the experience credit run out first
-    clamped = math.ceil(math.ceil(total_hours * (100 - credit) / 100) / hours) < pathway.min_weeks
+    clamped = math.ceil(credited_hours(total_hours, credit) / hours) < pathway.min_weeks
     formula = content.formula_min if clamped else content.formula
     pathway_plan = PathwayPlan(
         key=pathway_key,
