@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from advising.database import begin_write_locked, utcnow
 from advising.extensions import db
+from advising.intake import services as intakes
 from advising.intake.models import Intake
 from advising.invites import ical
 from advising.roadmap.engine import Roadmap, StudyPlan
@@ -63,8 +64,6 @@ def roadmap_pdf(intake: Intake, html: str, render: Callable[[str], bytes]) -> by
 
 MILESTONE_REMINDER = timedelta(hours=15)  # 9:00 AM the day before an all-day milestone
 STUDY_LONG_SESSION = timedelta(hours=3)  # a longer session starts in the morning
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_DAY_CODES = dict(zip(_DAY_NAMES, ical.WEEKDAYS, strict=True))  # "Monday" -> "MO"
 
 
 @dataclass(frozen=True)
@@ -74,16 +73,17 @@ class StudySessions:
     start: time  # local time of day
 
 
-def study_sessions(plan: StudyPlan) -> tuple[StudySessions, ...]:
+def study_sessions(plan: StudyPlan, week_days: Sequence[str]) -> tuple[StudySessions, ...]:
     """The page's weekly study plan as calendar sessions: each study day with its hours,
     days of the same length together (one weekly event each), at 7:00 PM, or at 9:00 AM for
-    sessions over three hours."""
+    sessions over three hours. ``week_days``: the content's names of the days, Monday first."""
+    codes = dict(zip(week_days, ical.WEEKDAYS, strict=True))  # "Monday" -> "MO"
     by_day: dict[str, float] = {}
     for block in plan.blocks:
         by_day[block.day] = by_day.get(block.day, 0) + block.hours
     by_length: dict[timedelta, list[str]] = {}
     for day, hours in by_day.items():
-        by_length.setdefault(timedelta(hours=hours), []).append(_DAY_CODES[day])
+        by_length.setdefault(timedelta(hours=hours), []).append(codes[day])
     return tuple(
         StudySessions(
             days=tuple(sorted(days, key=ical.WEEKDAYS.index)),
@@ -94,8 +94,8 @@ def study_sessions(plan: StudyPlan) -> tuple[StudySessions, ...]:
     )
 
 
-def _day_list(codes: tuple[str, ...]) -> str:
-    names = {code: name for name, code in _DAY_CODES.items()}
+def _day_list(codes: tuple[str, ...], week_days: Sequence[str]) -> str:
+    names = dict(zip(ical.WEEKDAYS, week_days, strict=True))
     days = [names[code] + "s" for code in codes]
     return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
 
@@ -138,11 +138,13 @@ def milestones_ics(
     if study and "exam" in dates:
         zone = ZoneInfo(intake.timezone or "UTC")
         exam = dates["exam"]
-        for number, sessions in enumerate(study_sessions(roadmap.study_plan), start=1):
+        week_days = intakes.content().study_days
+        for number, sessions in enumerate(study_sessions(roadmap.study_plan, week_days), start=1):
             first_day = dates.get("program_start", roadmap.start_date)
             while ical.WEEKDAYS[first_day.weekday()] not in sessions.days:
                 first_day += timedelta(days=1)
             count = len(sessions.days)
+            on_days = _day_list(sessions.days, week_days)
             part = "" if number == 1 else f"-{number}"
             weekly.append(
                 ical.WeeklyItem(
@@ -156,7 +158,7 @@ def milestones_ics(
                     ),
                     description=(
                         f"From your weekly study plan: {_hours(sessions.length)} on "
-                        f"{_day_list(sessions.days)} ({count} session{'' if count == 1 else 's'})"
+                        f"{on_days} ({count} session{'' if count == 1 else 's'})"
                         f" until your exam. Move them in your calendar to fit your week.{link}"
                     ),
                     category="Career roadmap",

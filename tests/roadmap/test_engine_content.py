@@ -76,6 +76,11 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
             "content_version = 3",
             "content.toml: content_version must be non-empty text",
         ),
+        (  # the study calendar maps the days to Monday..Sunday by place
+            'days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]',
+            'days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]',
+            "content.toml: study_plan.days must name the seven days of the week once each",
+        ),
         (
             'checked_on = 2026-11-24\ncode_sets = "ICD-10-CM, CPT',
             'checked_on = "last week"\ncode_sets = "ICD-10-CM, CPT',

@@ -435,8 +435,8 @@ def _study_plan(node: Node, content_keys: ContentKeys) -> dict[str, Any]:
     """[study_plan]: study days in preference order, session limits, focus areas, notes."""
     node.only("days", "day_priority", "max_session_hours", "min_sessions", "focus", "notes")
     study_days = node.text_list("days", template=False)
-    if len(set(study_days)) != len(study_days):
-        raise node.fail("days", "must not repeat a day")
+    if len(set(study_days)) != len(study_days) or len(study_days) != 7:
+        raise node.fail("days", "must name the seven days of the week once each, Monday first")
     day_priority = node.text_list("day_priority", template=False)
     for i, day in enumerate(day_priority):
         if day not in study_days:
