@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -47,8 +47,12 @@ def consultations() -> str:
         "consultations/consultations.html",
         profile=profile,
         zone=profile.timezone,
-        upcoming=scheduling.advisor_bookings(profile.id, upcoming=True),
-        past=scheduling.advisor_bookings(profile.id, upcoming=False),
+        upcoming=scheduling.advisor_bookings(
+            profile.id, upcoming=True, page=request.args.get("upcoming", 1, type=int)
+        ),
+        past=scheduling.advisor_bookings(
+            profile.id, upcoming=False, page=request.args.get("past", 1, type=int)
+        ),
     )
 
 
@@ -60,10 +64,12 @@ def next_consultations() -> dict[str, object] | None:
     profile = profile_for_user(current_user)
     if profile is None:
         return None
-    upcoming = scheduling.advisor_bookings(profile.id, upcoming=True)
+    upcoming = scheduling.advisor_bookings(
+        profile.id, upcoming=True, per_page=DASHBOARD_CONSULTATIONS
+    )
     return {
-        "upcoming": upcoming[:DASHBOARD_CONSULTATIONS],
-        "more": max(0, len(upcoming) - DASHBOARD_CONSULTATIONS),
+        "upcoming": upcoming.items,
+        "more": max(0, (upcoming.total or 0) - DASHBOARD_CONSULTATIONS),
         "zone": profile.timezone,
         "profile": profile,
     }

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol, TypeVar
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     Boolean,
     Date,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.types import TypeEngine
 
@@ -1066,20 +1068,36 @@ def any_advisor(
     return ranked[0].advisor if ranked else None
 
 
-def advisor_bookings(
-    advisor_id: int, *, upcoming: bool, now: datetime | None = None
-) -> list[Booking]:
-    now = now or utcnow()
+#: Consultations per page on the advisor's list.
+ADVISOR_BOOKINGS_PER_PAGE = 50
+
+
+def _advisor_bookings_query(advisor_id: int, *, upcoming: bool, now: datetime) -> Select:
     query = select(Booking).where(Booking.advisor_id == advisor_id)
     if upcoming:
-        query = query.where(
-            Booking.end_at >= now, Booking.status.in_(ACTIVE_STATUSES)
-        ).order_by(Booking.start_at)
-    else:
-        query = query.where(
-            or_(Booking.end_at < now, Booking.status.not_in(ACTIVE_STATUSES))
-        ).order_by(Booking.start_at.desc())
-    return list(db.session.scalars(query.limit(200)))
+        return query.where(Booking.end_at >= now, Booking.status.in_(ACTIVE_STATUSES)).order_by(
+            Booking.start_at, Booking.id
+        )
+    return query.where(
+        or_(Booking.end_at < now, Booking.status.not_in(ACTIVE_STATUSES))
+    ).order_by(Booking.start_at.desc(), Booking.id.desc())
+
+
+def advisor_bookings(
+    advisor_id: int,
+    *,
+    upcoming: bool,
+    page: int = 1,
+    per_page: int = ADVISOR_BOOKINGS_PER_PAGE,
+    now: datetime | None = None,
+) -> Pagination:
+    """One page of an advisor's upcoming consultations (soonest first) or past and cancelled
+    ones (latest first), with the total, so no consultation is out of reach."""
+    query = _advisor_bookings_query(advisor_id, upcoming=upcoming, now=now or utcnow())
+    found = db.paginate(query, page=page, per_page=per_page, max_per_page=per_page, error_out=False)
+    if not found.items and found.page > found.pages > 0:  # past the end: the last page
+        found = db.paginate(query, page=found.pages, per_page=per_page, error_out=False)
+    return found
 
 
 # --- the advisor's rules ---------------------------------------------------------------------

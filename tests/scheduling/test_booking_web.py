@@ -508,3 +508,53 @@ def test_the_advisors_dashboard_opens_on_their_next_consultations(client, auth, 
     auth.logout()
     auth.login(make_user("staff", email="staff@example.org").email)
     assert "Your next consultations" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def _add_bookings(
+    advisor, first: datetime, count: int, step: timedelta, status: str, name: str
+) -> None:
+    """``count`` one-hour bookings ``step`` apart from ``first``, named "{name} 0", "{name} 1", …"""
+    for n in range(count):
+        start = first + n * step
+        db.session.add(
+            Booking(
+                advisor_id=advisor.id,
+                status=status,
+                start_at=start,
+                end_at=start + timedelta(hours=1),
+                blocked_start=start,
+                blocked_end=start + timedelta(hours=1),
+                visitor_name=f"{name} {n}",
+                visitor_email=f"v{n}@example.org",
+                visitor_timezone="UTC",
+                consent_at=first,
+                manage_token_hash=f"{name}-{n:050d}",
+            )
+        )
+    db.session.commit()
+
+
+def test_every_consultation_is_in_reach_of_the_advisor_page_by_page(client, auth, ctx):
+    advisor = make_advisor(slug="maria", timezone="America/Chicago")
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    _add_bookings(advisor, now - timedelta(days=400), 120, timedelta(days=3), "completed", "Past")
+    _add_bookings(advisor, now + timedelta(days=2), 260, timedelta(hours=2), CONFIRMED, "Next")
+    auth.login(advisor.user.email)
+    first = client.get("/me/consultations").get_data(as_text=True)
+    # the latest past consultation first; the oldest was out of reach past 200 before
+    assert "Past 119<" in first and "Past 0<" not in first
+    assert "1 to 50 of 120" in first and "1 to 50 of 260" in first
+    assert 'href="/me/consultations?past=2#past">Older →' in first
+    older = client.get("/me/consultations?past=3").get_data(as_text=True)
+    assert "101 to 120 of 120" in older and "Past 0<" in older and "Past 119<" not in older
+    assert 'href="/me/consultations?past=2#past">← More recent' in older
+    assert "Older →" not in older
+    # both lists keep their own page
+    both = client.get("/me/consultations?past=3&upcoming=2").get_data(as_text=True)
+    assert "51 to 100 of 260" in both and "101 to 120 of 120" in both
+    # a page past the end shows the last one; nonsense shows the first
+    assert "251 to 260 of 260" in client.get("/me/consultations?upcoming=99").get_data(as_text=True)
+    assert "1 to 50 of 120" in client.get("/me/consultations?past=x").get_data(as_text=True)
+    # the dashboard counts them all (it read 200 and so said "195 more")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "255 more upcoming" in dashboard and "Next 0<" in dashboard
