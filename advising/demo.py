@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask, current_app
@@ -24,6 +25,7 @@ from advising.intake import services as intakes
 from advising.roadmap.engine import answers_from_dict
 from advising.scheduling import services as scheduling
 from advising.scheduling.models import Actor, Booking, BookingStatus
+from advising.scheduling.slots import local_to_utc
 from advising.shared.tokens import new_token
 
 demo_cli = AppGroup("demo", help="Demo data for development.")
@@ -229,6 +231,11 @@ def _demo_answers(visitor: DemoVisitor, today: date) -> object:
     return answers_from_dict({**base, **visitor.answers})
 
 
+#: Past demo consultations took place at this hour of the advisor's day (not at 1 AM
+#: because the demo was seeded then).
+PAST_CONSULTATION_AT = time(10)
+
+
 def _past_booking(
     advisor: AdvisorProfile, visitor: DemoVisitor, intake_id: int, start: datetime
 ) -> Booking:
@@ -272,7 +279,8 @@ def _seed_visitor(visitor: DemoVisitor, now: datetime) -> None:
         if visitor.when == "cancelled":
             scheduling.cancel(booking, reason="Found a course first", by=Actor.VISITOR, now=now)
         return
-    start = (now + timedelta(days=visitor.days)).replace(minute=0, second=0, microsecond=0)
+    day = (now + timedelta(days=visitor.days)).astimezone(ZoneInfo(advisor.timezone)).date()
+    start = local_to_utc(datetime.combine(day, PAST_CONSULTATION_AT), advisor.timezone)
     booking = _past_booking(advisor, visitor, intake.id, start)
     outcome = BookingStatus.COMPLETED if visitor.when == "completed" else BookingStatus.NO_SHOW
     scheduling.record_outcome(booking, outcome, by=Actor.ADVISOR, now=now)

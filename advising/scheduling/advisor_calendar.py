@@ -5,7 +5,7 @@ booked consultations. Items are placed by their local wall-clock time in 15-minu
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,8 @@ class Item:
     span: int  # rows covered, at least 1
     href: str | None = None
     source: str = ""  # "(calendar)": shown where a lane has room for it
+    column: int = 1  # first grid column of its day, 1-based (see :func:`_place`)
+    columns: int = 1  # grid columns covered
 
     @property
     def all_day(self) -> bool:
@@ -60,6 +62,7 @@ class Day:
     note: str  # "Weekly hours", "Special hours", "Day off", "No hours"
     items: tuple[Item, ...]
     is_today: bool
+    columns: int = 1  # grid columns of the day: lanes of available time, then of taken time
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,63 @@ def _item(
     last = _row_of(end - timedelta(microseconds=1), day) if end > start else first
     span = max(1, last - first + 1)
     return Item(kind, label, start, end, _when(start, end, zone), first + 1, span, href, source)
+
+
+#: Most lanes side by side on each side of a day; a busier hour shares the last lane.
+MAX_LANES = 3
+#: What fills time (the right side); a calendar's available time is the left side.
+TAKEN = (BUSY, BOOKED, HELD)
+
+
+def _lanes(items: list[Item]) -> tuple[list[tuple[Item, int, int]], int]:
+    """Overlapping items side by side: each item with its lane and how many lanes its group
+    of overlapping items uses, and the most lanes any group uses (at least 1)."""
+    placed: list[tuple[Item, int, int]] = []
+    group: list[tuple[Item, int]] = []
+    lane_ends: list[int] = []  # the first row after each lane's last item
+    for item in sorted(items, key=lambda i: (i.row, -i.span, i.label)):
+        end = item.row + item.span
+        if group and item.row >= max(lane_ends):
+            placed.extend((done, lane, len(lane_ends)) for done, lane in group)
+            group, lane_ends = [], []
+        lane = next((n for n, free_from in enumerate(lane_ends) if free_from <= item.row), None)
+        if lane is None and len(lane_ends) < MAX_LANES:
+            lane_ends.append(end)
+            lane = len(lane_ends) - 1
+        elif lane is None:  # the lane free soonest, the least shared of those
+            shared = [sum(1 for _, used in group if used == n) for n in range(MAX_LANES)]
+            lane = min(range(MAX_LANES), key=lambda n: (lane_ends[n], shared[n]))
+        lane_ends[lane] = max(lane_ends[lane], end)
+        group.append((item, lane))
+    placed.extend((done, lane, len(lane_ends)) for done, lane in group)
+    return placed, max((lanes for _, _, lanes in placed), default=1)
+
+
+def _place(items: list[Item]) -> tuple[tuple[Item, ...], int]:
+    """Grid columns for a day's items: available time on the left, taken time on the right,
+    each side as wide as its busiest hour needs (a side with nothing takes no room). An item
+    alone in its hour fills its side; of overlapping items, the last lane also takes what its
+    side has to spare. The hours stay a band behind them all. Returns the items (in their
+    order) and the day's column count."""
+    available = [i for i in items if i.kind == AVAILABLE]
+    taken = [i for i in items if i.kind in TAKEN]
+    left, left_lanes = _lanes(available) if available else ([], 0)
+    right, right_lanes = _lanes(taken) if taken else ([], 0)
+    columns = max(1, left_lanes + right_lanes)
+    where: dict[int, tuple[int, int]] = {}
+    for placed, first, lanes in ((left, 1, left_lanes), (right, left_lanes + 1, right_lanes)):
+        for item, lane, group_lanes in placed:
+            span = 1 if lane < group_lanes - 1 else lanes - group_lanes + 1
+            where[id(item)] = (first + lane, span)
+    out = []
+    for item in items:
+        if id(item) in where:
+            column, span = where[id(item)]
+            item = replace(item, column=column, columns=span)
+        else:
+            item = replace(item, column=1, columns=columns)
+        out.append(item)
+    return tuple(out), columns
 
 
 def _local_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -185,7 +245,8 @@ def advisor_calendar(
                 label = f"{'Held' if held else 'Booked'}: {booking.visitor_name}"
                 href = consultation_url(booking.id)
                 items.append(_item(HELD if held else BOOKED, label, s, e, day, zone, href))
-        out.append(Day(day, note, tuple(items), day == today))
+        placed, columns = _place(items)
+        out.append(Day(day, note, placed, day == today, columns))
     now_row = None
     if first <= today <= last:
         local_now = now.astimezone(tz)

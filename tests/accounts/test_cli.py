@@ -129,3 +129,25 @@ def test_demo_seed_gives_screens_worth_opening(runner, ctx):
     assert db.session.scalar(select(db.func.count(AdvisorRecommendation.id))) == 1
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert db.session.scalar(select(db.func.count(Booking.id))) == 5
+
+
+def test_demo_past_consultations_are_in_office_hours_whenever_it_is_seeded(
+    runner, ctx, monkeypatch
+):
+    """Seeded at 6 AM UTC, past consultations took place at 1 AM in New York before."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from advising import demo
+    from advising.extensions import db
+    from advising.scheduling.models import Booking
+
+    monkeypatch.setattr(demo, "utcnow", lambda: datetime(2026, 12, 4, 6, 5, tzinfo=UTC))
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    past = [b for b in db.session.scalars(select(Booking)) if b.status in ("completed", "no_show")]
+    assert len(past) == 2
+    for booking in past:
+        local = booking.start_at.astimezone(ZoneInfo(booking.advisor.timezone))
+        assert 9 <= local.hour < 17, (booking.visitor_name, local)

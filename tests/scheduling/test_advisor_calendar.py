@@ -99,7 +99,7 @@ def test_week_grid_shows_booking_day_off_and_override_across_a_dst_change(client
     assert f'href="/me/consultations/{seeded.booking_id}"' in saturday
     assert "Booked: Jo Visitor" in saturday
     # placed by its wall-clock time: 10:00 is row 41, 45 minutes span three rows
-    assert re.search(r'class="cal-item cal-booked r41 s3"', saturday)
+    assert re.search(r'class="cal-item cal-booked r41 s3 c1 w1"', saturday)
     assert f"10:00 AM {before}</time> to <time" in saturday
 
     friday = day_section(html, change - timedelta(days=2))
@@ -107,7 +107,7 @@ def test_week_grid_shows_booking_day_off_and_override_across_a_dst_change(client
 
     sunday = day_section(html, change)
     assert "<p>Special hours</p>" in sunday
-    assert re.search(r'class="cal-item cal-special r41 s8"', sunday)
+    assert re.search(r'class="cal-item cal-special r41 s8 c1 w1"', sunday)
     assert f"10:00 AM {after}</time> to <time" in sunday
     assert f"12:00 PM {after}" in sunday
 
