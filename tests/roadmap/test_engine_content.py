@@ -72,7 +72,7 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
             "content.toml: credentials.cpc.prep_hours must be a number (got 'ten')",
         ),
         (
-            'content_version = "2026-12-04.1"',
+            'content_version = "2026-12-04.2"',
             "content_version = 3",
             "content.toml: content_version must be non-empty text",
         ),
@@ -148,7 +148,7 @@ def test_parse_content_checks_a_missing_section():
 def test_edited_wording_flows_into_the_roadmap(tmp_path):
     path = write_variant(
         tmp_path,
-        'content_version = "2026-12-04.1"',
+        'content_version = "2026-12-04.2"',
         'content_version = "2027-01-01.1"',
     )
     edited = load_content(path)
@@ -179,4 +179,6 @@ def test_exam_facts_still_unconfirmed_are_worded_for_the_reader(content):
     for credential in unconfirmed:
         exam = catalogue_info(credential).exam
         assert "To verify" not in exam and "checked 20" not in exam, exam
-        assert f"with {credential.body} before you plan for it" in exam
+        assert exam.endswith(f"with {credential.body} before you book.")
+        assert "we have not" not in exam
+        assert exam.startswith("Confirm") or ". Confirm" in exam  # a sentence of its own

@@ -102,7 +102,7 @@ def test_medical_assistant_gets_cpc_and_a_six_month_certificate(content):
     first_job = milestone(roadmap, "first_job").date
     assert first_job == exam + timedelta(weeks=1 + 12)  # clinical experience: 12-week search
     assert "A from your CPC-A" in milestone(roadmap, "credential_upgrade").title
-    assert "Cardiology" in milestone(roadmap, "specialization").description
+    assert "toward cardiology." in milestone(roadmap, "specialization").description
     assert [s.key for s in roadmap.specialties] == ["cardiology"]
     assert any(step.key == "ask_employer" for step in roadmap.next_steps)
 
@@ -171,7 +171,7 @@ def test_other_settings_choose_sensibly(content, setting, experience, coding_mon
 def test_payer_reasons_mention_chosen_risk_adjustment(content):
     answers = medical_assistant(target_setting="payer", specialties=("risk_adjustment",))
     reasons = " ".join(build_roadmap(answers, content).credentials[0].reasons)
-    assert "Risk adjustment" in reasons
+    assert "picked risk adjustment." in reasons
 
 
 def test_pathway_rules_degree_holder_and_speed_goal_pick_certificate(content):

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .answers import IntakeAnswers
-from .catalogue import CatalogueCredential
+from .catalogue import CatalogueCredential, public_source
 from .content import Content
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
+from .phrasing import spoken_list
 from .vocabulary import CODING_CREDIT_MONTHS, NO_PROGRAM_CODING_MONTHS
 
 #: Percent fewer training hours per kind of prior work (capped), with at least a year of it.
@@ -196,14 +197,13 @@ def catalogue_info(c: CatalogueCredential) -> CredentialInfo:
     if c.exam.hours:
         exam_parts.append(weekly_hours(c.exam.hours))
     exam = ", ".join(exam_parts)
-    exam = f"{exam}. {c.exam.format}".strip(". ") if exam else c.exam.format
+    exam = f"{exam}. {c.exam.format}" if exam else c.exam.format
+    exam = exam.strip()
+    if exam and not exam.endswith("."):
+        exam += "."
     if c.exam.sourced.to_verify:
         unknown = [_EXAM_FACT_NAMES.get(name, name) for name in c.exam.sourced.to_verify]
-        listed = unknown[0] if len(unknown) == 1 else f"{', '.join(unknown[:-1])} and {unknown[-1]}"
-        exam = (exam + " " if exam else "") + (
-            f"Check the current {listed} with {c.body} before you plan for it: we have not"
-            " confirmed them."
-        )
+        exam += f" Confirm the current {spoken_list(unknown)} with {c.body} before you book."
     return CredentialInfo(
         key=c.key,
         code=c.code,
@@ -213,7 +213,7 @@ def catalogue_info(c: CatalogueCredential) -> CredentialInfo:
         eligibility=c.eligibility.text,
         exam=exam.strip(),
         upkeep=c.upkeep.text,
-        source=c.sourced.source,
+        source=public_source(c.sourced.source),
         checked_on=c.sourced.checked_on,
     )
 
@@ -279,8 +279,15 @@ def cost_estimate(
     def item(key: str) -> None:
         cost = cat.costs[key]
         lines.append(
-            CostLine(key, render(cost.label), cost.low, cost.high, cost.note, cost.sourced.source,
-                     cost.sourced.checked_on)
+            CostLine(
+                key,
+                render(cost.label),
+                cost.low,
+                cost.high,
+                cost.note,
+                public_source(cost.sourced.source),
+                cost.sourced.checked_on,
+            )
         )
 
     if plan.program_weeks:
@@ -294,7 +301,7 @@ def cost_estimate(
             fee_low,
             fee_high,
             c.fees.note,
-            c.fees.sourced.source,
+            public_source(c.fees.sourced.source),
             c.fees.sourced.checked_on,
         )
     )

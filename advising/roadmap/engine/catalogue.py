@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .phrasing import spoken_list
 from .toml_schema import ContentError, Node
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "credentials.toml"
@@ -267,3 +268,33 @@ def _cost(key: str, node: Node) -> CostItem:
         note=node.label("note") if node.has("note") else "",
         sourced=_sourced(node, ("low", "high")),
     )
+
+
+#: Who publishes each site a source names (by its address, or by the name it starts with).
+_PUBLISHERS = (
+    (("aapc.com", "AAPC"), "AAPC (aapc.com)"),
+    (("ahima.org", "AHIMA"), "AHIMA (ahima.org)"),
+    (("acdis.org", "ACDIS"), "ACDIS (acdis.org)"),
+    (("bls.gov", "U.S. Bureau of Labor Statistics"), "U.S. Bureau of Labor Statistics (bls.gov)"),
+    (("collegeboard.org", "College Board"), "College Board"),
+)
+_THIRD_PARTY = re.compile(r"third-party|exam-prep|collegelearners", re.IGNORECASE)
+_NOT_CHECKED = " (not checked)"
+
+
+def public_source(source: str) -> str:
+    """A fact's source as a client should read it: the publishers it names, and "published
+    exam-prep and career guides" for the rest, without addresses or staff notes. The full
+    source stays in the file for staff who re-check it."""
+    if source.endswith(_NOT_CHECKED):  # a price nobody has checked: who sets it
+        return source.removesuffix(_NOT_CHECKED)
+    if not re.search(r"http|\(|via the firm", source) and not _THIRD_PARTY.search(source):
+        return source
+    named = [
+        shown
+        for (address, name), shown in _PUBLISHERS
+        if address in source.lower() or source.startswith(name)
+    ]
+    if _THIRD_PARTY.search(source) or not named:
+        named.append("published exam-prep and career guides")
+    return spoken_list(named)

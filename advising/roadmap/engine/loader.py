@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, load_catalogue, public_source
 from .conditions import Condition, parse_conditions
 from .content import (
     ChoiceText,
@@ -289,7 +289,7 @@ def _credential(key: str, node: Node) -> CredentialContent:
             eligibility=node.label("eligibility"),
             exam=node.label("exam"),
             upkeep=node.label("upkeep"),
-            source=node.label("source"),
+            source=public_source(node.label("source")),
             checked_on=node.date("checked_on"),
         ),
         code_sets=node.label("code_sets"),

@@ -76,6 +76,7 @@ from .model import (
     WhatIf,
     WorryAnswer,
 )
+from .phrasing import country_in_sentence, mid_sentence, spoken_list
 from .study_plan import build_study_plan
 from .vocabulary import COMPARED_CREDENTIALS, FIXED_CHOICES
 
@@ -146,20 +147,20 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         start_date=_fmt_date(plan.dates["program_start"], content),
         coding_months=str(answers.coding_months),
         apprentice_months=str(plan.apprentice_months),
-        experience_years=str(answers.experience_years),
+        experience_years=(
+            "1 year" if answers.experience_years == 1 else f"{answers.experience_years} years"
+        ),
         credit_percent=str(credit),
         exam_hours=f"{catalogue_primary.exam.hours:g}" if catalogue_primary.exam.hours else "",
         plan_years=f"{plan.total_weeks / 52:.1f}",
-        country=answers.country or "your country",
+        country=country_in_sentence(answers.country) if answers.country else "your country",
     )
 
     def render(template: str) -> str:
         return template.format_map(ctx)
 
     seconds = second_credentials(answers, content, primary_key, pathway_key)
-    ctx["second_credential"] = " and ".join(
-        content.catalogue.credentials[k].code for k, _ in seconds
-    ) or ""
+    ctx["second_credential"] = ""  # each later credential's card names its own
     credentials = tuple(
         CredentialRecommendation(
             credential=content.credentials[key].info,
@@ -172,7 +173,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         CredentialRecommendation(
             credential=catalogue_info(content.catalogue.credentials[key]),
             role="next",
-            reasons=(render(content.advice[aid][1]),),
+            reasons=(
+                content.advice[aid][1].format_map(
+                    ctx | {"second_credential": content.catalogue.credentials[key].code}
+                ),
+            ),
         )
         for key, aid in seconds
         if key not in {k for k, _, _ in picks}
@@ -422,7 +427,7 @@ def _context(
     phrase = {
         field: content.choice_text[field][getattr(a, field)].phrase for field in FIXED_CHOICES
     }
-    specialty_labels = [content.specialties[k].label for k in a.specialties]
+    specialty_labels = [mid_sentence(content.specialties[k].label) for k in a.specialties]
     name = a.name.strip()
     return {
         "weekly_hours": weekly_hours(a.hours_per_week),
@@ -441,6 +446,6 @@ def _context(
         "designed_weeks": str(pathway.designed_weeks),
         "designed_hours_per_week": str(pathway.designed_hours_per_week),
         "min_weeks": str(pathway.min_weeks),
-        "specialties": ", ".join(specialty_labels) or content.no_specialties,
+        "specialties": spoken_list(specialty_labels) or content.no_specialties,
         **phrase,
     }

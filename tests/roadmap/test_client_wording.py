@@ -1,0 +1,111 @@
+"""What a client reads in a roadmap: no staff notes, addresses or rule talk, US spelling, and
+lists worded as sentences. Checked over roadmaps that reach every credential card."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advising.roadmap.engine import build_roadmap, roadmap_to_dict
+from tests.roadmap.personas import PERSONAS, all_strings
+
+SETTINGS = ("physician_office", "hospital", "payer", "remote", "undecided")
+SPECIALTIES = (
+    (),
+    ("risk_adjustment",),
+    ("auditing", "compliance"),
+    ("cardiology", "oncology", "cdi"),
+    ("outpatient_surgery",),
+)
+
+
+def _roadmaps(content):
+    for make in PERSONAS.values():
+        for setting in SETTINGS:
+            for specialties in SPECIALTIES:
+                yield build_roadmap(make(target_setting=setting, specialties=specialties), content)
+
+
+@pytest.fixture(scope="module")
+def texts(content) -> list[str]:
+    found: set[str] = set()
+    for roadmap in _roadmaps(content):
+        found.update(all_strings(roadmap_to_dict(roadmap)))
+    return sorted(found)
+
+
+STAFF_WORDING = re.compile(
+    r"https?://|third-party|not checked|our rules|rule vocabulary|was not found|we have not"
+    r"|via the firm|to verify",
+    re.IGNORECASE,
+)
+BRITISH = re.compile(
+    r"\b(travelling|adverts?|dependants|CV|membership of|organis\w*|colour|centre|enrol|"
+    r"enrolment|programme|licence|practise)\b"
+)
+
+
+def test_no_staff_notes_or_addresses_reach_the_client(texts):
+    assert [t for t in texts if STAFF_WORDING.search(t)] == []
+
+
+def test_us_spelling(texts):
+    assert [t for t in texts if BRITISH.search(t)] == []
+
+
+def _text(roadmap) -> str:
+    return "\n".join(all_strings(roadmap_to_dict(roadmap)))
+
+
+def test_picked_areas_read_as_a_sentence(content):
+    make = PERSONAS["medical_assistant"]
+    text = _text(
+        build_roadmap(make(target_setting="payer", specialties=("auditing", "compliance")), content)
+    )
+    assert "auditing and compliance" in text and "Auditing, Compliance" not in text
+    cdi = _text(build_roadmap(make(specialties=("cdi", "risk_adjustment")), content))
+    assert "clinical documentation improvement (CDI) and risk adjustment" in cdi
+
+
+def test_each_later_credential_names_itself_in_its_own_words(content):
+    """It said "AAPC offers ...; the CDIP and CCDS and CCC and CHONC matches yours" (the CDIP
+    is AHIMA's, the CCDS ACDIS's)."""
+    make = PERSONAS["medical_assistant"]
+    roadmap = build_roadmap(make(specialties=("cardiology", "oncology", "cdi")), content)
+    reasons = {r.credential.code: " ".join(r.reasons) for r in roadmap.later_credentials}
+    assert {"CCC", "CHONC", "CDIP", "CCDS"} <= set(reasons)
+    assert reasons["CCC"].startswith("The CCC covers one of the areas you picked")
+    assert reasons["CHONC"].startswith("The CHONC covers one of the areas you picked")
+    assert not any(" and CC" in r or "matches yours" in r for r in reasons.values())
+    risk = build_roadmap(make(specialties=("risk_adjustment",)), content)
+    said = {r.credential.code: " ".join(r.reasons) for r in risk.later_credentials}
+    assert "the CPMA is a natural next step" in said["CPMA"]
+
+
+def test_one_year_of_experience_is_singular(content):
+    text = _text(
+        build_roadmap(
+            PERSONAS["medical_assistant"](
+                healthcare_experience="some", experience_years=1, experience_kinds=("clinical",)
+            ),
+            content,
+        )
+    )
+    assert "1 year of healthcare or insurance work means" in text and "1 years" not in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Philippines", "You live in the Philippines."),
+        ("philippines", "You live in the Philippines."),
+        ("United Kingdom", "You live in the United Kingdom."),
+        ("the Netherlands", "You live in the Netherlands."),
+        ("Canada", "You live in Canada."),
+        ("united arab emirates", "You live in the United Arab Emirates."),
+    ],
+)
+def test_a_country_is_named_as_a_sentence_names_it(content, typed, said):
+    answers = PERSONAS["medical_assistant"](state="outside", country=typed)
+    assert said in _text(build_roadmap(answers, content))
