@@ -334,3 +334,31 @@ def test_old_format_1_answers_render_on_the_roadmap_page(client, ctx):
     assert "What it costs" in page and "How we planned it" in page
     assert "1 hours" not in page and "at 1 hour a week" in page.lower()
     assert "At this pace the plan is very slow" in page
+
+
+def test_ahima_totals_count_the_optional_membership_or_the_higher_fee_never_both():
+    """A member pays the lower fee plus the dues, anyone else the higher fee alone: the CCA's
+    total was $149 too high at the top (both the dues and the non-member fee)."""
+    roadmap = build_roadmap(person(target_setting="hospital", hours_per_week=15), CONTENT)
+    assert roadmap.credentials[0].credential.code == "CCA"
+    costs = roadmap.costs
+    fee = next(line for line in costs.lines if line.key == "exam")
+    dues = next(line for line in costs.lines if line.key == "ahima_membership")
+    program = costs.lines[0]
+    assert program.key in ("certificate_program", "associate_program")
+    assert (fee.low, fee.high, dues.low) == (199, 299, 149)
+    assert costs.total_low == program.low + min(199 + 149, 299)
+    assert costs.total_high == program.high + max(199 + 149, 299)
+    # a coder of two years goes straight to the CCS: its exam and dues alone
+    ccs = build_roadmap(
+        person(
+            target_setting="hospital",
+            healthcare_experience="coding_billing",
+            experience_years=2,
+            experience_kinds=("coding",),
+            coding_months=24,
+        ),
+        CONTENT,
+    )
+    assert ccs.credentials[0].credential.code == "CCS"
+    assert (ccs.costs.total_low, ccs.costs.total_high) == (399, 448)

@@ -310,6 +310,13 @@ def cost_estimate(
     item("practice_exams")
     total_low = sum(line.low or 0 for line in lines)
     total_high = sum(line.high or 0 for line in lines)
+    if c.body != "AAPC" and c.fees.member is not None and c.fees.non_member is not None:
+        # AHIMA's membership is optional: a member pays the lower fee plus the dues, anyone
+        # else the higher fee alone, never both the dues and the higher fee.
+        dues = next(line for line in lines if line.key == "ahima_membership")
+        paths = (c.fees.member + (dues.low or 0), c.fees.non_member)
+        total_low += min(paths) - (fee_low or 0) - (dues.low or 0)
+        total_high += max(paths) - (fee_high or 0) - (dues.high or 0)
     unpriced = tuple(line.label for line in lines if line.low is None)
     if a.budget_max is None:
         verdict = "unknown"
