@@ -5,7 +5,7 @@ later; milestones on business days, one a day)."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -362,3 +362,28 @@ def test_ahima_totals_count_the_optional_membership_or_the_higher_fee_never_both
     )
     assert ccs.credentials[0].credential.code == "CCS"
     assert (ccs.costs.total_low, ccs.costs.total_high) == (399, 448)
+
+
+def test_the_specialty_milestone_builds_beyond_what_the_first_credential_covers():
+    """A CRC who picked risk adjustment was told to 'start building toward risk adjustment'."""
+    crc = build_roadmap(person(target_setting="payer", specialties=("risk_adjustment",)), CONTENT)
+    assert crc.credentials[0].credential.code == "CRC"
+    text = milestone(crc, "specialization").description
+    assert text.startswith("Your credential already covers risk adjustment.")
+    wider = build_roadmap(
+        person(target_setting="payer", specialties=("risk_adjustment", "auditing")), CONTENT
+    )
+    text = milestone(wider, "specialization").description
+    assert "toward auditing." in text and "toward risk adjustment" not in text
+    cpc = build_roadmap(person(specialties=("risk_adjustment",)), CONTENT)
+    assert cpc.credentials[0].credential.code == "CPC"
+    assert "toward risk adjustment." in milestone(cpc, "specialization").description
+
+
+def test_aapc_continuing_education_falls_due_two_years_after_the_exam():
+    """It sat on the specialty milestone's date, 15 months after the exam."""
+    roadmap = build_roadmap(person(), CONTENT)
+    assert roadmap.credentials[0].credential.code == "CPC"
+    exam = milestone(roadmap, "exam").date
+    due = milestone(roadmap, "continuing_education").date
+    assert 0 <= (due - (exam + timedelta(weeks=104))).days < 7

@@ -406,14 +406,15 @@ def _milestones(node: Node) -> dict[str, Any]:
     """[milestones]: a title and description for every milestone the rules date."""
     node.only(*MILESTONE_KEYS)
     milestones: dict[str, tuple[str, str]] = {}
-    specialization_undecided = ""
+    specialization_undecided = specialization_covered = ""
     review_start = ("", "")
     coding_milestones: dict[str, tuple[str, str]] = {}
     for key in MILESTONE_KEYS:
         entry = node.table(key)
         if key == "specialization":
-            entry.only("title", "description", "description_no_choice")
+            entry.only("title", "description", "description_no_choice", "description_covered")
             specialization_undecided = entry.text("description_no_choice")
+            specialization_covered = entry.text("description_covered")
         elif key in ("first_job", "job_search"):
             entry.only("title", "description", "title_coding", "description_coding")
             coding_milestones[key] = (entry.text("title_coding"), entry.text("description_coding"))
@@ -426,6 +427,7 @@ def _milestones(node: Node) -> dict[str, Any]:
     return {
         "milestones": types.MappingProxyType(milestones),
         "specialization_undecided": specialization_undecided,
+        "specialization_covered": specialization_covered,
         "review_start": review_start,
         "coding_milestones": types.MappingProxyType(coding_milestones),
     }

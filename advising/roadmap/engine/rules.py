@@ -247,8 +247,15 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = primary.upgrade.title, primary.upgrade.description
         elif key == "specialization":
             title, description = content.milestones["specialization"]
+            covered = set(catalogue_primary.specialties)
+            beyond = [k for k in answers.specialties if k not in covered]
             if not answers.specialties:
                 description = content.specialization_undecided
+            elif not beyond:
+                description = content.specialization_covered
+            else:  # toward the areas the first credential does not already cover
+                labels = [mid_sentence(content.specialties[k].label) for k in beyond]
+                description = description.replace("{specialties}", spoken_list(labels))
         elif key == "program_start" and plan.program_weeks == 0:
             title, description = content.review_start
         elif key in content.coding_milestones and answers.coding_months:
