@@ -133,6 +133,15 @@ def test_the_pdf_is_us_letter_and_opens_with_a_one_page_summary(client, ctx, nam
     for key in ("program_start", "exam", "first_job"):
         milestone = next(m for m in roadmap.milestones if m.key == key)
         assert f"{milestone.title} {format_date(milestone.date)}" in first
+    # the key dates in date order (registration came after the training's end, before it)
+    shown = [
+        m
+        for m in roadmap.milestones
+        if m.key in ("program_start", "program_complete", "exam_registration", "exam")
+    ]
+    places = [first.index(f"{m.title} {format_date(m.date)}") for m in shown]
+    assert len(shown) == 4 and places == sorted(places)
+    assert [m.date for m in shown] == sorted(m.date for m in shown)
     costs = roadmap.costs
     assert f"Total cost (priced items) ${costs.total_low:,} to ${costs.total_high:,}" in first
     assert "Your budget $1,500" in first
