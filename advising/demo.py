@@ -311,7 +311,7 @@ def seed_demo() -> dict[str, str]:
     for spec in DEMO_ADVISORS:
         user = _ensure_user(spec["email"], spec["name"], Role.ADVISOR, logins)
         profile = advisors.profile_for_user(user)
-        if profile is None:
+        if profile is None or not profile.bio:  # none yet, or the draft a new advisor gets
             profile = advisors.create_profile(
                 user,
                 spec["name"],

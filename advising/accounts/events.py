@@ -30,3 +30,12 @@ class PasswordResetRequested(PasswordLinkIssued):
 @dataclass(frozen=True)
 class AccountInvited(PasswordLinkIssued):
     """An administrator invited a person; the link sets their first password."""
+
+
+@dataclass(frozen=True)
+class RoleGiven:
+    """An account was created with ``role``, or changed to it (so a feature can set up what
+    that role needs, such as an advisor's profile)."""
+
+    user_id: int
+    role: str

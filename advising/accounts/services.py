@@ -10,7 +10,12 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from advising.accounts.events import AccountInvited, PasswordLinkIssued, PasswordResetRequested
+from advising.accounts.events import (
+    AccountInvited,
+    PasswordLinkIssued,
+    PasswordResetRequested,
+    RoleGiven,
+)
 from advising.accounts.models import (
     INVITE,
     RESET,
@@ -127,6 +132,8 @@ def create_user(email: str, name: str, role: Role | str, password: str) -> User:
         email=email, name=name.strip(), role=str(role), password_hash=hash_password(password)
     )
     db.session.add(user)
+    db.session.flush()
+    events().publish(RoleGiven(user.id, user.role))
     db.session.commit()
     log.info("user created user_id=%s role=%s", user.id, user.role)
     return user
@@ -334,6 +341,7 @@ def invite_user(email: str, name: str, role: str, actor: User) -> User:
     db.session.add(user)
     db.session.flush()
     record(user, "invited", actor, f"as {role}")
+    events().publish(RoleGiven(user.id, role))
     _send_link(user, AccountInvited, INVITE, INVITE_LIFETIME, role=role, invited_by=actor.name)
     db.session.commit()
     log.info("user invited user_id=%s role=%s by user_id=%s", user.id, role, actor.id)
@@ -357,6 +365,7 @@ def change_role(user_id: int, role: str, actor: User) -> User:
         return user
     old, user.role = user.role, role
     record(user, "role_changed", actor, f"{old} to {role}")
+    events().publish(RoleGiven(user.id, role))
     db.session.commit()
     log.info("role changed user_id=%s %s->%s by user_id=%s", user.id, old, role, actor.id)
     return user

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 
-from advising.accounts.models import User
+from advising.accounts.events import RoleGiven
+from advising.accounts.models import Role, User
 from advising.advisors.models import AdvisorProfile
 from advising.database import read_rows
 from advising.extensions import db
@@ -18,6 +19,9 @@ from advising.shared.text import has_control_characters
 class ProfileError(FieldError):
     """A refused action on a profile; ``field`` names the input at fault."""
 
+
+#: A draft profile's zone when the account has none yet (the advisor changes it).
+DEFAULT_PROFILE_ZONE = "America/New_York"
 
 NAME_REFUSED = "Use letters, digits and ordinary punctuation only, on one line."
 
@@ -91,21 +95,52 @@ def profile_for_user(user: User) -> AdvisorProfile | None:
     return db.session.scalar(select(AdvisorProfile).where(AdvisorProfile.user_id == user.id))
 
 
-def create_profile(
-    user: User, display_name: str, timezone: str, **fields: object
-) -> AdvisorProfile:
-    """Create the profile of an advisor account with a free slug."""
-    check_display_name(display_name)
-    base = slugify(str(fields.pop("slug", None) or display_name))
+def _free_slug(name: str) -> str:
+    base = slugify(name)
     slug, n = base, 2
     while db.session.scalar(select(AdvisorProfile.id).where(AdvisorProfile.slug == slug)):
         slug, n = f"{base}-{n}", n + 1
-    profile = AdvisorProfile(
-        user=user, display_name=display_name, timezone=timezone, slug=slug, **fields
-    )
-    db.session.add(profile)
+    return slug
+
+
+def create_profile(
+    user: User, display_name: str, timezone: str, **fields: object
+) -> AdvisorProfile:
+    """Create the profile of an advisor account with a free slug, or complete the draft the
+    account was given when it became an advisor (see :func:`draft_profile_for`)."""
+    check_display_name(display_name)
+    slug = str(fields.pop("slug", None) or "")
+    profile = profile_for_user(user)
+    if profile is None:
+        profile = AdvisorProfile(user=user, slug=_free_slug(slug or display_name))
+        db.session.add(profile)
+    elif slug:
+        profile.slug = _free_slug(slug)
+    profile.display_name, profile.timezone = display_name, timezone
+    profile.active = bool(fields.pop("active", True))
+    for key, value in fields.items():
+        setattr(profile, key, value)
     db.session.commit()
     return profile
+
+
+def draft_profile_for(event: RoleGiven) -> None:
+    """An account that became an advisor gets a hidden draft profile in the same transaction,
+    so its advisor pages work from the first sign-in (they were 404s); the advisor fills it
+    in and chooses when to show it."""
+    user = db.session.get(User, event.user_id)
+    if event.role != Role.ADVISOR.value or user is None or profile_for_user(user):
+        return
+    db.session.add(
+        AdvisorProfile(
+            user=user,
+            display_name=user.name[:120],
+            slug=_free_slug(user.name or f"advisor-{user.id}"),
+            timezone=user.timezone or DEFAULT_PROFILE_ZONE,
+            active=False,
+        )
+    )
+    db.session.flush()
 
 
 def update_profile(profile: AdvisorProfile, **fields: object) -> AdvisorProfile:

@@ -230,3 +230,65 @@ def test_accounts_list_shows_times_in_the_admins_zone(app, ctx):
     assert "Wednesday, December 2, 2026, 1:30 PM PST (America/Los Angeles)" in page
     assert "Saturday, July 4, 2026, 9:05 AM PDT (America/Los Angeles)" in page
     assert '<th scope="col">Last sign-in</th>' in page and '<th scope="col">When</th>' in page
+
+
+ADVISOR_PAGES = ("/me/profile", "/me/calendars", "/me/booking-rules", "/me/consultations")
+
+
+def test_an_invited_advisor_can_open_every_advisor_page_from_the_first_sign_in(
+    app, admin_client, ctx
+):
+    """They were all 404s: nobody made the advisor's profile."""
+    post_form(
+        admin_client,
+        "/admin/users/invite",
+        {"email": "nia@example.org", "name": "Nia New", "role": "advisor"},
+        page="/admin/users",
+    )
+    db.session.rollback()
+    (mail,) = db.session.scalars(select(OutboxMessage))
+    body = message_from_bytes(mail.message, policy=default).get_body(("plain",)).get_content()
+    link = LINK_RE.search(body).group(1)
+    person = client_after_commit(app)
+    post_form(person, link, {"new_password": PASSWORD, "confirm_password": PASSWORD})
+    assert _sign_in(person, "nia@example.org", PASSWORD).status_code == 302
+    for page in ADVISOR_PAGES:
+        assert person.get(page).status_code == 200, page
+    profile = person.get("/me/profile").get_data(as_text=True)
+    assert 'value="Nia New"' in profile
+    # a draft: hidden from visitors until the advisor chooses to show it
+    assert "Nia New" not in client_after_commit(app).get("/advisors").get_data(as_text=True)
+
+
+def test_a_person_made_an_advisor_gets_a_profile_once(app, admin_client, ctx, runner):
+    from advising.advisors.models import AdvisorProfile
+
+    sam = make_user(Role.STAFF, email="sam@example.org", name="Sam Staff")
+    for role in ("advisor", "staff", "advisor"):
+        post_form(
+            admin_client,
+            f"/admin/users/{sam.id}/role",
+            {f"u{sam.id}-role": role},
+            page="/admin/users",
+        )
+    theirs = client_after_commit(app)
+    _sign_in(theirs, "sam@example.org")
+    for page in ADVISOR_PAGES:
+        assert theirs.get(page).status_code == 200, page
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ana@example.org",
+            "--name",
+            "Ana Diaz",
+            "--role",
+            "advisor",
+            "--password-stdin",
+        ],
+        input="a long passphrase for ana\n",
+    )
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    names = sorted(db.session.scalars(select(AdvisorProfile.display_name)))
+    assert names == ["Ana Diaz", "Sam Staff"]
