@@ -18,6 +18,7 @@ from advising.invites.models import (
     KIND_REMINDER,
     KIND_RESCHEDULED,
 )
+from advising.scheduling import services as scheduling
 from advising.scheduling.models import Booking, BookingStatus
 from advising.shared import timefmt as display
 
@@ -43,8 +44,16 @@ SUBJECTS = {
 }
 
 
+#: A held booking is not booked yet: its first mails say so.
+HELD_SUBJECTS = {
+    VISITOR: "Please confirm: consultation with {advisor} on {when}",
+    ADVISOR: "Held, awaiting the visitor's confirmation: {visitor} on {when}",
+}
+
+
 def subject_of(kind: str, audience: str, booking: Booking, zone: str) -> str:
-    return SUBJECTS[(kind, audience)].format(
+    held = kind == KIND_CREATED and booking.status == BookingStatus.HELD
+    return (HELD_SUBJECTS[audience] if held else SUBJECTS[(kind, audience)]).format(
         advisor=booking.advisor.display_name,
         visitor=booking.visitor_name,
         when=when_words(booking.start_at, zone),
@@ -85,7 +94,9 @@ def booking_message(
         "outlook_url": ical.outlook_calendar_url(event)
         if audience == VISITOR and kind != KIND_CANCELLED
         else None,
-        "confirm_url": public_url("scheduling.confirm", token=manage_token)
+        "confirm_url": public_url(
+            "scheduling.confirm", token=manage_token, key=scheduling.confirm_key(booking)
+        )
         if booking.status == BookingStatus.HELD and audience == VISITOR and manage_token
         else None,
         "hold_until": display.format_datetime(booking.hold_expires_at, zone)

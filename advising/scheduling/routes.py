@@ -290,7 +290,10 @@ def book(slug: str) -> tuple[str, int] | Response:
                 notice = str(error)
         else:
             if booking.status == BookingStatus.HELD:
-                flash("This time is held for you: please confirm it below.", "warning")
+                flash(
+                    "This time is held for you: confirm it from the link we just emailed you.",
+                    "warning",
+                )
             else:
                 flash(
                     "Your consultation is booked. A confirmation is on its way by email.",
@@ -341,7 +344,6 @@ def manage(token: str) -> str:
         can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours),
         can_cancel=services.can_change(booking, settings.cancel_cutoff_hours),
         settings=settings,
-        confirm_form=ConfirmForm(),
         hold_expired=booking.hold_expires_at is not None and booking.hold_expires_at <= now,
         over=booking.end_at <= now,
     )
@@ -354,7 +356,10 @@ def confirm(token: str) -> str | Response:
     booking = _booking_or_404(token)
     form = ConfirmForm()
     error = None
+    key = request.args.get("key")
     if booking.status != BookingStatus.HELD:
+        return redirect(url_for("scheduling.manage", token=token))
+    if not services.confirm_key_matches(booking, key):  # not from the mail: say where it is
         return redirect(url_for("scheduling.manage", token=token))
     if form.validate_on_submit():
         try:
@@ -364,7 +369,9 @@ def confirm(token: str) -> str | Response:
         else:
             flash("Your consultation is confirmed. See you then!", "success")
             return redirect(url_for("scheduling.manage", token=token))
-    return _visitor_page("scheduling/confirm.html", booking, token, form=form, error=error)
+    return _visitor_page(
+        "scheduling/confirm.html", booking, token, form=form, error=error, key=key
+    )
 
 
 @bp.route("/b/<token>/delete-data", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ database's own constraint is the last word on PostgreSQL.
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
@@ -70,7 +71,7 @@ from advising.scheduling.request_keys import (
 )
 from advising.shared.emails import limit_key
 from advising.shared.errors import FieldError
-from advising.shared.tokens import hash_token, new_token
+from advising.shared.tokens import hash_token, keyed_digest, new_token
 
 log = logging.getLogger("advising.scheduling")
 
@@ -895,6 +896,18 @@ def expire_holds(now: datetime | None = None) -> int:
             db.session.rollback()
             raise
     return count
+
+
+def confirm_key(booking: Booking) -> str:
+    """The key only the confirmation mail carries: a held booking is confirmed from the mailbox
+    its email names, not from the page the booking form led to (that would let anyone book
+    with someone else's address and confirm it)."""
+    secret = current_app.config["SECRET_KEY"]
+    return keyed_digest(secret, "confirm", str(booking.id), booking.manage_token_hash)
+
+
+def confirm_key_matches(booking: Booking, key: str | None) -> bool:
+    return bool(key) and hmac.compare_digest(str(key), confirm_key(booking))
 
 
 def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:

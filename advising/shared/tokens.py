@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import re
 import secrets
 
@@ -23,3 +25,10 @@ def new_token() -> tuple[str, str]:
 def well_formed(token: str | None) -> bool:
     """Whether ``token`` has the shape of a secret we issue (checked before any lookup)."""
     return bool(token) and TOKEN_RE.match(token) is not None
+
+
+def keyed_digest(secret: str, *parts: str) -> str:
+    """A short HMAC of ``parts`` under ``secret``: proof that a link came from us (a mail we
+    sent), checked with :func:`hmac.compare_digest`."""
+    mac = hmac.new(secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:18]).decode()

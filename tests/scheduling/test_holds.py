@@ -115,26 +115,55 @@ def test_confirming_too_late_releases_the_time(ctx):
     assert db.session.get(Booking, booking.id).status == CANCELLED
 
 
-def test_the_visitor_confirms_from_the_link_in_a_page_with_a_button(client, ctx):
+def _confirm_link_in_mail(booking_id: int) -> str:
+    """The confirm link of the visitor's mail about a held booking (path and query)."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    from advising.outbox.models import OutboxMessage
+
+    db.session.expire_all()
+    (mail,) = [
+        m
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.booking_id == booking_id)
+        )
+        if m.recipient == VISITOR.email or m.recipient == "jo@example.org"
+    ]
+    parsed = message_from_bytes(mail.message, policy=default)
+    assert str(parsed["Subject"]).strip().startswith("Please confirm: consultation with")
+    body = parsed.get_body(("plain",)).get_content()
+    return re.search(r"https?://[^/\s]+(/b/\S+/confirm\?key=\S+)", body).group(1)
+
+
+def test_the_visitor_confirms_from_the_mailed_link_in_a_page_with_a_button(client, ctx):
     advisor = _holding_advisor(30, slug="maria")
     booking, token = services.book(
         advisor, services.next_available_slots(advisor)[0].start, VISITOR
     )
     manage = client.get(f"/b/{token}").get_data(as_text=True)
-    assert "Please confirm this booking by" in manage and f'action="/b/{token}/confirm"' in manage
+    assert "Please confirm this booking by" in manage and "with the link we emailed to" in manage
+    assert "/confirm" not in manage  # the page the booking form led to cannot confirm it
+    # without the mail's key (anyone who typed someone else's address has only the page)
+    assert client.get(f"/b/{token}/confirm").status_code == 302
+    cancel_page = client.get(f"/b/{token}/cancel").get_data(as_text=True)
+    refused = client.post(f"/b/{token}/confirm", data={"csrf_token": csrf_token_from(cancel_page)})
+    assert refused.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).status == HELD
+    assert client.get(f"/b/{token}/confirm?key=forged").status_code == 302
 
-    page = client.get(f"/b/{token}/confirm")  # a mail scanner following the link confirms nothing
+    link = _confirm_link_in_mail(booking.id)
+    page = client.get(link)  # a mail scanner following the link confirms nothing
     assert page.status_code == 200 and "Confirm my booking" in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == HELD
 
-    response = client.post(
-        f"/b/{token}/confirm", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
-    )
+    response = client.post(link, data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
     assert response.status_code == 302 and response.headers["Location"] == f"/b/{token}"
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == CONFIRMED
-    assert client.get(f"/b/{token}/confirm").status_code == 302  # nothing left to confirm
+    assert client.get(link).status_code == 302  # nothing left to confirm
 
 
 def test_the_web_form_books_a_held_booking_and_says_to_confirm(client, ctx):
@@ -208,8 +237,12 @@ def test_the_api_books_held_and_the_manage_link_confirms(app, ctx):
     assert payload["status"] == "held" and payload["hold_expires_at"]
     token = payload["manage_token"]
     assert payload["manage_url"].endswith(f"/b/{token}")
-    page = client.get(f"/b/{token}/confirm").get_data(as_text=True)
-    client.post(f"/b/{token}/confirm", data={"csrf_token": csrf_token_from(page)})
+    link = _confirm_link_in_mail(payload["id"]) if "id" in payload else None
+    if link is None:
+        booking = services.booking_by_token(token)
+        link = _confirm_link_in_mail(booking.id)
+    page = client.get(link).get_data(as_text=True)
+    client.post(link, data={"csrf_token": csrf_token_from(page)})
     response = client.get(f"/api/v1/bookings/{token}")
     assert response.get_json()["status"] == "confirmed"
     assert response.get_json()["hold_expires_at"] is None
@@ -265,6 +298,7 @@ def test_the_visitors_mail_for_a_held_booking_carries_the_confirm_link(client, c
     assert f"/b/{token}/confirm" in html_part.get_payload(decode=True).decode()
     advisor_mail = next(r.message for r in rows if r.recipient != "bob@example.org")
     assert b"/confirm" not in advisor_mail
-    assert post_form(client, f"/b/{token}/confirm", {}).status_code == 302
+    link = re.search(rf"https?://[^/\s]+(/b/{token}/confirm\?key=\S+)", body).group(1)
+    assert post_form(client, link, {}).status_code == 302
     db.session.rollback()
     assert db.session.scalar(select(Booking.status)) == "confirmed"
