@@ -471,7 +471,14 @@ def reschedule_page(
         return redirect(back)
     if form.validate_on_submit():
         try:
-            services.reschedule(booking, form.start_instant, by=by, manage_token=manage_token)
+            services.reschedule(
+                booking,
+                form.start_instant,
+                by=by,
+                manage_token=manage_token,
+                # the visitor's own pick sets their zone; staff and advisors only look in one
+                visitor_timezone=zone_asked if by is Actor.VISITOR else None,
+            )
         except services.SlotTaken as taken:
             alternatives = taken.alternatives
             form.start.errors.append("That time was just taken. Here are the nearest free times.")

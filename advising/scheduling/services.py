@@ -746,10 +746,13 @@ def reschedule(
     by: Actor,
     now: datetime | None = None,
     manage_token: str | None = None,
+    visitor_timezone: str | None = None,
 ) -> Booking:
     """Move a confirmed booking to ``new_start``, keeping its identity (same UID, SEQUENCE + 1).
 
-    ``manage_token`` is the visitor's link secret when they act through it (for their mail).
+    ``manage_token`` is the visitor's link secret when they act through it (for their mail);
+    ``visitor_timezone`` the zone the visitor picked the new time in, which their page and
+    mail then use.
     """
     now = now or utcnow()
     new_start = new_start.astimezone(UTC)
@@ -773,6 +776,8 @@ def reschedule(
         booking.start_at, booking.end_at = new_start, end
         booking.blocked_start, booking.blocked_end = span.start, span.end
         booking.sequence += 1
+        if visitor_timezone:
+            booking.visitor_timezone = visitor_timezone
         _publish(
             BookingChange.RESCHEDULED,
             by,

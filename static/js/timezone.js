@@ -35,7 +35,8 @@
 
   function showTimesInDetectedZone(form) {
     var select = form.querySelector("select[name=tz]");
-    select.addEventListener("change", function () { form.submit(); });
+    // A choice applies with the form's button, never on change: arrow keys in a select fire
+    // change on every step, which reloaded the page at each zone (WCAG 3.2.2).
     if (new URLSearchParams(window.location.search).has("tz")) { return; }
     offeredZone(select, detectedZone(), function (zone) {
       if (zone && zone !== select.value) { select.value = zone; form.submit(); }

@@ -464,6 +464,18 @@ def test_the_move_page_shows_times_in_the_zone_picked_there(client, ctx):
     assert "JST" in confirm and "tz=Asia/Tokyo" in confirm
     db.session.rollback()
     assert db.session.scalar(select(Booking)).visitor_timezone == "Europe/London"
+    # moved: the booking keeps the zone the visitor picked the time in (it switched back to
+    # London, so the day shown could differ from the day picked)
+    confirm_url = html_lib.unescape(re.search(r'<form method="post"[^>]*>', confirm).group(0))
+    assert 'action' not in confirm_url  # posts back to its own address, tz included
+    moved = client.post(
+        move_url + f"?tz=Asia/Tokyo&choose={offered[0]}",
+        data={"csrf_token": csrf_token_from(confirm), "start": offered[0]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "The consultation is moved" in moved and "(Asia/Tokyo)" in moved
+    db.session.rollback()
+    assert db.session.scalar(select(Booking)).visitor_timezone == "Asia/Tokyo"
 
 
 def test_a_topic_keeps_its_lines_where_it_is_shown(client, ctx):

@@ -60,3 +60,25 @@ def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, br
     page.wait_for_url(manage_url)
     assert "cancelled" in page.locator(".eyebrow").inner_text().lower()
     assert page.get_by_role("link", name="Reschedule").count() == 0
+
+
+def test_the_zone_picker_applies_on_its_button_not_on_each_arrow_key(live_server, browser_page):
+    """Each arrow key in the select reloaded the page at the next zone (WCAG 3.2.2)."""
+    with live_server.app.app_context():
+        make_advisor(name="Maria Lopez", slug="maria-lopez", timezone="America/New_York")
+    page = browser_page
+    page.goto(live_server.url + "/advisors/maria-lopez?tz=America/Chicago")
+    before = page.url
+    select = page.locator("select#tz")
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(400)
+    assert page.url == before
+    chosen = select.input_value()
+    assert chosen != "America/Chicago"
+    page.get_by_role("button", name="Show times").click()
+    page.wait_for_url(re.compile(r".*tz=" + re.escape(chosen).replace("/", "(%2F|/)")))
+    # a day leads to its times (the page used to reload at its top, far above them)
+    day = page.locator("a.day").first
+    assert day.get_attribute("href").endswith("#times")

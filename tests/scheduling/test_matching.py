@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from advising.scheduling.matching import Wants, fit, matched_words
 from tests.factories import make_advisor
 from tests.intake.helpers import make_intake
@@ -48,6 +50,14 @@ def test_any_advisor_picks_the_advisor_who_fits_the_roadmap_and_says_why(client,
     assert "Why Priya Raman" in page and "Advises on" in page and "risk adjustment" in page
     assert "first free time" in page and "(America/Chicago)" in page
     assert "Other matches" in page and "Maria Lopez" in page and "Aaron Inpatient" in page
+    # another zone, or a day, keeps the match and why (it came back as plain Priya's page)
+    form = re.search(r'<form method="get" action="/advisors/priya"[^>]*>(.*?)</form>', page, re.S)
+    assert '<input type="hidden" name="match" value="1">' in form.group(1)
+    day_links = re.findall(r'<a class="day[^"]*" href="([^"]+)"', page)
+    assert day_links and all("match=1" in link and link.endswith("#times") for link in day_links)
+    again = client.get(f"/advisors/priya?intake={token}&match=1&tz=Asia/Kolkata")
+    text = again.get_data(as_text=True)
+    assert "Why Priya Raman" in text and "Other matches" in text and "(Asia/Kolkata)" in text
 
 
 def test_what_the_roadmap_asks_follows_answers_kept_later(app, ctx):
