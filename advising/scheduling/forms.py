@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
+from typing import Any
 from itertools import pairwise
 
 from flask_wtf import FlaskForm
@@ -508,6 +509,14 @@ class DateOverrideForm(FlaskForm):
         ),
     )
     submit = SubmitField("Add date")
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today  # in the advisor's zone: earlier dates are refused
+
+    def validate_day(self, field: DateField) -> None:
+        if self.today is not None and field.data is not None and field.data < self.today:
+            raise ValidationError("That date has passed. Pick today or a later date.")
 
     def validate_hours(self, field: StringField) -> None:
         if not self.day_off.data:

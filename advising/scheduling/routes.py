@@ -695,7 +695,8 @@ def _override_label(ranges: list) -> str:
 @role_required(Role.ADVISOR)
 def add_override() -> str | Response:
     profile = own_profile_or_404()
-    override_form = DateOverrideForm(prefix="override")
+    today = utcnow().astimezone(display.ZoneInfo(profile.timezone)).date()
+    override_form = DateOverrideForm(prefix="override", today=today)
     if override_form.validate_on_submit():
         day = override_form.day.data
         ranges = [] if override_form.day_off.data else parse_ranges(override_form.hours.data)

@@ -254,6 +254,17 @@ def test_day_off_says_so_and_shows_on_the_rules_page(client, auth, ctx):
     html = client.get("/me/booking-rules").get_data(as_text=True)
     saturday_text = f"Saturday, {saturday:%B} {saturday.day}, {saturday.year}"
     assert f"<strong>{saturday_text}</strong>: Special hours: 10:00 AM to 2:00 PM" in html
+    # a date gone by was "saved" and never listed: it is refused next to the date
+    refused = post_form(
+        client,
+        "/me/booking-rules/dates",
+        {"override-day": "2025-01-01", "override-hours": "9-5"},
+        page="/me/booking-rules",
+    )
+    assert refused.status_code == 200
+    assert "That date has passed." in refused.get_data(as_text=True)
+    assert 'value="2025-01-01"' in refused.get_data(as_text=True)  # the input is kept
+    assert not services.date_overrides(advisor.id, date(2025, 1, 1), date(2025, 1, 1))
 
 
 def test_sync_now_is_offered_for_feeds_only(client, auth, ctx):
