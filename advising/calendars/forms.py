@@ -42,6 +42,14 @@ class MarkersMixin:
         return split_markers(self.categories.data)  # type: ignore[attr-defined]
 
 
+def too_large_message(limit: int) -> str:
+    """What an advisor reads when a calendar file is over ``limit`` bytes."""
+    return (
+        f"That file is larger than {size_in_words(limit)}. Export a shorter period or only the "
+        "calendar you need."
+    )
+
+
 class UploadForm(MarkersMixin, FlaskForm):
     file = FileField(
         "Calendar file (.ics)",
@@ -62,10 +70,7 @@ class UploadForm(MarkersMixin, FlaskForm):
         stream.seek(0)
         limit = current_app.config["CALENDAR_MAX_BYTES"]
         if size > limit:
-            raise ValidationError(
-                f"That file is larger than {size_in_words(limit)}. Export a shorter period "
-                "or only the calendar you need."
-            )
+            raise ValidationError(too_large_message(limit))
         if size == 0:
             raise ValidationError("That file is empty.")
 

@@ -8,12 +8,15 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from advising.accounts.access import role_required
@@ -21,10 +24,10 @@ from advising.accounts.models import Role
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
 from advising.calendars import services, sync
-from advising.calendars.forms import FeedForm, MarkersForm, UploadForm
+from advising.calendars.forms import FeedForm, MarkersForm, UploadForm, too_large_message
 from advising.calendars.models import CalendarSource
 from advising.shared import timefmt as display
-from advising.web import NavItem, add_nav
+from advising.web import NavItem, add_nav, render_error
 
 bp = Blueprint("calendars", __name__)
 AddForm = TypeVar("AddForm", UploadForm, FeedForm)
@@ -172,10 +175,35 @@ def replace(source_id: int) -> Response | str:
             flash(f"{source.label}: {source.block_count} blocks imported.", "success")
             _flash_skipped(source)
             return redirect(url_for("calendars.source_page", source_id=source_id))
+    return _render_source(advisor, source, _markers_form(source), form)
+
+
+def _markers_form(source: CalendarSource) -> MarkersForm:
     markers = MarkersForm(prefix="markers", formdata=None)
     markers.keywords.data = ", ".join(source.keywords or [])
     markers.categories.data = ", ".join(source.categories or [])
-    return _render_source(advisor, source, markers, form)
+    return markers
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """A file over the request limit never reaches its form: the page again with the limit
+    next to the file field (it was a bare error page with no way back). What else was typed
+    cannot be read back from a body that was refused."""
+    uploads = ("calendars.upload", "calendars.replace")
+    if request.endpoint not in uploads or not (
+        current_user.is_authenticated and current_user.role == Role.ADVISOR.value
+    ):
+        return render_error(413)
+    advisor = own_profile_or_404()
+    form = UploadForm(prefix="upload", formdata=None)
+    form.file.errors = [too_large_message(current_app.config["CALENDAR_MAX_BYTES"])]
+    if request.endpoint == "calendars.replace":
+        source = _own_source(advisor, (request.view_args or {}).get("source_id", 0))
+        return _render_source(advisor, source, _markers_form(source), form), 413
+    blank = _blank(UploadForm, "upload")
+    blank.file.errors = form.file.errors
+    return _render_index(advisor, blank, _blank(FeedForm, "feed")), 413
 
 
 @bp.post("/me/calendars/<int:source_id>/sync")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
 from itertools import pairwise
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (

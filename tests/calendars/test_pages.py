@@ -102,8 +102,22 @@ def test_oversize_uploads(client, advisor):
     response = upload(client, b"X" * 2000, "big.ics")
     assert response.status_code == 200
     assert re.search(r'id="upload-file-error">That file is larger than 1 KB', text(response))
-    assert upload(client, b"X" * 10_000, "huge.ics").status_code == 413
+    # over the request limit the body is never read: still the page, the limit by the field
+    huge = upload(client, b"X" * 10_000, "huge.ics")
+    assert huge.status_code == 413
+    assert re.search(r'id="upload-file-error">That file is larger than 1 KB', text(huge))
+    assert "Upload calendar" in text(huge) and "My calendars" in text(huge)
     assert db.session.query(CalendarSource).count() == 0
+    source = services.import_upload(advisor, calendar(vevent("a", soon(1), soon(1, 16))), "Work")
+    replaced = post_form(
+        client,
+        f"/me/calendars/{source.id}/replace",
+        {"upload-file": (io.BytesIO(b"X" * 10_000), "huge.ics")},
+        page=f"/me/calendars/{source.id}",
+    )
+    assert replaced.status_code == 413
+    assert re.search(r'id="upload-file-error">That file is larger than 1 KB', text(replaced))
+    assert "Work" in text(replaced)
 
 
 @pytest.fixture
@@ -246,3 +260,14 @@ def test_skipped_events_are_flashed_and_shown_on_the_calendars_page(client, advi
     assert "2 events were skipped" in page
     assert re.search(r"<li>line \d+: the event \"Backwards\" \(line \d+\) ends before it", page)
     assert re.search(r"<li>line \d+: the event \"Meeting\" .*both COUNT and UNTIL", page)
+
+
+def test_a_calendar_whose_every_event_was_skipped_is_not_called_ok(client, advisor):
+    response = upload(client, calendar(vevent("bad", soon(2, 16), soon(2), "Backwards")), "x.ics")
+    assert response.status_code == 302
+    source = db.session.scalar(db.select(CalendarSource))
+    assert source.block_count == 0
+    for page in ("/me/calendars", f"/me/calendars/{source.id}"):
+        html = text(client.get(page))
+        assert "Nothing imported" in html and "status-ok" not in html
+        assert "everything else was imported" not in html
