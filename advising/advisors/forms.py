@@ -13,6 +13,12 @@ from advising.shared.text import has_control_characters
 from advising.shared.zones import is_zone
 
 
+def _with_scheme(text: str | None) -> str | None:
+    """A link typed without its scheme ("meet.google.com/abc-defg-hij") gets https://."""
+    text = (text or "").strip()
+    return f"https://{text}" if text and "://" not in text else text or None
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=120)])
     slug = StringField(
@@ -40,6 +46,7 @@ class ProfileForm(FlaskForm):
     )
     video_url = URLField(
         "Video-call link",
+        filters=[_with_scheme],
         validators=[
             Optional(),
             URL(require_tld=False, message="Enter a full https:// address."),
@@ -62,8 +69,13 @@ class ProfileForm(FlaskForm):
             raise ValidationError("Choose a time zone from the list.")
 
     def validate_video_url(self, field: URLField) -> None:
+        if field.errors:  # said once already
+            return
         if field.data and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError("Enter a full https:// address.")
 
     def specialty_list(self) -> list[str]:
-        return [s.strip() for s in (self.specialties.data or "").split(",") if s.strip()]
+        data = self.specialties.data or ""
+        if isinstance(data, list):  # not sent: the profile's own list stands (was a 500)
+            return [str(s).strip() for s in data if str(s).strip()]
+        return [s.strip() for s in data.split(",") if s.strip()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
 from tests.conftest import post_form
@@ -53,3 +55,22 @@ def test_advisor_edits_profile_and_errors_keep_input(client, auth, ctx):
     assert saved.slug == "xavier-stone"
     assert saved.specialties == ["CPC", "auditing"]
     assert saved.timezone == "Europe/London"
+
+
+def test_a_video_link_without_its_scheme_gets_https_and_a_bad_one_one_error(client, auth, ctx):
+    """'Enter a full https:// address.' came twice, and meet.google.com/... was refused."""
+    advisor = make_advisor(name="Xavier", slug="xavier")
+    auth.login(advisor.user.email)
+    form = {"display_name": "Xavier", "slug": "xavier", "timezone": "Europe/London"}
+    for typed in ("not a link", "ftp://files.example.org/x", "javascript:alert(1)"):
+        html = post_form(client, "/me/profile", {**form, "video_url": typed}).get_data(as_text=True)
+        said = re.search(r'id="video_url-error">(.*?)</', html, re.S).group(1).strip()
+        assert said == "Enter a full https:// address.", (typed, said)
+    saved = post_form(
+        client, "/me/profile", {**form, "video_url": " meet.google.com/abc-defg-hij "}
+    )
+    assert saved.status_code == 302
+    db.session.rollback()
+    assert db.session.get(AdvisorProfile, advisor.id).video_url == (
+        "https://meet.google.com/abc-defg-hij"
+    )

@@ -218,7 +218,9 @@ def test_visitor_cut_offs_are_enforced(client, ctx):
 
 
 def test_advisor_sees_consultations_in_own_zone_and_can_cancel_for_visitor(client, auth, ctx):
-    advisor = make_advisor(slug="maria", timezone="America/Chicago")
+    advisor = make_advisor(
+        slug="maria", timezone="America/Chicago", video_url="https://meet.example.org/maria"
+    )
     start = services.next_available_slots(advisor)[0].start
     booking, _ = services.book(
         advisor,
@@ -232,6 +234,9 @@ def test_advisor_sees_consultations_in_own_zone_and_can_cancel_for_visitor(clien
     assert "Visitor Vic" in listing and "(America/Chicago)" in listing
     page = client.get(f"/me/consultations/{booking.id}").get_data(as_text=True)
     assert "Career change at 40" in page and "(Asia/Kolkata)" in page
+    # the call and the phone one tap away (the visitor's page had the link, the advisor's not)
+    assert f'href="{advisor.video_url}">Join the video call</a>' in page
+    assert 'href="tel:+15550100">+1 555 0100</a>' in page
     # the advisor's cancel page: their zone, words for them, a button that looks destructive
     cancel_page = client.get(f"/me/consultations/{booking.id}/cancel").get_data(as_text=True)
     assert "(America/Chicago)" in cancel_page and "(Asia/Kolkata)" not in cancel_page
