@@ -109,3 +109,22 @@ def test_one_year_of_experience_is_singular(content):
 def test_a_country_is_named_as_a_sentence_names_it(content, typed, said):
     answers = PERSONAS["medical_assistant"](state="outside", country=typed)
     assert said in _text(build_roadmap(answers, content))
+
+
+def test_work_left_blank_is_not_quoted_and_typed_work_is_not_spliced(content):
+    """"Your background (your current work) gives you ..." and "Habits from Pharmacy
+    technician, former Army medic, such as ..." read badly."""
+    blank = _text(
+        build_roadmap(
+            PERSONAS["medical_assistant"](current_work="", healthcare_experience="some"), content
+        )
+    )
+    assert "(your current work)" not in blank and "Your background gives you" in blank
+    typed = _text(
+        build_roadmap(
+            PERSONAS["hospital_career_changer"](current_work="Pharmacy technician, veteran"),
+            content,
+        )
+    )
+    assert "Habits from Pharmacy technician" not in typed
+    assert "Habits from your current work (Pharmacy technician, veteran), such as" in typed

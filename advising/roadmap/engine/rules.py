@@ -443,6 +443,8 @@ def _context(
         "email": a.email,
         "timezone": a.timezone,
         "current_work": a.current_work.strip() or content.fallback_current_work,
+        # " (Pharmacy technician)" after a phrase that stands without it, or nothing
+        "current_work_aside": f" ({a.current_work.strip()})" if a.current_work.strip() else "",
         "hours_per_week": str(a.hours_per_week),
         "start_date": _fmt_date(a.start_date, content),
         "credential": primary.info.code,

@@ -156,6 +156,7 @@ PLACEHOLDERS = frozenset(
         "timezone",
         "education",
         "current_work",
+        "current_work_aside",
         "healthcare_experience",
         "target_setting",
         "hours_per_week",
