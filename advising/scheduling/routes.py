@@ -759,6 +759,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["in_zone"] = display.format_datetime
     app.jinja_env.filters["time_in_zone"] = display.format_time
+    app.jinja_env.globals["time_range"] = display.format_time_range
     app.jinja_env.filters["day_label"] = display.format_day
     app.jinja_env.globals["zone_label"] = display.zone_label
     app.jinja_env.globals["BookingStatus"] = BookingStatus

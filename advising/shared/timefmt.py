@@ -39,6 +39,15 @@ def format_time(instant: datetime, zone: str) -> str:
     return f"{clock(local)} {name}".strip()
 
 
+def format_time_range(start: datetime, end: datetime, zone: str) -> tuple[str, str]:
+    """('11:15 AM', '12:00 PM PST'): the zone named once, at the end, or at both ends when a
+    clock change falls between them ('1:30 AM EDT', '2:15 AM EST')."""
+    first, last = format_time(start, zone), format_time(end, zone)
+    if first.rsplit(" ", 1)[-1] == last.rsplit(" ", 1)[-1]:
+        return clock(in_zone(start, zone)), last
+    return first, last
+
+
 def format_datetime(instant: datetime, zone: str) -> str:
     """'Monday, November 30, 2026, 9:30 AM GMT (Europe/London)': US order, zone named."""
     local = in_zone(instant, zone)

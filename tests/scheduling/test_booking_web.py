@@ -61,10 +61,14 @@ def test_slots_are_shown_in_the_visitors_zone_and_named(client, ctx):
         as_text=True
     )
     assert "Times are shown in Asia/Kolkata (IST)" in page
-    assert re.search(r">\d{1,2}:\d\d [AP]M IST<", page)
+    # the zone named once per time: "9:30 PM to 10:15 PM IST", with an en dash
+    assert re.search(
+        r">\d{1,2}:\d\d [AP]M<span class=\"slot-end\"> \u2013 \d{1,2}:\d\d [AP]M IST<", page
+    )
+    assert not re.search(r"[AP]M IST<span", page)
     page = client.get("/advisors/maria", follow_redirects=True).get_data(as_text=True)
     assert "America/New York" in page and "time zone; pick yours" in page
-    assert re.search(r">\d{1,2}:\d\d [AP]M E[SD]T<", page)
+    assert re.search(r" \u2013 \d{1,2}:\d\d [AP]M E[SD]T<", page)
 
 
 def test_booking_journey_book_view_reschedule_cancel(client, ctx):
@@ -457,7 +461,7 @@ def test_the_move_page_shows_times_in_the_zone_picked_there(client, ctx):
     page = client.get(move_url + "?tz=Asia/Tokyo").get_data(as_text=True)
     assert re.search(r'<option selected value="Asia/Tokyo">', page)
     assert "Times are shown in Asia/Tokyo" in page and "data-detect-tz" not in page
-    assert re.search(r">\d{1,2}:\d\d [AP]M JST<", page)
+    assert re.search(r" \u2013 \d{1,2}:\d\d [AP]M JST<", page)
     month_links = re.findall(r'href="([^"]+)" rel="next"', page)
     assert month_links and "tz=Asia/Tokyo" in html_lib.unescape(month_links[0])
     offered = re.findall(r'name="choose" value="([^"]+)"', page)
@@ -472,7 +476,7 @@ def test_the_move_page_shows_times_in_the_zone_picked_there(client, ctx):
     # moved: the booking keeps the zone the visitor picked the time in (it switched back to
     # London, so the day shown could differ from the day picked)
     confirm_url = html_lib.unescape(re.search(r'<form method="post"[^>]*>', confirm).group(0))
-    assert 'action' not in confirm_url  # posts back to its own address, tz included
+    assert "action" not in confirm_url  # posts back to its own address, tz included
     moved = client.post(
         move_url + f"?tz=Asia/Tokyo&choose={offered[0]}",
         data={"csrf_token": csrf_token_from(confirm), "start": offered[0]},

@@ -23,7 +23,8 @@ def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, br
     assert "Times are shown in Europe/London" in page.locator(".zone-form").inner_text()
     first_slot = page.locator(".slot-list a").first
     slot_label = first_slot.inner_text()
-    assert re.match(r"\d{1,2}:\d\d [AP]M (GMT|BST)", slot_label)  # London's, summer or not
+    # London's, summer or not, named once: "9:00 AM to 9:45 AM GMT", with an en dash
+    assert re.match(r"\d{1,2}:\d\d [AP]M \u2013 \d{1,2}:\d\d [AP]M (GMT|BST)", slot_label)
     first_slot.click()
 
     assert "(Europe/London)" in page.locator(".when").inner_text()

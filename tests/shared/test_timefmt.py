@@ -1,0 +1,23 @@
+"""Times as people read them: the zone named once in a range, at both ends across a change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from advising.shared.timefmt import format_time_range
+
+
+def test_a_range_names_its_zone_once():
+    start = datetime(2026, 12, 7, 15, 15, tzinfo=UTC)
+    end = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)
+    assert format_time_range(start, end, "America/New_York") == ("10:15 AM", "11:00 AM EST")
+    assert format_time_range(start, end, "Australia/Lord_Howe") == (
+        "2:15 AM",
+        "3:00 AM UTC+11:00",
+    )
+
+
+def test_a_range_across_a_clock_change_names_both_ends():
+    start = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 1:30 AM EDT
+    end = datetime(2026, 11, 1, 6, 15, tzinfo=UTC)  # 1:15 AM EST, after the change
+    assert format_time_range(start, end, "America/New_York") == ("1:30 AM EDT", "1:15 AM EST")
