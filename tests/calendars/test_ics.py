@@ -542,7 +542,9 @@ EVENT = ("DTSTART:20250310T090000Z", "DTEND:20250310T100000Z")
     ("data", "line", "words"),
     [
         (b"", None, "The file is empty"),
-        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\x00\r\n", 2, "NUL byte"),
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\x00\r\n", 2, "The file is not text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", None, "That is an image (PNG), not a calendar export"),
+        (b"%PDF-1.7\n", None, "That is a PDF document, not a calendar export"),
         ("BEGIN:VCALENDAR\r\n".encode("utf-16"), None, "UTF-16"),
         (b"hello", 1, "not an iCalendar"),
         (b"VERSION:2.0\r\n", 1, "not an iCalendar"),
@@ -779,7 +781,7 @@ HOSTILE: dict[str, tuple[bytes, str | None]] = {
     "deep nesting": (b"BEGIN:VCALENDAR\r\n" + b"BEGIN:X\r\n" * 100_000, "nested more than 8 deep"),
     "too many components": (
         calendar(*["BEGIN:VEVENT", "END:VEVENT"] * 20_001),
-        "more than 20,000 components",
+        "more than 20,000 events and other entries",
     ),
     "a million exdates on one line": (
         _evil(

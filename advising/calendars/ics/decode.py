@@ -8,6 +8,16 @@ from advising.shared.text import size_in_words
 _BOM = b"\xef\xbb\xbf"
 
 
+#: Files people upload by mistake, known by their first bytes.
+_NOT_CALENDARS = (
+    (b"\x89PNG", "an image (PNG)"),
+    (b"\xff\xd8\xff", "an image (JPEG)"),
+    (b"GIF8", "an image (GIF)"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive or an Office document"),
+)
+
+
 def decode(data: bytes, limits: Limits) -> str:
     """Check size and encoding and return the text; never replaces bad bytes silently."""
     if len(data) > limits.max_bytes:
@@ -27,12 +37,18 @@ def decode_text(data: bytes) -> str:
             "The file is UTF-16 text, not UTF-8. Export the calendar again as a standard "
             ".ics file, or save it as UTF-8 in a text editor."
         )
+    for magic, kind in _NOT_CALENDARS:
+        if data.startswith(magic):
+            raise IcsError(
+                f"That is {kind}, not a calendar export. In your calendar program, export or "
+                "save the calendar as an .ics file and upload that."
+            )
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise IcsError(
-            f"The file contains a NUL byte (at line {line}), so it is not a text calendar. "
-            "It may be a binary file or UTF-16 text; export the calendar again as .ics.",
+            "The file is not text, so it is not a calendar export (.ics). Export the calendar "
+            "again as an .ics file.",
             line,
         )
     if data.startswith(_BOM):

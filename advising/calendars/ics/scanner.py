@@ -160,8 +160,8 @@ class Scanner:
         self.components += 1
         if self.components > self.limits.max_components:
             fail(
-                f"the file has more than {self.limits.max_components:,} components. "
-                "Try exporting a shorter date range.",
+                f"the file has more than {self.limits.max_components:,} events and other "
+                "entries. Export a shorter date range.",
                 line,
             )
         wanted: frozenset[str] = _NOTHING
