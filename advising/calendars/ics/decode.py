@@ -47,8 +47,8 @@ def decode_text(data: bytes) -> str:
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise IcsError(
-            "The file is not text, so it is not a calendar export (.ics). Export the calendar "
-            "again as an .ics file.",
+            f"The file is not text from line {line} on, so it is not a calendar export (.ics). "
+            "Export the calendar again as an .ics file.",
             line,
         )
     if data.startswith(_BOM):
