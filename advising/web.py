@@ -110,6 +110,19 @@ def dashboard_panels() -> list[tuple[str, dict[str, Any]]]:
     return shown
 
 
+def add_deactivation_note(app: Flask, note: Callable[[int], str | None]) -> None:
+    """Register what deactivating an account would leave behind in a feature (``note(user_id)``
+    says it, or returns None): the administrator reads every note before confirming."""
+    app.extensions.setdefault("advising.deactivation_notes", []).append(note)
+
+
+def deactivation_notes(user_id: int) -> list[str]:
+    from flask import current_app
+
+    registered = current_app.extensions.get("advising.deactivation_notes", [])
+    return [text for note in registered if (text := note(user_id))]
+
+
 def add_nav(app: Flask, item: NavItem) -> None:
     """Register a navigation entry; features call this from their ``register``."""
     app.extensions.setdefault("advising.nav", []).append(item)

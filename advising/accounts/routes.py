@@ -32,10 +32,10 @@ from advising.accounts.forms import (
     SetPasswordForm,
     TimeZoneForm,
 )
-from advising.accounts.models import INVITE, Role
+from advising.accounts.models import INVITE, Role, User
 from advising.accounts.sessions import SIGNED_IN_AT, start_session
-from advising.extensions import limiter
-from advising.web import dashboard_panels, mark_private
+from advising.extensions import db, limiter
+from advising.web import dashboard_panels, deactivation_notes, mark_private
 
 bp = Blueprint("accounts", __name__)
 
@@ -267,6 +267,22 @@ def admin_change_role(user_id: int) -> Response:
     else:
         flash("That role change could not be made; please try again.", "error")
     return redirect(url_for("accounts.admin_users"))
+
+
+@bp.get("/admin/users/<int:user_id>/deactivate")
+@role_required(Role.ADMIN)
+def admin_confirm_deactivate(user_id: int) -> str | Response:
+    """Deactivating asks first, saying what the account leaves behind (an advisor's upcoming
+    consultations, say): one click used to do it."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.id == current_user.id:
+        return redirect(url_for("accounts.admin_users"))
+    return render_template(
+        "accounts/deactivate.html",
+        user=user,
+        form=ActiveForm(active="0"),
+        notes=deactivation_notes(user.id),
+    )
 
 
 @bp.post("/admin/users/<int:user_id>/active")

@@ -71,7 +71,14 @@ from advising.shared import timefmt as display
 from advising.shared.text import has_nul
 from advising.shared.tokens import well_formed
 from advising.shared.zones import offered_zone
-from advising.web import NavItem, add_nav, mark_embeddable, mark_private, read_only_view
+from advising.web import (
+    NavItem,
+    add_deactivation_note,
+    add_nav,
+    mark_embeddable,
+    mark_private,
+    read_only_view,
+)
 
 bp = Blueprint("scheduling", __name__)
 
@@ -341,7 +348,9 @@ def manage(token: str) -> str:
         "scheduling/manage.html",
         booking,
         token,
-        can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours),
+        can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours)
+        and booking.advisor.active
+        and booking.advisor.user.active,
         can_cancel=services.can_change(booking, settings.cancel_cutoff_hours),
         settings=settings,
         hold_expired=booking.hold_expires_at is not None and booking.hold_expires_at <= now,
@@ -434,6 +443,14 @@ def reschedule_page(
     if booking.status != BookingStatus.CONFIRMED:
         flash(
             f"This consultation is {booking.status.replace('_', ' ')}: it cannot be moved.",
+            "info",
+        )
+        return redirect(back)
+    advisor = booking.advisor
+    if not (advisor.active and advisor.user.active):
+        flash(
+            f"{advisor.display_name} no longer takes new times, so this consultation cannot be "
+            "moved. You can keep it or cancel it.",
             "info",
         )
         return redirect(back)
@@ -764,6 +781,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["zone_label"] = display.zone_label
     app.jinja_env.globals["BookingStatus"] = BookingStatus
     app.jinja_env.filters["status_label"] = lambda status: BookingStatus(status).label
+    add_deactivation_note(app, services.upcoming_consultations_note)
     add_nav(app, NavItem("Book a consultation", "scheduling.any_advisor"))
     add_nav(
         app,

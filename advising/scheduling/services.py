@@ -1086,6 +1086,22 @@ def any_advisor(
     return ranked[0].advisor if ranked else None
 
 
+def upcoming_consultations_note(user_id: int, now: datetime | None = None) -> str | None:
+    """What deactivating an advisor's account leaves behind: their upcoming consultations."""
+    profile = db.session.scalar(select(AdvisorProfile).where(AdvisorProfile.user_id == user_id))
+    if profile is None:
+        return None
+    count = advisor_bookings(profile.id, upcoming=True, per_page=1, now=now).total or 0
+    if not count:
+        return f"{profile.display_name} has no upcoming consultations."
+    return (
+        f"{profile.display_name} has {count} upcoming consultation{'s' if count != 1 else ''}. "
+        "They stay booked and visitors keep their links, but no new times are offered; move or "
+        "cancel them from Bookings (filter by advisor) so nobody waits for a call that will "
+        "not happen."
+    )
+
+
 #: Consultations per page on the advisor's list.
 ADVISOR_BOOKINGS_PER_PAGE = 50
 

@@ -292,3 +292,36 @@ def test_a_person_made_an_advisor_gets_a_profile_once(app, admin_client, ctx, ru
     db.session.rollback()
     names = sorted(db.session.scalars(select(AdvisorProfile.display_name)))
     assert names == ["Ana Diaz", "Sam Staff"]
+
+
+def test_deactivating_an_advisor_asks_first_and_says_what_is_left_behind(app, admin_client, ctx):
+    """One click deactivated; the advisor's visitors could still move into their times and
+    the advisor link on their page led to a 404."""
+    from advising.scheduling import services as scheduling
+    from tests.factories import make_advisor
+
+    priya = make_advisor(name="Priya Raman", slug="priya")
+    visitor = scheduling.VisitorDetails("Vic", "vic@example.org", None, "", "UTC")
+    _booking, token = scheduling.book(
+        priya, scheduling.next_available_slots(priya)[0].start, visitor
+    )
+    users = admin_client.get("/admin/users").get_data(as_text=True)
+    assert f'href="/admin/users/{priya.user.id}/deactivate"' in users  # a link, not a POST
+    page = admin_client.get(f"/admin/users/{priya.user.id}/deactivate").get_data(as_text=True)
+    assert "Deactivate Priya Raman?" in page
+    assert "Priya Raman has 1 upcoming consultation." in page
+    db.session.rollback()
+    assert db.session.get(User, priya.user.id).active  # asking changed nothing
+    post_form(
+        admin_client,
+        f"/admin/users/{priya.user.id}/active",
+        {"active": "0"},
+        page=(f"/admin/users/{priya.user.id}/deactivate"),
+    )
+    db.session.rollback()
+    assert not db.session.get(User, priya.user.id).active
+    visitor_client = client_after_commit(app)
+    manage = visitor_client.get(f"/b/{token}").get_data(as_text=True)
+    assert 'href="/advisors/priya"' not in manage and ">Reschedule<" not in manage
+    moved = visitor_client.get(f"/b/{token}/reschedule", follow_redirects=True)
+    assert "no longer takes new times" in moved.get_data(as_text=True)
