@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -78,6 +79,7 @@ from advising.web import (
     mark_embeddable,
     mark_private,
     read_only_view,
+    render_error,
 )
 
 bp = Blueprint("scheduling", __name__)
@@ -319,16 +321,22 @@ def book(slug: str) -> tuple[str, int] | Response:
         form=form,
         zone=zone,
         start=form.start_instant,
+        duration=services.rules_of(advisor).duration,
         alternatives=alternatives,
         notice=notice,
     ), status
 
 
 def _booking_or_404(token: str) -> Booking:
-    booking = services.booking_by_token(token)
-    if booking is None:
-        abort(404)
     mark_private()
+    booking = services.booking_by_token(token)
+    if booking is None:  # say what a visitor can do about it, not just "page not found"
+        page, code = render_error(
+            404,
+            "This booking link is not valid. Check that it is the whole address from your "
+            "booking email; a booking whose details were deleted has no page any more.",
+        )
+        abort(make_response(page, code))
     return booking
 
 

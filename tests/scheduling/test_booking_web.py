@@ -77,6 +77,10 @@ def test_booking_journey_book_view_reschedule_cancel(client, ctx):
     assert links
     confirm_page = client.get(links[0]).get_data(as_text=True)
     assert "(Europe/London)" in confirm_page and "(America/New York)" in confirm_page
+    # how long, and until when, before the visitor commits
+    assert re.search(
+        r"<dt>Length</dt><dd>45 minutes, until \d{1,2}:\d\d [AP]M (GMT|BST)</dd>", confirm_page
+    )
 
     response, start = _book(client, links[0])
     assert response.status_code == 302
@@ -148,6 +152,9 @@ def test_booking_journey_book_view_reschedule_cancel(client, ctx):
     assert cancelled.status == CANCELLED and cancelled.cancel_reason == "Found a job!"
     assert cancelled.cancelled_by == "visitor" and cancelled.sequence == 2
     assert advisor.id == cancelled.advisor_id
+    after = client.get(manage_url).get_data(as_text=True)
+    assert "Nothing here can be changed any more" in after
+    assert "anyone with it can change your booking" not in after
 
 
 def test_lost_race_offers_nearest_times_and_keeps_input(client, ctx):
@@ -199,7 +206,9 @@ def test_stale_or_forged_slot_link_goes_back_to_the_times(client, ctx):
 
 
 def test_unknown_manage_token_is_404(client):
-    assert client.get("/b/" + "x" * 43).status_code == 404
+    unknown = client.get("/b/" + "x" * 43)
+    assert unknown.status_code == 404 and unknown.headers["Cache-Control"] == "no-store"
+    assert "This booking link is not valid" in unknown.get_data(as_text=True)
 
 
 def test_visitor_cut_offs_are_enforced(client, ctx):
