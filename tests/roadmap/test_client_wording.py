@@ -112,7 +112,7 @@ def test_a_country_is_named_as_a_sentence_names_it(content, typed, said):
 
 
 def test_work_left_blank_is_not_quoted_and_typed_work_is_not_spliced(content):
-    """"Your background (your current work) gives you ..." and "Habits from Pharmacy
+    """ "Your background (your current work) gives you ..." and "Habits from Pharmacy
     technician, former Army medic, such as ..." read badly."""
     blank = _text(
         build_roadmap(
@@ -128,3 +128,19 @@ def test_work_left_blank_is_not_quoted_and_typed_work_is_not_spliced(content):
     )
     assert "Habits from Pharmacy technician" not in typed
     assert "Habits from your current work (Pharmacy technician, veteran), such as" in typed
+
+
+def test_a_plan_outside_the_us_keeps_no_us_holidays_and_names_no_community_colleges(content):
+    from datetime import date
+
+    make = PERSONAS["hospital_career_changer"]
+    observed_holiday = date(2027, 7, 5)  # Independence Day observed (July 4 is a Sunday)
+    kwargs = dict(start_date=observed_holiday, learning_format="in_person", worries=("cost",))
+    abroad = build_roadmap(make(state="outside", country="Philippines", **kwargs), content)
+    home = build_roadmap(make(state="TX", **kwargs), content)
+    assert abroad.milestones[0].date == observed_holiday
+    assert home.milestones[0].date == date(2027, 7, 6)
+    text = _text(abroad)
+    assert "community college" not in text and "US federal holidays" not in text
+    assert "local college" in text
+    assert "community college" in _text(home)

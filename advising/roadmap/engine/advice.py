@@ -173,7 +173,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
     previous: date | None = None
     for key in sorted(raw, key=lambda k: (raw[k], ORDER.index(k))):
         day = raw[key] if previous is None else max(raw[key], previous + timedelta(days=1))
-        day = next_business_day(day)
+        day = next_business_day(day, us_holidays=not a.outside_us)
         dates[key] = previous = day
     order = tuple(dates)
     return Schedule(
@@ -284,7 +284,7 @@ def cost_estimate(
                 render(cost.label),
                 cost.low,
                 cost.high,
-                cost.note,
+                render(cost.note),
                 public_source(cost.sourced.source),
                 cost.sourced.checked_on,
             )

@@ -262,10 +262,10 @@ def _cost(key: str, node: Node) -> CostItem:
         raise node.fail("high", f"({high}) must not be below low ({low})")
     return CostItem(
         key=key,
-        label=node.label("label"),
+        label=node.text("label"),
         low=low,
         high=high,
-        note=node.label("note") if node.has("note") else "",
+        note=node.text("note") if node.has("note") else "",
         sourced=_sourced(node, ("low", "high")),
     )
 

@@ -45,8 +45,10 @@ def us_federal_holidays(year: int) -> frozenset[date]:
     return frozenset(days)
 
 
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in us_federal_holidays(day.year)
+def is_business_day(day: date, *, us_holidays: bool = True) -> bool:
+    """A weekday, and not a US federal holiday unless ``us_holidays`` is False (someone
+    outside the United States does not keep them)."""
+    return day.weekday() < 5 and not (us_holidays and day in us_federal_holidays(day.year))
 
 
 def example_start_date(today: date) -> date:
@@ -55,9 +57,9 @@ def example_start_date(today: date) -> date:
     return next_business_day(today + timedelta(days=28))
 
 
-def next_business_day(day: date) -> date:
+def next_business_day(day: date, *, us_holidays: bool = True) -> date:
     """``day`` itself when it is a business day, else the next one."""
-    while not is_business_day(day):
+    while not is_business_day(day, us_holidays=us_holidays):
         day += timedelta(days=1)
     return day
 

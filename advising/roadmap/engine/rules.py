@@ -154,6 +154,10 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         exam_hours=f"{catalogue_primary.exam.hours:g}" if catalogue_primary.exam.hours else "",
         plan_years=f"{plan.total_weeks / 52:.1f}",
         country=country_in_sentence(answers.country) if answers.country else "your country",
+        # community colleges and US holidays are American: outside the US, say what applies
+        local_college="a local college" if answers.outside_us else "a community college",
+        local_colleges="local colleges" if answers.outside_us else "community colleges",
+        holidays_note="" if answers.outside_us else ", avoid US federal holidays",
     )
 
     def render(template: str) -> str:

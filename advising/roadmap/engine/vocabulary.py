@@ -194,6 +194,9 @@ PLACEHOLDERS = frozenset(
         "plan_years",
         "second_credential",
         "country",
+        "local_college",
+        "local_colleges",
+        "holidays_note",
         "more_hours",
         "more_hours_first_job",
     }
