@@ -142,6 +142,9 @@ def change_password() -> str | Response:
 @login_required
 def time_zone() -> str | Response:
     user = current_user._get_current_object()
+    if user.role == Role.ADVISOR.value:  # one zone per person: an advisor's is their profile's
+        flash("Your time zone is part of your profile: every advisor page uses it.", "info")
+        return redirect(url_for("advisors.edit_profile", _anchor="timezone"))
     form = TimeZoneForm()
     if not form.is_submitted():
         form.timezone.data = user.timezone or "UTC"

@@ -325,3 +325,15 @@ def test_deactivating_an_advisor_asks_first_and_says_what_is_left_behind(app, ad
     assert 'href="/advisors/priya"' not in manage and ">Reschedule<" not in manage
     moved = visitor_client.get(f"/b/{token}/reschedule", follow_redirects=True)
     assert "no longer takes new times" in moved.get_data(as_text=True)
+
+
+def test_an_advisor_sets_one_time_zone_the_one_on_their_profile(client, auth, ctx):
+    """The account page offered a second zone that no advisor page used."""
+    from tests.factories import make_advisor
+
+    advisor = make_advisor(name="James", timezone="America/Chicago")
+    auth.login(advisor.user.email)
+    response = client.get("/account/timezone")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/me/profile#timezone"
+    assert "part of your profile" in client.get("/me/profile").get_data(as_text=True)
