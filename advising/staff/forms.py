@@ -44,9 +44,8 @@ class BookingFilterForm(FlaskForm):
 
     def __init__(self, *args, advisors=(), zone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        pretty = zone.replace("_", " ")
-        self.start.label.text = f"From ({pretty} date)"
-        self.end.label.text = f"To ({pretty} date, included)"
+        # short labels keep the filter row in line; the note under the form names the zone
+        self.start.label.text, self.end.label.text = "From", "To"
         self.advisor.choices = [SelectChoice("", "All advisors")] + [
             SelectChoice(str(a.id), a.display_name) for a in advisors
         ]

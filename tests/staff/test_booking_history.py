@@ -177,7 +177,7 @@ def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx
     page = client.get("/staff/bookings").get_data(as_text=True)
     assert "America/Los Angeles" in page  # the page says which zone it uses
     assert "Monday, March 3, 2031, 6:00 PM PST (America/Los Angeles)" in page
-    assert "From (America/Los Angeles date)" in page
+    assert "Dates are days in America/Los Angeles, your zone, both included." in page
     found = client.get("/staff/bookings?start=2031-03-03&end=2031-03-03").get_data(as_text=True)
     assert f'href="/staff/bookings/{booking.id}"' in found
     none = client.get("/staff/bookings?start=2031-03-04&end=2031-03-04").get_data(as_text=True)
@@ -188,7 +188,7 @@ def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx
     page = client.get("/staff/bookings?start=2031-03-04&end=2031-03-04").get_data(as_text=True)
     assert f'href="/staff/bookings/{booking.id}"' in page
     assert "Tuesday, March 4, 2031, 2:00 AM UTC (UTC)" in page
-    assert "From (UTC date)" in page
+    assert "Dates are days in UTC, your zone, both included." in page
 
 
 def test_sign_in_stores_the_detected_zone_once(client, auth, ctx):
