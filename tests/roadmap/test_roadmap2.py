@@ -5,6 +5,7 @@ later; milestones on business days, one a day)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -387,3 +388,16 @@ def test_aapc_continuing_education_falls_due_two_years_after_the_exam():
     exam = milestone(roadmap, "exam").date
     due = milestone(roadmap, "continuing_education").date
     assert 0 <= (due - (exam + timedelta(weeks=104))).days < 7
+
+
+def test_needing_an_income_soon_with_a_long_plan_is_told_plainly():
+    """A parent at 5 hours a week needing money 'as soon as possible' only read the generic
+    'billing jobs pay while you train', with the first coding job 29 months out."""
+    roadmap = build_roadmap(person(hours_per_week=5, income_need="now"), CONTENT)
+    (gap,) = [f for f in roadmap.feasibility if f.key == "feasibility_income_gap"]
+    first_job = milestone(roadmap, "first_job").date
+    assert f"{first_job:%B} {first_job.day}, {first_job.year}" in gap.text
+    assert re.search(r"about \d+ months from your start", gap.text)
+    assert all(a.key != "interim_jobs" for a in roadmap.advice)  # said once
+    quick = build_roadmap(person(hours_per_week=40, income_need="not_urgent"), CONTENT)
+    assert all(f.key != "feasibility_income_gap" for f in quick.feasibility)

@@ -364,6 +364,10 @@ def cost_estimate(
     )
 
 
+#: Someone who needs an income soon is told plainly when coding pays later than this.
+INCOME_GAP_WEEKS = 52
+
+
 def choose_advice(
     a: IntakeAnswers,
     content: Content,
@@ -416,6 +420,10 @@ def choose_advice(
         feasibility.append("feasibility_low_hours")
     elif plan.total_weeks > content.feasible_max_weeks and has_what_if:
         feasibility.append("feasibility_long_plan")
+    if a.income_need in ("now", "within_6_months") and plan.total_weeks > INCOME_GAP_WEEKS:
+        feasibility.append("feasibility_income_gap")  # said plainly, before the plan
+        if "interim_jobs" in ids:  # the same advice, said once
+            ids.remove("interim_jobs")
     return ids, feasibility
 
 

@@ -153,6 +153,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         credit_percent=str(credit),
         exam_hours=f"{catalogue_primary.exam.hours:g}" if catalogue_primary.exam.hours else "",
         plan_years=f"{plan.total_weeks / 52:.1f}",
+        months_to_first_job=str(round(_months(plan.total_weeks))),
         country=country_in_sentence(answers.country) if answers.country else "your country",
         # community colleges and US holidays are American: outside the US, say what applies
         local_college="a local college" if answers.outside_us else "a community college",

@@ -81,6 +81,7 @@ ADVICE_IDS = (
     "outside_us",
     "feasibility_low_hours",
     "feasibility_long_plan",
+    "feasibility_income_gap",
     "funding_wioa",
     "funding_fafsa",
     "funding_employer",
@@ -199,5 +200,6 @@ PLACEHOLDERS = frozenset(
         "holidays_note",
         "more_hours",
         "more_hours_first_job",
+        "months_to_first_job",
     }
 )
