@@ -95,10 +95,18 @@ def profile_for_user(user: User) -> AdvisorProfile | None:
     return db.session.scalar(select(AdvisorProfile).where(AdvisorProfile.user_id == user.id))
 
 
-def _free_slug(name: str) -> str:
-    base = slugify(name)
+#: Room left in the 80-character slug column for a "-2", "-3", ... suffix.
+SLUG_BASE_LENGTH = 70
+
+
+def _free_slug(name: str, mine: AdvisorProfile | None = None) -> str:
+    """A slug nobody else uses (``mine`` may keep its own), short enough for its column: a
+    long name (names may be 120 characters) was a 500 on PostgreSQL."""
+    base = slugify(name)[:SLUG_BASE_LENGTH].strip("-") or "advisor"
     slug, n = base, 2
-    while db.session.scalar(select(AdvisorProfile.id).where(AdvisorProfile.slug == slug)):
+    while (
+        taken := db.session.scalar(select(AdvisorProfile.id).where(AdvisorProfile.slug == slug))
+    ) is not None and (mine is None or taken != mine.id):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -115,7 +123,7 @@ def create_profile(
         profile = AdvisorProfile(user=user, slug=_free_slug(slug or display_name))
         db.session.add(profile)
     elif slug:
-        profile.slug = _free_slug(slug)
+        profile.slug = _free_slug(slug, mine=profile)
     profile.display_name, profile.timezone = display_name, timezone
     profile.active = bool(fields.pop("active", True))
     for key, value in fields.items():
@@ -160,3 +168,11 @@ def update_profile(profile: AdvisorProfile, **fields: object) -> AdvisorProfile:
         setattr(profile, key, value)
     db.session.commit()
     return profile
+
+
+def ensure_draft_profile(user: User) -> AdvisorProfile | None:
+    """The draft profile of an advisor account that has none yet (one made before drafts came
+    with the role), committed; None for an account that is not an advisor's."""
+    draft_profile_for(RoleGiven(user.id, user.role))
+    db.session.commit()
+    return profile_for_user(user)

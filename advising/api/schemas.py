@@ -370,7 +370,8 @@ class BookingSchema(Schema):
         allow_none=True,
         metadata={
             "description": "A `held` booking is released unless the visitor confirms it "
-            "(from the link in the confirmation mail, `manage_url`) before this instant; "
+            "with the link in the confirmation mail (which carries a key; `manage_url` "
+            "alone does not confirm) before this instant; "
             "null otherwise."
         },
     )

@@ -23,9 +23,11 @@ from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors.access import own_profile_or_404
 from advising.advisors.models import AdvisorProfile
+from advising.advisors.services import profile_for_user
 from advising.calendars import services, sync
 from advising.calendars.forms import FeedForm, MarkersForm, UploadForm, too_large_message
 from advising.calendars.models import CalendarSource
+from advising.extensions import db
 from advising.shared import timefmt as display
 from advising.web import NavItem, add_nav, render_error
 
@@ -191,15 +193,20 @@ def upload_too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     next to the file field (it was a bare error page with no way back). What else was typed
     cannot be read back from a body that was refused."""
     uploads = ("calendars.upload", "calendars.replace")
-    if request.endpoint not in uploads or not (
-        current_user.is_authenticated and current_user.role == Role.ADVISOR.value
-    ):
+    advisor = (
+        profile_for_user(current_user)
+        if current_user.is_authenticated and current_user.role == Role.ADVISOR.value
+        else None
+    )
+    if request.endpoint not in uploads or advisor is None:
         return render_error(413)
-    advisor = own_profile_or_404()
     form = UploadForm(prefix="upload", formdata=None)
     form.file.errors = [too_large_message(current_app.config["CALENDAR_MAX_BYTES"])]
     if request.endpoint == "calendars.replace":
-        source = _own_source(advisor, (request.view_args or {}).get("source_id", 0))
+        # no abort() in an error handler (it is a 500): someone else's calendar is a 413 too
+        source = db.session.get(CalendarSource, (request.view_args or {}).get("source_id", 0))
+        if source is None or source.advisor_id != advisor.id:
+            return render_error(413)
         return _render_source(advisor, source, _markers_form(source), form), 413
     blank = _blank(UploadForm, "upload")
     blank.file.errors = form.file.errors

@@ -47,13 +47,18 @@ def consultations() -> str:
         "consultations/consultations.html",
         profile=profile,
         zone=profile.timezone,
-        upcoming=scheduling.advisor_bookings(
-            profile.id, upcoming=True, page=request.args.get("upcoming", 1, type=int)
-        ),
-        past=scheduling.advisor_bookings(
-            profile.id, upcoming=False, page=request.args.get("past", 1, type=int)
-        ),
+        upcoming=scheduling.advisor_bookings(profile.id, upcoming=True, page=_page("upcoming")),
+        past=scheduling.advisor_bookings(profile.id, upcoming=False, page=_page("past")),
+        pages={key: request.args[key] for key in ("upcoming", "past") if key in request.args},
     )
+
+
+#: No list is this long; a larger page number (an overflowing offset was a 500) is the last.
+MAX_PAGE = 10_000
+
+
+def _page(key: str) -> int:
+    return min(MAX_PAGE, max(1, request.args.get(key, 1, type=int) or 1))
 
 
 DASHBOARD_CONSULTATIONS = 5

@@ -114,7 +114,7 @@ def _item(
     return Item(kind, label, start, end, _when(start, end, zone), first + 1, span, href, source)
 
 
-#: Most lanes side by side on each side of a day; a busier hour shares the last lane.
+#: Most lanes side by side on each side of a day; a busier hour shares the lane free soonest.
 MAX_LANES = 3
 #: What fills time (the right side); a calendar's available time is the left side.
 TAKEN = (BUSY, BOOKED, HELD)

@@ -912,7 +912,8 @@ def confirm_key(booking: Booking) -> str:
 
 
 def confirm_key_matches(booking: Booking, key: str | None) -> bool:
-    return bool(key) and hmac.compare_digest(str(key), confirm_key(booking))
+    # bytes: compare_digest refuses text that is not ASCII (a key like "é" was a 500)
+    return bool(key) and hmac.compare_digest(str(key).encode(), confirm_key(booking).encode())
 
 
 def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:

@@ -27,8 +27,9 @@ def well_formed(token: str | None) -> bool:
     return bool(token) and TOKEN_RE.match(token) is not None
 
 
-def keyed_digest(secret: str, *parts: str) -> str:
+def keyed_digest(secret: str | bytes, *parts: str) -> str:
     """A short HMAC of ``parts`` under ``secret``: proof that a link came from us (a mail we
     sent), checked with :func:`hmac.compare_digest`."""
-    mac = hmac.new(secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256).digest()
+    key = secret if isinstance(secret, bytes) else secret.encode()
+    mac = hmac.new(key, "\x1f".join(parts).encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac[:18]).decode()

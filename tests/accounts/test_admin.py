@@ -337,3 +337,31 @@ def test_an_advisor_sets_one_time_zone_the_one_on_their_profile(client, auth, ct
     assert response.status_code == 302
     assert response.headers["Location"] == "/me/profile#timezone"
     assert "part of your profile" in client.get("/me/profile").get_data(as_text=True)
+
+
+def test_a_long_name_and_an_older_advisor_account_still_get_a_profile(
+    app, admin_client, ctx, runner
+):
+    """A name longer than the slug column was a 500 on PostgreSQL; an advisor account made
+    before drafts came with the role had only 404s."""
+    from advising.advisors.models import AdvisorProfile
+
+    long_name = "Maria " + "Alexandra " * 10 + "Lopez"  # 111 characters
+    post_form(
+        admin_client,
+        "/admin/users/invite",
+        {"email": "long@example.org", "name": long_name, "role": "advisor"},
+        page="/admin/users",
+    )
+    db.session.rollback()
+    (slug,) = db.session.scalars(select(AdvisorProfile.slug))
+    assert len(slug) <= 70 and slug.startswith("maria-alexandra")
+    older = make_user(Role.ADVISOR, email="old@example.org", name="Olga Older")  # no profile
+    theirs = client_after_commit(app)
+    _sign_in(theirs, "old@example.org")
+    assert theirs.get("/me/profile").status_code == 200
+    db.session.rollback()
+    assert (
+        db.session.scalar(select(AdvisorProfile.active).where(AdvisorProfile.user_id == older.id))
+        is False
+    )

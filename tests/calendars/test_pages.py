@@ -118,6 +118,17 @@ def test_oversize_uploads(client, advisor):
     assert replaced.status_code == 413
     assert re.search(r'id="upload-file-error">That file is larger than 1 KB', text(replaced))
     assert "Work" in text(replaced)
+    # someone else's calendar, or none: the plain 413 page, never a 500
+    other = make_advisor(name="Olga Other")
+    theirs = services.import_upload(other, calendar(vevent("b", soon(1), soon(1, 16))), "Olga's")
+    for source_id in (theirs.id, 999_999):
+        refused = post_form(
+            client,
+            f"/me/calendars/{source_id}/replace",
+            {"upload-file": (io.BytesIO(b"X" * 10_000), "huge.ics")},
+            page=f"/me/calendars/{source.id}",
+        )
+        assert refused.status_code == 413 and "Olga" not in text(refused)
 
 
 @pytest.fixture

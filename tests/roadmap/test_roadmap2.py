@@ -405,3 +405,21 @@ def test_needing_an_income_soon_with_a_long_plan_is_told_plainly():
     assert all(a.key != "interim_jobs" for a in roadmap.advice)  # said once
     quick = build_roadmap(person(hours_per_week=40, income_need="not_urgent"), CONTENT)
     assert all(f.key != "feasibility_income_gap" for f in quick.feasibility)
+
+
+def test_a_ccs_plan_with_cdi_picked_still_builds_toward_cdi():
+    """The CCS is relevant to CDI but is no CDI credential: it said 'already covers CDI'."""
+    roadmap = build_roadmap(
+        person(
+            target_setting="hospital",
+            healthcare_experience="coding_billing",
+            experience_years=2,
+            experience_kinds=("coding",),
+            coding_months=24,
+            specialties=("cdi",),
+        ),
+        CONTENT,
+    )
+    assert roadmap.credentials[0].credential.code == "CCS"
+    text = milestone(roadmap, "specialization").description
+    assert "already covers" not in text and "toward clinical documentation" in text

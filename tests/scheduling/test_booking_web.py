@@ -586,6 +586,10 @@ def test_every_consultation_is_in_reach_of_the_advisor_page_by_page(client, auth
     # a page past the end shows the last one; nonsense shows the first
     assert "251 to 260 of 260" in client.get("/me/consultations?upcoming=99").get_data(as_text=True)
     assert "1 to 50 of 120" in client.get("/me/consultations?past=x").get_data(as_text=True)
+    # a page number past any offset, and query keys that are not pages (both were 500s)
+    huge = client.get("/me/consultations?past=99999999999999999999&_anchor=x&_method=DELETE")
+    assert huge.status_code == 200 and "101 to 120 of 120" in huge.get_data(as_text=True)
+    assert "_anchor=" not in huge.get_data(as_text=True)
     # the dashboard counts them all (it read 200 and so said "195 more")
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "255 more upcoming" in dashboard and "Next 0<" in dashboard

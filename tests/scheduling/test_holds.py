@@ -152,6 +152,7 @@ def test_the_visitor_confirms_from_the_mailed_link_in_a_page_with_a_button(clien
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == HELD
     assert client.get(f"/b/{token}/confirm?key=forged").status_code == 302
+    assert client.get(f"/b/{token}/confirm?key=%C3%A9").status_code == 302  # "é" was a 500
 
     link = _confirm_link_in_mail(booking.id)
     page = client.get(link)  # a mail scanner following the link confirms nothing

@@ -78,7 +78,7 @@ from .model import (
 )
 from .phrasing import country_in_sentence, mid_sentence, spoken_list
 from .study_plan import build_study_plan
-from .vocabulary import COMPARED_CREDENTIALS, FIXED_CHOICES
+from .vocabulary import COMPARED_CREDENTIALS, FIXED_CHOICES, SPECIALTY_CREDENTIALS
 
 # Pathway score: positive points favour the associate degree, negative the certificate.
 # (factor, value) -> (points, reason id). Hours and goal keywords are handled in code.
@@ -252,7 +252,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = primary.upgrade.title, primary.upgrade.description
         elif key == "specialization":
             title, description = content.milestones["specialization"]
-            covered = set(catalogue_primary.specialties)
+            # the catalogue's specialties say what a credential is relevant to; only these
+            # credentials are an area's own (a CCS is no CDI credential)
+            covered = set(SPECIALTY_CREDENTIALS.get(primary_key, ()))
             beyond = [k for k in answers.specialties if k not in covered]
             if not answers.specialties:
                 description = content.specialization_undecided

@@ -148,6 +148,10 @@ MILESTONE_KEYS = (
 
 # Pathway score: positive points favour the associate degree, negative the certificate.
 
+#: First credentials that are an area's own credential: someone who earns one already works
+#: in that area, so their later specialty lies beyond it.
+SPECIALTY_CREDENTIALS = {"crc": ("risk_adjustment",)}
+
 #: The ``{placeholders}`` content templates may use.
 PLACEHOLDERS = frozenset(
     {
