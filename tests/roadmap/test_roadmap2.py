@@ -45,6 +45,18 @@ def person(**changes) -> IntakeAnswers:
     return dataclasses.replace(base, **changes)
 
 
+def hospital_coder(**changes) -> IntakeAnswers:
+    """Two years of coding at a hospital: the plan goes straight to the CCS."""
+    return person(
+        target_setting="hospital",
+        healthcare_experience="coding_billing",
+        experience_years=2,
+        experience_kinds=("coding",),
+        coding_months=24,
+        **changes,
+    )
+
+
 def keys(items) -> list[str]:
     return [i.key for i in items]
 
@@ -355,16 +367,7 @@ def test_ahima_totals_count_the_optional_membership_or_the_higher_fee_never_both
     assert costs.total_low == program.low + min(199 + 149, 299)
     assert costs.total_high == program.high + max(199 + 149, 299)
     # a coder of two years goes straight to the CCS: its exam and dues alone
-    ccs = build_roadmap(
-        person(
-            target_setting="hospital",
-            healthcare_experience="coding_billing",
-            experience_years=2,
-            experience_kinds=("coding",),
-            coding_months=24,
-        ),
-        CONTENT,
-    )
+    ccs = build_roadmap(hospital_coder(), CONTENT)
     assert ccs.credentials[0].credential.code == "CCS"
     assert (ccs.costs.total_low, ccs.costs.total_high) == (399, 448)
 
@@ -409,17 +412,7 @@ def test_needing_an_income_soon_with_a_long_plan_is_told_plainly():
 
 def test_a_ccs_plan_with_cdi_picked_still_builds_toward_cdi():
     """The CCS is relevant to CDI but is no CDI credential: it said 'already covers CDI'."""
-    roadmap = build_roadmap(
-        person(
-            target_setting="hospital",
-            healthcare_experience="coding_billing",
-            experience_years=2,
-            experience_kinds=("coding",),
-            coding_months=24,
-            specialties=("cdi",),
-        ),
-        CONTENT,
-    )
+    roadmap = build_roadmap(hospital_coder(specialties=("cdi",)), CONTENT)
     assert roadmap.credentials[0].credential.code == "CCS"
     text = milestone(roadmap, "specialization").description
     assert "already covers" not in text and "toward clinical documentation" in text
