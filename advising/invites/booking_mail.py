@@ -12,6 +12,7 @@ from advising.invites.compose import booking_message
 from advising.invites.links import ADVISOR, VISITOR, checked_manage_token
 from advising.invites.models import (
     KIND_CANCELLED,
+    KIND_CONFIRMED,
     KIND_CREATED,
     KIND_RESCHEDULED,
 )
@@ -24,6 +25,7 @@ CHANGES = {
     BookingChange.CREATED: KIND_CREATED,
     BookingChange.RESCHEDULED: KIND_RESCHEDULED,
     BookingChange.CANCELLED: KIND_CANCELLED,
+    BookingChange.CONFIRMED: KIND_CONFIRMED,  # the advisor hears it is real; the visitor too
 }
 
 

@@ -14,6 +14,7 @@ from advising.invites.links import ADVISOR, VISITOR, minutes_of, public_url, val
 from advising.invites.message import build_invite_message, build_text_message
 from advising.invites.models import (
     KIND_CANCELLED,
+    KIND_CONFIRMED,
     KIND_CREATED,
     KIND_REMINDER,
     KIND_RESCHEDULED,
@@ -41,6 +42,8 @@ SUBJECTS = {
     (KIND_CANCELLED, VISITOR): "Cancelled: consultation with {advisor} on {when}",
     (KIND_CANCELLED, ADVISOR): "Cancelled: consultation with {visitor} on {when}",
     (KIND_REMINDER, VISITOR): "Reminder: consultation with {advisor} on {when}",
+    (KIND_CONFIRMED, VISITOR): "Confirmed: consultation with {advisor} on {when}",
+    (KIND_CONFIRMED, ADVISOR): "Confirmed by the visitor: {visitor} on {when}",
 }
 
 

@@ -18,6 +18,7 @@ __all__ = ["FAILED", "PENDING", "SENT", "AdvisorFeed", "BookingReminder", "Outbo
 KIND_CREATED = "created"
 KIND_RESCHEDULED = "rescheduled"
 KIND_CANCELLED = "cancelled"
+KIND_CONFIRMED = "confirmed"  # a held booking the visitor confirmed from the mail
 KIND_REMINDER = "reminder"
 
 

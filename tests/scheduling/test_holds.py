@@ -165,6 +165,24 @@ def test_the_visitor_confirms_from_the_mailed_link_in_a_page_with_a_button(clien
     db.session.expire_all()
     assert db.session.get(Booking, booking.id).status == CONFIRMED
     assert client.get(link).status_code == 302  # nothing left to confirm
+    # both sides hear it is real now (the advisor only knew of a hold)
+    from email import message_from_bytes
+    from email.policy import default
+
+    from advising.outbox.models import OutboxMessage
+
+    confirmed = {
+        row.recipient: message_from_bytes(row.message, policy=default)
+        for row in db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.booking_id == booking.id, OutboxMessage.kind == "confirmed"
+            )
+        )
+    }
+    assert set(confirmed) == {VISITOR.email, advisor.user.email}
+    assert str(confirmed[VISITOR.email]["Subject"]).strip().startswith("Confirmed: consultation")
+    advisor_text = confirmed[advisor.user.email].get_body(("plain",)).get_content()
+    assert "Ann Lee confirmed the consultation they booked with you." in advisor_text
 
 
 def test_the_web_form_books_a_held_booking_and_says_to_confirm(client, ctx):
