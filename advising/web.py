@@ -99,8 +99,6 @@ def add_dashboard_panel(app: Flask, panel: DashboardPanel) -> None:
 
 def dashboard_panels() -> list[tuple[str, dict[str, Any]]]:
     """(template, context) of each panel the signed-in person sees, in registration order."""
-    from flask import current_app
-
     shown = []
     for panel in current_app.extensions.get("advising.dashboard", []):
         if current_user.is_authenticated and current_user.has_role(*panel.roles):
@@ -117,8 +115,7 @@ def add_deactivation_note(app: Flask, note: Callable[[int], str | None]) -> None
 
 
 def deactivation_notes(user_id: int) -> list[str]:
-    from flask import current_app
-
+    """What each feature says deactivating ``user_id`` would leave behind."""
     registered = current_app.extensions.get("advising.deactivation_notes", [])
     return [text for note in registered if (text := note(user_id))]
 

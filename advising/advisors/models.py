@@ -37,5 +37,11 @@ class AdvisorProfile(db.Model):
 
     user: Mapped[User] = relationship(lazy="joined")
 
+    @property
+    def takes_bookings(self) -> bool:
+        """Shown to visitors and bookable: the profile is on and its account active (what
+        :func:`advising.advisors.services.active_advisors` asks of the database)."""
+        return self.active and self.user.active
+
     def __repr__(self) -> str:
         return f"<AdvisorProfile {self.slug}>"

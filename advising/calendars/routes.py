@@ -200,17 +200,18 @@ def upload_too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     )
     if request.endpoint not in uploads or advisor is None:
         return render_error(413)
-    form = UploadForm(prefix="upload", formdata=None)
-    form.file.errors = [too_large_message(current_app.config["CALENDAR_MAX_BYTES"])]
+    message = too_large_message(current_app.config["CALENDAR_MAX_BYTES"])
     if request.endpoint == "calendars.replace":
         # no abort() in an error handler (it is a 500): someone else's calendar is a 413 too
         source = db.session.get(CalendarSource, (request.view_args or {}).get("source_id", 0))
         if source is None or source.advisor_id != advisor.id:
             return render_error(413)
+        form = UploadForm(prefix="upload", formdata=None)
+        form.file.errors = [message]
         return _render_source(advisor, source, _markers_form(source), form), 413
-    blank = _blank(UploadForm, "upload")
-    blank.file.errors = form.file.errors
-    return _render_index(advisor, blank, _blank(FeedForm, "feed")), 413
+    form = _blank(UploadForm, "upload")
+    form.file.errors = [message]
+    return _render_index(advisor, form, _blank(FeedForm, "feed")), 413
 
 
 @bp.post("/me/calendars/<int:source_id>/sync")

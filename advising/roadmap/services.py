@@ -19,7 +19,7 @@ from advising.extensions import db
 from advising.intake import services as intakes
 from advising.intake.models import Intake
 from advising.invites import ical
-from advising.roadmap.engine import Roadmap, StudyPlan
+from advising.roadmap.engine import Roadmap, StudyPlan, spoken_list
 from advising.roadmap.models import RoadmapPdf
 
 log = logging.getLogger("advising.roadmap")
@@ -96,8 +96,7 @@ def study_sessions(plan: StudyPlan, week_days: Sequence[str]) -> tuple[StudySess
 
 def _day_list(codes: tuple[str, ...], week_days: Sequence[str]) -> str:
     names = dict(zip(ical.WEEKDAYS, week_days, strict=True))
-    days = [names[code] + "s" for code in codes]
-    return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+    return spoken_list([names[code] + "s" for code in codes])
 
 
 def _hours(length: timedelta) -> str:

@@ -357,8 +357,7 @@ def manage(token: str) -> str:
         booking,
         token,
         can_reschedule=services.can_change(booking, settings.reschedule_cutoff_hours)
-        and booking.advisor.active
-        and booking.advisor.user.active,
+        and booking.advisor.takes_bookings,
         can_cancel=services.can_change(booking, settings.cancel_cutoff_hours),
         settings=settings,
         hold_expired=booking.hold_expires_at is not None and booking.hold_expires_at <= now,
@@ -386,9 +385,7 @@ def confirm(token: str) -> str | Response:
         else:
             flash("Your consultation is confirmed. See you then!", "success")
             return redirect(url_for("scheduling.manage", token=token))
-    return _visitor_page(
-        "scheduling/confirm.html", booking, token, form=form, error=error, key=key
-    )
+    return _visitor_page("scheduling/confirm.html", booking, token, form=form, error=error)
 
 
 @bp.route("/b/<token>/delete-data", methods=["GET", "POST"])
@@ -455,7 +452,7 @@ def reschedule_page(
         )
         return redirect(back)
     advisor = booking.advisor
-    if not (advisor.active and advisor.user.active):
+    if not advisor.takes_bookings:
         flash(
             f"{advisor.display_name} no longer takes new times, so this consultation cannot be "
             "moved. You can keep it or cancel it.",

@@ -33,8 +33,9 @@ class BookingFilterForm(FlaskForm):
         validators=[Optional(), Length(max=200, message="Use at most 200 characters.")],
     )
     advisor = SelectField("Advisor", validators=[Optional()])
-    start = DateField("From (UTC date)", validators=[Optional(), _within_years])
-    end = DateField("To (UTC date, included)", validators=[Optional(), _within_years])
+    # short labels keep the filter row in line; the note under the form names the zone
+    start = DateField("From", validators=[Optional(), _within_years])
+    end = DateField("To", validators=[Optional(), _within_years])
     status = SelectField(
         "Status",
         choices=[SelectChoice("", "Any status")]
@@ -42,10 +43,8 @@ class BookingFilterForm(FlaskForm):
         validators=[Optional()],
     )
 
-    def __init__(self, *args, advisors=(), zone: str = "UTC", **kwargs):
+    def __init__(self, *args, advisors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # short labels keep the filter row in line; the note under the form names the zone
-        self.start.label.text, self.end.label.text = "From", "To"
         self.advisor.choices = [SelectChoice("", "All advisors")] + [
             SelectChoice(str(a.id), a.display_name) for a in advisors
         ]

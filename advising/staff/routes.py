@@ -37,7 +37,7 @@ def _zone() -> str:
 
 
 def _filter_form(form_class: type[BookingFilterForm] = BookingFilterForm) -> BookingFilterForm:
-    return form_class(request.args, advisors=services.all_advisors(), zone=_zone())
+    return form_class(request.args, advisors=services.all_advisors())
 
 
 def _filter(form: BookingFilterForm) -> services.BookingFilter:

@@ -59,6 +59,7 @@ from .model import (
     StudyPlan,
     WorryAnswer,
 )
+from .phrasing import spoken_list
 from .rules import ASSOCIATE_THRESHOLD, build_roadmap
 from .serialize import (
     ROADMAP_FORMAT,
@@ -150,4 +151,5 @@ __all__ = [
     "parse_content",
     "roadmap_from_dict",
     "roadmap_to_dict",
+    "spoken_list",
 ]

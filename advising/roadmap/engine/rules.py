@@ -47,7 +47,7 @@ import dataclasses
 import math
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from .advice import (
@@ -161,8 +161,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         holidays_note="" if answers.outside_us else ", avoid US federal holidays",
     )
 
-    def render(template: str) -> str:
-        return template.format_map(ctx)
+    def render(template: str, **extra: str) -> str:
+        """``template`` filled from the context, with ``extra`` placeholders of its own."""
+        return template.format_map(ctx | extra if extra else ctx)
 
     seconds = second_credentials(answers, content, primary_key, pathway_key)
     ctx["second_credential"] = ""  # each later credential's card names its own
@@ -179,8 +180,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             credential=catalogue_info(content.catalogue.credentials[key]),
             role="next",
             reasons=(
-                content.advice[aid][1].format_map(
-                    ctx | {"second_credential": content.catalogue.credentials[key].code}
+                render(
+                    content.advice[aid][1],
+                    second_credential=content.catalogue.credentials[key].code,
                 ),
             ),
         )
@@ -247,6 +249,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
 
     milestones_out: list[Milestone] = []
     for key in plan.order:
+        extra: dict[str, str] = {}
         if key == "credential_upgrade":
             assert primary.upgrade is not None
             title, description = primary.upgrade.title, primary.upgrade.description
@@ -261,8 +264,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             elif not beyond:
                 description = content.specialization_covered
             else:  # toward the areas the first credential does not already cover
-                labels = [mid_sentence(content.specialties[k].label) for k in beyond]
-                description = description.replace("{specialties}", spoken_list(labels))
+                extra["specialties"] = _areas(beyond, content)
         elif key == "program_start" and plan.program_weeks == 0:
             title, description = content.review_start
         elif key in content.coding_milestones and answers.coding_months:
@@ -277,7 +279,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 key=key,
                 date=plan.dates[key],
                 title=render(title),
-                description=render(description),
+                description=render(description, **extra),
             )
         )
     milestones = tuple(milestones_out)
@@ -432,6 +434,11 @@ def _fmt_date(d: date, content: Content) -> str:
     )
 
 
+def _areas(keys: Sequence[str], content: Content) -> str:
+    """Specialties as a sentence names them: "auditing and compliance"."""
+    return spoken_list([mid_sentence(content.specialties[k].label) for k in keys])
+
+
 def _context(
     a: IntakeAnswers,
     content: Content,
@@ -441,7 +448,6 @@ def _context(
     phrase = {
         field: content.choice_text[field][getattr(a, field)].phrase for field in FIXED_CHOICES
     }
-    specialty_labels = [mid_sentence(content.specialties[k].label) for k in a.specialties]
     name = a.name.strip()
     return {
         "weekly_hours": weekly_hours(a.hours_per_week),
@@ -462,6 +468,6 @@ def _context(
         "designed_weeks": str(pathway.designed_weeks),
         "designed_hours_per_week": str(pathway.designed_hours_per_week),
         "min_weeks": str(pathway.min_weeks),
-        "specialties": spoken_list(specialty_labels) or content.no_specialties,
+        "specialties": _areas(a.specialties, content) or content.no_specialties,
         **phrase,
     }
