@@ -18,7 +18,7 @@ from advising.consultations import services
 from advising.consultations.forms import NoteForm, OutcomeForm, RecommendationForm
 from advising.extensions import db
 from advising.intake import services as intakes
-from advising.intake.forms import EXPERIENCE_KIND_LABELS
+from advising.intake.forms import EXPERIENCE_KIND_LABELS, held_credential_codes
 from advising.scheduling import services as scheduling
 from advising.scheduling.models import CANCELLED, Actor, Booking, BookingStatus
 from advising.scheduling.routes import cancel_page, reschedule_page
@@ -121,6 +121,7 @@ def _consultation_page(
         answers=intakes.answers_of(intake) if intake else None,
         labels=intakes.content(),
         kind_labels=dict(EXPERIENCE_KIND_LABELS),
+        held_labels=held_credential_codes() if intake else {},
         roadmap=intakes.roadmap_of(intake) if intake else None,
         show_outcome=show_outcome,
         outcome_form=outcome,

@@ -33,11 +33,14 @@ from advising.database import utcnow
 from advising.forms import RememberedSelect, zone_select_choices
 from advising.intake.services import content
 from advising.roadmap.engine import (
+    CODING_CREDENTIALS,
+    CPC_APPRENTICE,
     MAX_CODING_MONTHS,
     MAX_EXPERIENCE_YEARS,
     MAX_HOURS_PER_WEEK,
     MIN_HOURS_PER_WEEK,
     OUTSIDE_US,
+    RETAKE_EXAMS,
     IntakeAnswers,
     example_start_date,
     form_choices,
@@ -94,6 +97,8 @@ SECTIONS = (
             "experience_years",
             "assigns_codes",
             "coding_months",
+            "credentials_held",
+            "exam_retake",
             "employer_type",
         ),
     ),
@@ -129,6 +134,25 @@ class MultiCheckboxField(SelectMultipleField):
 
 def _choices(field: str) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in form_choices(content())[field]]
+
+
+#: The retake question's "No" (a radio button needs a value).
+NO_RETAKE = "none"
+
+
+def held_credential_codes() -> dict[str, str]:
+    """``{answer value: code}`` for the credentials-held and retake answers ("CPC-A", "CCS")."""
+    catalogue = content().catalogue.credentials
+    return {CPC_APPRENTICE: "CPC-A", **{k: catalogue[k].code for k in CODING_CREDENTIALS}}
+
+
+def _held_credential_choices() -> list[SelectChoice]:
+    """The CPC-A first (the CPC passed, the A not yet off), then each coding credential."""
+    catalogue = content().catalogue.credentials
+    return [
+        SelectChoice(CPC_APPRENTICE, "CPC-A: I passed the CPC and the A is still on"),
+        *(SelectChoice(k, f"{catalogue[k].code}: {catalogue[k].name}") for k in CODING_CREDENTIALS),
+    ]
 
 
 def _zone_choices() -> tuple[SelectChoice, ...]:
@@ -285,6 +309,16 @@ class IntakeForm(FlaskForm):
         validators=[],
         render_kw={"min": 0, "max": MAX_CODING_MONTHS, "inputmode": "numeric"},
     )
+    credentials_held = MultiCheckboxField(
+        "Coding credentials you already hold (optional)",
+        validators=[Optional()],
+        description="Your plan starts from what you have earned, not from the beginning.",
+    )
+    exam_retake = RadioField(
+        "Have you sat a coding exam and not passed it yet?",
+        validators=[Optional()],
+        description="A retake needs weeks of focused practice, not the whole course again.",
+    )
     employer_type = RadioField("Who do you work for now?", validators=[Optional()])
     income_need = RadioField("How soon do you need an income from coding?", validators=[Optional()])
     budget_amount = StringField(
@@ -336,6 +370,14 @@ class IntakeForm(FlaskForm):
             *(SelectChoice(code, name) for code, name in STATE_NAMES.items()),
             SelectChoice(OUTSIDE_US, "Outside the United States"),
         ]
+        self.credentials_held.choices = _held_credential_choices()
+        self.exam_retake.choices = [
+            SelectChoice(NO_RETAKE, "No"),
+            *(
+                SelectChoice(key, f"Yes, the {held_credential_codes()[key]}")
+                for key in RETAKE_EXAMS
+            ),
+        ]
         self._budget: tuple[int, int] | None = None
 
     def validate_country(self, field: StringField) -> None:
@@ -353,6 +395,20 @@ class IntakeForm(FlaskForm):
             raise ValidationError(f"Enter a number of months from 0 to {MAX_CODING_MONTHS}.")
         if self.assigns_codes.data == "yes" and not field.data:
             raise ValidationError("Tell us roughly how many months you have been coding.")
+
+    def validate_credentials_held(self, field: MultiCheckboxField) -> None:
+        if CPC_APPRENTICE in (field.data or ()) and "cpc" in (field.data or ()):
+            raise ValidationError(
+                "Tick the CPC-A or the CPC, not both: the CPC once the A has come off."
+            )
+
+    def validate_exam_retake(self, field: RadioField) -> None:
+        held = {"cpc" if k == CPC_APPRENTICE else k for k in self.credentials_held.data or ()}
+        if field.data in held:
+            code = held_credential_codes()[field.data]
+            raise ValidationError(
+                f"You ticked the {code} as a credential you hold: untick it there, or answer No."
+            )
 
     def validate_budget_amount(self, field: StringField) -> None:
         try:
@@ -421,4 +477,6 @@ class IntakeForm(FlaskForm):
             budget_max=self._budget[1] if self._budget else None,
             employment=self.employment.data or "unknown",
             student_aid=self.student_aid.data or "unknown",
+            credentials_held=tuple(self.credentials_held.data or ()),
+            exam_retake="" if self.exam_retake.data in (None, NO_RETAKE) else self.exam_retake.data,
         )

@@ -215,6 +215,8 @@ def test_the_advisor_sees_old_answers_on_the_consultation_page(client, ctx, auth
 def test_the_advisor_sees_every_answer_the_visitor_gave(client, ctx, auth):
     advisor = make_advisor(name="Maria Lopez", email="maria@example.org", slug="maria")
     intake, _token = make_intake(
+        credentials_held=("cca", "rhit"),
+        exam_retake="ccs",
         state="TX",
         employment="laid_off",
         employer_type="provider",
@@ -236,3 +238,5 @@ def test_the_advisor_sees_every_answer_the_visitor_gave(client, ctx, auth):
     assert "2 years (Front office" in text or "2 years (front office" in text.lower()
     assert "$1,500 (" in text and "federal student aid: yes" in text
     assert "<dt>Needs an income</dt><dd>As soon as possible</dd>" in text
+    assert "<dt>Credentials</dt><dd>CCA, RHIT; sat the CCS exam, not passed yet</dd>" in text
+    assert "<strong>Roadmap:</strong> CCS. Retake review only" in text

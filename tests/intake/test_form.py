@@ -213,3 +213,44 @@ def test_a_single_dollar_amount_without_a_sign_is_a_budget_of_exactly_that(clien
     db.session.rollback()
     stored = db.session.scalar(select(Intake)).answers
     assert (stored["budget_min"], stored["budget_max"]) == (1200, 1200)
+
+
+def test_credentials_already_held_reach_the_roadmap(client, ctx):
+    response = submit_intake(
+        client, target_setting="physician_office", credentials_held=["cpc_a"], exam_retake="none"
+    )
+    token = token_of(response)
+    intake = db.session.scalar(select(Intake).where(Intake.token_hash == hash_token(token)))
+    assert intake.answers["credentials_held"] == ["cpc_a"]
+    assert intake.answers["exam_retake"] == ""
+    page = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert "Start AAPC&#39;s Practicode" in page
+    assert "Sit the CPC exam" not in page
+
+
+def test_an_exam_to_retake_gives_a_retake_plan(client, ctx):
+    token = token_of(submit_intake(client, target_setting="physician_office", exam_retake="cpc"))
+    page = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert "Retake the CPC exam" in page and "Your pathway:" not in page
+
+
+def test_impossible_credential_answers_are_shown_next_to_their_fields_and_kept(client, ctx):
+    page = submit_intake(
+        client, credentials_held=["cpc_a", "cpc", "ccs"], exam_retake="ccs"
+    ).get_data(as_text=True)
+    assert _error_of(page, "credentials_held") == (
+        "Tick the CPC-A or the CPC, not both: the CPC once the A has come off."
+    )
+    assert _error_of(page, "exam_retake") == (
+        "You ticked the CCS as a credential you hold: untick it there, or answer No."
+    )
+    assert re.search(
+        r'checked id="credentials_held-\d+" name="credentials_held" type="checkbox"'
+        r' value="ccs"',
+        page,
+    )
+    assert re.search(
+        r'checked id="exam_retake-\d+" name="exam_retake" type="radio" value="ccs"', page
+    )
+    db.session.rollback()
+    assert db.session.scalar(select(Intake)) is None

@@ -318,3 +318,30 @@ def test_the_cost_table_and_each_next_step_stay_on_one_page(client, ctx, hours):
     for step in roadmap.next_steps:
         first_words = " ".join(step.description.split()[:6])
         assert set(pages_with(step.title)) & set(pages_with(first_words)), step.title
+
+
+@pytest.mark.parametrize(
+    ("held", "coding", "note"),
+    [
+        ("cpc_a", None, "No exam ahead: you passed the CPC."),
+        ("cpc", "72", "No exam ahead: you hold the CPC and already code."),
+    ],
+)
+def test_a_holders_pdf_says_what_stands_in_for_the_program(client, ctx, held, coding, note):
+    token = token_of(
+        submit_intake(
+            client,
+            target_setting="physician_office",
+            credentials_held=[held],
+            assigns_codes="yes" if coding else None,
+            coding_months=coding,
+        )
+    )
+    text = pdf_text(client.get(f"/roadmap/{token}.pdf").data)
+    assert f"Pathway {note}" in text
+    db.session.rollback()
+    roadmap = roadmap_of(db.session.scalar(select(Intake)))
+    assert not roadmap.phases
+    for milestone in roadmap.milestones:
+        assert f"{format_date(milestone.date)} {milestone.title}" in text
+    assert "Sit the CPC exam" not in text

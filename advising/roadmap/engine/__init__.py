@@ -71,6 +71,8 @@ from .study_plan import WORRY_FOCUS_BOOST
 from .toml_schema import ContentError
 from .vocabulary import (
     BUDGETS,
+    CODING_CREDENTIALS,
+    CPC_APPRENTICE,
     CREDENTIALS,
     EDUCATION_LEVELS,
     EXPERIENCE_KINDS,
@@ -86,6 +88,7 @@ from .vocabulary import (
     PATHWAYS,
     PLACEHOLDERS,
     REASON_IDS,
+    RETAKE_EXAMS,
     TARGET_SETTINGS,
     US_STATES,
 )
@@ -95,6 +98,8 @@ __all__ = [
     "ANSWERS_FORMAT",
     "ASSOCIATE_THRESHOLD",
     "BUDGETS",
+    "CODING_CREDENTIALS",
+    "CPC_APPRENTICE",
     "CREDENTIALS",
     "DEFAULT_CONTENT_PATH",
     "EDUCATION_LEVELS",
@@ -112,6 +117,7 @@ __all__ = [
     "PATHWAYS",
     "PLACEHOLDERS",
     "REASON_IDS",
+    "RETAKE_EXAMS",
     "ROADMAP_FORMAT",
     "TARGET_SETTINGS",
     "US_STATES",

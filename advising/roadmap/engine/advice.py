@@ -28,7 +28,12 @@ from .content import Content
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
 from .phrasing import spoken_list
-from .vocabulary import CODING_CREDIT_MONTHS, NO_PROGRAM_CODING_MONTHS
+from .vocabulary import (
+    CODING_CREDIT_MONTHS,
+    CPC_APPRENTICE,
+    HELD_ROUTES,
+    NO_PROGRAM_CODING_MONTHS,
+)
 
 #: Percent fewer training hours per kind of prior work (capped), with at least a year of it.
 _CREDIT = {"clinical": 15, "billing": 10, "payer_claims": 10, "front_office": 5, "coding": 20}
@@ -67,6 +72,22 @@ def no_program(a: IntakeAnswers) -> bool:
     return a.coding_months >= NO_PROGRAM_CODING_MONTHS
 
 
+def plan_route(a: IntakeAnswers, credential: str) -> str:
+    """How this person reaches ``credential`` (``vocabulary.ROUTES``): what they hold or have
+    sat decides before their coding at work does."""
+    if credential in a.holds:
+        if credential == "cpc" and CPC_APPRENTICE in a.credentials_held:
+            return "apprentice"
+        return "holder_working" if no_program(a) else "holder"
+    if a.exam_retake == credential:
+        return "retake"
+    if no_program(a):
+        return "review_coding"
+    if a.coding_credentials:
+        return "review_credential"
+    return "train"
+
+
 def _requirement_holds(req: str, a: IntakeAnswers, held: tuple[str, ...]) -> bool:
     if req in ("open", "high_school"):
         return True  # every education choice is at least a high school diploma
@@ -90,6 +111,7 @@ def eligible(
 
 @dataclass(frozen=True)
 class Schedule:
+    route: str  # vocabulary.ROUTES
     program_weeks: int
     prep_weeks: int
     apprentice_months: int
@@ -100,6 +122,9 @@ class Schedule:
 
 
 def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: str) -> Schedule:
+    route = plan_route(a, credential)
+    if route in HELD_ROUTES:
+        return _held_schedule(a, content, credential, route)
     primary = content.credentials[credential]
     cat = content.catalogue.credentials[credential]
     pathway = content.pathways[pathway_key]
@@ -107,12 +132,25 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
     start = a.start_date
     week = timedelta(weeks=1)
 
-    if no_program(a):
+    if route == "retake":
+        # The training is done and the exam sat once: timed practice on the weak sections
+        # (never more hours than a first review), then the retake.
+        program_weeks = 0
+        program_start = program_end = start
+        retake_hours = min(content.retake_prep_hours, primary.prep_hours)
+        prep_weeks = max(content.retake_min_weeks, math.ceil(retake_hours / hours))
+        exam = start + prep_weeks * week
+    elif route != "train":
         program_weeks = 0
         program_start = start
-        # Two years of coding: a quarter less review (keeps the CCS, chosen at two years, no
-        # later than the CCA at one year).
-        factor = 0.75 if a.coding_months >= 24 else 1.0
+        # Two years of coding, or a coding credential held before the CCS: a quarter less
+        # review (keeps the CCS, chosen at two years or at a year with a credential, no later
+        # than the CCA a year before).
+        factor = (
+            0.75
+            if a.coding_months >= 24 or (credential == "ccs" and a.coding_credentials)
+            else 1.0
+        )
         prep_weeks = max(content.min_prep_weeks, math.ceil(primary.prep_hours * factor / hours))
         program_end = start
         exam = start + prep_weeks * week
@@ -153,8 +191,9 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         coding_weeks = round(a.coding_months * _WEEKS_PER_MONTH)
         offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
         if cat.apprentice:
-            # Two years of coding remove the A; one year plus a course (the program) too.
-            needed = 24 if program_weeks == 0 else 12
+            # Two years of coding remove the A; one year plus a course (the program, or the
+            # training before a first attempt) too.
+            needed = 12 if route in ("train", "retake") else 24
             apprentice_months = max(0, needed - a.coding_months)
             offset = round(apprentice_months * _WEEKS_PER_MONTH)
         if offset > 0:
@@ -169,21 +208,79 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         ceu = max(ceu, exam + primary.ceu_cycle_weeks * week)
     raw["continuing_education"] = ceu
 
+    dates = _working_days(raw, a)
+    return Schedule(
+        route=route,
+        program_weeks=program_weeks,
+        prep_weeks=prep_weeks,
+        apprentice_months=apprentice_months,
+        raw=raw | {"program_complete": program_end},
+        dates=dates,
+        order=tuple(dates),
+        total_weeks=math.ceil((dates["first_job"] - start).days / 7),
+    )
+
+
+def _working_days(raw: dict[str, date], a: IntakeAnswers) -> dict[str, date]:
+    """Each milestone on a business day after the one before it, in date order (ties in
+    ``ORDER``), so that no two share a day."""
     dates: dict[str, date] = {}
     previous: date | None = None
     for key in sorted(raw, key=lambda k: (raw[k], ORDER.index(k))):
         day = raw[key] if previous is None else max(raw[key], previous + timedelta(days=1))
         day = next_business_day(day, us_holidays=not a.outside_us)
         dates[key] = previous = day
-    order = tuple(dates)
+    return dates
+
+
+def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: str) -> Schedule:
+    """The plan of someone who already holds ``credential``: no program and no exam. A first
+    step now, the CEU cycle checked, then (unless they have coded a year) the job search and
+    first job, the CPC-A's A or the CCA's CCS, and the next area."""
+    primary = content.credentials[credential]
+    start = a.start_date
+    week = timedelta(weeks=1)
+    coding_weeks = round(a.coding_months * _WEEKS_PER_MONTH)
+    raw = {
+        "program_start": start,
+        "continuing_education": start + content.held_ceu_check_weeks * week,
+    }
+    apprentice_months = 0
+    if route == "holder_working":  # a certified coder already: their next area, soon
+        raw["specialization"] = start + content.held_next_step_weeks * week
+    else:
+        raw["job_search"] = start + week
+        first_job = start + (
+            content.job_search_after_exam_weeks + content.job_search_weeks[a.healthcare_experience]
+        ) * week
+        raw["first_job"] = first_job
+        offset = 0
+        if route == "apprentice":
+            # Practicode, the plan's first step, counts as one of AAPC's two years; coding
+            # at work counts toward the other.
+            apprentice_months = max(0, 12 - a.coding_months)
+            offset = round(apprentice_months * _WEEKS_PER_MONTH)
+        elif primary.upgrade is not None and credential != "cpc":  # the CCA's step to the CCS
+            offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
+        upgrade_at = first_job + offset * week
+        if offset:
+            raw["credential_upgrade"] = upgrade_at
+        raw["specialization"] = max(
+            first_job + max(0, content.specialize_after_first_job_weeks - coding_weeks) * week,
+            upgrade_at,
+        )
+    dates = _working_days(raw, a)
     return Schedule(
-        program_weeks=program_weeks,
-        prep_weeks=prep_weeks,
+        route=route,
+        program_weeks=0,
+        prep_weeks=0,
         apprentice_months=apprentice_months,
-        raw=raw | {"program_complete": program_end},
+        raw=raw | {"program_complete": start},
         dates=dates,
-        order=order,
-        total_weeks=math.ceil((dates["first_job"] - start).days / 7),
+        order=tuple(dates),
+        total_weeks=(
+            math.ceil((dates["first_job"] - start).days / 7) if "first_job" in dates else 0
+        ),
     )
 
 
@@ -225,7 +322,7 @@ def second_credentials(
     found: list[tuple[str, str]] = []
 
     def add(key: str, aid: str) -> None:
-        if key != primary and key not in {k for k, _ in found}:
+        if key != primary and key not in a.holds and key not in {k for k, _ in found}:
             found.append((key, aid))
 
     if "risk_adjustment" in a.specialties:
@@ -242,7 +339,7 @@ def second_credentials(
                 "risk_adjustment", "auditing", "cdi",
             ):
                 add(key, "second_specialty")
-    if pathway_key == "associate_degree" and not no_program(a):
+    if pathway_key == "associate_degree" and plan_route(a, primary) == "train":
         add("rhit", "rhit_with_degree")
     return found
 
@@ -294,23 +391,34 @@ def cost_estimate(
         item("certificate_program" if pathway_key == "certificate" else "associate_program")
     fee_low = c.fees.member if c.fees.member is not None else c.fees.non_member
     fee_high = c.fees.non_member if c.fees.non_member is not None else c.fees.member
-    lines.append(
-        CostLine(
-            "exam",
-            f"{c.code} exam fee",
-            fee_low,
-            fee_high,
-            c.fees.note,
-            public_source(c.fees.sourced.source),
-            c.fees.sourced.checked_on,
+    retake = plan.route == "retake"
+    if retake:  # nothing when the exam package included a retake, the full fee when not
+        label, note = content.retake_fee
+        fee_low = 0 if fee_high is not None else None
+    if plan.route not in HELD_ROUTES:  # a credential already held has no exam to pay for
+        lines.append(
+            CostLine(
+                "exam",
+                render(label) if retake else f"{c.code} exam fee",
+                fee_low,
+                fee_high,
+                render(note) if retake else c.fees.note,
+                public_source(c.fees.sourced.source),
+                c.fees.sourced.checked_on,
+            )
         )
-    )
     item("aapc_membership" if c.body == "AAPC" else "ahima_membership")
-    item("code_books")
-    item("practice_exams")
+    if plan.route not in HELD_ROUTES:
+        item("code_books")
+        item("practice_exams")
     total_low = sum(line.low or 0 for line in lines)
     total_high = sum(line.high or 0 for line in lines)
-    if c.body != "AAPC" and c.fees.member is not None and c.fees.non_member is not None:
+    if (
+        c.body != "AAPC"
+        and plan.route not in (*HELD_ROUTES, "retake")
+        and c.fees.member is not None
+        and c.fees.non_member is not None
+    ):
         # AHIMA's membership is optional: a member pays the lower fee plus the dues, anyone
         # else the higher fee alone, never both the dues and the higher fee.
         dues = next(line for line in lines if line.key == "ahima_membership")
@@ -364,6 +472,16 @@ def cost_estimate(
     )
 
 
+#: What stands in for the training program, said first under "How we planned it".
+_ROUTE_ADVICE = {
+    "review_coding": "no_program",
+    "review_credential": "held_credential_review",
+    "retake": "retake_plan",
+    "apprentice": "apprentice_practicode",
+    "holder": "holder_plan",
+    "holder_working": "holder_plan",
+}
+
 #: Someone who needs an income soon is told plainly when coding pays later than this.
 INCOME_GAP_WEEKS = 52
 
@@ -378,34 +496,39 @@ def choose_advice(
 ) -> tuple[list[str], list[str]]:
     """(advice ids, feasibility ids) that apply to this person, in reading order."""
     cat = content.catalogue.credentials[primary]
+    route = plan.route
+    held = route in HELD_ROUTES
     ids: list[str] = []
-    if no_program(a):
-        ids.append("no_program")
-    else:
+    if route == "train":
         if experience_credit(a):
             ids.append("prior_work_shortens")
         ids.append("exam_prep_inside")
-    if cat.apprentice:
+    else:
+        ids.append(_ROUTE_ADVICE[route])
+    if route == "apprentice":
+        if a.coding_months >= 24:  # two years of coding remove the A, Practicode or not
+            ids.append("apprentice_none")
+    elif cat.apprentice and not held:
         if a.coding_months and plan.apprentice_months == 0:
             ids.append("apprentice_none")
         elif a.coding_months:
             ids.append("apprentice_shortened")
-    elif primary == "crc":
+    elif primary == "crc" and not held:
         ids.append("apprentice_not_named")
     ccs = content.catalogue.credentials["ccs"].eligibility.recommended
-    if primary == "ccs" and eligible(ccs, a, held=()):
+    if primary == "ccs" and not held and eligible(ccs, a, held=tuple(a.holds)):
         ids.append("ccs_recommendation_met")
-    elif primary == "cca":  # the CCS is the plan's next step
+    elif primary == "cca" and route != "holder_working":  # the CCS is the plan's next step
         ids.append("ccs_recommendation_not_met")
-    if "term_start" not in ids and plan.dates["program_start"] != a.start_date and (
-        pathway_key == "associate_degree" and not no_program(a)
+    if plan.dates["program_start"] != a.start_date and route == "train" and (
+        pathway_key == "associate_degree"
     ):
         ids.append("term_start")
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):
         ids.append("dates_adjusted")
     if a.target_setting == "remote" or a.income_need in ("now", "within_6_months"):
         ids.append("first_remote_hard")
-    if a.income_need in ("now", "within_6_months") and a.coding_months == 0:
+    if a.income_need in ("now", "within_6_months") and a.coding_months == 0 and not held:
         ids.append("interim_jobs")
     if a.employment == "employed" and a.employer_type in ("provider", "payer"):
         ids.append("move_at_employer")
@@ -413,8 +536,9 @@ def choose_advice(
         ids.append("retiree_contract")
     if a.outside_us:
         ids.append("outside_us")
-    exam_hours = content.catalogue.credentials[primary].exam.hours
-    ids.append("practice_test_length" if exam_hours else "practice_test_unknown")
+    if not held:
+        exam_hours = content.catalogue.credentials[primary].exam.hours
+        ids.append("practice_test_length" if exam_hours else "practice_test_unknown")
     feasibility: list[str] = []
     if a.hours_per_week < content.feasible_min_hours and has_what_if:
         feasibility.append("feasibility_low_hours")
@@ -432,6 +556,8 @@ def study_phases(
 ) -> tuple[StudyPhase, ...]:
     """Foundations, coding practice, exam review: the program split 40/40/20 (no program:
     coding practice and review over the preparation weeks)."""
+    if "exam" not in plan.dates:  # a credential already held: nothing to study toward
+        return ()
     start = plan.dates["program_start"]
     exam = plan.dates["exam"]
     test_hours = cat.exam.hours or 0.0

@@ -28,14 +28,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .serialize import to_json
 from .vocabulary import (
+    CODING_CREDENTIALS,
+    CPC_APPRENTICE,
     EXPERIENCE_KINDS,
     FIXED_CHOICES,
+    HELD_CREDENTIALS,
     MAX_BUDGET_DOLLARS,
     MAX_CODING_MONTHS,
     MAX_EXPERIENCE_YEARS,
     MAX_HOURS_PER_WEEK,
     MIN_HOURS_PER_WEEK,
     OUTSIDE_US,
+    RETAKE_EXAMS,
     US_STATES,
 )
 
@@ -86,6 +90,9 @@ class IntakeAnswers:
     budget_max: int | None = None
     employment: str = "unknown"  # employed, laid_off, not_working, retired, student
     student_aid: str = "unknown"  # could use federal student aid (FAFSA)
+    # Credentials already earned (HELD_CREDENTIALS) and an exam sat but not yet passed.
+    credentials_held: tuple[str, ...] = ()
+    exam_retake: str = ""  # RETAKE_EXAMS, or "" (none)
 
     def __post_init__(self) -> None:
         for field in ("name", "email", "timezone", "current_work", "goals", "state", "country"):
@@ -136,7 +143,7 @@ class IntakeAnswers:
             self.budget_min is not None and self.budget_min > self.budget_max  # type: ignore[operator]
         ):
             raise AnswersError("budget_max", "must be given with budget_min and not below it")
-        for field in ("worries", "specialties", "experience_kinds"):
+        for field in ("worries", "specialties", "experience_kinds", "credentials_held"):
             values = getattr(self, field)
             if isinstance(values, str) or not all(isinstance(v, str) for v in values):
                 raise AnswersError(field, "must be a list of choice values")
@@ -144,10 +151,33 @@ class IntakeAnswers:
         for kind in self.experience_kinds:
             if kind not in EXPERIENCE_KINDS:
                 raise AnswersError("experience_kinds", f"{kind!r} is not one of the kinds")
+        for held in self.credentials_held:
+            if held not in HELD_CREDENTIALS:
+                raise AnswersError("credentials_held", f"{held!r} is not a known credential")
+        if CPC_APPRENTICE in self.credentials_held and "cpc" in self.credentials_held:
+            raise AnswersError("credentials_held", "holds the CPC-A or the CPC, not both")
+        if not isinstance(self.exam_retake, str) or (
+            self.exam_retake and self.exam_retake not in RETAKE_EXAMS
+        ):
+            raise AnswersError("exam_retake", f"{self.exam_retake!r} is not one of the exams")
+        if self.exam_retake in self.holds:
+            raise AnswersError("exam_retake", "is an exam whose credential is already held")
 
     @property
     def coding_years(self) -> float:
         return self.coding_months / 12
+
+    @property
+    def holds(self) -> frozenset[str]:
+        """The credentials held, the CPC-A counted as the CPC (its exam is passed)."""
+        return frozenset(
+            "cpc" if key == CPC_APPRENTICE else key for key in self.credentials_held
+        )
+
+    @property
+    def coding_credentials(self) -> tuple[str, ...]:
+        """Held credentials that show the person has learned to code, in catalogue order."""
+        return tuple(key for key in CODING_CREDENTIALS if key in self.holds)
 
     @property
     def outside_us(self) -> bool:
@@ -182,7 +212,8 @@ def parse_budget(text: str) -> tuple[int, int] | None:
 
 #: Version of the stored answers' layout; 1 is the layout of the first stored answers.
 #: 2 added the Roadmap 2.0 questions (experience, location, income, dollars, aid), all
-#: with defaults, so format 1 answers load unchanged.
+#: with defaults, so format 1 answers load unchanged. Credentials held and an exam to retake
+#: came later with defaults ("none"), so they needed no new format.
 ANSWERS_FORMAT = 2
 
 #: Answers every format has stored and that have no sensible stand-in.

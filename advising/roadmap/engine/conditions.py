@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from .answers import IntakeAnswers
 from .toml_schema import Node
-from .vocabulary import FIXED_CHOICES, NO_PROGRAM_CODING_MONTHS
+from .vocabulary import FIXED_CHOICES, HELD_ROUTES, ROUTES
 
 _CONDITION_FIELDS = (
     *FIXED_CHOICES,
     "pathway",
     "credential",
+    "route",
     "worry",
     "specialty",
 )
@@ -34,6 +35,7 @@ class Facts:
     answers: IntakeAnswers
     pathway: str
     credential: str
+    route: str = "train"  # vocabulary.ROUTES
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def _parse_condition(
 ) -> Condition:
     help_text = (
         "conditions look like 'budget = tight', 'hours < 10', 'employer_may_pay', "
-        "'not employer_may_pay', 'worry = cost', 'has_specialties', 'needs_program'"
+        "'not employer_may_pay', 'worry = cost', 'has_specialties', 'needs_program', "
+        "'sits_exam', 'route = retake'"
     )
     match = _CONDITION_RE.match(text)
     if not match:
@@ -92,12 +95,14 @@ def _parse_condition(
         test = _has_specialties
     elif field == "needs_program" and op is None:
         test = _needs_program
+    elif field == "sits_exam" and op is None:
+        test = _sits_exam
     elif field == "hours" and op is not None:
         if not operand.isdigit():
             raise node.fail(key, f"condition {text!r} must compare hours with a whole number")
         test = _hours_test(_COMPARE[op], int(operand))
     elif field in _CONDITION_FIELDS and op in ("=", "==", "!="):
-        allowed = FIXED_CHOICES.get(field) or content_keys[field]
+        allowed = FIXED_CHOICES.get(field) or (ROUTES if field == "route" else content_keys[field])
         if operand not in allowed:
             raise node.fail(
                 key, f"condition {text!r}: {operand!r} is not one of {', '.join(allowed)}"
@@ -115,8 +120,13 @@ def _employer_may_pay(f: Facts) -> bool:
 
 
 def _needs_program(f: Facts) -> bool:
-    """False for someone whose year of coding at work stands in for a training program."""
-    return f.answers.coding_months < NO_PROGRAM_CODING_MONTHS
+    """False when coding at work, a credential held or an exam sat stands in for a program."""
+    return f.route == "train"
+
+
+def _sits_exam(f: Facts) -> bool:
+    """False for someone who already holds the plan's credential."""
+    return f.route not in HELD_ROUTES
 
 
 def _has_specialties(f: Facts) -> bool:
@@ -143,7 +153,7 @@ def _choice_test(field: str, value: str, negate: bool) -> Callable[[Facts], bool
             result = value in f.answers.worries
         elif field == "specialty":
             result = value in f.answers.specialties
-        elif field in ("pathway", "credential"):
+        elif field in ("pathway", "credential", "route"):
             result = getattr(f, field) == value
         else:
             result = getattr(f.answers, field) == value

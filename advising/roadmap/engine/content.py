@@ -74,6 +74,7 @@ class FocusContent:
     description: str
     weight: int
     weight_by_experience: Mapping[str, int]
+    weight_by_route: Mapping[str, int]  # before the experience's weight (vocabulary.ROUTES)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,16 @@ class Content:
     catalogue: Catalogue
     advice: Mapping[str, tuple[str, str]]  # advice id -> (title, text)
     phase_texts: Mapping[str, tuple[str, str]]  # phase key -> (name, description)
+    # [timeline]: the retake's review, and when a holder checks CEUs and picks a next area
+    retake_prep_hours: int
+    retake_min_weeks: int
+    held_ceu_check_weeks: int
+    held_next_step_weeks: int
+    # [routes] (see vocabulary.ROUTES), for every route but "train"
+    route_notes: Mapping[str, str]  # what stands in for the training program
+    route_summaries: Mapping[str, str]  # the roadmap's opening summary
+    route_milestones: Mapping[tuple[str, str], tuple[str, str]]  # (route, key) -> wording
+    retake_fee: tuple[str, str]  # the retake's cost line: label, note
 
     def labels(self, field: str) -> Mapping[str, str]:
         """``{value: label}`` for one choice field."""

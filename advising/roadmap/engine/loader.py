@@ -36,6 +36,7 @@ from .vocabulary import (
     MILESTONE_KEYS,
     PATHWAYS,
     REASON_IDS,
+    ROUTES,
 )
 
 #: The content file sits in advising/roadmap/, next to this package.
@@ -60,6 +61,7 @@ SECTIONS = (
     "final_step",
     "advice",
     "phases",
+    "routes",
 )
 
 #: ``{condition field: allowed values}`` for the keys the content file itself defines.
@@ -131,6 +133,7 @@ def parse_content(
         entry.only("name", "description")
         phase_texts[key] = (entry.label("name"), entry.text("description"))
 
+    routes = _routes(top.table("routes"))
     _check_catalogue(catalogue, specialties)
 
     choices = {
@@ -156,6 +159,7 @@ def parse_content(
         catalogue=catalogue,
         advice=types.MappingProxyType(advice),
         phase_texts=types.MappingProxyType(phase_texts),
+        **routes,
         **wording,
         **pathways,
         **pathway_choice,
@@ -373,6 +377,10 @@ def _timeline(node: Node) -> dict[str, Any]:
         "feasible_min_hours",
         "feasible_max_weeks",
         "what_if_hours",
+        "retake_prep_hours",
+        "retake_min_weeks",
+        "held_ceu_check_weeks",
+        "held_next_step_weeks",
     )
     terms = []
     for i, text in enumerate(node.text_list("term_starts", template=False)):
@@ -399,6 +407,10 @@ def _timeline(node: Node) -> dict[str, Any]:
         "feasible_min_hours": node.integer("feasible_min_hours"),
         "feasible_max_weeks": node.integer("feasible_max_weeks"),
         "what_if_hours": tuple(what_if),
+        "retake_prep_hours": node.integer("retake_prep_hours"),
+        "retake_min_weeks": node.integer("retake_min_weeks"),
+        "held_ceu_check_weeks": node.integer("held_ceu_check_weeks"),
+        "held_next_step_weeks": node.integer("held_next_step_weeks"),
     }
 
 
@@ -461,19 +473,25 @@ def _focus(node: Node) -> tuple[FocusContent, ...]:
     """[study_plan.focus]: the areas study time is split over, with their weights."""
     focus: list[FocusContent] = []
     for key, entry in node.sub_tables():
-        entry.only("label", "description", "weight", "weight_by_experience")
-        by_exp: dict[str, int] = {}
-        if entry.has("weight_by_experience"):
-            exp_node = entry.table("weight_by_experience")
-            exp_node.only(*HEALTHCARE_EXPERIENCE)
-            by_exp = {exp: exp_node.integer(exp, minimum=0) for exp in exp_node.data}
+        entry.only("label", "description", "weight", "weight_by_experience", "weight_by_route")
+        weights: dict[str, dict[str, int]] = {}
+        for table, allowed in (
+            ("weight_by_experience", HEALTHCARE_EXPERIENCE),
+            ("weight_by_route", ROUTES),
+        ):
+            weights[table] = {}
+            if entry.has(table):
+                sub = entry.table(table)
+                sub.only(*allowed)
+                weights[table] = {k: sub.integer(k, minimum=0) for k in sub.data}
         focus.append(
             FocusContent(
                 key=key,
                 label=entry.label("label"),
                 description=entry.text("description"),
                 weight=entry.integer("weight", minimum=0),
-                weight_by_experience=types.MappingProxyType(by_exp),
+                weight_by_experience=types.MappingProxyType(weights["weight_by_experience"]),
+                weight_by_route=types.MappingProxyType(weights["weight_by_route"]),
             )
         )
     if not focus:
@@ -555,6 +573,40 @@ def _advice(node: Node) -> dict[str, tuple[str, str]]:
         entry.only("title", "text")
         found[aid] = (entry.text("title"), entry.text("text"))
     return found
+
+
+def _routes(node: Node) -> dict[str, Any]:
+    """[routes]: for each way to a credential other than training (``ROUTES``), what stands
+    in for the program (``note``), the roadmap's opening ``summary``, and milestone wording
+    that replaces the usual one; [routes.retake] also words the retake's fee."""
+    others = tuple(r for r in ROUTES if r != "train")
+    node.only(*others)
+    notes: dict[str, str] = {}
+    summaries: dict[str, str] = {}
+    wording: dict[tuple[str, str], tuple[str, str]] = {}
+    retake_fee = ("", "")
+    for route in others:
+        entry = node.table(route)
+        fee = ("fee_label", "fee_note") if route == "retake" else ()
+        entry.only("note", "summary", "milestones", *fee)
+        notes[route] = entry.text("note")
+        summaries[route] = entry.text("summary")
+        if entry.has("milestones"):
+            milestones = entry.table("milestones")
+            milestones.only(*MILESTONE_KEYS)
+            for key in MILESTONE_KEYS:
+                if milestones.has(key):
+                    item = milestones.table(key)
+                    item.only("title", "description")
+                    wording[(route, key)] = (item.text("title"), item.text("description"))
+        if route == "retake":
+            retake_fee = (entry.text("fee_label"), entry.text("fee_note"))
+    return {
+        "route_notes": types.MappingProxyType(notes),
+        "route_summaries": types.MappingProxyType(summaries),
+        "route_milestones": types.MappingProxyType(wording),
+        "retake_fee": retake_fee,
+    }
 
 
 def _final_step(node: Node) -> tuple[str, str, str]:

@@ -58,6 +58,7 @@ from .advice import (
     eligible,
     experience_credit,
     no_program,
+    plan_route,
     schedule,
     second_credentials,
     study_phases,
@@ -78,7 +79,13 @@ from .model import (
 )
 from .phrasing import country_in_sentence, mid_sentence, spoken_list
 from .study_plan import build_study_plan
-from .vocabulary import COMPARED_CREDENTIALS, FIXED_CHOICES, SPECIALTY_CREDENTIALS
+from .vocabulary import (
+    COMPARED_CREDENTIALS,
+    CREDENTIALS,
+    FIXED_CHOICES,
+    HELD_ROUTES,
+    SPECIALTY_CREDENTIALS,
+)
 
 # Pathway score: positive points favour the associate degree, negative the certificate.
 # (factor, value) -> (points, reason id). Hours and goal keywords are handled in code.
@@ -117,9 +124,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     picks = _choose_credentials(answers, content)
     primary_key = picks[0][0]
     primary = content.credentials[primary_key]
+    route = plan_route(answers, primary_key)
+    picks[0] = (primary_key, "primary", _route_reasons(route, picks[0][2]))
     pathway_key, pathway_reasons = _choose_pathway(answers, content)
     pathway = content.pathways[pathway_key]
-    facts = Facts(answers=answers, pathway=pathway_key, credential=primary_key)
+    facts = Facts(answers=answers, pathway=pathway_key, credential=primary_key, route=route)
 
     # Durations and dates (see advice.schedule): experience credit, exam review inside the
     # program, term starts, the job search during training, business days.
@@ -142,8 +151,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         ),
         hours_after_credit=f"{credited_hours(total_hours, credit):,}",
         prep_weeks=str(prep_weeks),
-        exam_date=_fmt_date(plan.dates["exam"], content),
-        first_job_date=_fmt_date(plan.dates["first_job"], content),
+        # a credential already held has no exam; a working coder no first job to find
+        exam_date=_fmt_date(plan.dates["exam"], content) if "exam" in plan.dates else "",
+        first_job_date=(
+            _fmt_date(plan.dates["first_job"], content) if "first_job" in plan.dates else ""
+        ),
         start_date=_fmt_date(plan.dates["program_start"], content),
         coding_months=str(answers.coding_months),
         apprentice_months=str(plan.apprentice_months),
@@ -159,6 +171,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         local_college="a local college" if answers.outside_us else "a community college",
         local_colleges="local colleges" if answers.outside_us else "community colleges",
         holidays_note="" if answers.outside_us else ", avoid US federal holidays",
+        held_credentials=spoken_list(
+            [content.catalogue.credentials[k].code for k in answers.coding_credentials]
+        ),
     )
 
     def render(template: str, **extra: str) -> str:
@@ -197,7 +212,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
 
     # the minimum sets the length when the hours left after the experience credit run out first
     clamped = math.ceil(credited_hours(total_hours, credit) / hours) < pathway.min_weeks
-    formula = content.formula_min if clamped else content.formula
+    formula = render(content.formula_min if clamped else content.formula) + (
+        f" {render(content.formula_credit)}" if credit and not clamped else ""
+    )
+    if not program_weeks:  # what stands in for the program, in the formula's place
+        formula = render(content.route_notes[route])
     pathway_plan = PathwayPlan(
         key=pathway_key,
         name=pathway.name,
@@ -211,8 +230,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         hours_per_week=hours,
         duration_weeks=program_weeks,
         duration_months=round(_months(program_weeks), 1),
-        formula=render(formula)
-        + (f" {render(content.formula_credit)}" if credit and not clamped else ""),
+        formula=formula,
         reasons=tuple(render(content.reasons[rid]) for rid in pathway_reasons),
         format_advice=render(content.format_advice[answers.learning_format]),
         where_to_look=tuple(render(t) for t in content.where_to_look),
@@ -228,7 +246,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             total_weeks=alt.total_weeks,
         )
         for h in content.what_if_hours
-        if h > hours
+        if h > hours and route not in HELD_ROUTES  # no study to speed up
         for alt in (
             schedule(dataclasses.replace(answers, hours_per_week=h), content, primary_key,
                      pathway_key),
@@ -250,7 +268,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     milestones_out: list[Milestone] = []
     for key in plan.order:
         extra: dict[str, str] = {}
-        if key == "credential_upgrade":
+        if (route, key) in content.route_milestones:
+            title, description = content.route_milestones[(route, key)]
+        elif key == "credential_upgrade":
             assert primary.upgrade is not None
             title, description = primary.upgrade.title, primary.upgrade.description
         elif key == "specialization":
@@ -265,7 +285,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 description = content.specialization_covered
             else:  # toward the areas the first credential does not already cover
                 extra["specialties"] = _areas(beyond, content)
-        elif key == "program_start" and plan.program_weeks == 0:
+        elif key == "program_start" and route == "review_coding":
             title, description = content.review_start
         elif key in content.coding_milestones and answers.coding_months:
             title, description = content.coding_milestones[key]
@@ -316,7 +336,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         content_version=content.version,
         name=answers.name.strip(),
         start_date=answers.start_date,
-        summary=render(content.summary),
+        summary=render(content.route_summaries.get(route, content.summary)),
         credentials=credentials,
         comparison=comparison,
         pathway=pathway_plan,
@@ -342,15 +362,35 @@ def _choose_credentials(
     experience = f"experience_{a.healthcare_experience}"
     online = ("online_exam",) if a.learning_format == "online" else ()
     setting = a.target_setting
+    held = [k for k in CREDENTIALS if k in a.holds]
+    started = held[0] if held else a.exam_retake
+    if started and (
+        setting in ("remote", "undecided")
+        or (setting == "payer" and "risk_adjustment" not in a.specialties)
+    ):
+        # these settings hire coders with any of the first credentials: build on the one held,
+        # or finish the one whose exam was sat
+        next_pick = [("ccs", "next", ("ccs_after_experience",))] if started == "cca" else []
+        reason = ("holds_fits_setting",) if held else ()
+        return [(started, "primary", (*reason, experience)), *next_pick]
+    if setting == "hospital" and a.exam_retake in ("cca", "ccs") and "ccs" not in a.holds:
+        # a hospital exam sat once is retaken, whatever else would qualify for the CCS
+        if a.exam_retake == "ccs":
+            return [("ccs", "primary", ("setting_hospital", experience))]
+        return [
+            ("cca", "primary", ("setting_hospital", experience)),
+            ("ccs", "next", ("ccs_after_experience",)),
+        ]
     if setting == "physician_office":
         return [
             ("cpc", "primary", ("setting_physician_office", experience, "cpc_apprentice", *online))
         ]
     if setting == "hospital":
-        if no_program(a) or eligible(
-            content.catalogue.credentials["ccs"].eligibility.recommended, a, held=()
+        if "ccs" in a.holds or no_program(a) or eligible(
+            content.catalogue.credentials["ccs"].eligibility.recommended, a, held=tuple(a.holds)
         ):
-            return [("ccs", "primary", ("setting_hospital", experience, "ccs_direct"))]
+            direct = ("ccs_direct",) if no_program(a) and "ccs" not in a.holds else ()
+            return [("ccs", "primary", ("setting_hospital", experience, *direct))]
         return [
             ("cca", "primary", ("setting_hospital", experience, "cca_requirements")),
             ("ccs", "next", ("ccs_after_experience",)),
@@ -372,6 +412,28 @@ def _choose_credentials(
     if setting == "remote":
         return [("cpc", "primary", ("setting_remote", experience, "online_exam", "cpc_apprentice"))]
     return [("cpc", "primary", ("undecided_provisional", experience, "cpc_apprentice"))]
+
+
+#: The reason each route gives first; a credential already held drops the reasons about
+#: sitting its exam.
+_ROUTE_REASON = {
+    "review_credential": "held_credential_review",
+    "retake": "retake_reason",
+    "apprentice": "holds_apprentice",
+    "holder": "holds_credential",
+    "holder_working": "holds_credential",
+}
+_EXAM_REASONS = frozenset({"cpc_apprentice", "online_exam", "cca_requirements", "ccs_direct"})
+
+
+def _route_reasons(route: str, reasons: tuple[str, ...]) -> tuple[str, ...]:
+    """The primary credential's reasons, led by what the route builds on."""
+    lead = _ROUTE_REASON.get(route)
+    if route != "train":  # no program to teach the basics from the beginning
+        reasons = tuple(r for r in reasons if r != "experience_none")
+    if route in HELD_ROUTES:
+        reasons = tuple(r for r in reasons if r not in _EXAM_REASONS)
+    return tuple(dict.fromkeys((lead, *reasons) if lead else reasons))
 
 
 # "I don't want another degree", "no management", "a non-degree course": a keyword up to

@@ -50,8 +50,10 @@ def build_study_plan(
 
     boosts = {w.study_focus for w in chosen if w.study_focus}
     weights = [
-        f.weight_by_experience.get(a.healthcare_experience, f.weight)
-        + (WORRY_FOCUS_BOOST if f.key in boosts else 0)
+        f.weight_by_route.get(
+            facts.route, f.weight_by_experience.get(a.healthcare_experience, f.weight)
+        )
+        + (WORRY_FOCUS_BOOST if f.key in boosts and f.weight_by_route.get(facts.route) != 0 else 0)
         for f in content.focus
     ]
     focus_halves = _split_halves(halves, weights)

@@ -25,6 +25,12 @@ US_STATES = (
     "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
 )
 OUTSIDE_US = "outside"
+#: Coding credentials a person may already hold (catalogue keys), asked on the intake: each
+#: shows they have learned to code. The CPB is a billing credential, so it is not asked.
+CODING_CREDENTIALS = ("cpc", "coc", "cic", "crc", "cca", "ccs", "ccs_p", "rhit", "rhia")
+#: The CPC's apprentice stage (CPC-A): the exam passed, the A not yet removed.
+CPC_APPRENTICE = "cpc_a"
+HELD_CREDENTIALS = (CPC_APPRENTICE, *CODING_CREDENTIALS)
 MAX_EXPERIENCE_YEARS = 60
 MAX_CODING_MONTHS = 600
 MAX_BUDGET_DOLLARS = 1_000_000
@@ -54,6 +60,28 @@ MAX_HOURS_PER_WEEK = 60
 
 PATHWAYS = ("certificate", "associate_degree")
 CREDENTIALS = ("cpc", "cca", "ccs", "crc")
+#: Exams someone may have sat without passing yet (the retake plan): the first credentials.
+RETAKE_EXAMS = CREDENTIALS
+
+#: How a plan reaches its credential:
+#: train              a training program, then the exam;
+#: review_coding      a year of coding at work stands in for the program: exam review only;
+#: review_credential  a coding credential already held stands in for it: exam review only;
+#: retake             the person trained and sat this exam without passing: retake review;
+#: apprentice         the CPC passed as CPC-A: no exam, the A to remove;
+#: holder             the credential already held, a first coding job to find: no exam;
+#: holder_working     the credential held and a year of coding done: no exam, next steps.
+ROUTES = (
+    "train",
+    "review_coding",
+    "review_credential",
+    "retake",
+    "apprentice",
+    "holder",
+    "holder_working",
+)
+#: Routes with no exam in them: the credential is already held.
+HELD_ROUTES = ("apprentice", "holder", "holder_working")
 #: The entry credentials compared side by side when a person has not picked a setting.
 COMPARED_CREDENTIALS = ("cpc", "cca", "ccs")
 
@@ -94,6 +122,10 @@ ADVICE_IDS = (
     "cost_unknown",
     "practice_test_length",
     "practice_test_unknown",
+    "retake_plan",
+    "holder_plan",
+    "apprentice_practicode",
+    "held_credential_review",
 )
 
 #: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
@@ -133,6 +165,11 @@ REASON_IDS = (
     "pathway_speed_goal",
     "pathway_default_certificate",
     "pathway_default_associate",
+    "holds_credential",
+    "holds_apprentice",
+    "holds_fits_setting",
+    "retake_reason",
+    "held_credential_review",
 )
 
 MILESTONE_KEYS = (
@@ -205,5 +242,6 @@ PLACEHOLDERS = frozenset(
         "more_hours",
         "more_hours_first_job",
         "months_to_first_job",
+        "held_credentials",
     }
 )

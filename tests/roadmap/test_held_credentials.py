@@ -1,0 +1,164 @@
+"""Credentials already held, and an exam sat but not passed: the plan starts from where the
+person is (a coder-advisor's first question), not from a training program. Each test names
+the rule a certified advisor would apply."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+
+from advising.roadmap.engine import (
+    AnswersError,
+    answers_from_dict,
+    answers_to_dict,
+    build_roadmap,
+    load_content,
+    roadmap_from_dict,
+    roadmap_to_dict,
+)
+from tests.roadmap.personas import hospital_career_changer, medical_assistant, milestone
+
+CONTENT = load_content()
+
+
+def dates(roadmap) -> dict:
+    return {m.key: m.date for m in roadmap.milestones}
+
+
+def primary_reasons(roadmap) -> str:
+    return " ".join(next(c for c in roadmap.credentials if c.role == "primary").reasons)
+
+
+def test_a_certified_coder_wanting_auditing_is_not_sent_back_to_the_cpc_exam():
+    coder = medical_assistant(
+        credentials_held=("cpc",), coding_months=72, specialties=("auditing",)
+    )
+    roadmap = build_roadmap(coder, CONTENT)
+    assert roadmap.primary_credential.code == "CPC"
+    assert not {"exam", "exam_registration", "program_complete"} & set(dates(roadmap))
+    assert "first_job" not in dates(roadmap)  # six years a coder: no first job to find
+    assert roadmap.pathway.duration_weeks == 0 and not roadmap.phases and not roadmap.what_if
+    assert "already hold the CPC" in primary_reasons(roadmap)
+    assert "hold the CPC and already code" in roadmap.summary
+    # the next credential is the auditing one, soon, not a year after a first job
+    assert [c.credential.code for c in roadmap.later_credentials] == ["CPMA"]
+    specialization = milestone(roadmap, "specialization")
+    assert specialization.title == "Choose your next credential"
+    assert "auditing" in specialization.description
+    assert specialization.date - coder.start_date < timedelta(weeks=6)
+    # nothing to pay for an exam already passed; the dues that keep the credential stay
+    assert [line.key for line in roadmap.costs.lines] == ["aapc_membership"]
+    assert not any("Sit the" in m.title for m in roadmap.milestones)
+    assert not any(step.key in ("ask_employer", "price_the_path") for step in roadmap.next_steps)
+
+
+def test_a_cpc_a_starts_with_practicode_and_the_a_comes_off_a_year_into_coding():
+    apprentice = medical_assistant(credentials_held=("cpc_a",))
+    roadmap = build_roadmap(apprentice, CONTENT)
+    first = roadmap.milestones[0]
+    assert first.key == "program_start" and first.title == "Start AAPC's Practicode"
+    assert "course and Practicode together count as both years" in first.description
+    assert "exam" not in dates(roadmap)
+    upgrade = milestone(roadmap, "credential_upgrade")
+    gap = upgrade.date - milestone(roadmap, "first_job").date
+    assert timedelta(weeks=51) <= gap <= timedelta(weeks=54)  # Practicode is the other year
+    assert roadmap.advice[0].key == "apprentice_practicode"
+    assert "CPC-A" in primary_reasons(roadmap)
+    # coding at work already counts: six months of it halve the wait
+    coding = build_roadmap(dataclasses.replace(apprentice, coding_months=6), CONTENT)
+    assert milestone(coding, "credential_upgrade").date < upgrade.date
+
+
+def test_a_failed_cpc_gets_weeks_of_timed_practice_and_a_retake_not_a_new_program():
+    first_try = medical_assistant(hours_per_week=10)
+    retake = dataclasses.replace(first_try, exam_retake="cpc")
+    fresh, again = build_roadmap(first_try, CONTENT), build_roadmap(retake, CONTENT)
+    assert again.pathway.duration_weeks == 0 and fresh.pathway.duration_weeks > 20
+    weeks = (milestone(again, "exam").date - retake.start_date).days / 7
+    assert 6 <= weeks <= 10
+    assert milestone(again, "exam").title == "Retake the CPC exam"
+    assert milestone(again, "program_start").title == "Start your retake review"
+    assert "score report" in milestone(again, "program_start").description
+    assert "sat it once" in primary_reasons(again)
+    assert again.advice[0].key == "retake_plan"
+    # the retake may already be paid for: the fee runs from nothing to the full fee
+    fee = next(line for line in again.costs.lines if line.key == "exam")
+    assert fee.label == "CPC retake fee" and fee.low == 0 and fee.high > 0
+    # timed practice takes the study time the basics took
+    focus = {b.focus: 0.0 for b in again.study_plan.blocks}
+    for block in again.study_plan.blocks:
+        focus[block.focus] += block.hours
+    assert focus["Practice questions and timed tests"] > focus["Medical terminology and anatomy"]
+
+
+def test_a_cca_holder_aiming_for_a_hospital_finds_a_job_then_moves_up_to_the_ccs():
+    holder = hospital_career_changer(credentials_held=("cca",))
+    roadmap = build_roadmap(holder, CONTENT)
+    roles = {c.role: c.credential.code for c in roadmap.credentials}
+    assert roles == {"primary": "CCA", "next": "CCS"}
+    assert "exam" not in dates(roadmap)
+    upgrade = milestone(roadmap, "credential_upgrade")
+    assert upgrade.title == "Move up to the CCS"
+    assert upgrade.date > milestone(roadmap, "first_job").date
+    # AHIMA: the CCA plus a year of coding meets the CCS recommendation
+    later = build_roadmap(dataclasses.replace(holder, coding_months=14), CONTENT)
+    assert later.primary_credential.code == "CCS" and "exam" in dates(later)
+    assert later.pathway.duration_weeks == 0
+
+
+def test_another_bodys_credential_stands_in_for_the_training_program():
+    cpc_to_hospital = hospital_career_changer(credentials_held=("cpc",))
+    roadmap = build_roadmap(cpc_to_hospital, CONTENT)
+    assert roadmap.primary_credential.code == "CCA"
+    assert roadmap.pathway.duration_weeks == 0
+    assert "what you learned for the CPC stands in" in roadmap.pathway.formula
+    assert milestone(roadmap, "program_start").title == "Start your CCA review"
+    newcomer = build_roadmap(hospital_career_changer(), CONTENT)
+    assert milestone(roadmap, "exam").date < milestone(newcomer, "exam").date
+
+
+def test_a_credential_held_fits_remote_and_payer_work_so_the_plan_builds_on_it():
+    for setting in ("remote", "undecided", "payer"):
+        roadmap = build_roadmap(
+            medical_assistant(credentials_held=("ccs",), target_setting=setting), CONTENT
+        )
+        assert roadmap.primary_credential.code == "CCS", setting
+        assert "exam" not in dates(roadmap), setting
+
+
+def test_hours_change_nothing_when_there_is_nothing_left_to_study_for():
+    slow = build_roadmap(medical_assistant(credentials_held=("cpc",), hours_per_week=3), CONTENT)
+    fast = build_roadmap(medical_assistant(credentials_held=("cpc",), hours_per_week=30), CONTENT)
+    assert dates(slow) == dates(fast)
+    assert not slow.feasibility  # no "at this pace the plan is very slow"
+
+
+def test_a_holders_roadmap_is_stored_and_read_back_whole():
+    roadmap = build_roadmap(medical_assistant(credentials_held=("cpc_a",)), CONTENT)
+    assert roadmap_from_dict(roadmap_to_dict(roadmap)) == roadmap
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"credentials_held": ("cpr",)}, "credentials_held"),
+        ({"credentials_held": ("cpc", "cpc_a")}, "credentials_held"),
+        ({"exam_retake": "cpma"}, "exam_retake"),
+        ({"credentials_held": ("cpc_a",), "exam_retake": "cpc"}, "exam_retake"),
+    ],
+)
+def test_impossible_credential_answers_are_refused_naming_the_field(changes, field):
+    with pytest.raises(AnswersError) as excinfo:
+        medical_assistant(**changes)
+    assert excinfo.value.field == field
+
+
+def test_answers_stored_before_the_question_load_as_nothing_held():
+    stored = answers_to_dict(medical_assistant())
+    del stored["credentials_held"], stored["exam_retake"]
+    loaded = answers_from_dict(stored)
+    assert loaded.credentials_held == () and loaded.exam_retake == ""
+    held = answers_from_dict(answers_to_dict(medical_assistant(credentials_held=("ccs", "rhit"))))
+    assert held.credentials_held == ("ccs", "rhit")
