@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.accounts.services import zone_of
+from advising.database import utcnow
 from advising.extensions import db
 from advising.invites import downloads as invites
 from advising.invites import outbox
@@ -22,6 +23,7 @@ from advising.outbox.models import MAIL
 from advising.scheduling import history
 from advising.scheduling.models import Actor, Booking
 from advising.scheduling.routes import cancel_page, reschedule_page
+from advising.shared.timefmt import in_zone
 from advising.staff import services
 from advising.staff.forms import BookingFilterForm, RangeDownloadForm
 
@@ -67,6 +69,8 @@ def _bookings_page(form: BookingFilterForm, status: int = 200) -> tuple[str, int
 def bookings() -> tuple[str, int]:
     """The filter form; its buttons also download the .ics range and the CSV."""
     form = _filter_form()
+    if not request.args:  # first visit: from today on; an empty "From" shows earlier ones
+        form.start.data = in_zone(utcnow(), _zone()).date()
     form.validate()
     return _bookings_page(form)
 

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -164,6 +165,24 @@ def test_search_by_visitor_name_or_email_with_other_filters_and_csv(client, auth
     assert sorted(names) == ["Ann Smith", "Ben Jones"]
 
 
+def test_the_list_opens_on_today_and_an_empty_from_shows_earlier_bookings(client, auth, ctx):
+    maria = make_advisor(name="Maria Lopez", timezone="America/Chicago")
+    past, _ = book_next(maria, visitor(name="Past Visitor"))
+    past.start_at = utcnow() - timedelta(days=40)
+    past.end_at = past.start_at + timedelta(minutes=45)
+    past.blocked_start, past.blocked_end = past.start_at, past.end_at
+    db.session.commit()
+    book_next(maria, visitor(name="Next Visitor"), index=8)
+    _staff(auth, zone="Pacific/Kiritimati")  # UTC+14: its today is often UTC's tomorrow
+
+    page = client.get("/staff/bookings").get_data(as_text=True)
+    today = utcnow().astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+    assert f'name="start" type="date" value="{today.isoformat()}"' in page
+    assert "Next Visitor" in page and "Past Visitor" not in page
+    earlier = client.get("/staff/bookings?q=&start=&end=").get_data(as_text=True)
+    assert "Past Visitor" in earlier and "Next Visitor" in earlier
+
+
 def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx):
     advisor = make_advisor(name="Maria Lopez", timezone="Europe/London")
     booking, _ = book_next(advisor)
@@ -177,7 +196,7 @@ def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx
     page = client.get("/staff/bookings").get_data(as_text=True)
     assert "America/Los Angeles" in page  # the page says which zone it uses
     assert "Monday, March 3, 2031, 6:00 PM PST (America/Los Angeles)" in page
-    assert "Dates are days in America/Los Angeles, your zone, both included." in page
+    assert "Dates are days in America/Los Angeles, your zone, both included;" in page
     found = client.get("/staff/bookings?start=2031-03-03&end=2031-03-03").get_data(as_text=True)
     assert f'href="/staff/bookings/{booking.id}"' in found
     none = client.get("/staff/bookings?start=2031-03-04&end=2031-03-04").get_data(as_text=True)
@@ -188,7 +207,7 @@ def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx
     page = client.get("/staff/bookings?start=2031-03-04&end=2031-03-04").get_data(as_text=True)
     assert f'href="/staff/bookings/{booking.id}"' in page
     assert "Tuesday, March 4, 2031, 2:00 AM UTC (UTC)" in page
-    assert "Dates are days in UTC, your zone, both included." in page
+    assert "Dates are days in UTC, your zone, both included;" in page
 
 
 def test_sign_in_stores_the_detected_zone_once(client, auth, ctx):

@@ -26,6 +26,7 @@ class Site:
     source_id: int
     advisor_slug: str
     webhook_id: int
+    held_roadmap_token: str  # a CPC-A's: a plan with no program and no exam
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,11 @@ def site(tmp_path_factory) -> Site:
             "https://hooks.example.org/advising", ("booking.created",), allow_private=True
         )
         intake, roadmap_token = intakes.create_intake(answers(name="Page Walker"))
+        _held, held_roadmap_token = intakes.create_intake(
+            answers(
+                name="Held Walker", target_setting="physician_office", credentials_held=("cpc_a",)
+            )
+        )
         advisor = db.session.scalar(
             db.select(AdvisorProfile).where(AdvisorProfile.slug == "maria-lopez")
         )
@@ -61,7 +67,15 @@ def site(tmp_path_factory) -> Site:
             db.select(CalendarSource).where(CalendarSource.advisor_id == advisor.id)
         )
         site = Site(
-            "", logins, roadmap_token, manage_token, booking.id, source.id, advisor.slug, hook.id
+            "",
+            logins,
+            roadmap_token,
+            manage_token,
+            booking.id,
+            source.id,
+            advisor.slug,
+            hook.id,
+            held_roadmap_token,
         )
     server = LiveServer(app).start()
     yield Site(server.url, *(getattr(site, f) for f in list(Site.__dataclass_fields__)[1:]))
@@ -78,6 +92,7 @@ PUBLIC = [
     "/login",
     "/password/forgot",
     "/roadmap/{roadmap_token}",
+    "/roadmap/{held_roadmap_token}",
     "/b/{manage_token}",
     "/b/{manage_token}/reschedule",
     "/b/{manage_token}/cancel",
