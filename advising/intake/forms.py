@@ -372,7 +372,7 @@ class IntakeForm(FlaskForm):
         ]
         self.credentials_held.choices = _held_credential_choices()
         self.exam_retake.choices = [
-            SelectChoice(NO_RETAKE, "No"),
+            SelectChoice(NO_RETAKE, "No, none to retake"),
             *(
                 SelectChoice(key, f"Yes, the {held_credential_codes()[key]}")
                 for key in RETAKE_EXAMS
@@ -403,11 +403,12 @@ class IntakeForm(FlaskForm):
             )
 
     def validate_exam_retake(self, field: RadioField) -> None:
-        held = {"cpc" if k == CPC_APPRENTICE else k for k in self.credentials_held.data or ()}
+        held = {"cpc" if k == CPC_APPRENTICE else k: k for k in self.credentials_held.data or ()}
         if field.data in held:
-            code = held_credential_codes()[field.data]
+            code = held_credential_codes()[held[field.data]]  # the CPC-A, when that was ticked
             raise ValidationError(
-                f"You ticked the {code} as a credential you hold: untick it there, or answer No."
+                f"You ticked the {code} as a credential you hold: untick it there, or answer "
+                "“No, none to retake”."
             )
 
     def validate_budget_amount(self, field: StringField) -> None:

@@ -242,7 +242,8 @@ def test_impossible_credential_answers_are_shown_next_to_their_fields_and_kept(c
         "Tick the CPC-A or the CPC, not both: the CPC once the A has come off."
     )
     assert _error_of(page, "exam_retake") == (
-        "You ticked the CCS as a credential you hold: untick it there, or answer No."
+        "You ticked the CCS as a credential you hold: untick it there, "
+        "or answer “No, none to retake”."
     )
     assert re.search(
         r'checked id="credentials_held-\d+" name="credentials_held" type="checkbox"'
@@ -254,3 +255,13 @@ def test_impossible_credential_answers_are_shown_next_to_their_fields_and_kept(c
     )
     db.session.rollback()
     assert db.session.scalar(select(Intake)) is None
+
+
+def test_a_retake_of_the_cpc_with_the_cpc_a_ticked_names_the_cpc_a(client, ctx):
+    page = submit_intake(client, credentials_held=["cpc_a"], exam_retake="cpc").get_data(
+        as_text=True
+    )
+    assert _error_of(page, "exam_retake") == (
+        "You ticked the CPC-A as a credential you hold: untick it there, "
+        "or answer “No, none to retake”."
+    )

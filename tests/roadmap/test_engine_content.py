@@ -72,7 +72,7 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
             "content.toml: credentials.cpc.prep_hours must be a number (got 'ten')",
         ),
         (
-            'content_version = "2026-12-04.5"',
+            'content_version = "2026-12-04.6"',
             "content_version = 3",
             "content.toml: content_version must be non-empty text",
         ),
@@ -107,8 +107,8 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
             "content.toml: next_steps[0].title uses unknown placeholder {nickname}",
         ),
         (
-            'when = ["budget = tight", "sits_exam"]\ntitle = "Price',
-            'when = ["budget = cheap", "sits_exam"]\ntitle = "Price',
+            'when = ["budget = tight", "needs_program"]\ntitle = "Price',
+            'when = ["budget = cheap", "needs_program"]\ntitle = "Price',
             "content.toml: next_steps[2].when condition 'budget = cheap'",
         ),
         (
@@ -148,7 +148,7 @@ def test_parse_content_checks_a_missing_section():
 def test_edited_wording_flows_into_the_roadmap(tmp_path):
     path = write_variant(
         tmp_path,
-        'content_version = "2026-12-04.5"',
+        'content_version = "2026-12-04.6"',
         'content_version = "2027-01-01.1"',
     )
     edited = load_content(path)

@@ -162,3 +162,94 @@ def test_answers_stored_before_the_question_load_as_nothing_held():
     assert loaded.credentials_held == () and loaded.exam_retake == ""
     held = answers_from_dict(answers_to_dict(medical_assistant(credentials_held=("ccs", "rhit"))))
     assert held.credentials_held == ("ccs", "rhit")
+
+
+def test_a_cpc_a_who_has_coded_two_years_is_told_to_ask_for_the_a_off_now():
+    apprentice = medical_assistant(credentials_held=("cpc_a",), coding_months=30)
+    roadmap = build_roadmap(apprentice, CONTENT)
+    assert roadmap.advice[0].key == "holder_plan"
+    assert "apprentice_remove_now" in [a.key for a in roadmap.advice]
+    titles = [m.title for m in roadmap.milestones]
+    assert "Start AAPC's Practicode" not in titles and "Apply as a CPC-A" not in titles
+    assert "credential_upgrade" not in dates(roadmap)
+    assert not any("No apprentice stage" in a.title for a in roadmap.advice)
+
+
+def test_a_cpc_a_with_a_year_of_coding_loses_the_a_with_practicode():
+    apprentice = medical_assistant(credentials_held=("cpc_a",), coding_months=14)
+    roadmap = build_roadmap(apprentice, CONTENT)
+    assert "apprentice_practicode" in [a.key for a in roadmap.advice]
+    upgrade = milestone(roadmap, "credential_upgrade")
+    assert upgrade.date - roadmap.start_date <= timedelta(weeks=CONTENT.practicode_weeks + 1)
+
+
+def test_a_cpc_a_aiming_elsewhere_keeps_paying_aapc_and_hears_about_the_a():
+    roadmap = build_roadmap(hospital_career_changer(credentials_held=("cpc_a",)), CONTENT)
+    assert roadmap.primary_credential.code == "CCA"
+    assert "apprentice_alongside" in [a.key for a in roadmap.advice]
+    assert {"aapc_membership", "ahima_membership"} <= {line.key for line in roadmap.costs.lines}
+    # the CPC never tested inpatient coding
+    assert "inpatient_course" in [a.key for a in roadmap.advice]
+
+
+def test_the_first_ceu_cycle_closes_two_years_after_the_exam_on_every_route():
+    for person in (
+        medical_assistant(credentials_held=("ccs",)),  # reviews for the CPC
+        medical_assistant(exam_retake="cpc"),
+        medical_assistant(coding_months=30),
+    ):
+        roadmap = build_roadmap(person, CONTENT)
+        exam = milestone(roadmap, "exam").date
+        due = milestone(roadmap, "continuing_education").date
+        assert 0 <= (due - (exam + timedelta(weeks=104))).days < 7, person.credentials_held
+
+
+def test_an_rhit_meets_the_ccs_recommendation_as_a_credential_not_as_a_first_one():
+    roadmap = build_roadmap(hospital_career_changer(credentials_held=("rhit",)), CONTENT)
+    assert roadmap.primary_credential.code == "CCS"
+    keys = [a.key for a in roadmap.advice]
+    assert "ccs_recommendation_held" in keys and "ccs_recommendation_met" not in keys
+    assert not any("first credential" in a.text for a in roadmap.advice)
+    assert "inpatient_course" not in keys  # an HIM credential already covers inpatient codes
+
+
+def test_a_credential_that_fits_the_setting_is_built_on_not_replaced_by_a_lower_one():
+    cic = build_roadmap(hospital_career_changer(credentials_held=("cic",)), CONTENT)
+    assert cic.primary_credential.code == "CIC" and not cic.sits_exam
+    assert "exam" not in [line.key for line in cic.costs.lines]
+    ccs_p = build_roadmap(medical_assistant(credentials_held=("ccs_p",)), CONTENT)
+    assert ccs_p.primary_credential.code == "CCS-P" and not ccs_p.sits_exam
+
+
+def test_an_ahima_retake_counts_the_membership_or_the_higher_fee_never_both():
+    roadmap = build_roadmap(hospital_career_changer(exam_retake="cca"), CONTENT)
+    fees = CONTENT.catalogue.credentials["cca"].fees
+    dues = next(line for line in roadmap.costs.lines if line.key == "ahima_membership").high
+    others = sum(
+        line.high or 0
+        for line in roadmap.costs.lines
+        if line.key not in ("exam", "ahima_membership")
+    )
+    assert roadmap.costs.total_high == others + max(fees.member + dues, fees.non_member)
+
+
+def test_plans_without_training_say_nothing_about_training_or_enrolling():
+    people = (
+        medical_assistant(credentials_held=("cpc",), employment="laid_off", budget="tight"),
+        medical_assistant(credentials_held=("cpc",), coding_months=72, worries=("exams", "cost")),
+        medical_assistant(exam_retake="cpc", budget="tight", worries=("cost", "job_search")),
+        hospital_career_changer(credentials_held=("cpc",)),
+    )
+    for person in people:
+        roadmap = build_roadmap(person, CONTENT)
+        text = " ".join(
+            [
+                *(r for c in roadmap.credentials for r in c.reasons),
+                *(f.text for f in roadmap.costs.funding),
+                *(s.description for s in roadmap.next_steps),
+                *(s for w in roadmap.worries for s in w.strategies),
+                *roadmap.study_plan.notes,
+            ]
+        ).lower()
+        for phrase in ("enroll", "your training", "tuition help", "placement", "program sets"):
+            assert phrase not in text, (phrase, person.credentials_held, person.exam_retake)

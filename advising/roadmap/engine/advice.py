@@ -24,15 +24,17 @@ from datetime import date, timedelta
 
 from .answers import IntakeAnswers
 from .catalogue import CatalogueCredential, public_source
-from .content import Content
+from .content import Content, CredentialContent
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
 from .phrasing import spoken_list
 from .vocabulary import (
+    AAPC_CREDENTIALS,
     CODING_CREDIT_MONTHS,
     CPC_APPRENTICE,
     HELD_ROUTES,
     NO_PROGRAM_CODING_MONTHS,
+    OUTPATIENT_CREDENTIALS,
 )
 
 #: Percent fewer training hours per kind of prior work (capped), with at least a year of it.
@@ -68,6 +70,24 @@ def experience_credit(a: IntakeAnswers) -> int:
     return min(_CREDIT_CAP, sum(_CREDIT.get(k, 0) for k in kinds))
 
 
+def credential_content(content: Content, key: str) -> CredentialContent:
+    """The content of a first credential; for a catalogue credential someone already holds
+    (a CIC, a CCS-P), what a plan without its exam needs: its facts and how it is kept."""
+    if key in content.credentials:
+        return content.credentials[key]
+    cat = content.catalogue.credentials[key]
+    return CredentialContent(
+        info=catalogue_info(cat),
+        code_sets=f"the code sets the {cat.code} covers",
+        prep_hours=0,
+        registration_lead_weeks=0,
+        test_window_days=None,
+        ceu_cycle_weeks=None,
+        ceu_description=cat.upkeep.text,
+        upgrade=None,
+    )
+
+
 def no_program(a: IntakeAnswers) -> bool:
     return a.coding_months >= NO_PROGRAM_CODING_MONTHS
 
@@ -75,16 +95,16 @@ def no_program(a: IntakeAnswers) -> bool:
 def plan_route(a: IntakeAnswers, credential: str) -> str:
     """How this person reaches ``credential`` (``vocabulary.ROUTES``): what they hold or have
     sat decides before their coding at work does."""
-    if credential in a.holds:
-        if credential == "cpc" and CPC_APPRENTICE in a.credentials_held:
+    if credential in a.holds:  # a CPC-A coding a year already is a working coder too
+        if credential == "cpc" and CPC_APPRENTICE in a.credentials_held and not no_program(a):
             return "apprentice"
         return "holder_working" if no_program(a) else "holder"
     if a.exam_retake == credential:
         return "retake"
-    if no_program(a):
-        return "review_coding"
     if a.coding_credentials:
         return "review_credential"
+    if no_program(a):
+        return "review_coding"
     return "train"
 
 
@@ -197,16 +217,24 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             apprentice_months = max(0, needed - a.coding_months)
             offset = round(apprentice_months * _WEEKS_PER_MONTH)
         if offset > 0:
-            upgrade_at = first_job + offset * week
+            # someone coding at work now keeps counting from today, not from a first job
+            # (never before their coder-title target)
+            upgrade_at = (
+                max(first_job, start + offset * week)
+                if a.coding_months
+                else first_job + offset * week
+            )
             raw["credential_upgrade"] = upgrade_at
     specialization = max(
         first_job + content.specialize_after_first_job_weeks * week, upgrade_at
     )
     raw["specialization"] = specialization
-    ceu = specialization
-    if primary.ceu_cycle_weeks is not None:
-        ceu = max(ceu, exam + primary.ceu_cycle_weeks * week)
-    raw["continuing_education"] = ceu
+    # the first CEU cycle closes on its own date, whatever else is planned by then
+    raw["continuing_education"] = (
+        exam + primary.ceu_cycle_weeks * week
+        if primary.ceu_cycle_weeks is not None
+        else specialization
+    )
 
     dates = _working_days(raw, a)
     return Schedule(
@@ -237,7 +265,7 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
     """The plan of someone who already holds ``credential``: no program and no exam. A first
     step now, the CEU cycle checked, then (unless they have coded a year) the job search and
     first job, the CPC-A's A or the CCA's CCS, and the next area."""
-    primary = content.credentials[credential]
+    primary = credential_content(content, credential)
     start = a.start_date
     week = timedelta(weeks=1)
     coding_weeks = round(a.coding_months * _WEEKS_PER_MONTH)
@@ -248,6 +276,12 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
     apprentice_months = 0
     if route == "holder_working":  # a certified coder already: their next area, soon
         raw["specialization"] = start + content.held_next_step_weeks * week
+        if credential == "cpc" and CPC_APPRENTICE in a.credentials_held and a.coding_months < 24:
+            # a year of coding and Practicode make AAPC's two years: the A comes off with it
+            apprentice_months = 24 - a.coding_months
+            raw["credential_upgrade"] = start + content.practicode_weeks * week
+        elif primary.upgrade is not None and credential != "cpc":  # a CCA coding a year
+            raw["credential_upgrade"] = start + content.held_next_step_weeks * week
     else:
         raw["job_search"] = start + week
         first_job = start + (
@@ -259,10 +293,14 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             # Practicode, the plan's first step, counts as one of AAPC's two years; coding
             # at work counts toward the other.
             apprentice_months = max(0, 12 - a.coding_months)
-            offset = round(apprentice_months * _WEEKS_PER_MONTH)
+            offset = max(round(apprentice_months * _WEEKS_PER_MONTH), content.practicode_weeks)
         elif primary.upgrade is not None and credential != "cpc":  # the CCA's step to the CCS
             offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
-        upgrade_at = first_job + offset * week
+        # someone coding at work now keeps counting from today, not from a first job
+        # (never before their coder-title target)
+        upgrade_at = (
+            max(first_job, start + offset * week) if a.coding_months else first_job + offset * week
+        )
         if offset:
             raw["credential_upgrade"] = upgrade_at
         raw["specialization"] = max(
@@ -294,7 +332,12 @@ def catalogue_info(c: CatalogueCredential) -> CredentialInfo:
     if c.exam.hours:
         exam_parts.append(weekly_hours(c.exam.hours))
     exam = ", ".join(exam_parts)
-    exam = f"{exam}. {c.exam.format}" if exam else c.exam.format
+    # a format that opens with its own count ("100 multiple-choice questions in four hours")
+    # already says both: "100 questions, 4 hours." before it said them twice
+    if exam and not c.exam.format.lower().startswith(("about ", *"0123456789")):
+        exam = f"{exam}. {c.exam.format}"
+    else:
+        exam = c.exam.format or exam
     exam = exam.strip()
     if exam and not exam.endswith("."):
         exam += "."
@@ -391,23 +434,24 @@ def cost_estimate(
         item("certificate_program" if pathway_key == "certificate" else "associate_program")
     fee_low = c.fees.member if c.fees.member is not None else c.fees.non_member
     fee_high = c.fees.non_member if c.fees.non_member is not None else c.fees.member
-    retake = plan.route == "retake"
-    if retake:  # nothing when the exam package included a retake, the full fee when not
-        label, note = content.retake_fee
-        fee_low = 0 if fee_high is not None else None
+    # an AAPC exam package may include the retake: nothing, or the full fee when it did not
+    included_retake = plan.route == "retake" and c.body == "AAPC" and fee_high is not None
     if plan.route not in HELD_ROUTES:  # a credential already held has no exam to pay for
+        label, note = content.retake_fee if plan.route == "retake" else ("", "")
         lines.append(
             CostLine(
                 "exam",
-                render(label) if retake else f"{c.code} exam fee",
-                fee_low,
+                render(label) if label else f"{c.code} exam fee",
+                0 if included_retake else fee_low,
                 fee_high,
-                render(note) if retake else c.fees.note,
+                render(note) if note else c.fees.note,
                 public_source(c.fees.sourced.source),
                 c.fees.sourced.checked_on,
             )
         )
     item("aapc_membership" if c.body == "AAPC" else "ahima_membership")
+    if c.body != "AAPC" and a.holds & AAPC_CREDENTIALS:
+        item("aapc_membership")  # AAPC's dues keep the AAPC credential already held
     if plan.route not in HELD_ROUTES:
         item("code_books")
         item("practice_exams")
@@ -415,7 +459,7 @@ def cost_estimate(
     total_high = sum(line.high or 0 for line in lines)
     if (
         c.body != "AAPC"
-        and plan.route not in (*HELD_ROUTES, "retake")
+        and plan.route not in HELD_ROUTES
         and c.fees.member is not None
         and c.fees.non_member is not None
     ):
@@ -448,13 +492,16 @@ def cost_estimate(
         degree = pathway_key == "associate_degree" and a.student_aid != "no"
         if a.student_aid == "yes" or a.employment == "student" or degree:
             funding_ids.append("funding_fafsa")
-    if a.employer_may_pay:
+    if plan.route in HELD_ROUTES:
+        funding_ids.clear()  # nothing to train for: the dues are the only cost
+    if a.employer_may_pay and plan.program_weeks:  # tuition help is for a program
         funding_ids.append("funding_employer")
     if verdict == "over" and plan.program_weeks and c.key == "cpc":
         funding_ids.append("funding_self_study")  # AAPC asks for no training before the CPC
     if plan.program_weeks and c.body == "AAPC":
         funding_ids.append("funding_student_membership")
-    funding_ids.append("funding_scholarships")
+    if plan.route not in HELD_ROUTES:
+        funding_ids.append("funding_scholarships")
     _title, text = content.advice[f"cost_{verdict}"]
     return CostEstimate(
         lines=tuple(lines),
@@ -505,19 +552,26 @@ def choose_advice(
         ids.append("exam_prep_inside")
     else:
         ids.append(_ROUTE_ADVICE[route])
-    if route == "apprentice":
-        if a.coding_months >= 24:  # two years of coding remove the A, Practicode or not
-            ids.append("apprentice_none")
-    elif cat.apprentice and not held:
+    if primary in ("cca", "ccs") and a.holds & OUTPATIENT_CREDENTIALS and not (
+        a.holds - OUTPATIENT_CREDENTIALS
+    ):
+        ids.append("inpatient_course")  # their credential never tested ICD-10-PCS
+    if CPC_APPRENTICE in a.credentials_held and route == "holder_working" and primary == "cpc":
+        # two years of coding remove the A on their own; one year needs Practicode too
+        ids.append("apprentice_remove_now" if a.coding_months >= 24 else "apprentice_practicode")
+    elif CPC_APPRENTICE in a.credentials_held and primary != "cpc":
+        ids.append("apprentice_alongside")  # the plan is another credential; the A remains
+    if cat.apprentice and not held:
         if a.coding_months and plan.apprentice_months == 0:
             ids.append("apprentice_none")
         elif a.coding_months:
             ids.append("apprentice_shortened")
-    elif primary == "crc" and not held:
+    elif primary == "crc" and not held and CPC_APPRENTICE not in a.credentials_held:
         ids.append("apprentice_not_named")
     ccs = content.catalogue.credentials["ccs"].eligibility.recommended
     if primary == "ccs" and not held and eligible(ccs, a, held=tuple(a.holds)):
-        ids.append("ccs_recommendation_met")
+        # met by a credential held, or by coding alone ("first credential")
+        ids.append("ccs_recommendation_held" if a.coding_credentials else "ccs_recommendation_met")
     elif primary == "cca" and route != "holder_working":  # the CCS is the plan's next step
         ids.append("ccs_recommendation_not_met")
     if plan.dates["program_start"] != a.start_date and route == "train" and (
@@ -526,7 +580,9 @@ def choose_advice(
         ids.append("term_start")
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):
         ids.append("dates_adjusted")
-    if a.target_setting == "remote" or a.income_need in ("now", "within_6_months"):
+    if (a.target_setting == "remote" or a.income_need in ("now", "within_6_months")) and (
+        not no_program(a)  # a coder of a year or more is past first jobs
+    ):
         ids.append("first_remote_hard")
     if a.income_need in ("now", "within_6_months") and a.coding_months == 0 and not held:
         ids.append("interim_jobs")

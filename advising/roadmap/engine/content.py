@@ -134,10 +134,12 @@ class Content:
     retake_min_weeks: int
     held_ceu_check_weeks: int
     held_next_step_weeks: int
+    practicode_weeks: int  # a planning assumption: Practicode done alongside other work
     # [routes] (see vocabulary.ROUTES), for every route but "train"
     route_notes: Mapping[str, str]  # what stands in for the training program
     route_summaries: Mapping[str, str]  # the roadmap's opening summary
     route_milestones: Mapping[tuple[str, str], tuple[str, str]]  # (route, key) -> wording
+    route_milestones_no_choice: Mapping[tuple[str, str], str]  # ... when no specialty picked
     retake_fee: tuple[str, str]  # the retake's cost line: label, note
 
     def labels(self, field: str) -> Mapping[str, str]:

@@ -381,6 +381,7 @@ def _timeline(node: Node) -> dict[str, Any]:
         "retake_min_weeks",
         "held_ceu_check_weeks",
         "held_next_step_weeks",
+        "practicode_weeks",
     )
     terms = []
     for i, text in enumerate(node.text_list("term_starts", template=False)):
@@ -411,6 +412,7 @@ def _timeline(node: Node) -> dict[str, Any]:
         "retake_min_weeks": node.integer("retake_min_weeks"),
         "held_ceu_check_weeks": node.integer("held_ceu_check_weeks"),
         "held_next_step_weeks": node.integer("held_next_step_weeks"),
+        "practicode_weeks": node.integer("practicode_weeks"),
     }
 
 
@@ -584,6 +586,7 @@ def _routes(node: Node) -> dict[str, Any]:
     notes: dict[str, str] = {}
     summaries: dict[str, str] = {}
     wording: dict[tuple[str, str], tuple[str, str]] = {}
+    no_choice: dict[tuple[str, str], str] = {}
     retake_fee = ("", "")
     for route in others:
         entry = node.table(route)
@@ -597,14 +600,17 @@ def _routes(node: Node) -> dict[str, Any]:
             for key in MILESTONE_KEYS:
                 if milestones.has(key):
                     item = milestones.table(key)
-                    item.only("title", "description")
+                    item.only("title", "description", "description_no_choice")
                     wording[(route, key)] = (item.text("title"), item.text("description"))
+                    if item.has("description_no_choice"):  # no specialty picked
+                        no_choice[(route, key)] = item.text("description_no_choice")
         if route == "retake":
             retake_fee = (entry.text("fee_label"), entry.text("fee_note"))
     return {
         "route_notes": types.MappingProxyType(notes),
         "route_summaries": types.MappingProxyType(summaries),
         "route_milestones": types.MappingProxyType(wording),
+        "route_milestones_no_choice": types.MappingProxyType(no_choice),
         "retake_fee": retake_fee,
     }
 

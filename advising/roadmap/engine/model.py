@@ -181,5 +181,10 @@ class Roadmap:
     phases: tuple[StudyPhase, ...] = ()
 
     @property
+    def sits_exam(self) -> bool:
+        """False when the person already holds the plan's credential: no exam in it."""
+        return any(m.key == "exam" for m in self.milestones)
+
+    @property
     def primary_credential(self) -> CredentialInfo:
         return next(c.credential for c in self.credentials if c.role == "primary")

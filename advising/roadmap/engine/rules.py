@@ -54,6 +54,7 @@ from .advice import (
     catalogue_info,
     choose_advice,
     cost_estimate,
+    credential_content,
     credited_hours,
     eligible,
     experience_credit,
@@ -80,6 +81,7 @@ from .model import (
 from .phrasing import country_in_sentence, mid_sentence, spoken_list
 from .study_plan import build_study_plan
 from .vocabulary import (
+    CODING_CREDENTIALS,
     COMPARED_CREDENTIALS,
     CREDENTIALS,
     FIXED_CHOICES,
@@ -123,7 +125,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
 
     picks = _choose_credentials(answers, content)
     primary_key = picks[0][0]
-    primary = content.credentials[primary_key]
+    primary = credential_content(content, primary_key)
     route = plan_route(answers, primary_key)
     picks[0] = (primary_key, "primary", _route_reasons(route, picks[0][2]))
     pathway_key, pathway_reasons = _choose_pathway(answers, content)
@@ -184,7 +186,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     ctx["second_credential"] = ""  # each later credential's card names its own
     credentials = tuple(
         CredentialRecommendation(
-            credential=content.credentials[key].info,
+            credential=credential_content(content, key).info,
             role=role,
             reasons=tuple(render(content.reasons[rid]) for rid in reason_ids),
         )
@@ -270,6 +272,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         extra: dict[str, str] = {}
         if (route, key) in content.route_milestones:
             title, description = content.route_milestones[(route, key)]
+            if not answers.specialties:
+                description = content.route_milestones_no_choice.get((route, key), description)
         elif key == "credential_upgrade":
             assert primary.upgrade is not None
             title, description = primary.upgrade.title, primary.upgrade.description
@@ -362,6 +366,17 @@ def _choose_credentials(
     experience = f"experience_{a.healthcare_experience}"
     online = ("online_exam",) if a.learning_format == "online" else ()
     setting = a.target_setting
+    # a credential held that employers in this setting hire with: the plan builds on it
+    catalogue = content.catalogue.credentials
+    fitting = [k for k in CODING_CREDENTIALS if k in a.holds and setting in catalogue[k].settings]
+    ccs_recommended = content.catalogue.credentials["ccs"].eligibility.recommended
+    if fitting and setting in ("physician_office", "hospital"):
+        key = max(fitting, key=_FIT_RANK.index)
+        # a CCA with the year of coding the CCS asks for goes on to the CCS exam (below)
+        if key != "cca" or not eligible(ccs_recommended, a, held=tuple(a.holds)):
+            reason = _SETTING_REASON.get(key, "holds_fits_target")
+            next_pick = [("ccs", "next", ("ccs_after_experience",))] if key == "cca" else []
+            return [(key, "primary", (reason,)), *next_pick]
     held = [k for k in CREDENTIALS if k in a.holds]
     started = held[0] if held else a.exam_retake
     if started and (
@@ -414,6 +429,15 @@ def _choose_credentials(
     return [("cpc", "primary", ("undecided_provisional", experience, "cpc_apprentice"))]
 
 
+#: Held credentials that fit a setting, least to most advanced: the most advanced one leads.
+_FIT_RANK = ("cca", "coc", "cpc", "ccs_p", "cic", "ccs")
+#: The setting's own reason for a first credential held there; others fit in their own words.
+_SETTING_REASON = {
+    "cpc": "setting_physician_office",
+    "cca": "setting_hospital",
+    "ccs": "setting_hospital",
+}
+
 #: The reason each route gives first; a credential already held drops the reasons about
 #: sitting its exam.
 _ROUTE_REASON = {
@@ -423,14 +447,25 @@ _ROUTE_REASON = {
     "holder": "holds_credential",
     "holder_working": "holds_credential",
 }
-_EXAM_REASONS = frozenset({"cpc_apprentice", "online_exam", "cca_requirements", "ccs_direct"})
+_EXAM_REASONS = frozenset({"online_exam", "ccs_direct"})
+#: Reasons that speak of the training a program gives.
+_TRAINING_REASONS = frozenset(
+    {
+        "experience_none",
+        "experience_some",
+        "experience_clinical",
+        "experience_coding_billing",
+        "cca_requirements",
+        "cpc_apprentice",
+    }
+)
 
 
 def _route_reasons(route: str, reasons: tuple[str, ...]) -> tuple[str, ...]:
     """The primary credential's reasons, led by what the route builds on."""
     lead = _ROUTE_REASON.get(route)
-    if route != "train":  # no program to teach the basics from the beginning
-        reasons = tuple(r for r in reasons if r != "experience_none")
+    if route not in ("train", "review_coding"):  # they trained already, or hold it
+        reasons = tuple(r for r in reasons if r not in _TRAINING_REASONS)
     if route in HELD_ROUTES:
         reasons = tuple(r for r in reasons if r not in _EXAM_REASONS)
     return tuple(dict.fromkeys((lead, *reasons) if lead else reasons))

@@ -31,6 +31,10 @@ CODING_CREDENTIALS = ("cpc", "coc", "cic", "crc", "cca", "ccs", "ccs_p", "rhit",
 #: The CPC's apprentice stage (CPC-A): the exam passed, the A not yet removed.
 CPC_APPRENTICE = "cpc_a"
 HELD_CREDENTIALS = (CPC_APPRENTICE, *CODING_CREDENTIALS)
+#: Held credentials whose upkeep is AAPC's yearly dues (the CPC-A counts as the CPC).
+AAPC_CREDENTIALS = frozenset({"cpc", "coc", "cic", "crc"})
+#: Held credentials whose exams test no inpatient (ICD-10-PCS) coding.
+OUTPATIENT_CREDENTIALS = frozenset({"cpc", "coc", "crc"})
 MAX_EXPERIENCE_YEARS = 60
 MAX_CODING_MONTHS = 600
 MAX_BUDGET_DOLLARS = 1_000_000
@@ -125,7 +129,11 @@ ADVICE_IDS = (
     "retake_plan",
     "holder_plan",
     "apprentice_practicode",
+    "apprentice_remove_now",
+    "apprentice_alongside",
     "held_credential_review",
+    "ccs_recommendation_held",
+    "inpatient_course",
 )
 
 #: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
@@ -168,6 +176,7 @@ REASON_IDS = (
     "holds_credential",
     "holds_apprentice",
     "holds_fits_setting",
+    "holds_fits_target",
     "retake_reason",
     "held_credential_review",
 )
