@@ -1,9 +1,9 @@
-/* The roadmap's "what if" panel: changing a field fetches the new timeline and costs
-   (?...&fragment=1) and swaps them in, announcing the change. Without this file the panel
-   is a plain GET form that re-renders the page. */
+/* The roadmap's "what if" panel: changing a field fetches the plan at those answers
+   (?...&fragment=1) and swaps it in (summary, timeline, study plan, costs), announcing
+   the change. Without this file the panel is a plain GET form that re-renders the page. */
 (function () {
   "use strict";
-  var SWAPPED = ["what-if-note", "timeline-section", "costs-section", "roadmap-downloads"];
+  var SWAPPED = ["what-if-note", "roadmap-downloads", "roadmap-summary", "roadmap-body"];
   var FIELDS = ["hours", "budget", "start"];
 
   document.addEventListener("DOMContentLoaded", function () {

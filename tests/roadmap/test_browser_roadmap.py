@@ -37,6 +37,10 @@ def test_changing_hours_in_the_what_if_panel_swaps_in_the_new_timeline_and_costs
     note = page.locator("#what-if-note")
     note.get_by_text("This is a what-if; your saved plan is unchanged.").wait_for()
     assert "30 hours a week" in page.locator("#timeline-section").inner_text()
+    # the rest of the page follows too: the summary and the weekly study plan
+    assert "at 30 hours a week" in page.locator("#roadmap-summary").inner_text()
+    study = page.locator("#roadmap-body .study-table tfoot").inner_text()
+    assert "30" in study and "10" not in study
     downloads = page.locator("#roadmap-downloads")
     assert "Download the saved plan (PDF)" in downloads.inner_text()  # swapped in as well
     assert format_date(_exam(saved)) not in page.locator(".timeline").inner_text()
