@@ -118,6 +118,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SLOT_CACHE_SIZE": _int_env("SLOT_CACHE_SIZE", 512),
         "API_LIMIT_PER_ADDRESS": os.environ.get("API_LIMIT_PER_ADDRESS", "120 per minute"),
         "ROADMAP_PDF_LIMIT": os.environ.get("ROADMAP_PDF_LIMIT", "10 per minute"),
+        # the roadmap page's "Email me this link": a few a day, never a mail cannon
+        "ROADMAP_LINK_MAIL_LIMIT": os.environ.get("ROADMAP_LINK_MAIL_LIMIT", "3 per hour"),
         # The worker renders each new roadmap's PDF ahead of the visitor's download; a download
         # that finds it still to do waits this long for a worker before rendering it itself.
         "ROADMAP_PDF_PRERENDER": _bool_env("ROADMAP_PDF_PRERENDER", True),

@@ -1,4 +1,5 @@
-"""What intake tells the features above it: an intake was made (typed, explicit)."""
+"""What intake tells the features above it: an intake was made, its answers replaced, its link
+asked for by email (typed, explicit)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,17 @@ class IntakeCreated:
 class IntakeAnswersReplaced:
     """The visitor kept a "what if" version: new answers and roadmap, published inside the
     transaction that stores them. Same rules as :class:`IntakeCreated`."""
+
+    intake: Intake
+    token: str
+
+
+@dataclass(frozen=True)
+class RoadmapLinkRequested:
+    """The visitor asked for their roadmap's private link by email (on the intake form or on
+    the roadmap page), published inside that transaction. Same rules as
+    :class:`IntakeCreated`: the one subscriber that mails the link puts the token in that one
+    message and nowhere else."""
 
     intake: Intake
     token: str

@@ -118,7 +118,7 @@ SECTIONS = (
         ),
     ),
     ("What worries you", ("worries",)),
-    ("Your data", ("consent",)),
+    ("Your data", ("consent", "email_link")),
 )
 
 
@@ -223,7 +223,10 @@ class IntakeForm(FlaskForm):
             Email(message="Enter an email address like name@example.com."),
             Length(max=254),
         ],
-        description="Only to fill in your booking if you book a consultation. No newsletters.",
+        description=(
+            "To fill in your booking if you book, and to send your roadmap link if you ask. "
+            "No newsletters."
+        ),
         render_kw={"autocomplete": "email"},
     )
     timezone = SelectField(
@@ -341,6 +344,10 @@ class IntakeForm(FlaskForm):
         "I agree that my answers are stored to prepare my roadmap and any consultation I book.",
         validators=[DataRequired(message="We need your agreement to store your answers.")],
         description="We delete intakes after our retention period unless a booking needs them.",
+    )
+    email_link = BooleanField(
+        "Send me the private link to my roadmap",
+        description="One email with the address of your roadmap, to come back to it later.",
     )
     submit = SubmitField("Get my roadmap")
 

@@ -26,13 +26,17 @@ def start() -> tuple[str, int] | Response:
     form = IntakeForm()
     if form.validate_on_submit():
         try:
-            _intake, token = services.create_intake(form.to_answers())
+            _intake, token = services.create_intake(
+                form.to_answers(), email_link=bool(form.email_link.data)
+            )
         except AnswersError as error:
             target = form._fields.get(error.field, form.name)
             target.errors.append("Please check this answer.")
         else:
             flash(
-                "Your roadmap is ready. Bookmark this page: its address is private to you.",
+                "Your roadmap is ready. We emailed you its link too: it is private to you."
+                if form.email_link.data
+                else "Your roadmap is ready. Bookmark this page: its address is private to you.",
                 "success",
             )
             return redirect(url_for("roadmap.page", token=token))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from advising.database import utcnow
 from advising.extensions import db, events
-from advising.intake.events import IntakeAnswersReplaced, IntakeCreated
+from advising.intake.events import IntakeAnswersReplaced, IntakeCreated, RoadmapLinkRequested
 from advising.intake.models import Intake
 from advising.roadmap.engine import (
     Content,
@@ -59,8 +59,11 @@ def format_budget(low: int | None, high: int | None) -> str:
 # --- intakes ----------------------------------------------------------------------------------
 
 
-def create_intake(answers: IntakeAnswers, now: datetime | None = None) -> tuple[Intake, str]:
+def create_intake(
+    answers: IntakeAnswers, now: datetime | None = None, *, email_link: bool = False
+) -> tuple[Intake, str]:
     """Build the roadmap, store it with the answers; return the intake and its link token.
+    ``email_link``: the visitor asked for the link by email (sent with the same commit).
 
     Raises ``AnswersError`` (from the engine) when an answer is not acceptable.
     """
@@ -78,9 +81,18 @@ def create_intake(answers: IntakeAnswers, now: datetime | None = None) -> tuple[
     db.session.add(intake)
     db.session.flush()
     events().publish(IntakeCreated(intake, token))
+    if email_link:
+        events().publish(RoadmapLinkRequested(intake, token))
     db.session.commit()
     log.info("intake created intake_id=%s", intake.id)
     return intake, token
+
+
+def email_roadmap_link(intake: Intake, token: str) -> None:
+    """Send the roadmap's private link to the address the visitor gave (one commit)."""
+    events().publish(RoadmapLinkRequested(intake, token))
+    db.session.commit()
+    log.info("roadmap link mailed intake_id=%s", intake.id)
 
 
 def intake_by_token(token: str | None) -> Intake | None:

@@ -118,6 +118,16 @@ def milestones(token: str) -> Response:
     return _attachment(body, "text/calendar", ICS_NAME)
 
 
+@bp.post("/roadmap/<token>/email-link")
+@limiter.limit(lambda: current_app.config["ROADMAP_LINK_MAIL_LIMIT"], scope="roadmap-link-mail")
+def email_link(token: str) -> Response:
+    """Mail the page's private link to the address given on the intake."""
+    intake = _intake_or_404(token)  # the CSRF token is checked for every POST
+    intakes.email_roadmap_link(intake, token)
+    flash(f"We emailed the link to {intakes.answers_of(intake).email}.", "success")
+    return redirect(url_for("roadmap.page", token=token))
+
+
 @bp.post("/roadmap/<token>/delete")
 def delete(token: str) -> Response:
     intake = _intake_or_404(token)

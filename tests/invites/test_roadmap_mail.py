@@ -1,0 +1,86 @@
+"""The roadmap's private link by email: asked for on the intake form or on the roadmap page,
+queued with the request's commit and delivered through a real SMTP server."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from sqlalchemy import select
+
+from advising.extensions import db
+from advising.invites import outbox
+from advising.invites.models import OutboxMessage
+from advising.invites.roadmap_mail import KIND_ROADMAP_LINK
+from tests.conftest import post_form
+from tests.intake.helpers import submit_intake, token_of
+from tests.invites.test_smtp import Mailbox, Server
+
+
+@pytest.fixture
+def mailbox():
+    return Mailbox()
+
+
+@pytest.fixture
+def smtp_server(mailbox):
+    server = Server(mailbox).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config(smtp_server) -> dict[str, object]:
+    return {"MAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}", "MAIL_TIMEOUT_SECONDS": 5}
+
+
+def _link_mails() -> list[OutboxMessage]:
+    db.session.rollback()
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == KIND_ROADMAP_LINK))
+    )
+
+
+def test_the_intake_sends_the_link_only_when_asked(client, ctx):
+    token_of(submit_intake(client, email="dana@example.com"))
+    assert _link_mails() == []
+
+    response = submit_intake(client, email="dana@example.com", email_link="y")
+    token = token_of(response)
+    (mail,) = _link_mails()
+    assert mail.recipient == "dana@example.com"
+    message = message_from_bytes(mail.message, policy=default)
+    assert message["Subject"] == "Your medical coding roadmap"
+    assert message["To"] == "Dana Reyes <dana@example.com>"
+    body = message.get_content()
+    assert f"http://127.0.0.1:5000/roadmap/{token}" in body
+    assert "keep it to yourself" in body
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "We emailed you its link too" in page
+
+
+@pytest.mark.parametrize("app_config", [{"ROADMAP_LINK_MAIL_LIMIT": "2 per hour"}])
+def test_the_roadmap_page_mails_its_link_a_few_times_at_most(client, ctx, app_config):
+    token = token_of(submit_intake(client, email="dana@example.com"))
+    page = f"/roadmap/{token}"
+    sent = post_form(client, f"{page}/email-link", {}, page=page)
+    assert sent.status_code == 302 and sent.headers["Location"] == page
+    assert "We emailed the link to dana@example.com." in client.get(page).get_data(as_text=True)
+    assert len(_link_mails()) == 1
+    assert post_form(client, f"{page}/email-link", {}, page=page).status_code == 302
+    assert post_form(client, f"{page}/email-link", {}, page=page).status_code == 429
+    assert len(_link_mails()) == 2
+    # no CSRF token, no mail; an unknown link, no mail either
+    assert client.post(f"{page}/email-link").status_code == 400
+    assert client.post(f"/roadmap/{'B' * 43}/email-link").status_code in (400, 404)
+    assert len(_link_mails()) == 2
+
+
+def test_the_link_arrives_through_smtp(client, ctx, mailbox):
+    token = token_of(submit_intake(client, email="dana@example.com", email_link="y"))
+    assert outbox.deliver().sent >= 1  # (the PDF pre-render job goes through the outbox too)
+    (raw,) = mailbox.received
+    message = message_from_bytes(raw, policy=default)
+    assert message["To"] == "Dana Reyes <dana@example.com>"
+    assert f"/roadmap/{token}" in message.get_content()
