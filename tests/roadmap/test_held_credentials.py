@@ -253,3 +253,17 @@ def test_plans_without_training_say_nothing_about_training_or_enrolling():
         ).lower()
         for phrase in ("enroll", "your training", "tuition help", "placement", "program sets"):
             assert phrase not in text, (phrase, person.credentials_held, person.exam_retake)
+
+
+def test_outpatient_surgery_in_a_hospital_is_the_cocs_work_not_the_inpatient_route():
+    roadmap = build_roadmap(hospital_career_changer(specialties=("outpatient_surgery",)), CONTENT)
+    roles = {c.role: c.credential.code for c in roadmap.credentials}
+    assert roles == {"primary": "COC", "alternative": "CCA"}
+    assert milestone(roadmap, "exam").title == "Sit the COC exam"
+    assert milestone(roadmap, "credential_upgrade").title == "Remove the A from your COC-A"
+    # a full COC held has no A to remove
+    held = build_roadmap(
+        hospital_career_changer(specialties=("outpatient_surgery",), credentials_held=("coc",)),
+        CONTENT,
+    )
+    assert held.primary_credential.code == "COC" and "credential_upgrade" not in dates(held)

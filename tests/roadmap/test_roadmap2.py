@@ -284,7 +284,9 @@ answers_strategy = st.builds(
     employer_may_pay=st.booleans(),
     start_date=st.dates(date(2026, 12, 1), date(2028, 12, 31)),
     specialties=st.lists(
-        st.sampled_from(["risk_adjustment", "auditing", "cdi", "cardiology", "oncology"]),
+        st.sampled_from(
+            ["risk_adjustment", "auditing", "cdi", "cardiology", "oncology", "outpatient_surgery"]
+        ),
         max_size=2,
         unique=True,
     ).map(tuple),

@@ -266,6 +266,7 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
     step now, the CEU cycle checked, then (unless they have coded a year) the job search and
     first job, the CPC-A's A or the CCA's CCS, and the next area."""
     primary = credential_content(content, credential)
+    apprentice_stage = content.catalogue.credentials[credential].apprentice  # its upgrade: the A
     start = a.start_date
     week = timedelta(weeks=1)
     coding_weeks = round(a.coding_months * _WEEKS_PER_MONTH)
@@ -280,7 +281,8 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             # a year of coding and Practicode make AAPC's two years: the A comes off with it
             apprentice_months = 24 - a.coding_months
             raw["credential_upgrade"] = start + content.practicode_weeks * week
-        elif primary.upgrade is not None and credential != "cpc":  # a CCA coding a year
+        elif primary.upgrade is not None and not apprentice_stage:
+            # a CCA coding a year: the CCS now
             raw["credential_upgrade"] = start + content.held_next_step_weeks * week
     else:
         raw["job_search"] = start + week
@@ -294,7 +296,8 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             # at work counts toward the other.
             apprentice_months = max(0, 12 - a.coding_months)
             offset = max(round(apprentice_months * _WEEKS_PER_MONTH), content.practicode_weeks)
-        elif primary.upgrade is not None and credential != "cpc":  # the CCA's step to the CCS
+        elif primary.upgrade is not None and not apprentice_stage:
+            # the CCA's step to the CCS (a full CPC or COC has no A to remove)
             offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
         # someone coding at work now keeps counting from today, not from a first job
         # (never before their coder-title target)

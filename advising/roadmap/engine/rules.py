@@ -372,11 +372,12 @@ def _choose_credentials(
     ccs_recommended = content.catalogue.credentials["ccs"].eligibility.recommended
     if fitting and setting in ("physician_office", "hospital"):
         key = max(fitting, key=_FIT_RANK.index)
-        # a CCA with the year of coding the CCS asks for goes on to the CCS exam (below)
-        if key != "cca" or not eligible(ccs_recommended, a, held=tuple(a.holds)):
-            reason = _SETTING_REASON.get(key, "holds_fits_target")
-            next_pick = [("ccs", "next", ("ccs_after_experience",))] if key == "cca" else []
-            return [(key, "primary", (reason,)), *next_pick]
+        if key == "cca" and eligible(ccs_recommended, a, held=tuple(a.holds)):
+            # a CCA with the year of coding the CCS asks for goes on to the CCS exam
+            return [("ccs", "primary", ("setting_hospital", experience))]
+        reason = _SETTING_REASON.get(key, "holds_fits_target")
+        next_pick = [("ccs", "next", ("ccs_after_experience",))] if key == "cca" else []
+        return [(key, "primary", (reason,)), *next_pick]
     held = [k for k in CREDENTIALS if k in a.holds]
     started = held[0] if held else a.exam_retake
     if started and (
@@ -388,6 +389,14 @@ def _choose_credentials(
         next_pick = [("ccs", "next", ("ccs_after_experience",))] if started == "cca" else []
         reason = ("holds_fits_setting",) if held else ()
         return [(started, "primary", (*reason, experience)), *next_pick]
+    if setting == "hospital" and "outpatient_surgery" in a.specialties and (
+        a.exam_retake not in ("cca", "ccs")
+    ):
+        # same-day surgery is outpatient coding: AAPC's COC, not AHIMA's inpatient route
+        return [
+            ("coc", "primary", ("setting_hospital_outpatient", experience, "coc_apprentice")),
+            ("cca", "alternative", ("hospital_inpatient_alternative",)),
+        ]
     if setting == "hospital" and a.exam_retake in ("cca", "ccs") and "ccs" not in a.holds:
         # a hospital exam sat once is retaken, whatever else would qualify for the CCS
         if a.exam_retake == "ccs":
@@ -457,6 +466,7 @@ _TRAINING_REASONS = frozenset(
         "experience_coding_billing",
         "cca_requirements",
         "cpc_apprentice",
+        "coc_apprentice",
     }
 )
 

@@ -63,7 +63,7 @@ MIN_HOURS_PER_WEEK = 1
 MAX_HOURS_PER_WEEK = 60
 
 PATHWAYS = ("certificate", "associate_degree")
-CREDENTIALS = ("cpc", "cca", "ccs", "crc")
+CREDENTIALS = ("cpc", "cca", "ccs", "crc", "coc")
 #: Exams someone may have sat without passing yet (the retake plan): the first credentials.
 RETAKE_EXAMS = CREDENTIALS
 
@@ -177,6 +177,9 @@ REASON_IDS = (
     "holds_apprentice",
     "holds_fits_setting",
     "holds_fits_target",
+    "setting_hospital_outpatient",
+    "coc_apprentice",
+    "hospital_inpatient_alternative",
     "retake_reason",
     "held_credential_review",
 )
