@@ -88,7 +88,7 @@ def test_a_rule_naming_an_unknown_credential_is_refused():
     raw["ccs"]["eligibility"]["recommended"].append(["holds xyz"])
     with pytest.raises(ContentError) as excinfo:
         parse_catalogue(raw)
-    assert "ccs.eligibility.recommended[7] names an unknown credential 'xyz'" in str(
+    assert "ccs.eligibility.recommended[10] names an unknown credential 'xyz'" in str(
         excinfo.value
     )
 

@@ -18,7 +18,12 @@ from advising.roadmap.engine import (
     roadmap_from_dict,
     roadmap_to_dict,
 )
-from tests.roadmap.personas import hospital_career_changer, medical_assistant, milestone
+from tests.roadmap.personas import (
+    hospital_career_changer,
+    medical_assistant,
+    milestone,
+    school_leaver,
+)
 
 CONTENT = load_content()
 
@@ -178,7 +183,8 @@ def test_a_cpc_a_who_has_coded_two_years_is_told_to_ask_for_the_a_off_now():
 def test_a_cpc_a_with_a_year_of_coding_loses_the_a_with_practicode():
     apprentice = medical_assistant(credentials_held=("cpc_a",), coding_months=14)
     roadmap = build_roadmap(apprentice, CONTENT)
-    assert "apprentice_practicode" in [a.key for a in roadmap.advice]
+    practicode = next(a for a in roadmap.advice if a.key == "apprentice_practicode_coded")
+    assert "Your 14 months of coding count as one of the two years" in practicode.text
     upgrade = milestone(roadmap, "credential_upgrade")
     assert upgrade.date - roadmap.start_date <= timedelta(weeks=CONTENT.practicode_weeks + 1)
 
@@ -267,3 +273,81 @@ def test_outpatient_surgery_in_a_hospital_is_the_cocs_work_not_the_inpatient_rou
         CONTENT,
     )
     assert held.primary_credential.code == "COC" and "credential_upgrade" not in dates(held)
+
+
+def test_an_exam_sat_once_is_never_dropped():
+    # a CPC sat once, now aiming at a hospital: the training counts, no new program
+    trained = build_roadmap(hospital_career_changer(exam_retake="cpc"), CONTENT)
+    assert trained.primary_credential.code == "CCA" and trained.pathway.duration_weeks == 0
+    assert "You trained for the CPC and sat its exam" in primary_reasons(trained)
+    assert trained.advice[0].key == "trained_review"
+    # a CCA held and the CCS sat once: the retake, not a plan with "no exam ahead"
+    retake = build_roadmap(
+        hospital_career_changer(credentials_held=("cca",), exam_retake="ccs", coding_months=6),
+        CONTENT,
+    )
+    assert milestone(retake, "exam").title == "Retake the CCS exam"
+    # a CRC held and the CPC sat once, for remote work: the CPC's retake
+    remote = build_roadmap(
+        medical_assistant(credentials_held=("crc",), exam_retake="cpc", target_setting="remote"),
+        CONTENT,
+    )
+    assert milestone(remote, "exam").title == "Retake the CPC exam"
+
+
+def test_a_cpc_a_is_never_called_a_cpc():
+    roadmap = build_roadmap(hospital_career_changer(credentials_held=("cpc_a",)), CONTENT)
+    assert "What you learned for the CPC-A" in primary_reasons(roadmap)
+    working = build_roadmap(
+        medical_assistant(credentials_held=("cpc_a",), coding_months=14), CONTENT
+    )
+    assert "you hold the CPC-A and already code" in working.summary
+    assert "You already hold the CPC-A" in primary_reasons(working)
+    elsewhere = build_roadmap(
+        hospital_career_changer(credentials_held=("cpc_a",), coding_months=30), CONTENT
+    )
+    assert "apprentice_remove_now" in [a.key for a in elsewhere.advice]
+
+
+def test_an_outpatient_coder_going_inpatient_gets_time_for_icd_10_pcs():
+    coder = build_roadmap(hospital_career_changer(credentials_held=("cpc",)), CONTENT)
+    him = build_roadmap(hospital_career_changer(credentials_held=("rhit",)), CONTENT)
+    assert "inpatient_course" in [a.key for a in coder.advice]
+    weeks = (milestone(coder, "exam").date - coder.start_date).days / 7
+    hours = hospital_career_changer().hours_per_week
+    assert weeks >= (CONTENT.credentials["cca"].prep_hours + CONTENT.inpatient_course_hours) / hours
+    assert "inpatient_course" not in [a.key for a in him.advice]
+
+
+def test_any_other_bodys_coding_credential_plus_a_year_meets_the_ccs_recommendation():
+    roadmap = build_roadmap(
+        hospital_career_changer(credentials_held=("crc",), coding_months=14), CONTENT
+    )
+    assert roadmap.primary_credential.code == "CCS"
+    assert "ccs_recommendation_held" in [a.key for a in roadmap.advice]
+
+
+def test_a_credential_of_the_other_body_is_kept_up_too():
+    roadmap = build_roadmap(medical_assistant(credentials_held=("ccs",)), CONTENT)  # -> CPC
+    assert "ahima_upkeep_alongside" in [a.key for a in roadmap.advice]
+    holder = build_roadmap(hospital_career_changer(credentials_held=("ccs",)), CONTENT)
+    assert holder.costs.lines == () and holder.costs.verdict == "none"
+    assert "no program or exam to pay for" in holder.costs.summary
+
+
+def test_no_student_aid_scholarships_or_interim_training_jobs_without_a_program():
+    roadmap = build_roadmap(
+        school_leaver(exam_retake="cca", target_setting="hospital", income_need="now"), CONTENT
+    )
+    assert roadmap.pathway.duration_weeks == 0
+    funding = [f.key for f in roadmap.costs.funding]
+    assert "funding_fafsa" not in funding and "funding_scholarships" not in funding
+    assert "interim_jobs" not in [a.key for a in roadmap.advice]
+
+
+def test_flexible_settings_build_on_any_coding_credential_held():
+    for held in ("ccs_p", "cic"):
+        roadmap = build_roadmap(
+            medical_assistant(credentials_held=(held,), target_setting="remote"), CONTENT
+        )
+        assert roadmap.primary_credential.key == held and not roadmap.sits_exam

@@ -30,6 +30,7 @@ from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
 from .phrasing import spoken_list
 from .vocabulary import (
     AAPC_CREDENTIALS,
+    AHIMA_CREDENTIALS,
     CODING_CREDIT_MONTHS,
     CPC_APPRENTICE,
     HELD_ROUTES,
@@ -88,6 +89,14 @@ def credential_content(content: Content, key: str) -> CredentialContent:
     )
 
 
+def outpatient_to_inpatient(a: IntakeAnswers, credential: str) -> bool:
+    """Whether an inpatient exam is ahead of someone whose credentials never tested ICD-10-PCS
+    (their review needs an inpatient course first)."""
+    return credential in ("cca", "ccs") and bool(a.holds & OUTPATIENT_CREDENTIALS) and not (
+        a.holds - OUTPATIENT_CREDENTIALS
+    )
+
+
 def no_program(a: IntakeAnswers) -> bool:
     return a.coding_months >= NO_PROGRAM_CODING_MONTHS
 
@@ -103,6 +112,8 @@ def plan_route(a: IntakeAnswers, credential: str) -> str:
         return "retake"
     if a.coding_credentials:
         return "review_credential"
+    if a.exam_retake:  # trained and sat another exam: that training stands in for a program
+        return "review_trained"
     if no_program(a):
         return "review_coding"
     return "train"
@@ -163,15 +174,19 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
     elif route != "train":
         program_weeks = 0
         program_start = start
-        # Two years of coding, or a coding credential held before the CCS: a quarter less
-        # review (keeps the CCS, chosen at two years or at a year with a credential, no later
-        # than the CCA a year before).
+        # Two years of coding, or a coding credential held (or another exam trained for) before
+        # the CCS: a quarter less review (keeps the CCS, chosen at two years or at a year with
+        # a credential, no later than the CCA a year before).
         factor = (
             0.75
-            if a.coding_months >= 24 or (credential == "ccs" and a.coding_credentials)
+            if a.coding_months >= 24
+            or (credential == "ccs" and (a.coding_credentials or a.exam_retake))
             else 1.0
         )
-        prep_weeks = max(content.min_prep_weeks, math.ceil(primary.prep_hours * factor / hours))
+        review_hours = primary.prep_hours * factor
+        if outpatient_to_inpatient(a, credential):
+            review_hours += content.inpatient_course_hours  # ICD-10-PCS before the review
+        prep_weeks = max(content.min_prep_weeks, math.ceil(review_hours / hours))
         program_end = start
         exam = start + prep_weeks * week
     else:
@@ -452,7 +467,10 @@ def cost_estimate(
                 c.fees.sourced.checked_on,
             )
         )
-    item("aapc_membership" if c.body == "AAPC" else "ahima_membership")
+    if c.body == "AAPC":
+        item("aapc_membership")  # AAPC's dues keep any AAPC credential
+    elif plan.route not in HELD_ROUTES:
+        item("ahima_membership")  # optional: it lowers the exam fee
     if c.body != "AAPC" and a.holds & AAPC_CREDENTIALS:
         item("aapc_membership")  # AAPC's dues keep the AAPC credential already held
     if plan.route not in HELD_ROUTES:
@@ -473,7 +491,9 @@ def cost_estimate(
         total_low += min(paths) - (fee_low or 0) - (dues.low or 0)
         total_high += max(paths) - (fee_high or 0) - (dues.high or 0)
     unpriced = tuple(line.label for line in lines if line.low is None)
-    if a.budget_max is None:
+    if not lines:
+        verdict = "none"  # a credential held and kept: nothing in the plan to pay for
+    elif a.budget_max is None:
         verdict = "unknown"
     elif total_low > a.budget_max:
         verdict = "over"
@@ -488,7 +508,7 @@ def cost_estimate(
         budget_dollars=dollar_range(a.budget_min, a.budget_max),
     )
     funding_ids = []
-    if not a.outside_us:
+    if not a.outside_us and plan.program_weeks:  # both pay for training programs
         if a.employment == "laid_off":
             funding_ids.append("funding_wioa")
         # a degree program is what federal aid is usually for, unless they said it is not
@@ -503,7 +523,7 @@ def cost_estimate(
         funding_ids.append("funding_self_study")  # AAPC asks for no training before the CPC
     if plan.program_weeks and c.body == "AAPC":
         funding_ids.append("funding_student_membership")
-    if plan.route not in HELD_ROUTES:
+    if plan.program_weeks:  # asked of programs
         funding_ids.append("funding_scholarships")
     _title, text = content.advice[f"cost_{verdict}"]
     return CostEstimate(
@@ -526,6 +546,7 @@ def cost_estimate(
 _ROUTE_ADVICE = {
     "review_coding": "no_program",
     "review_credential": "held_credential_review",
+    "review_trained": "trained_review",
     "retake": "retake_plan",
     "apprentice": "apprentice_practicode",
     "holder": "holder_plan",
@@ -555,15 +576,18 @@ def choose_advice(
         ids.append("exam_prep_inside")
     else:
         ids.append(_ROUTE_ADVICE[route])
-    if primary in ("cca", "ccs") and a.holds & OUTPATIENT_CREDENTIALS and not (
-        a.holds - OUTPATIENT_CREDENTIALS
-    ):
+    if outpatient_to_inpatient(a, primary) and route != "retake":
         ids.append("inpatient_course")  # their credential never tested ICD-10-PCS
-    if CPC_APPRENTICE in a.credentials_held and route == "holder_working" and primary == "cpc":
+    if CPC_APPRENTICE in a.credentials_held:
         # two years of coding remove the A on their own; one year needs Practicode too
-        ids.append("apprentice_remove_now" if a.coding_months >= 24 else "apprentice_practicode")
-    elif CPC_APPRENTICE in a.credentials_held and primary != "cpc":
-        ids.append("apprentice_alongside")  # the plan is another credential; the A remains
+        if a.coding_months >= 24:
+            ids.append("apprentice_remove_now")
+        elif a.coding_months >= 12:
+            ids.append("apprentice_practicode_coded")
+        elif primary != "cpc":
+            ids.append("apprentice_alongside")  # the plan is another credential; the A remains
+    if a.holds & AHIMA_CREDENTIALS and cat.body == "AAPC":
+        ids.append("ahima_upkeep_alongside")  # the AHIMA credential held needs its own upkeep
     if cat.apprentice and not held:
         if a.coding_months and plan.apprentice_months == 0:
             ids.append("apprentice_none")
@@ -587,10 +611,10 @@ def choose_advice(
         not no_program(a)  # a coder of a year or more is past first jobs
     ):
         ids.append("first_remote_hard")
-    if a.income_need in ("now", "within_6_months") and a.coding_months == 0 and not held:
-        ids.append("interim_jobs")
-    if a.employment == "employed" and a.employer_type in ("provider", "payer"):
-        ids.append("move_at_employer")
+    if a.income_need in ("now", "within_6_months") and a.coding_months == 0 and route == "train":
+        ids.append("interim_jobs")  # "while you train": a program's months
+    if a.employment == "employed" and a.employer_type in ("provider", "payer") and not held:
+        ids.append("move_at_employer")  # not to a credentialed coder: they moved already
     if a.employment == "retired":
         ids.append("retiree_contract")
     if a.outside_us:
@@ -599,8 +623,8 @@ def choose_advice(
         exam_hours = content.catalogue.credentials[primary].exam.hours
         ids.append("practice_test_length" if exam_hours else "practice_test_unknown")
     feasibility: list[str] = []
-    if a.hours_per_week < content.feasible_min_hours and has_what_if:
-        feasibility.append("feasibility_low_hours")
+    if a.hours_per_week < content.feasible_min_hours and has_what_if and plan.program_weeks:
+        feasibility.append("feasibility_low_hours")  # "training stretches over ..."
     elif plan.total_weeks > content.feasible_max_weeks and has_what_if:
         feasibility.append("feasibility_long_plan")
     if a.income_need in ("now", "within_6_months") and plan.total_weeks > INCOME_GAP_WEEKS:

@@ -82,7 +82,7 @@ def _parse_condition(
     help_text = (
         "conditions look like 'budget = tight', 'hours < 10', 'employer_may_pay', "
         "'not employer_may_pay', 'worry = cost', 'has_specialties', 'needs_program', "
-        "'sits_exam', 'route = retake'"
+        "'sits_exam', 'codes_at_work', 'route = retake'"
     )
     match = _CONDITION_RE.match(text)
     if not match:
@@ -97,6 +97,8 @@ def _parse_condition(
         test = _needs_program
     elif field == "sits_exam" and op is None:
         test = _sits_exam
+    elif field == "codes_at_work" and op is None:
+        test = _codes_at_work
     elif field == "hours" and op is not None:
         if not operand.isdigit():
             raise node.fail(key, f"condition {text!r} must compare hours with a whole number")
@@ -122,6 +124,11 @@ def _employer_may_pay(f: Facts) -> bool:
 def _needs_program(f: Facts) -> bool:
     """False when coding at work, a credential held or an exam sat stands in for a program."""
     return f.route == "train"
+
+
+def _codes_at_work(f: Facts) -> bool:
+    """True for someone whose job already has them assign codes."""
+    return f.answers.coding_months > 0
 
 
 def _sits_exam(f: Facts) -> bool:

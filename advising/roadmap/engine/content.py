@@ -135,6 +135,7 @@ class Content:
     held_ceu_check_weeks: int
     held_next_step_weeks: int
     practicode_weeks: int  # a planning assumption: Practicode done alongside other work
+    inpatient_course_hours: int  # ICD-10-PCS before an outpatient coder's inpatient review
     # [routes] (see vocabulary.ROUTES), for every route but "train"
     route_notes: Mapping[str, str]  # what stands in for the training program
     route_summaries: Mapping[str, str]  # the roadmap's opening summary

@@ -382,6 +382,7 @@ def _timeline(node: Node) -> dict[str, Any]:
         "held_ceu_check_weeks",
         "held_next_step_weeks",
         "practicode_weeks",
+        "inpatient_course_hours",
     )
     terms = []
     for i, text in enumerate(node.text_list("term_starts", template=False)):
@@ -413,6 +414,7 @@ def _timeline(node: Node) -> dict[str, Any]:
         "held_ceu_check_weeks": node.integer("held_ceu_check_weeks"),
         "held_next_step_weeks": node.integer("held_next_step_weeks"),
         "practicode_weeks": node.integer("practicode_weeks"),
+        "inpatient_course_hours": node.integer("inpatient_course_hours"),
     }
 
 

@@ -132,7 +132,7 @@ class CostEstimate:
     unpriced: tuple[str, ...]  # labels of lines without a checked figure
     budget_min: int | None
     budget_max: int | None
-    verdict: str  # "over", "within", "unknown"
+    verdict: str  # "over", "tight", "within", "unknown", "none" (nothing to pay for)
     summary: str
     funding: tuple[Advice, ...]
 

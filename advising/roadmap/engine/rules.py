@@ -83,7 +83,7 @@ from .study_plan import build_study_plan
 from .vocabulary import (
     CODING_CREDENTIALS,
     COMPARED_CREDENTIALS,
-    CREDENTIALS,
+    CPC_APPRENTICE,
     FIXED_CHOICES,
     HELD_ROUTES,
     SPECIALTY_CREDENTIALS,
@@ -173,10 +173,20 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         local_college="a local college" if answers.outside_us else "a community college",
         local_colleges="local colleges" if answers.outside_us else "community colleges",
         holidays_note="" if answers.outside_us else ", avoid US federal holidays",
+        # a CPC-A is no CPC until AAPC removes the A: never call it one (a résumé line)
         held_credentials=spoken_list(
-            [content.catalogue.credentials[k].code for k in answers.coding_credentials]
+            [
+                "CPC-A" if k == "cpc" and CPC_APPRENTICE in answers.credentials_held
+                else content.catalogue.credentials[k].code
+                for k in answers.coding_credentials
+            ]
+        ),
+        retake_exam=(
+            content.catalogue.credentials[answers.exam_retake].code if answers.exam_retake else ""
         ),
     )
+    if primary_key == "cpc" and route in HELD_ROUTES and CPC_APPRENTICE in answers.credentials_held:
+        ctx["credential"] = "CPC-A"
 
     def render(template: str, **extra: str) -> str:
         """``template`` filled from the context, with ``extra`` placeholders of its own."""
@@ -366,10 +376,20 @@ def _choose_credentials(
     experience = f"experience_{a.healthcare_experience}"
     online = ("online_exam",) if a.learning_format == "online" else ()
     setting = a.target_setting
-    # a credential held that employers in this setting hire with: the plan builds on it
     catalogue = content.catalogue.credentials
+    ccs_recommended = catalogue["ccs"].eligibility.recommended
+    flexible = setting in ("remote", "undecided") or (
+        setting == "payer" and "risk_adjustment" not in a.specialties
+    )
+    retake = a.exam_retake
+    if retake and (flexible or setting in catalogue[retake].settings):
+        # an exam sat once, for work of this kind: finish it (the retake) before anything else
+        own = setting in ("hospital", "physician_office") and retake in _SETTING_REASON
+        reasons = (_SETTING_REASON[retake], experience) if own else (experience,)
+        next_pick = [("ccs", "next", ("ccs_after_experience",))] if retake == "cca" else []
+        return [(retake, "primary", reasons), *next_pick]
+    # a credential held that employers in this setting hire with: the plan builds on it
     fitting = [k for k in CODING_CREDENTIALS if k in a.holds and setting in catalogue[k].settings]
-    ccs_recommended = content.catalogue.credentials["ccs"].eligibility.recommended
     if fitting and setting in ("physician_office", "hospital"):
         key = max(fitting, key=_FIT_RANK.index)
         if key == "cca" and eligible(ccs_recommended, a, held=tuple(a.holds)):
@@ -378,32 +398,16 @@ def _choose_credentials(
         reason = _SETTING_REASON.get(key, "holds_fits_target")
         next_pick = [("ccs", "next", ("ccs_after_experience",))] if key == "cca" else []
         return [(key, "primary", (reason,)), *next_pick]
-    held = [k for k in CREDENTIALS if k in a.holds]
-    started = held[0] if held else a.exam_retake
-    if started and (
-        setting in ("remote", "undecided")
-        or (setting == "payer" and "risk_adjustment" not in a.specialties)
-    ):
-        # these settings hire coders with any of the first credentials: build on the one held,
-        # or finish the one whose exam was sat
-        next_pick = [("ccs", "next", ("ccs_after_experience",))] if started == "cca" else []
-        reason = ("holds_fits_setting",) if held else ()
-        return [(started, "primary", (*reason, experience)), *next_pick]
-    if setting == "hospital" and "outpatient_surgery" in a.specialties and (
-        a.exam_retake not in ("cca", "ccs")
-    ):
+    held = [k for k in _FLEXIBLE_ORDER if k in a.holds]
+    if held and flexible:
+        # these settings hire coders with any coding credential: build on the one held
+        next_pick = [("ccs", "next", ("ccs_after_experience",))] if held[0] == "cca" else []
+        return [(held[0], "primary", ("holds_fits_setting", experience)), *next_pick]
+    if setting == "hospital" and "outpatient_surgery" in a.specialties:
         # same-day surgery is outpatient coding: AAPC's COC, not AHIMA's inpatient route
         return [
             ("coc", "primary", ("setting_hospital_outpatient", experience, "coc_apprentice")),
             ("cca", "alternative", ("hospital_inpatient_alternative",)),
-        ]
-    if setting == "hospital" and a.exam_retake in ("cca", "ccs") and "ccs" not in a.holds:
-        # a hospital exam sat once is retaken, whatever else would qualify for the CCS
-        if a.exam_retake == "ccs":
-            return [("ccs", "primary", ("setting_hospital", experience))]
-        return [
-            ("cca", "primary", ("setting_hospital", experience)),
-            ("ccs", "next", ("ccs_after_experience",)),
         ]
     if setting == "physician_office":
         return [
@@ -439,7 +443,9 @@ def _choose_credentials(
 
 
 #: Held credentials that fit a setting, least to most advanced: the most advanced one leads.
-_FIT_RANK = ("cca", "coc", "cpc", "ccs_p", "cic", "ccs")
+_FIT_RANK = ("cca", "coc", "ccs_p", "cpc", "cic", "ccs")
+#: Held credentials a flexible setting (remote, payer, undecided) builds on, first preferred.
+_FLEXIBLE_ORDER = ("cpc", "ccs", "cic", "ccs_p", "coc", "crc", "cca")
 #: The setting's own reason for a first credential held there; others fit in their own words.
 _SETTING_REASON = {
     "cpc": "setting_physician_office",
@@ -451,6 +457,7 @@ _SETTING_REASON = {
 #: sitting its exam.
 _ROUTE_REASON = {
     "review_credential": "held_credential_review",
+    "review_trained": "retake_elsewhere",
     "retake": "retake_reason",
     "apprentice": "holds_apprentice",
     "holder": "holds_credential",

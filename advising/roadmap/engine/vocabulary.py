@@ -33,6 +33,8 @@ CPC_APPRENTICE = "cpc_a"
 HELD_CREDENTIALS = (CPC_APPRENTICE, *CODING_CREDENTIALS)
 #: Held credentials whose upkeep is AAPC's yearly dues (the CPC-A counts as the CPC).
 AAPC_CREDENTIALS = frozenset({"cpc", "coc", "cic", "crc"})
+#: Held credentials kept with AHIMA's CEUs and recertification fee.
+AHIMA_CREDENTIALS = frozenset({"cca", "ccs", "ccs_p", "rhit", "rhia"})
 #: Held credentials whose exams test no inpatient (ICD-10-PCS) coding.
 OUTPATIENT_CREDENTIALS = frozenset({"cpc", "coc", "crc"})
 MAX_EXPERIENCE_YEARS = 60
@@ -71,6 +73,7 @@ RETAKE_EXAMS = CREDENTIALS
 #: train              a training program, then the exam;
 #: review_coding      a year of coding at work stands in for the program: exam review only;
 #: review_credential  a coding credential already held stands in for it: exam review only;
+#: review_trained     the training for another exam, sat but not passed, stands in for it;
 #: retake             the person trained and sat this exam without passing: retake review;
 #: apprentice         the CPC passed as CPC-A: no exam, the A to remove;
 #: holder             the credential already held, a first coding job to find: no exam;
@@ -79,6 +82,7 @@ ROUTES = (
     "train",
     "review_coding",
     "review_credential",
+    "review_trained",
     "retake",
     "apprentice",
     "holder",
@@ -124,6 +128,7 @@ ADVICE_IDS = (
     "cost_tight",
     "cost_within",
     "cost_unknown",
+    "cost_none",
     "practice_test_length",
     "practice_test_unknown",
     "retake_plan",
@@ -132,6 +137,9 @@ ADVICE_IDS = (
     "apprentice_remove_now",
     "apprentice_alongside",
     "held_credential_review",
+    "trained_review",
+    "apprentice_practicode_coded",
+    "ahima_upkeep_alongside",
     "ccs_recommendation_held",
     "inpatient_course",
 )
@@ -181,6 +189,7 @@ REASON_IDS = (
     "coc_apprentice",
     "hospital_inpatient_alternative",
     "retake_reason",
+    "retake_elsewhere",
     "held_credential_review",
 )
 
@@ -255,5 +264,6 @@ PLACEHOLDERS = frozenset(
         "more_hours_first_job",
         "months_to_first_job",
         "held_credentials",
+        "retake_exam",
     }
 )
