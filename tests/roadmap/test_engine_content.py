@@ -72,7 +72,7 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
             "content.toml: credentials.cpc.prep_hours must be a number (got 'ten')",
         ),
         (
-            'content_version = "2026-12-04.8"',
+            'content_version = "2026-12-04.9"',
             "content_version = 3",
             "content.toml: content_version must be non-empty text",
         ),
@@ -148,7 +148,7 @@ def test_parse_content_checks_a_missing_section():
 def test_edited_wording_flows_into_the_roadmap(tmp_path):
     path = write_variant(
         tmp_path,
-        'content_version = "2026-12-04.8"',
+        'content_version = "2026-12-04.9"',
         'content_version = "2027-01-01.1"',
     )
     edited = load_content(path)

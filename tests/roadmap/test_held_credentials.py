@@ -351,3 +351,21 @@ def test_flexible_settings_build_on_any_coding_credential_held():
             medical_assistant(credentials_held=(held,), target_setting="remote"), CONTENT
         )
         assert roadmap.primary_credential.key == held and not roadmap.sits_exam
+
+
+def test_an_him_degree_counts_as_the_course_that_halves_the_apprentice_stage():
+    rhit = build_roadmap(medical_assistant(credentials_held=("rhit",)), CONTENT)  # -> CPC
+    cca = build_roadmap(medical_assistant(credentials_held=("cca",)), CONTENT)
+    first_job = milestone(rhit, "first_job").date
+    assert milestone(rhit, "credential_upgrade").date - first_job < timedelta(weeks=54)
+    assert milestone(cca, "credential_upgrade").date - milestone(cca, "first_job").date > (
+        timedelta(weeks=100)
+    )
+
+
+def test_a_coc_holder_is_told_how_a_coc_a_loses_its_a():
+    roadmap = build_roadmap(
+        hospital_career_changer(credentials_held=("coc",), specialties=("outpatient_surgery",)),
+        CONTENT,
+    )
+    assert "coc_apprentice_check" in [a.key for a in roadmap.advice]

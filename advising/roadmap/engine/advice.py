@@ -228,7 +228,9 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         if cat.apprentice:
             # Two years of coding remove the A; one year plus a course (the program, or the
             # training before a first attempt) too.
-            needed = 12 if route in ("train", "retake") else 24
+            # (an HIM degree behind an RHIT or RHIA is such a course, and more)
+            trained = route in ("train", "retake", "review_trained") or a.holds & {"rhit", "rhia"}
+            needed = 12 if trained else 24
             apprentice_months = max(0, needed - a.coding_months)
             offset = round(apprentice_months * _WEEKS_PER_MONTH)
         if offset > 0:
@@ -586,6 +588,8 @@ def choose_advice(
             ids.append("apprentice_practicode_coded")
         elif primary != "cpc":
             ids.append("apprentice_alongside")  # the plan is another credential; the A remains
+    if "coc" in a.holds and a.coding_months < 24:
+        ids.append("coc_apprentice_check")  # the form does not ask whether the A is still on
     if a.holds & AHIMA_CREDENTIALS and cat.body == "AAPC":
         ids.append("ahima_upkeep_alongside")  # the AHIMA credential held needs its own upkeep
     if cat.apprentice and not held:

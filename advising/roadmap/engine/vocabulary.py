@@ -140,6 +140,7 @@ ADVICE_IDS = (
     "trained_review",
     "apprentice_practicode_coded",
     "ahima_upkeep_alongside",
+    "coc_apprentice_check",
     "ccs_recommendation_held",
     "inpatient_course",
 )
