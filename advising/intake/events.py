@@ -37,3 +37,11 @@ class RoadmapLinkRequested:
 
     intake: Intake
     token: str
+
+
+@dataclass(frozen=True)
+class IntakeDeleted:
+    """The visitor deleted their answers and roadmap: published inside that transaction,
+    before the intake row goes, so features remove what they keep of it (the link's mail)."""
+
+    intake: Intake

@@ -46,6 +46,7 @@ from advising.roadmap.engine import (
     form_choices,
     parse_budget,
 )
+from advising.shared.emails import EMAIL_HELP, normalize_email
 from advising.shared.text import has_control_characters
 from advising.shared.zones import is_zone
 
@@ -351,7 +352,20 @@ class IntakeForm(FlaskForm):
     )
     submit = SubmitField("Get my roadmap")
 
-    validate_name = _no_control_characters
+    def validate_name(self, field: StringField) -> None:
+        # one line: it heads the roadmap and greets the visitor in the link's mail
+        if has_control_characters(field.data):
+            raise ValidationError("Use letters, digits and ordinary punctuation only.")
+
+    def validate_email(self, field: EmailField) -> None:
+        # the address mail can carry (the booking form's check): the link goes there
+        if field.errors:  # not an address at all: said once already
+            return
+        try:
+            field.data = normalize_email(field.data)
+        except ValueError:
+            raise ValidationError(EMAIL_HELP)
+
     validate_current_work = _no_control_characters
     validate_goals = _no_control_characters
 

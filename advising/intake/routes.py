@@ -34,7 +34,7 @@ def start() -> tuple[str, int] | Response:
             target.errors.append("Please check this answer.")
         else:
             flash(
-                "Your roadmap is ready. We emailed you its link too: it is private to you."
+                "Your roadmap is ready. We are emailing you its link too: it is private to you."
                 if form.email_link.data
                 else "Your roadmap is ready. Bookmark this page: its address is private to you.",
                 "success",

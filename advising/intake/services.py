@@ -14,7 +14,12 @@ from sqlalchemy import select
 
 from advising.database import utcnow
 from advising.extensions import db, events
-from advising.intake.events import IntakeAnswersReplaced, IntakeCreated, RoadmapLinkRequested
+from advising.intake.events import (
+    IntakeAnswersReplaced,
+    IntakeCreated,
+    IntakeDeleted,
+    RoadmapLinkRequested,
+)
 from advising.intake.models import Intake
 from advising.roadmap.engine import (
     Content,
@@ -145,6 +150,7 @@ def replace_answers(intake: Intake, answers: IntakeAnswers, token: str) -> Roadm
 def delete_intake(intake: Intake) -> None:
     """Delete an intake and its roadmap at the visitor's request (bookings stay)."""
     intake_id = intake.id
+    events().publish(IntakeDeleted(intake))
     db.session.delete(intake)
     db.session.commit()
     log.info("intake deleted by visitor intake_id=%s", intake_id)

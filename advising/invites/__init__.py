@@ -13,13 +13,13 @@ if TYPE_CHECKING:
 
 def register(app: Flask) -> None:
     from advising.extensions import events
-    from advising.intake.events import RoadmapLinkRequested
+    from advising.intake.events import IntakeDeleted, RoadmapLinkRequested
     from advising.invites import models  # noqa: F401  (tables in the metadata)
     from advising.invites.account_mail import subscribe_account_mail
     from advising.invites.booking_mail import on_booking_change
     from advising.invites.cli import mail_cli
     from advising.invites.outbox import open_mail
-    from advising.invites.roadmap_mail import on_roadmap_link
+    from advising.invites.roadmap_mail import on_intake_deleted, on_roadmap_link
     from advising.invites.routes import bp
     from advising.outbox import register_channel
     from advising.scheduling.events import BookingChanged
@@ -27,6 +27,7 @@ def register(app: Flask) -> None:
 
     events(app).subscribe(BookingChanged, on_booking_change)
     events(app).subscribe(RoadmapLinkRequested, on_roadmap_link)
+    events(app).subscribe(IntakeDeleted, on_intake_deleted)
     subscribe_account_mail(events(app))
     app.register_blueprint(bp)
     app.cli.add_command(mail_cli)

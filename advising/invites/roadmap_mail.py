@@ -4,11 +4,16 @@ message in the outbox inside the transaction that asked for it."""
 from __future__ import annotations
 
 from flask import current_app, url_for
+from sqlalchemy import delete
 
-from advising.intake.events import RoadmapLinkRequested
+from advising.extensions import db
+from advising.intake.events import IntakeDeleted, RoadmapLinkRequested
 from advising.invites.compose import render_mail
+from advising.invites.ical import clean_line
 from advising.invites.message import build_text_message
+from advising.invites.models import OutboxMessage
 from advising.invites.outbox import enqueue
+from advising.shared.emails import is_deliverable_address
 
 KIND_ROADMAP_LINK = "roadmap_link"
 SUBJECT = "Your medical coding roadmap"
@@ -26,7 +31,7 @@ def roadmap_link_message(event: RoadmapLinkRequested) -> bytes:
         subject=SUBJECT,
         text_body=render_mail(
             "invites/mail/roadmap_link.txt",
-            visitor_name=answers["name"],
+            visitor_name=clean_line(answers["name"]),
             url=base + url_for("roadmap.page", token=event.token),
         ),
     )
@@ -34,10 +39,24 @@ def roadmap_link_message(event: RoadmapLinkRequested) -> bytes:
 
 
 def on_roadmap_link(event: RoadmapLinkRequested) -> None:
-    """Runs before the intake transaction commits: the mail and the request commit together."""
+    """Runs before the intake transaction commits: the mail and the request commit together.
+    An address mail cannot carry (stored before the intake checked it so) gets nothing."""
+    if not is_deliverable_address(event.intake.answers["email"]):
+        return
     enqueue(
         roadmap_link_message(event),
         kind=KIND_ROADMAP_LINK,
         recipient=event.intake.answers["email"],
         subject=SUBJECT,
+    )
+
+
+def on_intake_deleted(event: IntakeDeleted) -> None:
+    """The visitor deleted their roadmap: its link's mail goes too, sent or not (the row held
+    their name, address and the link)."""
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.kind == KIND_ROADMAP_LINK,
+            OutboxMessage.recipient == event.intake.answers["email"],
+        )
     )

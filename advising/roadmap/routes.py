@@ -124,7 +124,7 @@ def email_link(token: str) -> Response:
     """Mail the page's private link to the address given on the intake."""
     intake = _intake_or_404(token)  # the CSRF token is checked for every POST
     intakes.email_roadmap_link(intake, token)
-    flash(f"We emailed the link to {intakes.answers_of(intake).email}.", "success")
+    flash(f"We are sending the link to {intakes.answers_of(intake).email}.", "success")
     return redirect(url_for("roadmap.page", token=token))
 
 

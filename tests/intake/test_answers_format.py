@@ -240,3 +240,20 @@ def test_the_advisor_sees_every_answer_the_visitor_gave(client, ctx, auth):
     assert "<dt>Needs an income</dt><dd>As soon as possible</dd>" in text
     assert "<dt>Credentials</dt><dd>CCA, RHIT; sat the CCS exam, not passed yet</dd>" in text
     assert "<strong>Roadmap:</strong> CCS. Retake review only" in text
+
+
+def test_a_plan_stored_before_route_notes_keeps_its_own_words_for_no_program(
+    client, ctx, auth
+):
+    advisor = make_advisor(name="Maria Lopez", email="maria@example.org", slug="maria")
+    intake, _token = make_intake(coding_months=14)
+    stored = dict(intake.roadmap)
+    stored["content_version"] = "2026-12-04.4"  # its formula was the program's own then
+    stored["pathway"] = {**stored["pathway"], "formula": "The certificate program is designed"}
+    intake.roadmap = stored
+    db.session.commit()
+    booking = make_booking(advisor, start=utcnow() + timedelta(days=2), intake=intake)
+    auth.login("maria@example.org")
+    page = client.get(f"/me/consultations/{booking.id}").get_data(as_text=True)
+    assert "via exam review only (codes at work already)." in page
+    assert "The certificate program is designed" not in page.split("The full roadmap")[0]

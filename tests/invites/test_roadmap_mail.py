@@ -57,24 +57,25 @@ def test_the_intake_sends_the_link_only_when_asked(client, ctx):
     assert f"http://127.0.0.1:5000/roadmap/{token}" in body
     assert "keep it to yourself" in body
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "We emailed you its link too" in page
+    assert "We are emailing you its link too" in page
 
 
 @pytest.mark.parametrize("app_config", [{"ROADMAP_LINK_MAIL_LIMIT": "2 per hour"}])
 def test_the_roadmap_page_mails_its_link_a_few_times_at_most(client, ctx, app_config):
     token = token_of(submit_intake(client, email="dana@example.com"))
     page = f"/roadmap/{token}"
+    unknown = post_form(client, f"/roadmap/{'B' * 43}/email-link", {}, page="/intake")
+    assert unknown.status_code == 404  # (counted against the limit too)
     sent = post_form(client, f"{page}/email-link", {}, page=page)
     assert sent.status_code == 302 and sent.headers["Location"] == page
-    assert "We emailed the link to dana@example.com." in client.get(page).get_data(as_text=True)
+    shown = client.get(page).get_data(as_text=True)
+    assert "We are sending the link to dana@example.com." in shown
     assert len(_link_mails()) == 1
-    assert post_form(client, f"{page}/email-link", {}, page=page).status_code == 302
     assert post_form(client, f"{page}/email-link", {}, page=page).status_code == 429
-    assert len(_link_mails()) == 2
-    # no CSRF token, no mail; an unknown link, no mail either
+    assert len(_link_mails()) == 1
+    # no CSRF token, no mail
     assert client.post(f"{page}/email-link").status_code == 400
-    assert client.post(f"/roadmap/{'B' * 43}/email-link").status_code in (400, 404)
-    assert len(_link_mails()) == 2
+    assert len(_link_mails()) == 1
 
 
 def test_the_link_arrives_through_smtp(client, ctx, mailbox):
@@ -84,3 +85,31 @@ def test_the_link_arrives_through_smtp(client, ctx, mailbox):
     message = message_from_bytes(raw, policy=default)
     assert message["To"] == "Dana Reyes <dana@example.com>"
     assert f"/roadmap/{token}" in message.get_content()
+
+
+def test_an_address_mail_cannot_carry_is_refused_next_to_the_field(client, ctx):
+    from tests.intake.test_form import _error_of
+
+    page = submit_intake(client, email="user%x@example.com", email_link="y")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert _error_of(text, "email").startswith("Enter a plain address like name@example.org")
+    assert _link_mails() == []
+
+
+def test_a_name_on_several_lines_is_refused_so_no_line_reaches_the_mail(client, ctx):
+    from tests.intake.test_form import _error_of
+
+    page = submit_intake(
+        client, name="Dana\n\nYour account is locked: https://evil.example", email_link="y"
+    ).get_data(as_text=True)
+    assert _error_of(page, "name") == "Use letters, digits and ordinary punctuation only."
+    assert _link_mails() == []
+
+
+def test_deleting_the_roadmap_deletes_its_link_mail(client, ctx):
+    token = token_of(submit_intake(client, email="dana@example.com", email_link="y"))
+    assert len(_link_mails()) == 1
+    response = post_form(client, f"/roadmap/{token}/delete", {}, page=f"/roadmap/{token}")
+    assert response.status_code == 302
+    assert _link_mails() == []

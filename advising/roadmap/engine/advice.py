@@ -9,7 +9,8 @@
   ``job_search_before_end_weeks`` before training ends; every milestone moves to the next
   business day (no weekends, no US federal holidays) and after the previous milestone, in
   date order (ties in a fixed order), so that no two share a day. Every step is monotone:
-  more hours or more experience never move a date later;
+  more hours or more experience never move a date later (one exception by design: a year of
+  coding turns a held CCA's plan, which has no exam, into the CCS exam it named as next);
 * second credentials from specialties and settings, the RHIT after an HIM degree;
 * an itemised cost estimate against the budget, with fitting funding;
 * realism and feasibility notes, and a phased study plan.
@@ -517,8 +518,6 @@ def cost_estimate(
         degree = pathway_key == "associate_degree" and a.student_aid != "no"
         if a.student_aid == "yes" or a.employment == "student" or degree:
             funding_ids.append("funding_fafsa")
-    if plan.route in HELD_ROUTES:
-        funding_ids.clear()  # nothing to train for: the dues are the only cost
     if a.employer_may_pay and plan.program_weeks:  # tuition help is for a program
         funding_ids.append("funding_employer")
     if verdict == "over" and plan.program_weeks and c.key == "cpc":

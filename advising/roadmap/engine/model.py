@@ -158,6 +158,10 @@ class WhatIf:
     total_weeks: int
 
 
+#: The first content version whose plans without a program carry a route note.
+ROUTE_NOTES_SINCE = ("2026-12-04", 5)
+
+
 @dataclass(frozen=True)
 class Roadmap:
     content_version: str
@@ -179,6 +183,14 @@ class Roadmap:
     what_if: tuple[WhatIf, ...] = ()
     costs: CostEstimate | None = None
     phases: tuple[StudyPhase, ...] = ()
+
+    @property
+    def says_what_stands_in(self) -> bool:
+        """Whether a plan without a program says in ``pathway.formula`` what stands in for it
+        (content from 2026-12-04.5 on: earlier roadmaps, stored as they were, kept the
+        program's own formula there)."""
+        day, _, number = self.content_version.partition(".")
+        return (day, int(number) if number.isdigit() else 0) >= ROUTE_NOTES_SINCE
 
     @property
     def sits_exam(self) -> bool:

@@ -414,10 +414,10 @@ def _choose_credentials(
             ("cpc", "primary", ("setting_physician_office", experience, "cpc_apprentice", *online))
         ]
     if setting == "hospital":
-        if "ccs" in a.holds or no_program(a) or eligible(
+        if no_program(a) or eligible(
             content.catalogue.credentials["ccs"].eligibility.recommended, a, held=tuple(a.holds)
         ):
-            direct = ("ccs_direct",) if no_program(a) and "ccs" not in a.holds else ()
+            direct = ("ccs_direct",) if no_program(a) else ()
             return [("ccs", "primary", ("setting_hospital", experience, *direct))]
         return [
             ("cca", "primary", ("setting_hospital", experience, "cca_requirements")),
