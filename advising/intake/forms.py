@@ -392,12 +392,10 @@ class IntakeForm(FlaskForm):
             SelectChoice(OUTSIDE_US, "Outside the United States"),
         ]
         self.credentials_held.choices = _held_credential_choices()
+        codes = held_credential_codes()
         self.exam_retake.choices = [
             SelectChoice(NO_RETAKE, "No, none to retake"),
-            *(
-                SelectChoice(key, f"Yes, the {held_credential_codes()[key]}")
-                for key in RETAKE_EXAMS
-            ),
+            *(SelectChoice(key, f"Yes, the {codes[key]}") for key in RETAKE_EXAMS),
         ]
         self._budget: tuple[int, int] | None = None
 

@@ -35,6 +35,7 @@ from .vocabulary import (
     CODING_CREDIT_MONTHS,
     CPC_APPRENTICE,
     HELD_ROUTES,
+    HIM_DEGREES,
     NO_PROGRAM_CODING_MONTHS,
     OUTPATIENT_CREDENTIALS,
 )
@@ -230,18 +231,12 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             # Two years of coding remove the A; one year plus a course (the program, or the
             # training before a first attempt) too.
             # (an HIM degree behind an RHIT or RHIA is such a course, and more)
-            trained = route in ("train", "retake", "review_trained") or a.holds & {"rhit", "rhia"}
+            trained = route in ("train", "retake", "review_trained") or a.holds & HIM_DEGREES
             needed = 12 if trained else 24
             apprentice_months = max(0, needed - a.coding_months)
             offset = round(apprentice_months * _WEEKS_PER_MONTH)
         if offset > 0:
-            # someone coding at work now keeps counting from today, not from a first job
-            # (never before their coder-title target)
-            upgrade_at = (
-                max(first_job, start + offset * week)
-                if a.coding_months
-                else first_job + offset * week
-            )
+            upgrade_at = _upgrade_date(a, start, first_job, offset)
             raw["credential_upgrade"] = upgrade_at
     specialization = max(
         first_job + content.specialize_after_first_job_weeks * week, upgrade_at
@@ -265,6 +260,14 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         order=tuple(dates),
         total_weeks=math.ceil((dates["first_job"] - start).days / 7),
     )
+
+
+def _upgrade_date(a: IntakeAnswers, start: date, first_job: date, weeks: int) -> date:
+    """When ``weeks`` more of coding work are done: someone coding at work now keeps counting
+    from the start (never before their coder-title target), anyone else from the first job."""
+    if a.coding_months:
+        return max(first_job, start + timedelta(weeks=weeks))
+    return first_job + timedelta(weeks=weeks)
 
 
 def _working_days(raw: dict[str, date], a: IntakeAnswers) -> dict[str, date]:
@@ -317,11 +320,7 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
         elif primary.upgrade is not None and not apprentice_stage:
             # the CCA's step to the CCS (a full CPC or COC has no A to remove)
             offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
-        # someone coding at work now keeps counting from today, not from a first job
-        # (never before their coder-title target)
-        upgrade_at = (
-            max(first_job, start + offset * week) if a.coding_months else first_job + offset * week
-        )
+        upgrade_at = _upgrade_date(a, start, first_job, offset)
         if offset:
             raw["credential_upgrade"] = upgrade_at
         raw["specialization"] = max(

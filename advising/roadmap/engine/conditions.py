@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .answers import IntakeAnswers
 from .toml_schema import Node
-from .vocabulary import FIXED_CHOICES, HELD_ROUTES, ROUTES
+from .vocabulary import FIXED_CHOICES, HELD_ROUTES
 
 _CONDITION_FIELDS = (
     *FIXED_CHOICES,
@@ -104,7 +104,7 @@ def _parse_condition(
             raise node.fail(key, f"condition {text!r} must compare hours with a whole number")
         test = _hours_test(_COMPARE[op], int(operand))
     elif field in _CONDITION_FIELDS and op in ("=", "==", "!="):
-        allowed = FIXED_CHOICES.get(field) or (ROUTES if field == "route" else content_keys[field])
+        allowed = FIXED_CHOICES.get(field) or content_keys[field]
         if operand not in allowed:
             raise node.fail(
                 key, f"condition {text!r}: {operand!r} is not one of {', '.join(allowed)}"

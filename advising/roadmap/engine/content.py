@@ -113,7 +113,6 @@ class Content:
     milestones: Mapping[str, tuple[str, str]]  # key -> (title, description)
     specialization_undecided: str
     specialization_covered: str  # every area picked is the first credential's own
-    review_start: tuple[str, str]  # program_start's title and text when no program is needed
     coding_milestones: Mapping[str, tuple[str, str]]  # for someone coding at work now
     study_days: tuple[str, ...]
     day_priority: tuple[str, ...]

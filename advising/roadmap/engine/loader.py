@@ -109,6 +109,7 @@ def parse_content(
     content_keys: ContentKeys = {
         "pathway": PATHWAYS,
         "credential": CREDENTIALS,
+        "route": ROUTES,
         "worry": tuple(worries_node.data),
         "specialty": tuple(specialties),
     }
@@ -423,7 +424,6 @@ def _milestones(node: Node) -> dict[str, Any]:
     node.only(*MILESTONE_KEYS)
     milestones: dict[str, tuple[str, str]] = {}
     specialization_undecided = specialization_covered = ""
-    review_start = ("", "")
     coding_milestones: dict[str, tuple[str, str]] = {}
     for key in MILESTONE_KEYS:
         entry = node.table(key)
@@ -434,9 +434,6 @@ def _milestones(node: Node) -> dict[str, Any]:
         elif key in ("first_job", "job_search"):
             entry.only("title", "description", "title_coding", "description_coding")
             coding_milestones[key] = (entry.text("title_coding"), entry.text("description_coding"))
-        elif key == "program_start":
-            entry.only("title", "description", "title_no_program", "description_no_program")
-            review_start = (entry.text("title_no_program"), entry.text("description_no_program"))
         else:
             entry.only("title", "description")
         milestones[key] = (entry.text("title"), entry.text("description"))
@@ -444,7 +441,6 @@ def _milestones(node: Node) -> dict[str, Any]:
         "milestones": types.MappingProxyType(milestones),
         "specialization_undecided": specialization_undecided,
         "specialization_covered": specialization_covered,
-        "review_start": review_start,
         "coding_milestones": types.MappingProxyType(coding_milestones),
     }
 

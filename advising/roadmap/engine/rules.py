@@ -173,20 +173,15 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         local_college="a local college" if answers.outside_us else "a community college",
         local_colleges="local colleges" if answers.outside_us else "community colleges",
         holidays_note="" if answers.outside_us else ", avoid US federal holidays",
-        # a CPC-A is no CPC until AAPC removes the A: never call it one (a résumé line)
         held_credentials=spoken_list(
-            [
-                "CPC-A" if k == "cpc" and CPC_APPRENTICE in answers.credentials_held
-                else content.catalogue.credentials[k].code
-                for k in answers.coding_credentials
-            ]
+            [_held_code(answers, k, content) for k in answers.coding_credentials]
         ),
         retake_exam=(
             content.catalogue.credentials[answers.exam_retake].code if answers.exam_retake else ""
         ),
     )
-    if primary_key == "cpc" and route in HELD_ROUTES and CPC_APPRENTICE in answers.credentials_held:
-        ctx["credential"] = "CPC-A"
+    if route in HELD_ROUTES:  # the credential they hold, as they hold it (a CPC-A)
+        ctx["credential"] = _held_code(answers, primary_key, content)
 
     def render(template: str, **extra: str) -> str:
         """``template`` filled from the context, with ``extra`` placeholders of its own."""
@@ -299,8 +294,6 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 description = content.specialization_covered
             else:  # toward the areas the first credential does not already cover
                 extra["specialties"] = _areas(beyond, content)
-        elif key == "program_start" and route == "review_coding":
-            title, description = content.review_start
         elif key in content.coding_milestones and answers.coding_months:
             title, description = content.coding_milestones[key]
         elif key == "continuing_education":
@@ -385,24 +378,19 @@ def _choose_credentials(
     if retake and (flexible or setting in catalogue[retake].settings):
         # an exam sat once, for work of this kind: finish it (the retake) before anything else
         own = setting in ("hospital", "physician_office") and retake in _SETTING_REASON
-        reasons = (_SETTING_REASON[retake], experience) if own else (experience,)
-        next_pick = [("ccs", "next", ("ccs_after_experience",))] if retake == "cca" else []
-        return [(retake, "primary", reasons), *next_pick]
+        return _first((retake, (_SETTING_REASON[retake], experience) if own else (experience,)))
     # a credential held that employers in this setting hire with: the plan builds on it
     fitting = [k for k in CODING_CREDENTIALS if k in a.holds and setting in catalogue[k].settings]
     if fitting and setting in ("physician_office", "hospital"):
         key = max(fitting, key=_FIT_RANK.index)
         if key == "cca" and eligible(ccs_recommended, a, held=tuple(a.holds)):
             # a CCA with the year of coding the CCS asks for goes on to the CCS exam
-            return [("ccs", "primary", ("setting_hospital", experience))]
-        reason = _SETTING_REASON.get(key, "holds_fits_target")
-        next_pick = [("ccs", "next", ("ccs_after_experience",))] if key == "cca" else []
-        return [(key, "primary", (reason,)), *next_pick]
+            return _first(("ccs", ("setting_hospital", experience)))
+        return _first((key, (_SETTING_REASON.get(key, "holds_fits_target"),)))
     held = [k for k in _FLEXIBLE_ORDER if k in a.holds]
     if held and flexible:
         # these settings hire coders with any coding credential: build on the one held
-        next_pick = [("ccs", "next", ("ccs_after_experience",))] if held[0] == "cca" else []
-        return [(held[0], "primary", ("holds_fits_setting", experience)), *next_pick]
+        return _first((held[0], ("holds_fits_setting", experience)))
     if setting == "hospital" and "outpatient_surgery" in a.specialties:
         # same-day surgery is outpatient coding: AAPC's COC, not AHIMA's inpatient route
         return [
@@ -414,15 +402,10 @@ def _choose_credentials(
             ("cpc", "primary", ("setting_physician_office", experience, "cpc_apprentice", *online))
         ]
     if setting == "hospital":
-        if no_program(a) or eligible(
-            content.catalogue.credentials["ccs"].eligibility.recommended, a, held=tuple(a.holds)
-        ):
+        if no_program(a) or eligible(ccs_recommended, a, held=tuple(a.holds)):
             direct = ("ccs_direct",) if no_program(a) else ()
-            return [("ccs", "primary", ("setting_hospital", experience, *direct))]
-        return [
-            ("cca", "primary", ("setting_hospital", experience, "cca_requirements")),
-            ("ccs", "next", ("ccs_after_experience",)),
-        ]
+            return _first(("ccs", ("setting_hospital", experience, *direct)))
+        return _first(("cca", ("setting_hospital", experience, "cca_requirements")))
     if setting == "payer" and "risk_adjustment" in a.specialties:
         return [("crc", "primary", ("setting_payer_crc", experience))]
     if setting == "payer":
@@ -440,6 +423,13 @@ def _choose_credentials(
     if setting == "remote":
         return [("cpc", "primary", ("setting_remote", experience, "online_exam", "cpc_apprentice"))]
     return [("cpc", "primary", ("undecided_provisional", experience, "cpc_apprentice"))]
+
+
+def _first(primary: tuple[str, tuple[str, ...]]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The primary credential's pick, followed by the CCS as the next step after a CCA."""
+    key, reasons = primary
+    after = [("ccs", "next", ("ccs_after_experience",))] if key == "cca" else []
+    return [(key, "primary", reasons), *after]
 
 
 #: Held credentials that fit a setting, least to most advanced: the most advanced one leads.
@@ -545,6 +535,14 @@ def _months(weeks: int) -> float:
 def _fmt_date(d: date, content: Content) -> str:
     return content.date_format.format(
         day=d.day, month=content.month_names[d.month - 1], year=d.year
+    )
+
+
+def _held_code(a: IntakeAnswers, key: str, content: Content) -> str:
+    """A held credential's code as the person holds it: a CPC-A is no CPC until AAPC removes
+    the A, so it is never called one (it goes on a résumé)."""
+    return "CPC-A" if key == "cpc" and CPC_APPRENTICE in a.credentials_held else (
+        content.catalogue.credentials[key].code
     )
 
 

@@ -35,6 +35,8 @@ HELD_CREDENTIALS = (CPC_APPRENTICE, *CODING_CREDENTIALS)
 AAPC_CREDENTIALS = frozenset({"cpc", "coc", "cic", "crc"})
 #: Held credentials kept with AHIMA's CEUs and recertification fee.
 AHIMA_CREDENTIALS = frozenset({"cca", "ccs", "ccs_p", "rhit", "rhia"})
+#: Held credentials that stand on an HIM degree (more than AAPC's 80-hour coding course).
+HIM_DEGREES = frozenset({"rhit", "rhia"})
 #: Held credentials whose exams test no inpatient (ICD-10-PCS) coding.
 OUTPATIENT_CREDENTIALS = frozenset({"cpc", "coc", "crc"})
 MAX_EXPERIENCE_YEARS = 60
