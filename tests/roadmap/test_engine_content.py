@@ -49,6 +49,7 @@ def test_shipped_content_loads_with_version_and_form_choices(content):
 
 
 SHIPPED = DEFAULT_CONTENT_PATH.read_text(encoding="utf-8")
+SHIPPED_VERSION_LINE = f'content_version = "{tomllib.loads(SHIPPED)["content_version"]}"'
 
 
 def write_variant(tmp_path: Path, old: str, new: str) -> Path:
@@ -72,7 +73,7 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
             "content.toml: credentials.cpc.prep_hours must be a number (got 'ten')",
         ),
         (
-            'content_version = "2026-12-04.9"',
+            SHIPPED_VERSION_LINE,
             "content_version = 3",
             "content.toml: content_version must be non-empty text",
         ),
@@ -148,12 +149,12 @@ def test_parse_content_checks_a_missing_section():
 def test_edited_wording_flows_into_the_roadmap(tmp_path):
     path = write_variant(
         tmp_path,
-        'content_version = "2026-12-04.9"',
-        'content_version = "2027-01-01.1"',
+        SHIPPED_VERSION_LINE,
+        'content_version = "2099-01-01.1"',
     )
     edited = load_content(path)
     roadmap = build_roadmap(medical_assistant(), edited)
-    assert roadmap.content_version == "2027-01-01.1"
+    assert roadmap.content_version == "2099-01-01.1"
 
 
 def test_each_credential_card_states_the_catalogues_exam_facts(content):

@@ -62,6 +62,7 @@ def process_env(database_url: str, **settings: object) -> dict[str, str]:
             "SECRET_KEY": "test-secret-key-" + "x" * 32,
             "ADVISING_ENV": "development",
             "PYTHONUNBUFFERED": "1",
+            "PYTHONFAULTHANDLER": "1",  # a hung process killed with SIGABRT shows its stacks
         }
     )
     env.update({key: str(value) for key, value in settings.items()})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import threading
 import time
 import urllib.request
@@ -216,10 +217,10 @@ def test_two_workers_and_a_sigterm_lose_and_duplicate_nothing(
         _queue(total // 2, start=total // 2)  # more while they run
         assert wait_for(lambda: len(mailbox.received) >= 8, timeout=20), _logs(tmp_path)
         workers[0].send_signal(signal.SIGTERM)
-        assert workers[0].wait(15) == 0, _logs(tmp_path)
+        assert _exit_code(workers[0], 15, tmp_path) == 0, _logs(tmp_path)
         assert wait_for(lambda: _statuses() == {SENT: total}, timeout=30), _logs(tmp_path)
         workers[1].send_signal(signal.SIGTERM)
-        assert workers[1].wait(15) == 0, _logs(tmp_path)
+        assert _exit_code(workers[1], 15, tmp_path) == 0, _logs(tmp_path)
     finally:
         for worker in workers:
             if worker.poll() is None:
@@ -237,6 +238,17 @@ def test_two_workers_and_a_sigterm_lose_and_duplicate_nothing(
 def _statuses() -> Counter:
     db.session.rollback()
     return Counter(db.session.scalars(select(OutboxMessage.status)))
+
+
+def _exit_code(process: subprocess.Popen, timeout: float, tmp_path: Path) -> int:
+    """The process's exit code once it ends; if it hangs, fail with every thread's stack
+    (faulthandler prints them on SIGABRT) and the logs."""
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        process.wait(10)
+        pytest.fail(f"still running {timeout:g} s after SIGTERM\n{_logs(tmp_path)}")
 
 
 def _logs(tmp_path: Path) -> str:
@@ -274,7 +286,7 @@ def test_flask_dev_runs_web_and_worker_and_ctrl_c_stops_both(database_url, app, 
             body = response.read().decode().replace("\r\n ", "")  # unfolded
             assert f"URL;VALUE=URI:http://127.0.0.1:{port}/roadmap/{token}" in body
         launcher.send_signal(signal.SIGINT)
-        assert launcher.wait(20) == 0, _logs(tmp_path)
+        assert _exit_code(launcher, 20, tmp_path) == 0, _logs(tmp_path)
     finally:
         if launcher.poll() is None:
             launcher.kill()

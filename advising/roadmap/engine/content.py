@@ -61,6 +61,7 @@ class WorryContent:
     key: str
     label: str
     summary: str
+    summaries: tuple[ConditionalText, ...]  # the first that holds replaces ``summary``
     strategies: tuple[str, ...]
     extra: tuple[ConditionalText, ...]
     study_focus: str | None

@@ -505,7 +505,15 @@ def _worries(
     """[worries]: an answer to every worry a visitor may tick."""
     worries: dict[str, WorryContent] = {}
     for key, entry in node.sub_tables():
-        entry.only("label", "summary", "strategies", "extra", "study_focus", "max_session_hours")
+        entry.only(
+            "label",
+            "summary",
+            "summaries",
+            "strategies",
+            "extra",
+            "study_focus",
+            "max_session_hours",
+        )
         study_focus = entry.label("study_focus") if entry.has("study_focus") else None
         if study_focus is not None and study_focus not in focus_keys:
             raise entry.fail("study_focus", f"{study_focus!r} is not a study_plan.focus key")
@@ -513,7 +521,10 @@ def _worries(
             key=key,
             label=entry.label("label"),
             summary=entry.text("summary"),
-            strategies=entry.text_list("strategies"),
+            summaries=tuple(_conditional_text(n, content_keys) for n in entry.tables("summaries"))
+            if entry.has("summaries")
+            else (),
+            strategies=entry.text_list("strategies", allow_empty=True),
             extra=tuple(_conditional_text(n, content_keys) for n in entry.tables("extra"))
             if entry.has("extra")
             else (),

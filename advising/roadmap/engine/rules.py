@@ -317,7 +317,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         WorryAnswer(
             key=w.key,
             label=w.label,
-            summary=render(w.summary),
+            summary=render(
+                next((x.text for x in w.summaries if holds(x.when, facts)), w.summary)
+            ),
             strategies=tuple(render(s) for s in w.strategies)
             + tuple(render(x.text) for x in w.extra if holds(x.when, facts)),
         )
