@@ -369,3 +369,30 @@ def test_a_coc_holder_is_told_how_a_coc_a_loses_its_a():
         CONTENT,
     )
     assert "coc_apprentice_check" in [a.key for a in roadmap.advice]
+
+
+@pytest.mark.parametrize("hours", [5, 40])
+def test_a_cpc_coding_at_work_aiming_at_a_hospital_sits_the_ccs_once_the_year_is_reached(hours):
+    """AHIMA recommends another body's coding credential plus a year of coding for the CCS:
+    a CPC six months into coding skips the entry-level CCA, and the CCS exam waits for the
+    year however fast the review goes."""
+    coder = hospital_career_changer(
+        credentials_held=("cpc",), coding_months=6, hours_per_week=hours
+    )
+    roadmap = build_roadmap(coder, CONTENT)
+    assert roadmap.primary_credential.code == "CCS"
+    assert "CCA" not in [c.credential.code for c in roadmap.credentials]
+    assert "skips the entry-level CCA" in primary_reasons(roadmap)
+    year_reached = coder.start_date + timedelta(days=round(6 * 30.44))
+    exam = dates(roadmap)["exam"]
+    assert year_reached <= exam < year_reached + timedelta(weeks=4 if hours == 40 else 52)
+    assert exam.strftime("%B %-d, %Y") in primary_reasons(roadmap)
+    assert "credential_upgrade" not in dates(roadmap)  # the CCS is the plan, not a later step
+
+
+def test_a_cpc_not_coding_yet_aiming_at_a_hospital_still_starts_with_the_cca():
+    """With no coding job, the year the CCS asks for has not begun: the CCA gets them hired."""
+    newcomer = hospital_career_changer(credentials_held=("cpc",), coding_months=0)
+    roadmap = build_roadmap(newcomer, CONTENT)
+    assert roadmap.primary_credential.code == "CCA"
+    assert [c.credential.code for c in roadmap.credentials if c.role == "next"] == ["CCS"]

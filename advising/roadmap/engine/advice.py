@@ -9,8 +9,10 @@
   ``job_search_before_end_weeks`` before training ends; every milestone moves to the next
   business day (no weekends, no US federal holidays) and after the previous milestone, in
   date order (ties in a fixed order), so that no two share a day. Every step is monotone:
-  more hours or more experience never move a date later (one exception by design: a year of
-  coding turns a held CCA's plan, which has no exam, into the CCS exam it named as next);
+  more hours or more experience never move a date later (the exception, by design: coding
+  that reaches the CCS's recommendation moves the plan on to the CCS it named as next, for
+  a CCA held, or another body's credential held by someone coding now, whose CCS exam then
+  waits for their year of coding);
 * second credentials from specialties and settings, the RHIT after an HIM degree;
 * an itemised cost estimate against the budget, with fitting funding;
 * realism and feasibility notes, and a phased study plan.
@@ -94,8 +96,10 @@ def credential_content(content: Content, key: str) -> CredentialContent:
 def outpatient_to_inpatient(a: IntakeAnswers, credential: str) -> bool:
     """Whether an inpatient exam is ahead of someone whose credentials never tested ICD-10-PCS
     (their review needs an inpatient course first)."""
-    return credential in ("cca", "ccs") and bool(a.holds & OUTPATIENT_CREDENTIALS) and not (
-        a.holds - OUTPATIENT_CREDENTIALS
+    return (
+        credential in ("cca", "ccs")
+        and bool(a.holds & OUTPATIENT_CREDENTIALS)
+        and not (a.holds - OUTPATIENT_CREDENTIALS)
     )
 
 
@@ -135,11 +139,35 @@ def _requirement_holds(req: str, a: IntakeAnswers, held: tuple[str, ...]) -> boo
     return False  # pragma: no cover (the loader refuses other requirements)
 
 
-def eligible(
-    rules: tuple[tuple[str, ...], ...], a: IntakeAnswers, held: tuple[str, ...]
-) -> bool:
+def eligible(rules: tuple[tuple[str, ...], ...], a: IntakeAnswers, held: tuple[str, ...]) -> bool:
     """Whether any alternative of ``rules`` holds today (no rules: nothing to check)."""
-    return not rules or any(all(_requirement_holds(r, a, held) for r in alt) for alt in rules)
+    return not rules or coding_months_missing(rules, a, held) == 0
+
+
+def coding_months_missing(
+    rules: tuple[tuple[str, ...], ...], a: IntakeAnswers, held: tuple[str, ...]
+) -> int | None:
+    """The fewest months of coding still needed before an alternative of ``rules`` holds,
+    counting only alternatives whose other requirements hold today (0: one holds now; None:
+    coding alone will not do it)."""
+    missing = []
+    for alternative in rules:
+        other = [r for r in alternative if not r.startswith("coding_months >= ")]
+        if all(_requirement_holds(r, a, held) for r in other):
+            needed = [int(r.rsplit(" ", 1)[1]) for r in alternative if r not in other]
+            missing.append(max([0, *(n - a.coding_months for n in needed)]))
+    return min(missing, default=None)
+
+
+def credential_year_pending(a: IntakeAnswers, content: Content, credential: str) -> int:
+    """Months of coding a person who codes now and holds another body's coding credential
+    still needs for ``credential``'s recommendation (the CPC plus a year for the CCS): the
+    exam waits for them. 0 when nothing is pending."""
+    if not (a.coding_months and a.coding_credentials):
+        return 0
+    rules = content.catalogue.credentials[credential].eligibility.recommended
+    missing = coding_months_missing(rules, a, tuple(a.holds))
+    return missing if missing is not None and missing <= NO_PROGRAM_CODING_MONTHS else 0
 
 
 @dataclass(frozen=True)
@@ -190,7 +218,9 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             review_hours += content.inpatient_course_hours  # ICD-10-PCS before the review
         prep_weeks = max(content.min_prep_weeks, math.ceil(review_hours / hours))
         program_end = start
-        exam = start + prep_weeks * week
+        # the exam waits for the year of coding its recommendation asks of a credential holder
+        pending = round(credential_year_pending(a, content, credential) * _WEEKS_PER_MONTH)
+        exam = start + max(prep_weeks, pending) * week
     else:
         total = pathway.designed_weeks * pathway.designed_hours_per_week
         effective = credited_hours(total, experience_credit(a))
@@ -210,9 +240,11 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         program_start + week,
         min(program_end, exam) - content.job_search_before_end_weeks * week,
     )
-    first_job = exam + (
-        content.job_search_after_exam_weeks + content.job_search_weeks[a.healthcare_experience]
-    ) * week
+    first_job = (
+        exam
+        + (content.job_search_after_exam_weeks + content.job_search_weeks[a.healthcare_experience])
+        * week
+    )
     raw = {
         "program_start": program_start,
         "job_search": job_search,
@@ -238,9 +270,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         if offset > 0:
             upgrade_at = _upgrade_date(a, start, first_job, offset)
             raw["credential_upgrade"] = upgrade_at
-    specialization = max(
-        first_job + content.specialize_after_first_job_weeks * week, upgrade_at
-    )
+    specialization = max(first_job + content.specialize_after_first_job_weeks * week, upgrade_at)
     raw["specialization"] = specialization
     # the first CEU cycle closes on its own date, whatever else is planned by then
     raw["continuing_education"] = (
@@ -307,9 +337,14 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             raw["credential_upgrade"] = start + content.held_next_step_weeks * week
     else:
         raw["job_search"] = start + week
-        first_job = start + (
-            content.job_search_after_exam_weeks + content.job_search_weeks[a.healthcare_experience]
-        ) * week
+        first_job = (
+            start
+            + (
+                content.job_search_after_exam_weeks
+                + content.job_search_weeks[a.healthcare_experience]
+            )
+            * week
+        )
         raw["first_job"] = first_job
         offset = 0
         if route == "apprentice":
@@ -398,8 +433,15 @@ def second_credentials(
         add("ccds", "second_cdi")
     for specialty in a.specialties:
         for key, c in content.catalogue.credentials.items():
-            if specialty in c.specialties and c.body == "AAPC" and specialty not in (
-                "risk_adjustment", "auditing", "cdi",
+            if (
+                specialty in c.specialties
+                and c.body == "AAPC"
+                and specialty
+                not in (
+                    "risk_adjustment",
+                    "auditing",
+                    "cdi",
+                )
             ):
                 add(key, "second_specialty")
     if pathway_key == "associate_degree" and plan_route(a, primary) == "train":
@@ -603,8 +645,10 @@ def choose_advice(
         ids.append("ccs_recommendation_held" if a.coding_credentials else "ccs_recommendation_met")
     elif primary == "cca" and route != "holder_working":  # the CCS is the plan's next step
         ids.append("ccs_recommendation_not_met")
-    if plan.dates["program_start"] != a.start_date and route == "train" and (
-        pathway_key == "associate_degree"
+    if (
+        plan.dates["program_start"] != a.start_date
+        and route == "train"
+        and (pathway_key == "associate_degree")
     ):
         ids.append("term_start")
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):
@@ -663,8 +707,13 @@ def study_phases(
     review_weeks = max(1, math.ceil((exam - cursor).days / 7))
     phases.append(
         StudyPhase(
-            "exam_review", texts["exam_review"][0], cursor, exam, review_weeks,
-            render(texts["exam_review"][1]), test_hours,
+            "exam_review",
+            texts["exam_review"][0],
+            cursor,
+            exam,
+            review_weeks,
+            render(texts["exam_review"][1]),
+            test_hours,
         )
     )
     return tuple(phases)

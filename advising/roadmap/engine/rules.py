@@ -55,6 +55,7 @@ from .advice import (
     choose_advice,
     cost_estimate,
     credential_content,
+    credential_year_pending,
     credited_hours,
     eligible,
     experience_credit,
@@ -255,8 +256,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         for h in content.what_if_hours
         if h > hours and route not in HELD_ROUTES  # no study to speed up
         for alt in (
-            schedule(dataclasses.replace(answers, hours_per_week=h), content, primary_key,
-                     pathway_key),
+            schedule(
+                dataclasses.replace(answers, hours_per_week=h), content, primary_key, pathway_key
+            ),
         )
     )
     if what_if:
@@ -317,9 +319,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         WorryAnswer(
             key=w.key,
             label=w.label,
-            summary=render(
-                next((x.text for x in w.summaries if holds(x.when, facts)), w.summary)
-            ),
+            summary=render(next((x.text for x in w.summaries if holds(x.when, facts)), w.summary)),
             strategies=tuple(render(s) for s in w.strategies)
             + tuple(render(x.text) for x in w.extra if holds(x.when, facts)),
         )
@@ -407,6 +407,9 @@ def _choose_credentials(
         if no_program(a) or eligible(ccs_recommended, a, held=tuple(a.holds)):
             direct = ("ccs_direct",) if no_program(a) else ()
             return _first(("ccs", ("setting_hospital", experience, *direct)))
+        if credential_year_pending(a, content, "ccs"):
+            # another body's credential and coding now: the CCS once the year is reached
+            return _first(("ccs", ("setting_hospital", experience, "ccs_after_coding_year")))
         return _first(("cca", ("setting_hospital", experience, "cca_requirements")))
     if setting == "payer" and "risk_adjustment" in a.specialties:
         return [("crc", "primary", ("setting_payer_crc", experience))]
@@ -543,8 +546,10 @@ def _fmt_date(d: date, content: Content) -> str:
 def _held_code(a: IntakeAnswers, key: str, content: Content) -> str:
     """A held credential's code as the person holds it: a CPC-A is no CPC until AAPC removes
     the A, so it is never called one (it goes on a résumé)."""
-    return "CPC-A" if key == "cpc" and CPC_APPRENTICE in a.credentials_held else (
-        content.catalogue.credentials[key].code
+    return (
+        "CPC-A"
+        if key == "cpc" and CPC_APPRENTICE in a.credentials_held
+        else (content.catalogue.credentials[key].code)
     )
 
 

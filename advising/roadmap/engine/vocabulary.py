@@ -164,6 +164,7 @@ REASON_IDS = (
     "cca_requirements",
     "ccs_after_experience",
     "ccs_direct",
+    "ccs_after_coding_year",
     "payer_specialty",
     "payer_alternative_cca",
     "pathway_has_degree",
