@@ -70,8 +70,13 @@ def booking_message(
     event = invite_event(booking, audience, manage_token if audience == VISITOR else None)
     build = ical.build_cancel if kind == KIND_CANCELLED else ical.build_request
     method = "CANCEL" if kind == KIND_CANCELLED else "REQUEST"
+    # The visitor's calendar gets the event once they confirm a hold: until then the booking
+    # may be someone else's use of their address, and an unconfirmed hold is never theirs.
+    unconfirmed = audience == VISITOR and (
+        booking.status == BookingStatus.HELD or booking.cancel_reason == scheduling.HOLD_EXPIRED
+    )
     try:
-        ics: bytes | None = build(event, now)
+        ics: bytes | None = None if unconfirmed else build(event, now)
     except ical.InvalidInviteData:
         if audience != ADVISOR:
             raise
@@ -91,11 +96,12 @@ def booking_message(
         "details_url": public_url("consultations.consultation", booking_id=booking.id),
         "no_invite": ics is None,
         "held": booking.status == BookingStatus.HELD,
+        "unconfirmed": unconfirmed,
         "google_url": ical.google_calendar_url(event)
-        if audience == VISITOR and kind != KIND_CANCELLED
+        if audience == VISITOR and kind != KIND_CANCELLED and not unconfirmed
         else None,
         "outlook_url": ical.outlook_calendar_url(event)
-        if audience == VISITOR and kind != KIND_CANCELLED
+        if audience == VISITOR and kind != KIND_CANCELLED and not unconfirmed
         else None,
         "confirm_url": public_url(
             "scheduling.confirm", token=manage_token, key=scheduling.confirm_key(booking)

@@ -19,7 +19,7 @@ from advising.invites.links import (
     public_url,
     valid_url,
 )
-from advising.scheduling.models import CANCELLED, Booking
+from advising.scheduling.models import CANCELLED, HELD, Booking
 
 log = logging.getLogger("advising.invites")
 
@@ -66,11 +66,18 @@ def invite_event(
         organizer_email=advisor.user.email,
         attendee_name=booking.visitor_name,
         attendee_email=booking.visitor_email,
-        status=ical.CANCELLED if booking.status == CANCELLED else ical.CONFIRMED,
+        status=_invite_status(booking),
         manage_url=manage_url,
         video_url=valid_url(advisor.video_url),
         created=booking.created_at,
     )
+
+
+def _invite_status(booking: Booking) -> str:
+    """A hold is tentative in every calendar until the visitor confirms it."""
+    if booking.status == CANCELLED:
+        return ical.CANCELLED
+    return ical.TENTATIVE if booking.status == HELD else ical.CONFIRMED
 
 
 def publish(

@@ -935,6 +935,7 @@ def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
             )
         booking.status = CONFIRMED
         booking.hold_expires_at = None
+        booking.sequence += 1  # calendars replace the tentative event with the confirmed one
         _publish(BookingChange.CONFIRMED, Actor.VISITOR, booking)
         db.session.commit()
     log.info("booking confirmed booking_id=%s", booking.id)

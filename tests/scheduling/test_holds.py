@@ -321,3 +321,74 @@ def test_the_visitors_mail_for_a_held_booking_carries_the_confirm_link(client, c
     assert post_form(client, link, {}).status_code == 302
     db.session.rollback()
     assert db.session.scalar(select(Booking.status)) == "confirmed"
+
+
+def _mails(booking_id: int) -> dict[tuple[str, str], object]:
+    """(kind, recipient): the parsed outbox mail about the booking."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    from advising.outbox.models import OutboxMessage
+
+    db.session.expire_all()
+    return {
+        (row.kind, row.recipient): message_from_bytes(row.message, policy=default)
+        for row in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.booking_id == booking_id)
+        )
+    }
+
+
+def _invite(mail) -> str | None:
+    """The attached invite's text, unfolded (None when the mail carries none)."""
+    for part in mail.walk():
+        if part.get_content_type() == "text/calendar":
+            return part.get_content().replace("\r\n ", "")
+    return None
+
+
+def _field(ics: str, name: str) -> str:
+    return re.search(rf"^{name}[;:](.*?)\r?$", ics, re.MULTILINE).group(1).rsplit(":", 1)[-1]
+
+
+def test_a_hold_reaches_the_visitors_calendar_only_when_confirmed(ctx):
+    """Until the visitor confirms, the booking may be someone else's use of their address:
+    their mail carries no invite and no add-to-calendar links. The advisor's invite is
+    tentative; confirming sends both a confirmed one that replaces it (same UID, later
+    SEQUENCE)."""
+    advisor = _holding_advisor(30)
+    now = utcnow()
+    booking, _ = services.book(advisor, _starts(advisor, now)[0], VISITOR, now)
+    mails = _mails(booking.id)
+    held_visitor = mails[("created", VISITOR.email)]
+    assert _invite(held_visitor) is None
+    text_body = held_visitor.get_body(("plain",)).get_content()
+    assert "invitation comes with the confirmation" in text_body
+    assert "calendar.google.com" not in text_body and "attached" not in text_body
+    held_advisor = _invite(mails[("created", advisor.user.email)])
+    assert _field(held_advisor, "STATUS") == "TENTATIVE"
+
+    services.confirm(booking, now=now + timedelta(minutes=5))
+    mails = _mails(booking.id)
+    for recipient in (VISITOR.email, advisor.user.email):
+        confirmed = _invite(mails[("confirmed", recipient)])
+        assert _field(confirmed, "STATUS") == "CONFIRMED"
+        assert _field(confirmed, "UID") == _field(held_advisor, "UID")
+        assert int(_field(confirmed, "SEQUENCE")) > int(_field(held_advisor, "SEQUENCE"))
+    confirmed_text = mails[("confirmed", VISITOR.email)].get_body(("plain",)).get_content()
+    assert "The calendar invitation is attached" in confirmed_text
+
+
+def test_an_expired_hold_tells_the_visitor_without_a_cancellation_for_their_calendar(ctx):
+    advisor = _holding_advisor(30)
+    past = utcnow() - timedelta(minutes=31)
+    booking, _ = services.book(advisor, _starts(advisor, utcnow())[0], VISITOR, past)
+    db.session.commit()
+    assert services.expire_holds() == 1
+    mails = _mails(booking.id)
+    visitor = mails[("cancelled", VISITOR.email)]
+    assert _invite(visitor) is None  # they never had the event
+    text_body = visitor.get_body(("plain",)).get_content()
+    assert "Not confirmed in time" in text_body and "drop the event" not in text_body
+    # the advisor's tentative event is cancelled in their calendar
+    assert _field(_invite(mails[("cancelled", advisor.user.email)]), "STATUS") == "CANCELLED"
