@@ -1,9 +1,10 @@
 """Roadmap engine, thresholds at their exact boundary: each test fails if a comparison
 is loosened or tightened by one (``>=`` vs ``>``, ``<`` vs ``<=``).
 
-Pathway points (rules.py): high school +2, hospital +1, employer may pay +1, under 10 hours
-a week -2, 20 hours or more +1; "some" healthcare experience, a payer setting, a moderate
-budget and goals without keywords count 0.
+Pathway points (rules.py): high school +2, hospital +1, employer may pay +1; "some"
+healthcare experience, a payer setting, a moderate budget and goals without keywords count
+0. Hours carry no points, but a degree that would take longer than ``feasible_max_weeks`` at
+the person's hours (156: 3,120 hours at 20 hours a week) is not chosen.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from advising.roadmap.engine import (
 from tests.roadmap.personas import medical_assistant, school_leaver
 
 
-def scored(education: str, target_setting: str, hours: int = 15, **changes) -> IntakeAnswers:
+def scored(education: str, target_setting: str, hours: int = 20, **changes) -> IntakeAnswers:
     """Answers whose pathway score comes only from education, setting, hours and changes."""
     neutral = {
         "healthcare_experience": "some",
@@ -101,6 +102,24 @@ def test_20_hours_a_week_or_more_is_named_for_the_degree(content):
     at_twenty = build_roadmap(scored("high_school", "hospital", hours=20), content)
     assert at_twenty.pathway.key == "associate_degree"
     assert "You can give 20 hours a week" in " ".join(at_twenty.pathway.reasons)
+
+
+def test_a_degree_longer_than_three_years_at_the_persons_hours_is_not_chosen(content):
+    """Advising rule: a degree the score recommends is chosen only when it fits in three
+    years (``feasible_max_weeks``) at the person's hours: 3,120 hours take exactly 156 weeks
+    at 20 hours a week, 165 at 19. Below that the certificate comes first, and the reason
+    says the degree can follow."""
+    assert content.feasible_max_weeks == 156
+    assert pathway(scored("high_school", "hospital", hours=20), content) == "associate_degree"
+    at_nineteen = build_roadmap(scored("high_school", "hospital", hours=19), content)
+    assert at_nineteen.pathway.key == "certificate"
+    assert at_nineteen.pathway.reasons[0].startswith(
+        "A degree would suit you, but at 19 hours a week it would take more than three years."
+    )
+    # the low-hours reason does not repeat it
+    at_five = build_roadmap(scored("high_school", "hospital", hours=5), content)
+    assert at_five.pathway.key == "certificate"
+    assert not any("even a certificate is a long project" in r for r in at_five.pathway.reasons)
 
 
 def test_the_minimum_program_length_applies_only_when_the_pace_would_beat_it(content):

@@ -9,10 +9,12 @@
   ``job_search_before_end_weeks`` before training ends; every milestone moves to the next
   business day (no weekends, no US federal holidays) and after the previous milestone, in
   date order (ties in a fixed order), so that no two share a day. Every step is monotone:
-  more hours or more experience never move a date later (the exception, by design: coding
-  that reaches the CCS's recommendation moves the plan on to the CCS it named as next, for
+  more hours or more experience never move a date later. Two exceptions, by design: coding
+  that reaches the CCS's recommendation moves the plan on to the CCS it named as next (for
   a CCA held, or another body's credential held by someone coding now, whose CCS exam then
-  waits for their year of coding);
+  waits for their year of coding); and a degree the score recommends but that would take
+  over ``feasible_max_weeks`` at fewer hours (or less experience credited) is the plan
+  once it fits, in place of the certificate;
 * second credentials from specialties and settings, the RHIT after an HIM degree;
 * an itemised cost estimate against the budget, with fitting funding;
 * realism and feasibility notes, and a phased study plan.
@@ -27,7 +29,7 @@ from datetime import date, timedelta
 
 from .answers import IntakeAnswers
 from .catalogue import CatalogueCredential, public_source
-from .content import Content, CredentialContent
+from .content import Content, CredentialContent, PathwayContent
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
 from .phrasing import spoken_list
@@ -170,6 +172,13 @@ def credential_year_pending(a: IntakeAnswers, content: Content, credential: str)
     return missing if missing is not None and missing <= NO_PROGRAM_CODING_MONTHS else 0
 
 
+def pathway_weeks(a: IntakeAnswers, pathway: PathwayContent) -> int:
+    """How many weeks ``pathway`` takes at the person's hours, their experience credited."""
+    total = pathway.designed_weeks * pathway.designed_hours_per_week
+    effective = credited_hours(total, experience_credit(a))
+    return max(pathway.min_weeks, math.ceil(effective / a.hours_per_week))
+
+
 @dataclass(frozen=True)
 class Schedule:
     route: str  # vocabulary.ROUTES
@@ -222,9 +231,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         pending = round(credential_year_pending(a, content, credential) * _WEEKS_PER_MONTH)
         exam = start + max(prep_weeks, pending) * week
     else:
-        total = pathway.designed_weeks * pathway.designed_hours_per_week
-        effective = credited_hours(total, experience_credit(a))
-        program_weeks = max(pathway.min_weeks, math.ceil(effective / hours))
+        program_weeks = pathway_weeks(a, pathway)
         program_start = (
             next_term_start(start, content.term_starts)
             if pathway_key == "associate_degree"

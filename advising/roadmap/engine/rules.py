@@ -11,9 +11,10 @@ Credential
 
 Pathway (certificate vs associate degree)
     A score is added up from ``_ASSOCIATE_SCORES`` (education, experience, setting,
-    budget, employer help, hours, goal keywords); ``score >= ASSOCIATE_THRESHOLD``
-    chooses the associate degree, otherwise the certificate. Each factor that pushed
-    towards the chosen pathway contributes a reason.
+    budget, employer help, goal keywords); ``score >= ASSOCIATE_THRESHOLD`` chooses the
+    associate degree, unless it would take longer than ``feasible_max_weeks`` at the
+    person's hours; otherwise the certificate. Each factor that pushed towards the chosen
+    pathway contributes a reason.
 
 Durations scaled by hours per week
     A pathway is described in the content file as designed for ``designed_weeks`` at
@@ -60,6 +61,7 @@ from .advice import (
     eligible,
     experience_credit,
     no_program,
+    pathway_weeks,
     plan_route,
     schedule,
     second_credentials,
@@ -519,9 +521,16 @@ def _choose_pathway(a: IntakeAnswers, content: Content) -> tuple[str, tuple[str,
         factors.append((_SPEED_POINTS, "pathway_speed_goal"))
     score = sum(points for points, _ in factors)
     associate = score >= ASSOCIATE_THRESHOLD
-    # Hours explain the choice but never make it: more hours a week must never lengthen the
-    # plan (a degree chosen because someone has more time would end later).
-    if a.hours_per_week < _LOW_HOURS and not associate:
+    degree = content.pathways["associate_degree"]
+    if associate and pathway_weeks(a, degree) > content.feasible_max_weeks:
+        # A degree stretched over more years than part-time students take is no plan: the
+        # certificate now, the degree later. (The one place hours make the choice: with more
+        # hours the degree fits, and the plan is the degree, longer by design.)
+        associate = False
+        factors.insert(0, (-1, "pathway_degree_too_long"))
+    # Otherwise hours explain the choice but never make it: more hours a week must never
+    # lengthen the plan (a degree chosen because someone has more time would end later).
+    elif a.hours_per_week < _LOW_HOURS and not associate:
         factors.append((-1, "pathway_low_hours"))
     elif a.hours_per_week >= _HIGH_HOURS and associate:
         factors.append((1, "pathway_high_hours"))

@@ -180,6 +180,7 @@ REASON_IDS = (
     "pathway_budget_flexible",
     "pathway_employer_pays",
     "pathway_low_hours",
+    "pathway_degree_too_long",
     "pathway_high_hours",
     "pathway_advancement_goal",
     "pathway_speed_goal",
