@@ -12,7 +12,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import Select
 
-from advising.shared.zones import zone_choices
+from advising.shared.zones import US_ZONES, zone_choices
 
 _OPTION_LISTS = 256  # option lists kept, one per choices tuple, selected value and select kind
 _CLOSE = Markup("</select>")
@@ -90,13 +90,21 @@ def _hashable(value: Any) -> bool:
     return True
 
 
+US_GROUP = "United States"
+OTHER_GROUP = "All time zones"
+
+
 def zone_select_choices(at: datetime) -> tuple[SelectChoice, ...]:
-    """Every offered zone as select choices labelled with its offset at ``at``: one tuple per
-    date for the process, which :class:`RememberedSelect` keeps the written options of."""
+    """Every offered zone as select choices labelled with its offset at ``at``, the US ones
+    in a group of their own first: one tuple per date for the process, which
+    :class:`RememberedSelect` keeps the written options of."""
     return _zone_select_choices_on(at.date())
 
 
 @lru_cache(maxsize=4)
 def _zone_select_choices_on(day: date) -> tuple[SelectChoice, ...]:
     noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-    return tuple(SelectChoice(name, label) for name, label in zone_choices(noon))
+    return tuple(
+        SelectChoice(name, label, optgroup=US_GROUP if name in US_ZONES else OTHER_GROUP)
+        for name, label in zone_choices(noon)
+    )

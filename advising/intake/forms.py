@@ -51,16 +51,6 @@ from advising.shared.text import has_control_characters
 from advising.shared.zones import is_zone
 
 # Offered first: most people we advise are in the United States.
-COMMON_ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Puerto_Rico",
-)
 MAX_START_DAYS_AHEAD = 2 * 366
 
 EXPERIENCE_KIND_LABELS = (
@@ -162,20 +152,10 @@ def _zone_choices() -> tuple[SelectChoice, ...]:
 
 @lru_cache(maxsize=4)
 def _zone_choices_on(day: date) -> tuple[SelectChoice, ...]:
-    """The US zones first, then every zone: one tuple per date for the process, whose written
-    options :class:`RememberedSelect` keeps."""
-    choices = zone_select_choices(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
-    labels = {choice.value: choice.label for choice in choices}
-    common = [z for z in COMMON_ZONES if z in labels]
-    return (
-        SelectChoice("", "Choose your time zone"),
-        *(SelectChoice(z, labels[z], optgroup="United States") for z in common),
-        *(
-            SelectChoice(z, label, optgroup="All time zones")
-            for z, label in labels.items()
-            if z not in common
-        ),
-    )
+    """Every zone picker's choices after a prompt: one tuple per date for the process, whose
+    written options :class:`RememberedSelect` keeps."""
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    return (SelectChoice("", "Choose your time zone"), *zone_select_choices(noon))
 
 
 def _no_control_characters(form: FlaskForm, field: StringField) -> None:

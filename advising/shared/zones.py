@@ -88,18 +88,36 @@ def utc_offset(name: str, at: datetime) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+#: The zones most of our visitors live in, listed first in every picker under the names
+#: people use for them.
+US_ZONES: dict[str, str] = {
+    "America/New_York": "Eastern Time - New York",
+    "America/Chicago": "Central Time - Chicago",
+    "America/Denver": "Mountain Time - Denver",
+    "America/Phoenix": "Mountain Time - Arizona (Phoenix)",
+    "America/Los_Angeles": "Pacific Time - Los Angeles",
+    "America/Anchorage": "Alaska Time - Anchorage",
+    "Pacific/Honolulu": "Hawaii Time - Honolulu",
+    "America/Puerto_Rico": "Atlantic Time - Puerto Rico",
+}
+
+
 def zone_choice_label(name: str, at: datetime) -> str:
-    """'America/Chicago (UTC-06:00)': how a zone is listed in a picker."""
-    return f"{name.replace('_', ' ')} ({utc_offset(name, at)})"
+    """'Europe/London (UTC+00:00)': how a zone is listed in a picker; a US zone by the name
+    people use for it, 'Central Time - Chicago (UTC-06:00)'."""
+    return f"{US_ZONES.get(name, name.replace('_', ' '))} ({utc_offset(name, at)})"
 
 
 def zone_choices(at: datetime) -> tuple[tuple[str, str], ...]:
-    """(name, label) of every offered zone, labelled with its offset at ``at`` (a date's
-    labels are worked out once per process)."""
+    """(name, label) of every offered zone, the US ones first, labelled with its offset at
+    ``at`` (a date's labels are worked out once per process)."""
     return _zone_choices_on(at.date())
 
 
 @cache
 def _zone_choices_on(day: date) -> tuple[tuple[str, str], ...]:
     at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-    return tuple((name, zone_choice_label(name, at)) for name in zone_names())
+    offered = zone_names()
+    first = [name for name in US_ZONES if name in offered]
+    rest = [name for name in offered if name not in US_ZONES]
+    return tuple((name, zone_choice_label(name, at)) for name in (*first, *rest))

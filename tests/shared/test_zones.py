@@ -23,7 +23,10 @@ def test_labels_carry_the_offset_in_force():
     assert utc_offset("America/Chicago", winter) == "UTC-06:00"
     assert utc_offset("America/Chicago", summer) == "UTC-05:00"
     assert utc_offset("Asia/Kolkata", winter) == "UTC+05:30"
-    assert zone_choice_label("America/New_York", winter) == "America/New York (UTC-05:00)"
+    assert zone_choice_label("America/New_York", winter) == "Eastern Time - New York (UTC-05:00)"
+    assert zone_choice_label("America/Argentina/Buenos_Aires", winter) == (
+        "America/Argentina/Buenos Aires (UTC-03:00)"
+    )
 
 
 def test_every_zone_picker_lists_canonical_zones_with_offsets(client):
@@ -31,7 +34,7 @@ def test_every_zone_picker_lists_canonical_zones_with_offsets(client):
     import re
 
     page = client.get("/intake").get_data(as_text=True)
-    assert re.search(r">America/Chicago \(UTC-0[56]:00\)<", page)
+    assert re.search(r">Central Time - Chicago \(UTC-0[56]:00\)<", page)
     assert "Asia/Calcutta" not in page and "Asia/Kolkata (UTC+05:30)" in page
 
 
@@ -71,3 +74,31 @@ def test_times_asked_for_in_an_old_zone_name_show_in_its_current_name(client, ct
     assert "Times are shown in Asia/Kolkata" in page
     assert re.search(r'<option selected value="Asia/Kolkata">', page)
     assert "tz=Asia/Kolkata" in page and "Calcutta" not in page
+
+
+def test_every_zone_picker_lists_the_us_zones_first_by_their_everyday_names(client, ctx):
+    """Visitors pick 'Central Time - Chicago' from a short US group at the top, on the slot
+    pages as on the intake; advisors and staff get the same picker."""
+    import re
+
+    from tests.factories import make_advisor
+
+    make_advisor(slug="maria")
+
+    def groups(page: str) -> list[tuple[str, list[str]]]:
+        select = re.search(r'<select[^>]*name="(?:tz|timezone)".*?</select>', page, re.S).group(0)
+        return [
+            (label, re.findall(r'value="([^"]+)"', body))
+            for label, body in re.findall(
+                r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S
+            )
+        ]
+
+    for url in ("/advisors/maria", "/intake"):
+        found = groups(client.get(url).get_data(as_text=True))
+        assert [label for label, _ in found] == ["United States", "All time zones"], url
+        us, others = found[0][1], found[1][1]
+        assert us[:2] == ["America/New_York", "America/Chicago"] and len(us) == 8
+        assert not set(us) & set(others) and "Europe/London" in others
+    page = client.get("/advisors/maria").get_data(as_text=True)
+    assert ">Pacific Time - Los Angeles (UTC-0" in page
