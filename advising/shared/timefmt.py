@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from advising.shared.zones import zone_name
+
 
 def in_zone(instant: datetime, zone: str) -> datetime:
     return instant.astimezone(ZoneInfo(zone))
 
 
 def zone_label(zone: str, at: datetime | None = None) -> str:
-    """'Europe/London (GMT)': the IANA name a person recognises and the abbreviation in force."""
+    """'Europe/London (GMT)', 'Central Time - Chicago (CST)': the zone as a person reads it
+    and the abbreviation in force."""
     local = in_zone(at, zone) if at else None
     abbreviation = local.tzname() if local else None
-    pretty = zone.replace("_", " ")
+    pretty = zone_name(zone)
     if abbreviation and not abbreviation.startswith(("+", "-")) and abbreviation != zone:
         return f"{pretty} ({abbreviation})"
     if local is not None:

@@ -102,10 +102,15 @@ US_ZONES: dict[str, str] = {
 }
 
 
+def zone_name(name: str) -> str:
+    """'Central Time - Chicago' for a US zone, 'Europe/London' for any other: a zone as
+    people read it."""
+    return US_ZONES.get(name, name.replace("_", " "))
+
+
 def zone_choice_label(name: str, at: datetime) -> str:
-    """'Europe/London (UTC+00:00)': how a zone is listed in a picker; a US zone by the name
-    people use for it, 'Central Time - Chicago (UTC-06:00)'."""
-    return f"{US_ZONES.get(name, name.replace('_', ' '))} ({utc_offset(name, at)})"
+    """'Central Time - Chicago (UTC-06:00)': how a zone is listed in a picker."""
+    return f"{zone_name(name)} ({utc_offset(name, at)})"
 
 
 def zone_choices(at: datetime) -> tuple[tuple[str, str], ...]:

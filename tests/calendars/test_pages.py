@@ -230,7 +230,7 @@ def test_week_view_shows_blocks_in_the_advisors_zone(client, advisor):
     assert f"{clock(free_local)} {free_local.tzname()}" in html
     assert "block block-busy" in html and "block block-available" in html
     assert "Dentist" not in html
-    assert re.search(r"Times are in your zone, America/Chicago \((CST|CDT)\)", html)
+    assert re.search(r"Times are in your zone, Central Time - Chicago \((CST|CDT)\)", html)
     monday = local.date() - timedelta(days=local.weekday())
     assert f"start={(monday - timedelta(days=7)).isoformat()}" in html
     assert f"start={(monday + timedelta(days=7)).isoformat()}" in html

@@ -57,7 +57,7 @@ def test_mail_page_shows_times_in_the_staff_members_zone(client, auth, ctx):
     auth.login(staff_in("America/Los_Angeles").email)
     page = client.get("/staff/mail").get_data(as_text=True)
     assert "(UTC)" not in page and "2026-12-02" not in page
-    assert "Times in your zone, America/Los Angeles." in page
+    assert "Times in your zone, Pacific Time - Los Angeles." in page
     queued = "Wednesday, December 2, 2026, 1:30 PM PST (America/Los Angeles)"
     assert page.count(queued) == 3  # each mail row: waiting, failed, sent
     assert "next try Wednesday, December 2, 2026, 2:05 PM PST (America/Los Angeles)" in page
