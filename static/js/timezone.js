@@ -60,6 +60,10 @@
         option.hidden = !match;
         if (match && option.value && first === null) { first = option; }
       });
+      // a group with no match left hides its heading too ("United States" over nothing)
+      Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+        group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
+      });
       if (first !== null && words.length && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
         select.value = first.value;
       }

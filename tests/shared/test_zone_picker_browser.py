@@ -21,6 +21,17 @@ def test_the_intake_picker_detects_the_zone_and_searches_as_you_type(live_server
         "opts => opts.filter(o => !o.hidden && o.value).map(o => o.value)",
     )
     assert visible == ["Asia/Kolkata"]
+    groups = page.eval_on_selector_all(
+        "select[name=timezone] optgroup", "gs => gs.filter(g => !g.hidden).map(g => g.label)"
+    )
+    assert groups == ["All time zones"]  # the US heading goes with its zones
+    page.fill("input.zone-search", "central")
+    visible = page.eval_on_selector_all(
+        "select[name=timezone] option",
+        "opts => opts.filter(o => !o.hidden && o.value).map(o => o.value)",
+    )
+    assert visible[0] == "America/Chicago"  # found by the name people use
+    assert select.input_value() == "America/Chicago"
     page.fill("input.zone-search", "utc-05")
     visible = page.eval_on_selector_all(
         "select[name=timezone] option",
