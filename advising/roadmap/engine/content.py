@@ -115,6 +115,7 @@ class Content:
     specialization_undecided: str
     specialization_covered: str  # every area picked is the first credential's own
     coding_milestones: Mapping[str, tuple[str, str]]  # for someone coding at work now
+    milestone_extras: Mapping[str, tuple[ConditionalText, ...]]  # added when they hold
     study_days: tuple[str, ...]
     day_priority: tuple[str, ...]
     max_session_hours: float

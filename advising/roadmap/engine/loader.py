@@ -118,7 +118,7 @@ def parse_content(
     pathways = _pathways(top.table("pathways"))
     pathway_choice = _pathway_choice(top.table("pathway_choice"))
     timeline = _timeline(top.table("timeline"))
-    milestones = _milestones(top.table("milestones"))
+    milestones = _milestones(top.table("milestones"), content_keys)
     study_plan = _study_plan(top.table("study_plan"), content_keys)
     focus_keys = {f.key for f in study_plan["focus"]}
     worries = _worries(worries_node, focus_keys, content_keys)
@@ -419,29 +419,36 @@ def _timeline(node: Node) -> dict[str, Any]:
     }
 
 
-def _milestones(node: Node) -> dict[str, Any]:
-    """[milestones]: a title and description for every milestone the rules date."""
+def _milestones(node: Node, content_keys: ContentKeys) -> dict[str, Any]:
+    """[milestones]: a title and description for every milestone the rules date, and
+    sentences added to a description when their condition holds ([[milestones.X.extra]])."""
     node.only(*MILESTONE_KEYS)
     milestones: dict[str, tuple[str, str]] = {}
     specialization_undecided = specialization_covered = ""
     coding_milestones: dict[str, tuple[str, str]] = {}
+    extras: dict[str, tuple[ConditionalText, ...]] = {}
     for key in MILESTONE_KEYS:
         entry = node.table(key)
         if key == "specialization":
-            entry.only("title", "description", "description_no_choice", "description_covered")
+            entry.only(
+                "title", "description", "description_no_choice", "description_covered", "extra"
+            )
             specialization_undecided = entry.text("description_no_choice")
             specialization_covered = entry.text("description_covered")
         elif key in ("first_job", "job_search"):
-            entry.only("title", "description", "title_coding", "description_coding")
+            entry.only("title", "description", "title_coding", "description_coding", "extra")
             coding_milestones[key] = (entry.text("title_coding"), entry.text("description_coding"))
         else:
-            entry.only("title", "description")
+            entry.only("title", "description", "extra")
         milestones[key] = (entry.text("title"), entry.text("description"))
+        if entry.has("extra"):
+            extras[key] = tuple(_conditional_text(n, content_keys) for n in entry.tables("extra"))
     return {
         "milestones": types.MappingProxyType(milestones),
         "specialization_undecided": specialization_undecided,
         "specialization_covered": specialization_covered,
         "coding_milestones": types.MappingProxyType(coding_milestones),
+        "milestone_extras": types.MappingProxyType(extras),
     }
 
 

@@ -310,7 +310,19 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 key=key,
                 date=plan.dates[key],
                 title=render(title),
-                description=render(description, **extra),
+                description=render(
+                    " ".join(
+                        [
+                            description,
+                            *(
+                                x.text
+                                for x in content.milestone_extras.get(key, ())
+                                if holds(x.when, facts)
+                            ),
+                        ]
+                    ),
+                    **extra,
+                ),
             )
         )
     milestones = tuple(milestones_out)
