@@ -106,6 +106,7 @@ SECTIONS = (
             "employer_may_pay",
             "employment",
             "student_aid",
+            "military",
         ),
     ),
     ("What worries you", ("worries",)),
@@ -316,6 +317,11 @@ class IntakeForm(FlaskForm):
         "Are you, or could you be, a student using federal student aid (FAFSA)?",
         validators=[Optional()],
     )
+    military = RadioField(
+        "Are you a veteran, serving, or a military spouse?",
+        validators=[Optional()],
+        description="Veterans and military spouses have their own help with training costs.",
+    )
     worries = MultiCheckboxField(
         "What worries you about this? (optional)",
         validators=[Optional()],
@@ -364,6 +370,7 @@ class IntakeForm(FlaskForm):
             "employment",
             "income_need",
             "student_aid",
+            "military",
         ):
             self[name].choices = _choices(name)
         self.state.choices = [
@@ -477,6 +484,7 @@ class IntakeForm(FlaskForm):
             budget_max=self._budget[1] if self._budget else None,
             employment=self.employment.data or "unknown",
             student_aid=self.student_aid.data or "unknown",
+            military=self.military.data or "unknown",
             credentials_held=tuple(self.credentials_held.data or ()),
             exam_retake="" if self.exam_retake.data in (None, NO_RETAKE) else self.exam_retake.data,
         )

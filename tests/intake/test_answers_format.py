@@ -226,6 +226,7 @@ def test_the_advisor_sees_every_answer_the_visitor_gave(client, ctx, auth):
         budget_min=1500,
         budget_max=1500,
         student_aid="yes",
+        military="veteran",
     )
     booking = make_booking(advisor, start=utcnow() + timedelta(days=2), intake=intake)
     auth.login("maria@example.org")
@@ -238,6 +239,7 @@ def test_the_advisor_sees_every_answer_the_visitor_gave(client, ctx, auth):
     assert "2 years (Front office" in text or "2 years (front office" in text.lower()
     assert "$1,500 (" in text and "federal student aid: yes" in text
     assert "<dt>Needs an income</dt><dd>As soon as possible</dd>" in text
+    assert "<dt>Military</dt><dd>I am a veteran or I serve</dd>" in text
     assert "<dt>Credentials</dt><dd>CCA, RHIT; sat the CCS exam, not passed yet</dd>" in text
     assert "<strong>Roadmap:</strong> CCS. Retake review only" in text
 

@@ -164,6 +164,7 @@ def test_new_questions_are_optional_and_stored_with_their_not_said_defaults(clie
     stored = db.session.scalar(select(Intake)).answers
     assert stored["format"] == 2
     assert stored["budget_min"] is None and stored["employment"] == "unknown"
+    assert stored["military"] == "unknown"
     assert stored["coding_months"] == 0 and stored["experience_kinds"] == []
 
 
@@ -180,10 +181,13 @@ def test_new_questions_are_stored_and_dollars_accept_commas_and_ranges(client, c
         budget_amount="$1,000 - 2,000",
         employment="employed",
         student_aid="no",
+        military="spouse",
     )
-    token_of(response)
+    token = token_of(response)
     db.session.rollback()
     stored = db.session.scalar(select(Intake)).answers
+    assert stored["military"] == "spouse"
+    assert "MyCAA for military spouses" in client.get(f"/roadmap/{token}").get_data(as_text=True)
     assert stored["experience_kinds"] == ["clinical", "coding"]
     assert stored["coding_months"] == 30 and stored["state"] == "TX"
     assert (stored["budget_min"], stored["budget_max"]) == (1000, 2000)

@@ -543,3 +543,30 @@ def test_months_of_coding_count_whatever_kinds_were_ticked(content):
     assert "25% fewer hours of training" in formula  # billing 10 + coding 20, capped at 25
     no_years = medical_assistant(healthcare_experience="coding_billing", coding_months=8)
     assert "20% fewer hours of training" in build_roadmap(no_years, content).pathway.formula
+
+
+def test_veterans_and_military_spouses_are_told_of_their_own_help_with_costs(content):
+    """The GI Bill (approved training, the exam fee paid back) for a veteran or service
+    member; MyCAA for a military spouse; neither outside the US, nor for a plan with nothing
+    to pay for, nor for someone who did not say."""
+
+    def funding(answers) -> dict[str, str]:
+        return {f.key: f.text for f in build_roadmap(answers, content).costs.funding}
+
+    veteran = funding(hospital_career_changer(military="veteran"))
+    assert "funding_gi_bill" in veteran and "funding_mycaa" not in veteran
+    assert "CCA exam" in veteran["funding_gi_bill"] and "$2,000" in veteran["funding_gi_bill"]
+    spouse = funding(hospital_career_changer(military="spouse"))
+    assert "funding_mycaa" in spouse and "$4,000" in spouse["funding_mycaa"]
+    for answers in (
+        hospital_career_changer(),  # not said
+        hospital_career_changer(military="none"),
+        hospital_career_changer(military="veteran", state="outside", country="Germany"),
+        # a credential held: no program and no exam to pay for
+        hospital_career_changer(military="veteran", credentials_held=("cca",)),
+    ):
+        assert not {"funding_gi_bill", "funding_mycaa"} & set(funding(answers)), answers
+    # an exam review (no program) still has an exam fee the GI Bill pays back
+    assert "funding_gi_bill" in funding(
+        hospital_career_changer(military="veteran", credentials_held=("cpc",))
+    )

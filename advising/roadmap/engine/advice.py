@@ -566,6 +566,12 @@ def cost_estimate(
         degree = pathway_key == "associate_degree" and a.student_aid != "no"
         if a.student_aid == "yes" or a.employment == "student" or degree:
             funding_ids.append("funding_fafsa")
+    sits_exam = plan.route not in HELD_ROUTES
+    if not a.outside_us and (plan.program_weeks or sits_exam):
+        if a.military == "veteran":  # the GI Bill: approved programs, and the exam's fee
+            funding_ids.append("funding_gi_bill")
+        elif a.military == "spouse":  # MyCAA: certificates, associate degrees, exams
+            funding_ids.append("funding_mycaa")
     if a.employer_may_pay and plan.program_weeks:  # tuition help is for a program
         funding_ids.append("funding_employer")
     if verdict == "over" and plan.program_weeks and c.key == "cpc":

@@ -90,6 +90,7 @@ class IntakeAnswers:
     budget_max: int | None = None
     employment: str = "unknown"  # employed, laid_off, not_working, retired, student
     student_aid: str = "unknown"  # could use federal student aid (FAFSA)
+    military: str = "unknown"  # MILITARY: veteran or serving, military spouse, neither
     # Credentials already earned (HELD_CREDENTIALS) and an exam sat but not yet passed.
     credentials_held: tuple[str, ...] = ()
     exam_retake: str = ""  # RETAKE_EXAMS, or "" (none)

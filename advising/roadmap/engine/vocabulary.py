@@ -17,6 +17,8 @@ EMPLOYER_TYPES = ("unknown", "provider", "payer", "neither")
 EMPLOYMENT = ("unknown", "employed", "laid_off", "not_working", "retired", "student")
 INCOME_NEEDS = ("unknown", "now", "within_6_months", "within_a_year", "not_urgent")
 STUDENT_AID = ("unknown", "yes", "no")
+#: A military connection: a veteran or service member (the GI Bill), a military spouse (MyCAA).
+MILITARY = ("unknown", "veteran", "spouse", "none")
 #: US states, DC and territories (postal codes), then "outside" the United States.
 US_STATES = (
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
@@ -55,6 +57,7 @@ FIXED_CHOICES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
         "employment": EMPLOYMENT,
         "income_need": INCOME_NEEDS,
         "student_aid": STUDENT_AID,
+        "military": MILITARY,
     }
 )
 
@@ -122,6 +125,8 @@ ADVICE_IDS = (
     "feasibility_income_gap",
     "funding_wioa",
     "funding_fafsa",
+    "funding_gi_bill",
+    "funding_mycaa",
     "funding_employer",
     "funding_student_membership",
     "funding_scholarships",
