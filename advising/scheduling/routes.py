@@ -315,6 +315,12 @@ def book(slug: str) -> tuple[str, int] | Response:
     form.private_roadmap.label.text = (
         f"Don't share that roadmap: {advisor.display_name} sees only the details above"
     )
+    hold_minutes = services.settings_for(advisor.id).hold_minutes
+    if hold_minutes:  # said before booking, not only after
+        form.email.description = (
+            f"We email you a link to confirm this booking: the time is held for you for "
+            f"{hold_minutes} minutes, and the calendar invitation follows your confirmation."
+        )
     return render_template(
         "scheduling/book.html",
         advisor=advisor,
@@ -379,7 +385,7 @@ def confirm(token: str) -> str | Response:
         return redirect(url_for("scheduling.manage", token=token))
     if form.validate_on_submit():
         try:
-            services.confirm(booking)
+            services.confirm(booking, manage_token=token)
         except services.BookingError as refused:
             error = str(refused)
         else:

@@ -916,9 +916,12 @@ def confirm_key_matches(booking: Booking, key: str | None) -> bool:
     return bool(key) and hmac.compare_digest(str(key).encode(), confirm_key(booking).encode())
 
 
-def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
+def confirm(
+    booking: Booking, *, now: datetime | None = None, manage_token: str | None = None
+) -> Booking:
     """Confirm a held booking from the visitor's link, within its hold. Confirming one that is
-    already confirmed changes nothing; an expired hold is released and refused."""
+    already confirmed changes nothing; an expired hold is released and refused.
+    ``manage_token`` (the link's secret) goes into the visitor's confirmation mail."""
     now = now or utcnow()
     with locked_booking(booking.id) as booking:
         if booking.status == CONFIRMED:
@@ -936,7 +939,7 @@ def confirm(booking: Booking, *, now: datetime | None = None) -> Booking:
         booking.status = CONFIRMED
         booking.hold_expires_at = None
         booking.sequence += 1  # calendars replace the tentative event with the confirmed one
-        _publish(BookingChange.CONFIRMED, Actor.VISITOR, booking)
+        _publish(BookingChange.CONFIRMED, Actor.VISITOR, booking, manage_token=manage_token)
         db.session.commit()
     log.info("booking confirmed booking_id=%s", booking.id)
     return booking

@@ -181,6 +181,10 @@ def test_the_visitor_confirms_from_the_mailed_link_in_a_page_with_a_button(clien
     }
     assert set(confirmed) == {VISITOR.email, advisor.user.email}
     assert str(confirmed[VISITOR.email]["Subject"]).strip().startswith("Confirmed: consultation")
+    # the visitor can manage it from this mail: its link and its invite carry the manage link
+    visitor_text = confirmed[VISITOR.email].get_body(("plain",)).get_content()
+    assert f"/b/{token}" in visitor_text and "from your booking confirmation" not in visitor_text
+    assert f"/b/{token}" in _invite(confirmed[VISITOR.email]).replace("\r\n ", "")
     advisor_text = confirmed[advisor.user.email].get_body(("plain",)).get_content()
     assert "Ann Lee confirmed the consultation they booked with you." in advisor_text
 
@@ -189,6 +193,14 @@ def test_the_web_form_books_a_held_booking_and_says_to_confirm(client, ctx):
     from tests.scheduling.test_booking_web import _book, _slot_links
 
     _holding_advisor(15, slug="maria")
+    make_advisor(slug="ann")  # no hold
+    form_page = client.get(_slot_links(client, "maria")[0]).get_data(as_text=True)
+    # said before booking: the mail's link confirms it, within the hold, invite after
+    assert "held for you for 15 minutes" in form_page
+    assert "We send the confirmation and calendar invitation here." not in form_page
+    plain = client.get(_slot_links(client, "ann")[0]).get_data(as_text=True)
+    assert "We send the confirmation and calendar invitation here." in plain
+    assert "held for you" not in plain
     response, _ = _book(client, _slot_links(client, "maria")[0])
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
