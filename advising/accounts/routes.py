@@ -35,6 +35,7 @@ from advising.accounts.forms import (
 from advising.accounts.models import INVITE, Role, User
 from advising.accounts.sessions import SIGNED_IN_AT, start_session
 from advising.extensions import db, limiter
+from advising.shared.zones import zone_name
 from advising.web import dashboard_panels, deactivation_notes, mark_private
 
 bp = Blueprint("accounts", __name__)
@@ -150,7 +151,7 @@ def time_zone() -> str | Response:
         form.timezone.data = user.timezone or "UTC"
     if form.validate_on_submit():
         services.set_timezone(user, form.timezone.data)
-        flash(f"Times are now shown in {form.timezone.data.replace('_', ' ')}.", "success")
+        flash(f"Times are now shown in {zone_name(form.timezone.data)}.", "success")
         return redirect(url_for("accounts.dashboard"))
     return render_template("accounts/timezone.html", form=form)
 

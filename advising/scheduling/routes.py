@@ -71,7 +71,7 @@ from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingS
 from advising.shared import timefmt as display
 from advising.shared.text import has_nul
 from advising.shared.tokens import well_formed
-from advising.shared.zones import offered_zone
+from advising.shared.zones import offered_zone, zone_name
 from advising.web import (
     NavItem,
     add_deactivation_note,
@@ -790,6 +790,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["time_range"] = display.format_time_range
     app.jinja_env.filters["day_label"] = display.format_day
     app.jinja_env.globals["zone_label"] = display.zone_label
+    app.jinja_env.filters["zone_name"] = zone_name
     app.jinja_env.globals["BookingStatus"] = BookingStatus
     app.jinja_env.filters["status_label"] = lambda status: BookingStatus(status).label
     add_deactivation_note(app, services.upcoming_consultations_note)

@@ -13,7 +13,7 @@ def in_zone(instant: datetime, zone: str) -> datetime:
 
 
 def zone_label(zone: str, at: datetime | None = None) -> str:
-    """'Europe/London (GMT)', 'Central Time - Chicago (CST)': the zone as a person reads it
+    """'Europe/London (GMT)', 'Central Time (CST)': the zone as a person reads it
     and the abbreviation in force."""
     local = in_zone(at, zone) if at else None
     abbreviation = local.tzname() if local else None
@@ -52,10 +52,11 @@ def format_time_range(start: datetime, end: datetime, zone: str) -> tuple[str, s
 
 
 def format_datetime(instant: datetime, zone: str) -> str:
-    """'Monday, November 30, 2026, 9:30 AM GMT (Europe/London)': US order, zone named."""
+    """'Monday, November 30, 2026, 9:30 AM GMT (Europe/London)': US order, zone named
+    ('... 9:30 AM CST (Central Time)')."""
     local = in_zone(instant, zone)
     when = f"{local:%A}, {local:%B} {local.day}, {local.year}, {format_time(instant, zone)}"
-    return f"{when} ({zone.replace('_', ' ')})"
+    return f"{when} ({zone_name(zone)})"
 
 
 def format_day(day: date) -> str:

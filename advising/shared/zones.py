@@ -80,37 +80,49 @@ def offered_zone(name: str) -> str | None:
     return zone_aliases().get(name, name)
 
 
-def utc_offset(name: str, at: datetime) -> str:
-    """'UTC-06:00': the zone's offset at ``at``."""
+def utc_offset(name: str, at: datetime, *, short: bool = False) -> str:
+    """'UTC-06:00' (short: 'UTC-6', 'UTC+5:30'): the zone's offset at ``at``."""
     offset = at.astimezone(ZoneInfo(name)).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "-" if minutes < 0 else "+"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    hours, rest = divmod(abs(minutes), 60)
+    if short:
+        return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
 #: The zones most of our visitors live in, listed first in every picker under the names
 #: people use for them.
 US_ZONES: dict[str, str] = {
-    "America/New_York": "Eastern Time - New York",
-    "America/Chicago": "Central Time - Chicago",
-    "America/Denver": "Mountain Time - Denver",
-    "America/Phoenix": "Mountain Time - Arizona (Phoenix)",
-    "America/Los_Angeles": "Pacific Time - Los Angeles",
-    "America/Anchorage": "Alaska Time - Anchorage",
-    "Pacific/Honolulu": "Hawaii Time - Honolulu",
+    "America/New_York": "Eastern Time",
+    "America/Chicago": "Central Time",
+    "America/Denver": "Mountain Time",
+    "America/Phoenix": "Mountain Time - Arizona",
+    "America/Los_Angeles": "Pacific Time",
+    "America/Anchorage": "Alaska Time",
+    "Pacific/Honolulu": "Hawaii Time",
     "America/Puerto_Rico": "Atlantic Time - Puerto Rico",
+    # zones browsers report in states whose clocks match the ones above
+    "America/Detroit": "Eastern Time - Detroit",
+    "America/Indiana/Indianapolis": "Eastern Time - Indianapolis",
+    "America/Kentucky/Louisville": "Eastern Time - Louisville",
+    "America/Boise": "Mountain Time - Boise",
 }
 
 
 def zone_name(name: str) -> str:
-    """'Central Time - Chicago' for a US zone, 'Europe/London' for any other: a zone as
-    people read it."""
+    """'Central Time' for a US zone, 'Europe/London' for any other: a zone as people read
+    it."""
     return US_ZONES.get(name, name.replace("_", " "))
 
 
 def zone_choice_label(name: str, at: datetime) -> str:
-    """'Central Time - Chicago (UTC-06:00)': how a zone is listed in a picker."""
-    return f"{zone_name(name)} ({utc_offset(name, at)})"
+    """How a zone is listed in a picker: 'Europe/London (UTC+00:00)', and a US zone short
+    enough for a phone, with the abbreviation people search for: 'Central Time (CST, UTC-6)'."""
+    if name not in US_ZONES:
+        return f"{zone_name(name)} ({utc_offset(name, at)})"
+    abbreviation = at.astimezone(ZoneInfo(name)).tzname()
+    return f"{zone_name(name)} ({abbreviation}, {utc_offset(name, at, short=True)})"
 
 
 def zone_choices(at: datetime) -> tuple[tuple[str, str], ...]:

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from advising.scheduling.models import BOOKING_STATUSES
+from advising.shared.zones import zone_name
 
 MAX_RANGE = timedelta(days=366)
 MAX_INSIGHT_DAYS = 731  # two years, a leap day included
@@ -90,7 +91,7 @@ class InsightsPeriodForm(FlaskForm):
             if not values.get(key, "").strip():
                 values[key] = default.isoformat()
         super().__init__(values, **kwargs)
-        hint = f"Dates in {zone.replace('_', ' ')}."
+        hint = f"Dates in {zone_name(zone)}."
         self.start.description = self.end.description = hint
 
     def validate_end(self, field: DateField) -> None:

@@ -43,30 +43,74 @@
     });
   }
 
+  /* What a typed word stands for: US abbreviations and short names mean the everyday name
+     ("EST", "EDT", "ET" mean Eastern Time in either season). */
+  var ZONE_WORDS = {
+    est: "eastern", edt: "eastern", et: "eastern",
+    cst: "central", cdt: "central", ct: "central",
+    mst: "mountain", mdt: "mountain", mt: "mountain",
+    pst: "pacific", pdt: "pacific", pt: "pacific",
+    akst: "alaska", akdt: "alaska", hst: "hawaii", ast: "atlantic"
+  };
+
+  /* "+5:30", "-5", "utc-05:00", "gmt+1" as one form ("+5:30", "-5", "+1"); null otherwise. */
+  function offsetOf(text) {
+    var m = /^(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(text);
+    if (!m) { return /^(utc|gmt)$/.test(text) ? "+0" : null; }
+    var hours = parseInt(m[2], 10), minutes = m[3] ? parseInt(m[3], 10) : 0;
+    return (hours === 0 && minutes === 0 ? "+" : m[1]) + hours + (minutes ? ":" + m[3] : "");
+  }
+
+  /* A word matches an option when it starts one of the option's words (so "est" is no part
+     of "Creston"), names its offset, or stands for its everyday name. */
+  function matches(option, words) {
+    var text = (option.text + " " + option.value).toLowerCase().replace(/_/g, " ");
+    var tokens = text.split(/[\s\/(),]+/);
+    var offsetMatch = /utc([+-]\d{1,2}(?::\d{2})?)/.exec(text);
+    var offset = offsetMatch ? offsetOf(offsetMatch[1]) : null;
+    return words.every(function (word) {
+      var wanted = Object.prototype.hasOwnProperty.call(ZONE_WORDS, word) ? ZONE_WORDS[word] : word;
+      var asOffset = offsetOf(word);
+      if (asOffset !== null) { return asOffset === offset; }
+      return tokens.some(function (token) { return token.indexOf(wanted) === 0; });
+    });
+  }
+
   function addZoneSearch(select) {
     var search = document.createElement("input");
     search.type = "search";
     search.className = "zone-search";
-    search.placeholder = "Search: city or UTC offset";
+    search.placeholder = "Search: city, EST, or UTC offset";
     search.setAttribute("aria-label", "Search time zones");
     search.setAttribute("aria-controls", select.id);
+    var status = document.createElement("p");
+    status.className = "zone-search-status small muted";
+    status.setAttribute("aria-live", "polite");
     select.parentNode.insertBefore(search, select);
+    select.parentNode.insertBefore(status, select.nextSibling);
     search.addEventListener("input", function () {
       var words = search.value.toLowerCase().replace(/_/g, " ").split(/\s+/).filter(Boolean);
-      var first = null;
+      var first = null, count = 0;
       Array.prototype.forEach.call(select.options, function (option) {
-        var text = (option.text + " " + option.value).toLowerCase().replace(/_/g, " ");
-        var match = !option.value || words.every(function (w) { return text.indexOf(w) !== -1; });
+        var match = !option.value || !words.length || matches(option, words);
         option.hidden = !match;
-        if (match && option.value && first === null) { first = option; }
+        if (match && option.value) {
+          count += 1;
+          if (first === null) { first = option; }
+        }
       });
       // a group with no match left hides its heading too ("United States" over nothing)
       Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
         group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
       });
+      var moved = false;
       if (first !== null && words.length && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
         select.value = first.value;
+        moved = true;
       }
+      status.textContent = !words.length ? "" : count === 0 ? "No time zone matches."
+        : count === 1 ? "1 time zone matches: " + first.text + "."
+        : count + " time zones match" + (moved ? "; the first is selected." : ".");
     });
   }
 

@@ -37,7 +37,7 @@ def test_the_mail_names_the_call_and_the_zone_as_words(ctx):
     mails = _html_mails(ctx)
     assert ">Join the video call</a>" in mails["vic@example.org"]
     advisor_mail = next(html for who, html in mails.items() if who != "vic@example.org")
-    assert "America/Los Angeles" in advisor_mail and "America/Los_Angeles" not in advisor_mail
+    assert "Pacific Time" in advisor_mail and "America/Los_Angeles" not in advisor_mail
 
 
 @pytest.mark.browser

@@ -69,7 +69,7 @@ def test_bookings_list_filters_by_advisor_status_and_dates(client, auth, ctx):
     page = client.get("/staff/bookings").get_data(as_text=True)
     for name in ("Ann", "Ben", "Cat"):
         assert name in page
-    assert "(America/Chicago)" in page
+    assert "(Central Time)" in page
     assert f'href="/staff/bookings/{a.id}/invite.ics"' in page
     assert f'href="/staff/bookings/{a.id}/move"' in page
     assert f'href="/staff/bookings/{b.id}/move"' not in page  # cancelled: nothing to move

@@ -48,7 +48,7 @@ def test_any_advisor_picks_the_advisor_who_fits_the_roadmap_and_says_why(client,
     assert 'rel="canonical" href="http://127.0.0.1:5000/advisors/priya"' in page
     assert "/advisors/priya/book?start=" in page and f"intake={token}" in page
     assert "Why Priya Raman" in page and "Advises on" in page and "risk adjustment" in page
-    assert "first free time" in page and "(America/Chicago)" in page
+    assert "first free time" in page and "(Central Time)" in page
     assert "Other matches" in page and "Maria Lopez" in page and "Aaron Inpatient" in page
     # another zone, or a day, keeps the match and why (it came back as plain Priya's page)
     form = re.search(r'<form method="get" action="/advisors/priya"[^>]*>(.*?)</form>', page, re.S)

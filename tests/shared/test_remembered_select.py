@@ -67,8 +67,8 @@ def test_zone_choices_are_one_tuple_per_day():
     assert zone_select_choices(DAY) is zone_select_choices(DAY.replace(hour=23))
     winter = {c.value: c.label for c in zone_select_choices(datetime(2026, 1, 5, tzinfo=UTC))}
     summer = {c.value: c.label for c in zone_select_choices(DAY)}
-    assert winter["America/Chicago"] == "Central Time - Chicago (UTC-06:00)"
-    assert summer["America/Chicago"] == "Central Time - Chicago (UTC-05:00)"
+    assert winter["America/Chicago"] == "Central Time (CST, UTC-6)"
+    assert summer["America/Chicago"] == "Central Time (CDT, UTC-5)"
 
 
 def test_the_intake_picker_with_its_groups_is_written_as_wtforms_writes_it(app):

@@ -32,12 +32,30 @@ def test_the_intake_picker_detects_the_zone_and_searches_as_you_type(live_server
     )
     assert visible[0] == "America/Chicago"  # found by the name people use
     assert select.input_value() == "America/Chicago"
+
+    def shown(query: str) -> list[str]:
+        page.fill("input.zone-search", query)
+        return page.eval_on_selector_all(
+            "select[name=timezone] option",
+            "opts => opts.filter(o => !o.hidden && o.value).map(o => o.value)",
+        )
+
+    # the abbreviation a page shows finds its zone, in either season, and only word starts
+    # match ("est" is no part of America/Creston, a Mountain Time zone)
+    assert shown("EST")[0] == "America/New_York" and "America/Creston" not in shown("est")
+    assert shown("pdt")[0] == "America/Los_Angeles"
+    assert "Asia/Kolkata" in shown("+5:30") and "Asia/Kolkata" in shown("utc+05:30")
+    assert shown("zzzz") == []
+    status = page.locator(".zone-search-status")
+    assert status.inner_text() == "No time zone matches."
+    assert status.get_attribute("aria-live") == "polite"
     page.fill("input.zone-search", "utc-05")
     visible = page.eval_on_selector_all(
         "select[name=timezone] option",
         "opts => opts.filter(o => !o.hidden && o.value).map(o => o.text)",
     )
-    assert visible and all("UTC-05:00" in text for text in visible)
+    assert visible and all(re.search(r"UTC-0?5(:00)?\)", text) for text in visible)
+    assert any(text.startswith(("Eastern Time (E", "Central Time (CDT")) for text in visible)
 
 
 @pytest.mark.parametrize(

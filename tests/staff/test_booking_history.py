@@ -112,7 +112,7 @@ def test_booking_page_shows_both_zones_history_and_mail(client, auth, ctx):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Ann Lee" in page and "ann@example.org" in page and "Maria Lopez" in page
-    assert "(America/Los Angeles)" in page and "(Asia/Tokyo)" in page
+    assert "(Pacific Time)" in page and "(Asia/Tokyo)" in page
     assert re.search(r"\d{1,2}:\d\d (AM|PM)", page)
     assert "Cancelled" in page and "Found a job" in page
     assert "Booked" in page and "Visitor" in page
@@ -194,9 +194,9 @@ def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx
 
     _staff(auth, zone="America/Los_Angeles")
     page = client.get("/staff/bookings").get_data(as_text=True)
-    assert "America/Los Angeles" in page  # the page says which zone it uses
-    assert "Monday, March 3, 2031, 6:00 PM PST (America/Los Angeles)" in page
-    assert "Dates are days in Pacific Time - Los Angeles, your zone, both included;" in page
+    assert "Pacific Time" in page  # the page says which zone it uses
+    assert "Monday, March 3, 2031, 6:00 PM PST (Pacific Time)" in page
+    assert "Dates are days in Pacific Time, your zone, both included;" in page
     found = client.get("/staff/bookings?start=2031-03-03&end=2031-03-03").get_data(as_text=True)
     assert f'href="/staff/bookings/{booking.id}"' in found
     none = client.get("/staff/bookings?start=2031-03-04&end=2031-03-04").get_data(as_text=True)
@@ -232,7 +232,7 @@ def test_sign_in_stores_the_detected_zone_once(client, auth, ctx):
     db.session.rollback()
     assert db.session.get(User, user.id).timezone == "America/Denver"
     auth.login(user.email)
-    assert "Mountain Time - Denver" in client.get("/staff/bookings").get_data(as_text=True)
+    assert "Mountain Time" in client.get("/staff/bookings").get_data(as_text=True)
 
 
 def test_staff_set_their_own_zone_and_the_pages_follow_it(client, auth, ctx):
