@@ -48,6 +48,7 @@ from advising.roadmap.engine import (
 )
 from advising.shared.emails import EMAIL_HELP, normalize_email
 from advising.shared.text import has_control_characters
+from advising.shared.timefmt import DATE_FORMATS, us_date
 from advising.shared.zones import is_zone
 
 # Offered first: most people we advise are in the United States.
@@ -178,13 +179,17 @@ class WholeNumberField(IntegerField):
 
 
 class PlainDateField(DateField):
-    """A date field whose parse error says what to type."""
+    """A date field that takes what a date picker sends or a US date typed by hand, and
+    whose parse error says what to type in the US way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format=list(DATE_FORMATS), **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            example = example_start_date(utcnow().date()).isoformat()
+            example = us_date(example_start_date(utcnow().date()))
             raise ValueError(f"Enter a date like {example}.")
 
 

@@ -18,6 +18,7 @@ from advising.roadmap.engine import (
     example_start_date,
     parse_budget,
 )
+from advising.shared.timefmt import parse_date, us_date
 
 FIELDS = ("hours", "budget", "start")
 MAX_START_DAYS_AHEAD = 730
@@ -67,7 +68,7 @@ def read_what_if(args: Mapping[str, str], saved: IntakeAnswers, today: date) -> 
         "budget": budget_text(saved),
         "start": saved.start_date.isoformat(),
     }
-    example = example_start_date(today).isoformat()
+    example = us_date(example_start_date(today))
     if not any(name in args for name in FIELDS):
         return WhatIf(active=False, values=defaults, example_start=example)
     values = {name: (args.get(name) or "").strip()[:40] for name in FIELDS}
@@ -89,7 +90,7 @@ def read_what_if(args: Mapping[str, str], saved: IntakeAnswers, today: date) -> 
 
     text = values["start"]
     try:
-        start = date.fromisoformat(text)
+        start = parse_date(text)
     except ValueError:
         errors["start"] = f"Enter a date like {example}."
     else:

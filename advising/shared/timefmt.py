@@ -59,6 +59,26 @@ def format_datetime(instant: datetime, zone: str) -> str:
     return f"{when} ({zone_name(zone)})"
 
 
+#: Dates people type: what a date field sends (ISO), and the US way (01/04/2027).
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+
+
+def us_date(day: date) -> str:
+    """'01/04/2027': a date as a US date field shows it (hints and errors name it so)."""
+    return f"{day:%m/%d/%Y}"
+
+
+def parse_date(text: str) -> date:
+    """A date typed as a field sends it (2027-01-04) or as people in the US write it
+    (01/04/2027, 1/4/2027); ValueError otherwise."""
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date")
+
+
 def format_day(day: date) -> str:
     """'Monday, November 30'."""
     return f"{day:%A}, {day:%B} {day.day}"

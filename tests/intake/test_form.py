@@ -116,8 +116,13 @@ def test_unparseable_numbers_and_dates_get_one_plain_message(client, ctx):
     assert _error_of(page, "hours_per_week") == "Enter a whole number, like 8."
     example = example_start_date(utcnow().date())
     assert example > utcnow().date()  # never a date the form refuses as past
-    assert _error_of(page, "start_date") == f"Enter a date like {example.isoformat()}."
+    assert _error_of(page, "start_date") == f"Enter a date like {example:%m/%d/%Y}."
     assert 'value="ten"' in page and 'value="next week"' in page
+    # a date typed the US way by hand (no date picker) is taken as the picker's would be
+    token = token_of(submit_intake(client, start_date=f"{example:%m/%d/%Y}"))
+    db.session.rollback()
+    assert db.session.scalar(select(Intake)).answers["start_date"] == example.isoformat()
+    assert token
 
 
 def test_unknown_choices_and_zones_are_refused(client, ctx):

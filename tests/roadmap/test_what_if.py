@@ -88,7 +88,7 @@ def test_what_if_errors_show_beside_the_fields_keep_the_values_and_the_saved_pla
     html = response.get_data(as_text=True)
     assert re.search(r'<p class="error" id="wi-hours-error">Enter a number from 1 to 60.</p>', html)
     assert 'id="wi-budget-error">Enter dollars like 1200' in html
-    example = example_start_date(utcnow().date()).isoformat()
+    example = f"{example_start_date(utcnow().date()):%m/%d/%Y}"
     assert f'id="wi-start-error">Enter a date like {example}.</p>' in html
     assert f'id="wi-start-hint">Like {example}.</p>' in html
     assert 'name="hours" value="500"' in html and 'name="budget" value="lots"' in html
@@ -106,7 +106,7 @@ def test_the_fragment_holds_only_what_the_script_swaps(client, ctx):
     response = client.get(f"/roadmap/{token}?hours=25&budget=&start=&fragment=1")
     # an empty start is an error: the fragment says so and keeps the saved plan
     assert response.status_code == 422
-    example = example_start_date(utcnow().date()).isoformat()
+    example = f"{example_start_date(utcnow().date()):%m/%d/%Y}"
     assert f'<p data-error-for="start">Enter a date like {example}.</p>' in response.get_data(
         as_text=True
     )

@@ -21,3 +21,17 @@ def test_a_range_across_a_clock_change_names_both_ends():
     start = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 1:30 AM EDT
     end = datetime(2026, 11, 1, 6, 15, tzinfo=UTC)  # 1:15 AM EST, after the change
     assert format_time_range(start, end, "America/New_York") == ("1:30 AM EDT", "1:15 AM EST")
+
+
+def test_dates_are_taken_as_a_picker_sends_them_or_as_typed_in_the_us():
+    from datetime import date
+
+    import pytest
+
+    from advising.shared.timefmt import parse_date, us_date
+
+    assert parse_date("2027-01-04") == parse_date("01/04/2027") == parse_date("1/4/2027")
+    assert us_date(date(2027, 1, 4)) == "01/04/2027"
+    for bad in ("04/31/2027", "next week", "2027-13-01", ""):
+        with pytest.raises(ValueError):
+            parse_date(bad)
