@@ -105,4 +105,3 @@ def test_every_zone_picker_lists_the_us_zones_first_by_their_everyday_names(clie
     page = client.get("/advisors/maria").get_data(as_text=True)
     assert re.search(r">Pacific Time \(P[SD]T, UTC-[78]\)<", page)
     assert ">Eastern Time - Detroit (E" in page  # the zone a Michigan browser reports
-
