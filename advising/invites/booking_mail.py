@@ -34,9 +34,11 @@ def queue_booking_mail(
     change: BookingChange,
     now: datetime | None = None,
     manage_token: str | None = None,
+    previous_start: datetime | None = None,
 ) -> list[int]:
     """Queue the visitor's and the advisor's message about ``change`` (in this transaction);
-    the visitor's carries the manage link when ``manage_token`` is theirs."""
+    the visitor's carries the manage link when ``manage_token`` is theirs, a move's message
+    the time it moved from."""
     now = now or utcnow()
     kind = CHANGES[change]
     token = (
@@ -46,7 +48,9 @@ def queue_booking_mail(
     )
     ids = [
         queue_message(
-            lambda audience=audience: booking_message(booking, kind, audience, token, now),
+            lambda audience=audience: booking_message(
+                booking, kind, audience, token, now, previous_start=previous_start
+            ),
             booking=booking,
             kind=kind,
             recipient=recipient,
@@ -65,6 +69,12 @@ def on_booking_change(event: BookingChanged) -> None:
     if event.change not in CHANGES:
         return
     now = utcnow()
-    queue_booking_mail(event.booking, event.change, now, manage_token=event.manage_token)
+    queue_booking_mail(
+        event.booking,
+        event.change,
+        now,
+        manage_token=event.manage_token,
+        previous_start=event.previous_start,
+    )
     if event.change in (BookingChange.CREATED, BookingChange.RESCHEDULED):
         skip_reminders_already_due(event.booking, now)

@@ -64,7 +64,12 @@ def subject_of(kind: str, audience: str, booking: Booking, zone: str) -> str:
 
 
 def booking_message(
-    booking: Booking, kind: str, audience: str, manage_token: str | None, now: datetime
+    booking: Booking,
+    kind: str,
+    audience: str,
+    manage_token: str | None,
+    now: datetime,
+    previous_start: datetime | None = None,
 ) -> tuple[EmailMessage, str]:
     advisor = booking.advisor
     event = invite_event(booking, audience, manage_token if audience == VISITOR else None)
@@ -90,6 +95,12 @@ def booking_message(
         "audience": audience,
         "zone": zone,
         "when": display.format_datetime(booking.start_at, zone),
+        "moved_from": display.format_datetime(previous_start, zone)
+        if kind == KIND_RESCHEDULED and previous_start is not None
+        else None,
+        "book_again_url": public_url("scheduling.advisor_page", slug=advisor.slug)
+        if kind == KIND_CANCELLED and audience == VISITOR and advisor.user.active
+        else None,
         "minutes": minutes_of(booking),
         "manage_url": event.manage_url,
         "video_url": event.video_url,

@@ -127,6 +127,7 @@ def test_web_reschedule_and_cancel_send_higher_sequence_with_same_uid(client, ct
     advisor = make_advisor(name="Maria Lopez", email="maria@example.org")
     booking, token = book_next(advisor)
     created = rows(booking.id)
+    old_start = booking.start_at
 
     page = client.get(f"/b/{token}/reschedule").get_data(as_text=True)
     new_start = re.findall(r'name="choose" value="([^"]+)"', page)[-1]
@@ -152,6 +153,12 @@ def test_web_reschedule_and_cancel_send_higher_sequence_with_same_uid(client, ct
     manage = f"https://advising.example/b/{token}"
     assert manage in str(only_event(calendar_of(parsed(visitor_copy)))["DESCRIPTION"])
     assert manage in parsed(visitor_copy).get_body(("plain",)).get_content()
+    # a move names the time it moved from, in the reader's zone, in both parts
+    from advising.shared.timefmt import format_datetime
+
+    was = format_datetime(old_start, booking.visitor_timezone)
+    assert f"Moved from: {was}" in parsed(visitor_copy).get_body(("plain",)).get_content()
+    assert was in parsed(visitor_copy).get_body(("html",)).get_content()
     advisor_copy = next(r for r in moved if r.recipient == "maria@example.org")
     assert token not in advisor_copy.message.decode("ascii", "replace")
 
@@ -172,6 +179,12 @@ def test_web_reschedule_and_cancel_send_higher_sequence_with_same_uid(client, ct
         assert part.get_param("method") == "CANCEL"
         assert not event.walk("VALARM")
         assert "Found a job" in message.get_body(("plain",)).get_content()
+    # the visitor's cancellation has a way back: a link to book another time
+    visitor_cancel = parsed(next(r for r in cancelled if r.recipient == "bob@example.org"))
+    book_again = f"Book another time: https://advising.example/advisors/{advisor.slug}"
+    assert book_again in visitor_cancel.get_body(("plain",)).get_content()
+    advisor_cancel = parsed(next(r for r in cancelled if r.recipient == "maria@example.org"))
+    assert "Book another time" not in advisor_cancel.get_body(("plain",)).get_content()
 
 
 HOSTILE = "Bob\r\nATTENDEE:mailto:x@evil.example"
