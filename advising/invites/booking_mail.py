@@ -35,6 +35,7 @@ def queue_booking_mail(
     now: datetime | None = None,
     manage_token: str | None = None,
     previous_start: datetime | None = None,
+    was_held: bool = False,
 ) -> list[int]:
     """Queue the visitor's and the advisor's message about ``change`` (in this transaction);
     the visitor's carries the manage link when ``manage_token`` is theirs, a move's message
@@ -49,7 +50,13 @@ def queue_booking_mail(
     ids = [
         queue_message(
             lambda audience=audience: booking_message(
-                booking, kind, audience, token, now, previous_start=previous_start
+                booking,
+                kind,
+                audience,
+                token,
+                now,
+                previous_start=previous_start,
+                was_held=was_held,
             ),
             booking=booking,
             kind=kind,
@@ -75,6 +82,7 @@ def on_booking_change(event: BookingChanged) -> None:
         now,
         manage_token=event.manage_token,
         previous_start=event.previous_start,
+        was_held=event.was_held,
     )
     if event.change in (BookingChange.CREATED, BookingChange.RESCHEDULED):
         skip_reminders_already_due(event.booking, now)

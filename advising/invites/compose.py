@@ -70,6 +70,7 @@ def booking_message(
     manage_token: str | None,
     now: datetime,
     previous_start: datetime | None = None,
+    was_held: bool = False,
 ) -> tuple[EmailMessage, str]:
     advisor = booking.advisor
     event = invite_event(booking, audience, manage_token if audience == VISITOR else None)
@@ -77,9 +78,7 @@ def booking_message(
     method = "CANCEL" if kind == KIND_CANCELLED else "REQUEST"
     # The visitor's calendar gets the event once they confirm a hold: until then the booking
     # may be someone else's use of their address, and an unconfirmed hold is never theirs.
-    unconfirmed = audience == VISITOR and (
-        booking.status == BookingStatus.HELD or booking.cancel_reason == scheduling.HOLD_EXPIRED
-    )
+    unconfirmed = audience == VISITOR and (booking.status == BookingStatus.HELD or was_held)
     try:
         ics: bytes | None = None if unconfirmed else build(event, now)
     except ical.InvalidInviteData:

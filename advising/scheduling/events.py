@@ -24,7 +24,8 @@ class BookingChanged:
 
     ``manage_token`` is the visitor's manage-link secret when the publisher has it (the
     booking was just made, or the visitor is acting through their link); it is never stored.
-    ``previous_start`` is where a rescheduled booking started before the move.
+    ``previous_start`` is where a rescheduled booking started before the move;
+    ``was_held`` says a cancelled booking was still waiting for the visitor's confirmation.
     """
 
     change: BookingChange
@@ -32,3 +33,4 @@ class BookingChanged:
     booking: Booking
     manage_token: str | None = None
     previous_start: datetime | None = None  # where a moved booking was before
+    was_held: bool = False

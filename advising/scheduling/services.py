@@ -111,10 +111,13 @@ def _publish(
     booking: Booking,
     manage_token: str | None = None,
     previous_start: datetime | None = None,
+    was_held: bool = False,
 ) -> None:
     """Tell the features above (mail, webhooks) inside the transaction, before its commit."""
     db.session.flush()
-    events().publish(BookingChanged(change, actor, booking, manage_token, previous_start))
+    events().publish(
+        BookingChanged(change, actor, booking, manage_token, previous_start, was_held)
+    )
 
 
 def new_manage_token() -> tuple[str, str]:
@@ -847,13 +850,14 @@ def cancel(
 
 def _cancel_locked(booking: Booking, reason: str, by: Actor, now: datetime) -> None:
     """Cancel ``booking`` (loaded in this write transaction) and tell the features above."""
+    was_held = booking.status == HELD
     booking.status = CANCELLED
     booking.hold_expires_at = None
     booking.cancelled_at = now
     booking.cancel_reason = reason.strip() or None
     booking.cancelled_by = by
     booking.sequence += 1
-    _publish(BookingChange.CANCELLED, by, booking)
+    _publish(BookingChange.CANCELLED, by, booking, was_held=was_held)
 
 
 # --- holds until the visitor confirms ---------------------------------------------------------

@@ -43,14 +43,15 @@
     });
   }
 
-  /* What a typed word stands for: US abbreviations and short names mean the everyday name
-     ("EST", "EDT", "ET" mean Eastern Time in either season). */
+  /* What a typed word stands for: US abbreviations and short names mean the zones whose
+     label starts with that everyday name ("EST", "EDT", "ET": Eastern Time, in either
+     season), never a word of other zones ("pst" is no Pacific/Auckland). */
   var ZONE_WORDS = {
-    est: "eastern", edt: "eastern", et: "eastern",
-    cst: "central", cdt: "central", ct: "central",
-    mst: "mountain", mdt: "mountain", mt: "mountain",
-    pst: "pacific", pdt: "pacific", pt: "pacific",
-    akst: "alaska", akdt: "alaska", hst: "hawaii", ast: "atlantic"
+    est: "eastern time", edt: "eastern time", et: "eastern time",
+    cst: "central time", cdt: "central time", ct: "central time",
+    mst: "mountain time", mdt: "mountain time", mt: "mountain time",
+    pst: "pacific time", pdt: "pacific time", pt: "pacific time",
+    akst: "alaska time", akdt: "alaska time", hst: "hawaii time", ast: "atlantic time"
   };
 
   /* "+5:30", "-5", "utc-05:00", "gmt+1" as one form ("+5:30", "-5", "+1"); null otherwise. */
@@ -69,10 +70,12 @@
     var offsetMatch = /utc([+-]\d{1,2}(?::\d{2})?)/.exec(text);
     var offset = offsetMatch ? offsetOf(offsetMatch[1]) : null;
     return words.every(function (word) {
-      var wanted = Object.prototype.hasOwnProperty.call(ZONE_WORDS, word) ? ZONE_WORDS[word] : word;
+      if (Object.prototype.hasOwnProperty.call(ZONE_WORDS, word)) {
+        return option.text.toLowerCase().indexOf(ZONE_WORDS[word]) === 0;
+      }
       var asOffset = offsetOf(word);
       if (asOffset !== null) { return asOffset === offset; }
-      return tokens.some(function (token) { return token.indexOf(wanted) === 0; });
+      return tokens.some(function (token) { return token.indexOf(word) === 0; });
     });
   }
 

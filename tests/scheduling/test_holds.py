@@ -404,3 +404,22 @@ def test_an_expired_hold_tells_the_visitor_without_a_cancellation_for_their_cale
     assert "Not confirmed in time" in text_body and "drop the event" not in text_body
     # the advisor's tentative event is cancelled in their calendar
     assert _field(_invite(mails[("cancelled", advisor.user.email)]), "STATUS") == "CANCELLED"
+
+
+def test_a_hold_cancelled_before_confirming_sends_the_visitor_no_calendar_cancellation(ctx):
+    """Whoever cancels a hold, the visitor never had its event; and a confirmed booking's
+    cancellation carries its CANCEL whatever reason was typed (the reason decides nothing)."""
+    advisor = _holding_advisor(30)
+    now = utcnow()
+    held, _ = services.book(advisor, _starts(advisor, now)[0], VISITOR, now)
+    services.cancel(held, reason="changed my mind", by=Actor.VISITOR, now=now)
+    visitor = _mails(held.id)[("cancelled", VISITOR.email)]
+    assert _invite(visitor) is None
+    assert "drop the event" not in visitor.get_body(("plain",)).get_content()
+    assert _invite(_mails(held.id)[("cancelled", advisor.user.email)]) is not None
+
+    confirmed, _ = services.book(advisor, _starts(advisor, now)[0], OTHER, now)
+    services.confirm(confirmed, now=now)
+    services.cancel(confirmed, reason=services.HOLD_EXPIRED, by=Actor.VISITOR, now=now)
+    cancellation = _invite(_mails(confirmed.id)[("cancelled", OTHER.email)])
+    assert cancellation is not None and _field(cancellation, "STATUS") == "CANCELLED"
