@@ -65,7 +65,7 @@ DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
 
 def us_date(day: date) -> str:
     """'01/04/2027': a date as a US date field shows it (hints and errors name it so)."""
-    return f"{day:%m/%d/%Y}"
+    return day.strftime(DATE_FORMATS[1])
 
 
 def parse_date(text: str) -> date:

@@ -45,7 +45,7 @@ from advising.scheduling.models import (
     WeeklyHoursRange,
 )
 from advising.scheduling.slots import TimeRange, local_day_bounds, local_to_utc
-from advising.shared.zones import is_zone
+from advising.shared.zones import is_zone, zone_name
 from advising.staff.services import csv_cell
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -460,7 +460,7 @@ TABLES = ("funnel", "rates", "lead-time", "advisors", "weekdays", "hours")
 def tables(insights: Insights) -> dict[str, Table]:
     """Every table of the page by name (the names of ``TABLES``)."""
     f, lead, zone = insights.funnel, insights.lead_time, insights.period.zone
-    zone_name = zone.replace("_", " ")
+    zone_shown = zone_name(zone)
     stages = (
         ("Intakes created", f.intakes),
         ("Bookings made", f.bookings),
@@ -529,7 +529,7 @@ def tables(insights: Insights) -> dict[str, Table]:
         ),
         "weekdays": Table(
             "weekdays",
-            f"Consultations by day of the week ({zone_name})",
+            f"Consultations by day of the week ({zone_shown})",
             ("Day", "Consultations"),
             tuple((day, f"{n:,}") for day, n in zip(WEEKDAYS, insights.by_weekday, strict=True)),
             ("weekday", "consultations"),
@@ -537,7 +537,7 @@ def tables(insights: Insights) -> dict[str, Table]:
         ),
         "hours": Table(
             "hours",
-            f"Consultations by hour they start ({zone_name})",
+            f"Consultations by hour they start ({zone_shown})",
             ("Hour starting", "Consultations"),
             tuple((hour_label(h), f"{n:,}") for h, n in enumerate(insights.by_hour)),
             ("hour_starting", "consultations"),

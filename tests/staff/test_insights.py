@@ -313,3 +313,10 @@ def test_open_hours_on_the_days_the_clocks_change():
     assert insights.open_minutes("America/New_York", sundays, {}, autumn) == 300
     day_off = {date(2030, 3, 10): []}
     assert insights.open_minutes("America/New_York", sundays, day_off, spring) == 0
+
+
+def test_the_zone_of_the_weekday_and_hour_tables_is_named_as_people_read_it(ctx):
+    tables = insights.tables(insights.compute(_period("America/Chicago")))
+    titles = " ".join(table.caption for table in tables.values())
+    assert "Consultations by day of the week (Central Time)" in titles
+    assert "America/Chicago" not in titles

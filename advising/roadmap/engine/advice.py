@@ -443,12 +443,7 @@ def second_credentials(
             if (
                 specialty in c.specialties
                 and c.body == "AAPC"
-                and specialty
-                not in (
-                    "risk_adjustment",
-                    "auditing",
-                    "cdi",
-                )
+                and specialty not in ("risk_adjustment", "auditing", "cdi")
             ):
                 add(key, "second_specialty")
     if pathway_key == "associate_degree" and plan_route(a, primary) == "train":
@@ -661,7 +656,7 @@ def choose_advice(
     if (
         plan.dates["program_start"] != a.start_date
         and route == "train"
-        and (pathway_key == "associate_degree")
+        and pathway_key == "associate_degree"
     ):
         ids.append("term_start")
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):

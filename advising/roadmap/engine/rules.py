@@ -305,24 +305,13 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             description = f"{intro} {primary.ceu_description}"
         else:
             title, description = content.milestones[key]
+        added = [x.text for x in content.milestone_extras.get(key, ()) if holds(x.when, facts)]
         milestones_out.append(
             Milestone(
                 key=key,
                 date=plan.dates[key],
                 title=render(title),
-                description=render(
-                    " ".join(
-                        [
-                            description,
-                            *(
-                                x.text
-                                for x in content.milestone_extras.get(key, ())
-                                if holds(x.when, facts)
-                            ),
-                        ]
-                    ),
-                    **extra,
-                ),
+                description=render(" ".join([description, *added]), **extra),
             )
         )
     milestones = tuple(milestones_out)
@@ -570,7 +559,7 @@ def _held_code(a: IntakeAnswers, key: str, content: Content) -> str:
     return (
         "CPC-A"
         if key == "cpc" and CPC_APPRENTICE in a.credentials_held
-        else (content.catalogue.credentials[key].code)
+        else content.catalogue.credentials[key].code
     )
 
 
