@@ -4,7 +4,7 @@ message in the outbox inside the transaction that asked for it."""
 from __future__ import annotations
 
 from flask import current_app, url_for
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 
 from advising.extensions import db
 from advising.intake.events import IntakeDeleted, RoadmapLinkRequested
@@ -48,15 +48,23 @@ def on_roadmap_link(event: RoadmapLinkRequested) -> None:
         kind=KIND_ROADMAP_LINK,
         recipient=event.intake.answers["email"],
         subject=SUBJECT,
+        intake_id=event.intake.id,
     )
 
 
 def on_intake_deleted(event: IntakeDeleted) -> None:
     """The visitor deleted their roadmap: its link's mail goes too, sent or not (the row held
-    their name, address and the link)."""
+    their name, address and the link). Another roadmap of the same address keeps its mail;
+    a row queued before mail named its roadmap is matched by the address."""
     db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.kind == KIND_ROADMAP_LINK,
-            OutboxMessage.recipient == event.intake.answers["email"],
+            or_(
+                OutboxMessage.intake_id == event.intake.id,
+                and_(
+                    OutboxMessage.intake_id.is_(None),
+                    OutboxMessage.recipient == event.intake.answers["email"],
+                ),
+            ),
         )
     )

@@ -74,6 +74,7 @@ def enqueue(
     subject: str,
     channel: str = MAIL,
     booking_id: int | None = None,
+    intake_id: int | None = None,
     status: str = PENDING,
     last_error: str | None = None,
     now: datetime | None = None,
@@ -83,6 +84,7 @@ def enqueue(
     row = OutboxMessage(
         channel=channel,
         booking_id=booking_id,
+        intake_id=intake_id,
         kind=kind,
         recipient=recipient[:254],
         subject=subject[:200],

@@ -34,6 +34,10 @@ class OutboxMessage(db.Model):
     booking_id: Mapped[int | None] = mapped_column(
         ForeignKey("bookings.id", ondelete="SET NULL"), index=True
     )
+    # The roadmap a message carries the link of: deleting the roadmap deletes its mail.
+    intake_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intakes.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(32))
     recipient: Mapped[str] = mapped_column(String(254))  # an address or a URL
     subject: Mapped[str] = mapped_column(String(200), default="")

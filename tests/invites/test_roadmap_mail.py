@@ -113,3 +113,25 @@ def test_deleting_the_roadmap_deletes_its_link_mail(client, ctx):
     response = post_form(client, f"/roadmap/{token}/delete", {}, page=f"/roadmap/{token}")
     assert response.status_code == 302
     assert _link_mails() == []
+
+
+def test_deleting_one_roadmap_keeps_the_link_mail_of_another_from_the_same_address(
+    client, ctx
+):
+    kept = token_of(submit_intake(client, email="dana@example.com", email_link="y"))
+    deleted = token_of(submit_intake(client, email="dana@example.com", email_link="y"))
+    assert len(_link_mails()) == 2
+    post_form(client, f"/roadmap/{deleted}/delete", {}, page=f"/roadmap/{deleted}")
+    [mail] = _link_mails()
+    assert f"/roadmap/{kept}" in message_from_bytes(mail.message, policy=default).get_content()
+
+
+def test_a_link_mail_queued_before_mails_named_their_roadmap_goes_with_the_address(
+    client, ctx
+):
+    token = token_of(submit_intake(client, email="dana@example.com", email_link="y"))
+    [mail] = _link_mails()
+    mail.intake_id = None
+    db.session.commit()
+    post_form(client, f"/roadmap/{token}/delete", {}, page=f"/roadmap/{token}")
+    assert _link_mails() == []
