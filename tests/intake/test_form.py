@@ -192,7 +192,8 @@ def test_new_questions_are_stored_and_dollars_accept_commas_and_ranges(client, c
     db.session.rollback()
     stored = db.session.scalar(select(Intake)).answers
     assert stored["military"] == "spouse"
-    assert "MyCAA for military spouses" in client.get(f"/roadmap/{token}").get_data(as_text=True)
+    # 30 months of coding: an exam review, no program for MyCAA to pay; the advisor sees it
+    assert "MyCAA" not in client.get(f"/roadmap/{token}").get_data(as_text=True)
     assert stored["experience_kinds"] == ["clinical", "coding"]
     assert stored["coding_months"] == 30 and stored["state"] == "TX"
     assert (stored["budget_min"], stored["budget_max"]) == (1000, 2000)

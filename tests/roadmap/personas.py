@@ -62,7 +62,7 @@ def school_leaver(**changes) -> IntakeAnswers:
         current_work="",
         healthcare_experience="none",
         target_setting="undecided",
-        hours_per_week=25,
+        hours_per_week=30,
         budget="moderate",
         employer_may_pay=False,
         learning_format="either",

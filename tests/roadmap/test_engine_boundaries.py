@@ -23,7 +23,7 @@ from advising.roadmap.engine import (
 from tests.roadmap.personas import medical_assistant, school_leaver
 
 
-def scored(education: str, target_setting: str, hours: int = 20, **changes) -> IntakeAnswers:
+def scored(education: str, target_setting: str, hours: int = 30, **changes) -> IntakeAnswers:
     """Answers whose pathway score comes only from education, setting, hours and changes."""
     neutral = {
         "healthcare_experience": "some",
@@ -95,27 +95,34 @@ def test_fewer_than_10_hours_a_week_is_named_for_the_certificate(content):
 
 def test_20_hours_a_week_or_more_is_named_for_the_degree(content):
     """Advising rule: 20 or more study hours a week can carry a degree program (named as a
-    reason when the degree is chosen); 19 hours is not named; hours never flip the choice."""
-    at_nineteen = build_roadmap(scored("high_school", "hospital", hours=19), content)
-    assert "You can give" not in " ".join(at_nineteen.pathway.reasons)
-    assert pathway(scored("high_school", "payer", hours=20), content) == "certificate"
-    at_twenty = build_roadmap(scored("high_school", "hospital", hours=20), content)
-    assert at_twenty.pathway.key == "associate_degree"
-    assert "You can give 20 hours a week" in " ".join(at_twenty.pathway.reasons)
+    reason when the degree is chosen); hours never make a degree of a score that does not
+    recommend one."""
+    assert pathway(scored("high_school", "payer", hours=30), content) == "certificate"
+    at_thirty = build_roadmap(scored("high_school", "hospital", hours=30), content)
+    assert at_thirty.pathway.key == "associate_degree"
+    assert "You can give 30 hours a week" in " ".join(at_thirty.pathway.reasons)
 
 
 def test_a_degree_longer_than_three_years_at_the_persons_hours_is_not_chosen(content):
-    """Advising rule: a degree the score recommends is chosen only when it fits in three
-    years (``feasible_max_weeks``) at the person's hours: 3,120 hours take exactly 156 weeks
-    at 20 hours a week, 165 at 19. Below that the certificate comes first, and the reason
-    says the degree can follow."""
+    """Advising rule (from a certified advisor's review): a degree the score recommends is
+    chosen only when the whole plan to a first coding job fits in three years
+    (``feasible_max_weeks``) at the person's hours: the wait for the term, 3,120 hours of
+    degree, the exam and the job search. Otherwise the certificate comes first, and the
+    reason says how far the degree would put the first job and that it can follow."""
     assert content.feasible_max_weeks == 156
-    assert pathway(scored("high_school", "hospital", hours=20), content) == "associate_degree"
-    at_nineteen = build_roadmap(scored("high_school", "hospital", hours=19), content)
-    assert at_nineteen.pathway.key == "certificate"
-    assert at_nineteen.pathway.reasons[0].startswith(
-        "A degree would suit you, but at 19 hours a week it would take more than three years."
+    fits = scored("high_school", "hospital", hours=26)
+    assert rules.degree_plan_weeks(fits, content, "cca") == 153
+    assert pathway(fits, content) == "associate_degree"
+    # the program alone is 120 weeks at 26 hours, 125 at 25: it is the whole plan that tips
+    too_long = scored("high_school", "hospital", hours=25)
+    assert rules.degree_plan_weeks(too_long, content, "cca") == 158
+    at_25 = build_roadmap(too_long, content)
+    assert at_25.pathway.key == "certificate"
+    assert at_25.pathway.reasons[0].startswith(
+        "A degree would suit you, but at 25 hours a week it would put your first coding job "
+        "about 37 months away."
     )
+    assert not at_25.feasibility  # the plan chosen is no plan longer than three years
     # the low-hours reason does not repeat it
     at_five = build_roadmap(scored("high_school", "hospital", hours=5), content)
     assert at_five.pathway.key == "certificate"

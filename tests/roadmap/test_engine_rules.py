@@ -60,7 +60,7 @@ def test_hospital_career_changer_gets_cca_then_ccs_and_a_slow_cheap_certificate(
     assert (pathway.total_hours, pathway.duration_weeks) == (520, 104)
     assert pathway.duration_months == pytest.approx(23.9)
     assert "520 hours" in pathway.formula and "104 weeks" in pathway.formula
-    assert "3,120 hours" in build_roadmap(school_leaver(), content).pathway.formula
+    assert "3,120 hours" in build_roadmap(school_leaver(hours_per_week=30), content).pathway.formula
 
     # Roadmap 2.0: exam review sits inside the program, so the exam follows 4 weeks after it
     # (was: 24 more weeks of preparation after it). 2029-01-01 is New Year's Day: the date
@@ -121,13 +121,13 @@ def test_undecided_school_leaver_gets_comparison_and_associate_degree(content):
     assert pathway.key == "associate_degree"
     pathway_reasons = " ".join(pathway.reasons)
     assert "a high school diploma" in pathway_reasons
-    assert "25 hours a week" in pathway_reasons
+    assert "30 hours a week" in pathway_reasons
     assert "room to grow" in pathway_reasons  # "long-term" in the goals
-    # 104 weeks x 30 h = 3,120 h, at 25 h/week -> ceil(124.8) = 125 weeks.
-    assert (pathway.total_hours, pathway.duration_weeks) == (3120, 125)
+    # 104 weeks x 30 h = 3,120 h, at 30 h/week -> 104 weeks.
+    assert (pathway.total_hours, pathway.duration_weeks) == (3120, 104)
     # Roadmap 2.0: degree programs start on terms: 2027-01-12 is the first after 2026-09-07.
     assert milestone(roadmap, "program_start").date == date(2027, 1, 12)
-    assert milestone(roadmap, "program_complete").date == date(2027, 1, 12) + timedelta(weeks=125)
+    assert milestone(roadmap, "program_complete").date == date(2027, 1, 12) + timedelta(weeks=104)
     assert any(step.key == "compare_settings" for step in roadmap.next_steps)
     assert "pick an area to deepen" in milestone(roadmap, "specialization").description
 
@@ -141,7 +141,7 @@ def test_the_three_people_get_different_justified_results(content):
         "school_leaver": "CPC",
     }
     weeks = {k: r.pathway.duration_weeks for k, r in roadmaps.items()}
-    assert weeks == {"hospital_career_changer": 104, "medical_assistant": 26, "school_leaver": 125}
+    assert weeks == {"hospital_career_changer": 104, "medical_assistant": 26, "school_leaver": 104}
     for roadmap in roadmaps.values():
         assert roadmap.credentials[0].reasons and roadmap.pathway.reasons
 
@@ -164,8 +164,10 @@ def test_other_settings_choose_sensibly(content, setting, experience, coding_mon
     roadmap = build_roadmap(answers, content)
     assert [c.credential.code for c in roadmap.credentials] == codes
     assert roadmap.credentials[0].reasons
-    if setting == "remote":
-        assert "remote proctor" in " ".join(roadmap.credentials[0].reasons)
+    if setting == "remote":  # an in-person learner is not told of the online exam
+        assert "remote proctor" not in " ".join(roadmap.credentials[0].reasons)
+        online = build_roadmap(dataclasses.replace(answers, learning_format="online"), content)
+        assert "remote proctor" in " ".join(online.credentials[0].reasons)
 
 
 def test_payer_reasons_mention_chosen_risk_adjustment(content):
@@ -546,27 +548,35 @@ def test_months_of_coding_count_whatever_kinds_were_ticked(content):
 
 
 def test_veterans_and_military_spouses_are_told_of_their_own_help_with_costs(content):
-    """The GI Bill (approved training, the exam fee paid back) for a veteran or service
-    member; MyCAA for a military spouse; neither outside the US, nor for a plan with nothing
-    to pay for, nor for someone who did not say."""
+    """The GI Bill (approved training, the exam fee paid back if VA approved the test) for a
+    veteran or service member; MyCAA for a military spouse in a program; both abroad too
+    (they follow the service member, not the address); neither for a plan with nothing to
+    pay for, nor for someone who did not say."""
 
     def funding(answers) -> dict[str, str]:
         return {f.key: f.text for f in build_roadmap(answers, content).costs.funding}
 
     veteran = funding(hospital_career_changer(military="veteran"))
     assert "funding_gi_bill" in veteran and "funding_mycaa" not in veteran
-    assert "CCA exam" in veteran["funding_gi_bill"] and "$2,000" in veteran["funding_gi_bill"]
+    assert "If the CCA exam is on VA's list of approved" in veteran["funding_gi_bill"]
+    assert "$2,000" in veteran["funding_gi_bill"]
     spouse = funding(hospital_career_changer(military="spouse"))
     assert "funding_mycaa" in spouse and "$4,000" in spouse["funding_mycaa"]
     for answers in (
         hospital_career_changer(),  # not said
         hospital_career_changer(military="none"),
-        hospital_career_changer(military="veteran", state="outside", country="Germany"),
         # a credential held: no program and no exam to pay for
         hospital_career_changer(military="veteran", credentials_held=("cca",)),
     ):
         assert not {"funding_gi_bill", "funding_mycaa"} & set(funding(answers)), answers
-    # an exam review (no program) still has an exam fee the GI Bill pays back
-    assert "funding_gi_bill" in funding(
-        hospital_career_changer(military="veteran", credentials_held=("cpc",))
+    abroad = {"state": "outside", "country": "Germany"}
+    assert "funding_gi_bill" in funding(hospital_career_changer(military="veteran", **abroad))
+    assert "funding_mycaa" in funding(hospital_career_changer(military="spouse", **abroad))
+    # an exam review (no program) still has an exam fee the GI Bill may pay back, and no
+    # program to look up or enroll in; MyCAA pays schools, so nothing for it
+    review = funding(hospital_career_changer(military="veteran", credentials_held=("cpc",)))
+    assert set(review) & {"funding_gi_bill", "funding_gi_bill_exam"} == {"funding_gi_bill_exam"}
+    assert "enroll" not in review["funding_gi_bill_exam"]
+    assert "funding_mycaa" not in funding(
+        hospital_career_changer(military="spouse", credentials_held=("cpc",))
     )

@@ -34,4 +34,6 @@ def test_other_settings_get_none_of_it():
     roadmap = build_roadmap(hospital_career_changer(worries=("job_search",)), CONTENT)
     text = " ".join(m.description for m in roadmap.milestones)
     assert "remote" not in text.replace("remote testing", "")
-    assert any("many roles are remote" in s for s in roadmap.worries[0].strategies)
+    # not yet a coder: remote work is for later, said plainly
+    assert any("first jobs are more often on site" in s for s in roadmap.worries[0].strategies)
+    assert not any("many roles are remote" in s for s in roadmap.worries[0].strategies)

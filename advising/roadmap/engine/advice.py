@@ -12,9 +12,10 @@
   more hours or more experience never move a date later. Two exceptions, by design: coding
   that reaches the CCS's recommendation moves the plan on to the CCS it named as next (for
   a CCA held, or another body's credential held by someone coding now, whose CCS exam then
-  waits for their year of coding); and a degree the score recommends but that would take
-  over ``feasible_max_weeks`` at fewer hours (or less experience credited) is the plan
-  once it fits, in place of the certificate;
+  waits for their year of coding, its review planned back from the exam, so more hours
+  start that review later); and a degree the score recommends but that would put a first
+  job over ``feasible_max_weeks`` away at fewer hours (or less experience credited) is the
+  plan once it fits, in place of the certificate;
 * second credentials from specialties and settings, the RHIT after an HIM degree;
 * an itemised cost estimate against the budget, with fitting funding;
 * realism and feasibility notes, and a phased study plan.
@@ -226,10 +227,11 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         if outpatient_to_inpatient(a, credential):
             review_hours += content.inpatient_course_hours  # ICD-10-PCS before the review
         prep_weeks = max(content.min_prep_weeks, math.ceil(review_hours / hours))
-        program_end = start
-        # the exam waits for the year of coding its recommendation asks of a credential holder
+        # the exam waits for the year of coding its recommendation asks of a credential
+        # holder; the review is planned back from it, so it ends at the exam
         pending = round(credential_year_pending(a, content, credential) * _WEEKS_PER_MONTH)
         exam = start + max(prep_weeks, pending) * week
+        program_start = program_end = exam - prep_weeks * week
     else:
         program_weeks = pathway_weeks(a, pathway)
         program_start = (
@@ -561,12 +563,14 @@ def cost_estimate(
         degree = pathway_key == "associate_degree" and a.student_aid != "no"
         if a.student_aid == "yes" or a.employment == "student" or degree:
             funding_ids.append("funding_fafsa")
-    sits_exam = plan.route not in HELD_ROUTES
-    if not a.outside_us and (plan.program_weeks or sits_exam):
-        if a.military == "veteran":  # the GI Bill: approved programs, and the exam's fee
-            funding_ids.append("funding_gi_bill")
-        elif a.military == "spouse":  # MyCAA: certificates, associate degrees, exams
-            funding_ids.append("funding_mycaa")
+    # Military benefits follow the service member, not the home address: families abroad on
+    # orders use them too.
+    if a.military == "veteran" and plan.program_weeks:  # approved programs, and the exam fee
+        funding_ids.append("funding_gi_bill")
+    elif a.military == "veteran" and plan.route not in HELD_ROUTES:  # no program: the fee
+        funding_ids.append("funding_gi_bill_exam")
+    elif a.military == "spouse" and plan.program_weeks:  # MyCAA pays approved schools
+        funding_ids.append("funding_mycaa")
     if a.employer_may_pay and plan.program_weeks:  # tuition help is for a program
         funding_ids.append("funding_employer")
     if verdict == "over" and plan.program_weeks and c.key == "cpc":
@@ -621,11 +625,13 @@ def choose_advice(
     held = route in HELD_ROUTES
     ids: list[str] = []
     if route == "train":
-        if experience_credit(a):
-            ids.append("prior_work_shortens")
+        if experience_credit(a):  # said of the work that earned it
+            ids.append("prior_work_shortens" if a.experience_years else "coding_work_shortens")
         ids.append("exam_prep_inside")
     else:
         ids.append(_ROUTE_ADVICE[route])
+        if plan.raw["program_start"] > a.start_date:  # planned back from the exam's wait
+            ids.append("review_after_coding_year")
     if outpatient_to_inpatient(a, primary) and route != "retake":
         ids.append("inpatient_course")  # their credential never tested ICD-10-PCS
     if CPC_APPRENTICE in a.credentials_held:

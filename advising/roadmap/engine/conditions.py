@@ -80,8 +80,9 @@ def _parse_condition(
     node: Node, key: str, text: str, content_keys: Mapping[str, tuple[str, ...]]
 ) -> Condition:
     help_text = (
-        "conditions look like 'budget = tight', 'hours < 10', 'employer_may_pay', "
-        "'not employer_may_pay', 'worry = cost', 'has_specialties', 'needs_program', "
+        "conditions look like 'budget = tight', 'hours < 10', 'coding_months >= 12', "
+        "'employer_may_pay', 'not employer_may_pay', 'worry = cost', 'has_specialties', "
+        "'needs_program', "
         "'sits_exam', 'codes_at_work', 'route = retake'"
     )
     match = _CONDITION_RE.match(text)
@@ -99,10 +100,10 @@ def _parse_condition(
         test = _sits_exam
     elif field == "codes_at_work" and op is None:
         test = _codes_at_work
-    elif field == "hours" and op is not None:
+    elif field in _NUMBER_FIELDS and op is not None:
         if not operand.isdigit():
-            raise node.fail(key, f"condition {text!r} must compare hours with a whole number")
-        test = _hours_test(_COMPARE[op], int(operand))
+            raise node.fail(key, f"condition {text!r} must compare {field} with a whole number")
+        test = _number_test(_NUMBER_FIELDS[field], _COMPARE[op], int(operand))
     elif field in _CONDITION_FIELDS and op in ("=", "==", "!="):
         allowed = FIXED_CHOICES.get(field) or content_keys[field]
         if operand not in allowed:
@@ -140,9 +141,15 @@ def _has_specialties(f: Facts) -> bool:
     return bool(f.answers.specialties)
 
 
-def _hours_test(compare: Callable[[int, int], bool], limit: int) -> Callable[[Facts], bool]:
+#: Conditions that compare a number: "hours < 10", "coding_months >= 12".
+_NUMBER_FIELDS: Mapping[str, str] = {"hours": "hours_per_week", "coding_months": "coding_months"}
+
+
+def _number_test(
+    attribute: str, compare: Callable[[int, int], bool], limit: int
+) -> Callable[[Facts], bool]:
     def test(f: Facts) -> bool:
-        return compare(f.answers.hours_per_week, limit)
+        return compare(getattr(f.answers, attribute), limit)
 
     return test
 

@@ -141,6 +141,8 @@ class Content:
     route_notes: Mapping[str, str]  # what stands in for the training program
     route_summaries: Mapping[str, str]  # the roadmap's opening summary
     route_milestones: Mapping[tuple[str, str], tuple[str, str]]  # (route, key) -> wording
+    # (route, milestone) -> wording for someone who codes at work now, where it differs
+    route_coding_milestones: Mapping[tuple[str, str], tuple[str, str]]
     route_milestones_no_choice: Mapping[tuple[str, str], str]  # ... when no specialty picked
     retake_fee: tuple[str, str]  # the retake's cost line: label, note
 

@@ -602,6 +602,7 @@ def _routes(node: Node) -> dict[str, Any]:
     notes: dict[str, str] = {}
     summaries: dict[str, str] = {}
     wording: dict[tuple[str, str], tuple[str, str]] = {}
+    coding: dict[tuple[str, str], tuple[str, str]] = {}
     no_choice: dict[tuple[str, str], str] = {}
     retake_fee = ("", "")
     for route in others:
@@ -616,8 +617,20 @@ def _routes(node: Node) -> dict[str, Any]:
             for key in MILESTONE_KEYS:
                 if milestones.has(key):
                     item = milestones.table(key)
-                    item.only("title", "description", "description_no_choice")
-                    wording[(route, key)] = (item.text("title"), item.text("description"))
+                    item.only(
+                        "title",
+                        "description",
+                        "description_no_choice",
+                        "title_coding",
+                        "description_coding",
+                    )
+                    if item.has("title") or not item.has("title_coding"):
+                        wording[(route, key)] = (item.text("title"), item.text("description"))
+                    if item.has("title_coding"):  # for someone who codes at work now
+                        coding[(route, key)] = (
+                            item.text("title_coding"),
+                            item.text("description_coding"),
+                        )
                     if item.has("description_no_choice"):  # no specialty picked
                         no_choice[(route, key)] = item.text("description_no_choice")
         if route == "retake":
@@ -626,6 +639,7 @@ def _routes(node: Node) -> dict[str, Any]:
         "route_notes": types.MappingProxyType(notes),
         "route_summaries": types.MappingProxyType(summaries),
         "route_milestones": types.MappingProxyType(wording),
+        "route_coding_milestones": types.MappingProxyType(coding),
         "route_milestones_no_choice": types.MappingProxyType(no_choice),
         "retake_fee": retake_fee,
     }

@@ -12,9 +12,9 @@ Credential
 Pathway (certificate vs associate degree)
     A score is added up from ``_ASSOCIATE_SCORES`` (education, experience, setting,
     budget, employer help, goal keywords); ``score >= ASSOCIATE_THRESHOLD`` chooses the
-    associate degree, unless it would take longer than ``feasible_max_weeks`` at the
-    person's hours; otherwise the certificate. Each factor that pushed towards the chosen
-    pathway contributes a reason.
+    associate degree, unless it would put the first coding job more than
+    ``feasible_max_weeks`` away at the person's hours; otherwise the certificate. Each
+    factor that pushed towards the chosen pathway contributes a reason.
 
 Durations scaled by hours per week
     A pathway is described in the content file as designed for ``designed_weeks`` at
@@ -131,7 +131,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     primary = credential_content(content, primary_key)
     route = plan_route(answers, primary_key)
     picks[0] = (primary_key, "primary", _route_reasons(route, picks[0][2]))
-    pathway_key, pathway_reasons = _choose_pathway(answers, content)
+    pathway_key, pathway_reasons = _choose_pathway(answers, content, primary_key)
     pathway = content.pathways[pathway_key]
     facts = Facts(answers=answers, pathway=pathway_key, credential=primary_key, route=route)
 
@@ -183,6 +183,13 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             content.catalogue.credentials[answers.exam_retake].code if answers.exam_retake else ""
         ),
     )
+    if "pathway_degree_too_long" in pathway_reasons:
+        degree_weeks = degree_plan_weeks(answers, content, primary_key)
+        ctx["degree_wait"] = (  # "about 37 months" just over three years, then in years
+            f"about {math.ceil(_months(degree_weeks))} months"
+            if degree_weeks < 4 * 52
+            else f"about {degree_weeks / 52:.1f} years"
+        )
     if route in HELD_ROUTES:  # the credential they hold, as they hold it (a CPC-A)
         ctx["credential"] = _held_code(answers, primary_key, content)
 
@@ -262,6 +269,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 dataclasses.replace(answers, hours_per_week=h), content, primary_key, pathway_key
             ),
         )
+        # an exam that waits for a year of coding comes no sooner with more hours
+        if alt.dates["first_job"] < plan.dates["first_job"]
+        or alt.dates["exam"] < plan.dates["exam"]
     )
     if what_if:
         ctx["more_hours"] = str(what_if[0].hours_per_week)
@@ -279,7 +289,9 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     milestones_out: list[Milestone] = []
     for key in plan.order:
         extra: dict[str, str] = {}
-        if (route, key) in content.route_milestones:
+        if answers.coding_months and (route, key) in content.route_coding_milestones:
+            title, description = content.route_coding_milestones[(route, key)]
+        elif (route, key) in content.route_milestones:
             title, description = content.route_milestones[(route, key)]
             if not answers.specialties:
                 description = content.route_milestones_no_choice.get((route, key), description)
@@ -429,7 +441,8 @@ def _choose_credentials(
             ("cca", "alternative", ("payer_alternative_cca",)),
         ]
     if setting == "remote":
-        return [("cpc", "primary", ("setting_remote", experience, "online_exam", "cpc_apprentice"))]
+        online = ("online_exam",) if a.learning_format != "in_person" else ()
+        return [("cpc", "primary", ("setting_remote", experience, *online, "cpc_apprentice"))]
     return [("cpc", "primary", ("undecided_provisional", experience, "cpc_apprentice"))]
 
 
@@ -507,7 +520,18 @@ def _keyword_hit(text: str, keywords: tuple[str, ...]) -> bool:
     return False
 
 
-def _choose_pathway(a: IntakeAnswers, content: Content) -> tuple[str, tuple[str, ...]]:
+def degree_plan_weeks(a: IntakeAnswers, content: Content, credential: str) -> int:
+    """Weeks from the start to a first coding job were the plan the associate degree: the
+    term's start, the program, the exam and the job search (the program alone where no
+    program is planned)."""
+    if plan_route(a, credential) == "train":
+        return schedule(a, content, credential, "associate_degree").total_weeks
+    return pathway_weeks(a, content.pathways["associate_degree"])
+
+
+def _choose_pathway(
+    a: IntakeAnswers, content: Content, credential: str
+) -> tuple[str, tuple[str, ...]]:
     """Score the associate degree against the certificate; return (key, reason ids)."""
     factors: list[tuple[int, str]] = []
     for field in ("education", "healthcare_experience", "target_setting", "budget"):
@@ -522,9 +546,8 @@ def _choose_pathway(a: IntakeAnswers, content: Content) -> tuple[str, tuple[str,
         factors.append((_SPEED_POINTS, "pathway_speed_goal"))
     score = sum(points for points, _ in factors)
     associate = score >= ASSOCIATE_THRESHOLD
-    degree = content.pathways["associate_degree"]
-    if associate and pathway_weeks(a, degree) > content.feasible_max_weeks:
-        # A degree stretched over more years than part-time students take is no plan: the
+    if associate and degree_plan_weeks(a, content, credential) > content.feasible_max_weeks:
+        # A degree that puts a first coding job more than three years away is no plan: the
         # certificate now, the degree later. (The one place hours make the choice: with more
         # hours the degree fits, and the plan is the degree, longer by design.)
         associate = False
