@@ -110,7 +110,7 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
         (
             'when = ["budget = tight", "needs_program"]\ntitle = "Price',
             'when = ["budget = cheap", "needs_program"]\ntitle = "Price',
-            "content.toml: next_steps[2].when condition 'budget = cheap'",
+            "content.toml: next_steps[3].when condition 'budget = cheap'",
         ),
         (
             'study_focus = "review"',

@@ -560,6 +560,9 @@ def test_veterans_and_military_spouses_are_told_of_their_own_help_with_costs(con
     assert "funding_gi_bill" in veteran and "funding_mycaa" not in veteran
     assert "If the CCA exam is on VA's list of approved" in veteran["funding_gi_bill"]
     assert "$2,000" in veteran["funding_gi_bill"]
+    assert "Still serving? Ask your education office about Tuition Assistance" in (
+        veteran["funding_gi_bill"]
+    )
     spouse = funding(hospital_career_changer(military="spouse"))
     assert "funding_mycaa" in spouse and "$4,000" in spouse["funding_mycaa"]
     for answers in (
@@ -580,3 +583,20 @@ def test_veterans_and_military_spouses_are_told_of_their_own_help_with_costs(con
     assert "funding_mycaa" not in funding(
         hospital_career_changer(military="spouse", credentials_held=("cpc",))
     )
+
+
+def test_a_degree_plan_asks_for_a_cahiim_accredited_program_the_rhit_needs(content):
+    """The RHIT is open to graduates of CAHIIM-accredited HIM degrees: a degree plan says
+    so where it tells the person where to look and what to check; a certificate plan asks
+    for AHIMA or AAPC approval."""
+    degree = build_roadmap(school_leaver(), content)
+    assert degree.pathway.key == "associate_degree"
+    assert "CAHIIM" in degree.pathway.checklist[0]
+    assert not any("AAPC" in place for place in degree.pathway.where_to_look)
+    shortlist = next(s for s in degree.next_steps if s.key == "shortlist_programs")
+    assert "CAHIIM-accredited" in shortlist.description
+    certificate = build_roadmap(hospital_career_changer(), content)
+    assert certificate.pathway.checklist[0] == (
+        "Is the program accredited or approved by AHIMA or AAPC?"
+    )
+    assert "CAHIIM" not in " ".join(certificate.pathway.where_to_look)

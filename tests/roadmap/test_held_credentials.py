@@ -396,3 +396,12 @@ def test_a_cpc_not_coding_yet_aiming_at_a_hospital_still_starts_with_the_cca():
     roadmap = build_roadmap(newcomer, CONTENT)
     assert roadmap.primary_credential.code == "CCA"
     assert [c.credential.code for c in roadmap.credentials if c.role == "next"] == ["CCS"]
+
+
+def test_a_cpc_a_plan_that_starts_with_practicode_lists_it_among_the_costs():
+    roadmap = build_roadmap(medical_assistant(credentials_held=("cpc_a",)), CONTENT)
+    practicode = next(line for line in roadmap.costs.lines if line.key == "practicode")
+    assert practicode.low is None  # no checked price: shown as a price to check
+    assert practicode.label in roadmap.costs.unpriced
+    trained = build_roadmap(medical_assistant(), CONTENT)
+    assert "practicode" not in {line.key for line in trained.costs.lines}

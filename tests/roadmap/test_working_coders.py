@@ -108,3 +108,22 @@ def test_worries_of_a_credential_holder_are_not_a_beginners():
     }
     assert "plan the search like the training" in beginner["job_search"].summary
     assert any("before you commit" in s for s in beginner["career_change"].strategies)
+
+
+def test_a_coc_holder_aiming_at_a_hospital_is_shown_the_ccs_for_inpatient_work():
+    roadmap = build_roadmap(
+        hospital_career_changer(credentials_held=("coc",), coding_months=6), CONTENT
+    )
+    assert [(c.credential.code, c.role) for c in roadmap.credentials] == [
+        ("COC", "primary"),
+        ("CCS", "next"),
+    ]
+    assert "ICD-10-PCS" in roadmap.credentials[1].reasons[0]
+    # same-day surgery is the COC's own ground: nothing to move on to
+    surgery = build_roadmap(
+        hospital_career_changer(
+            credentials_held=("coc",), coding_months=6, specialties=("outpatient_surgery",)
+        ),
+        CONTENT,
+    )
+    assert [c.credential.code for c in surgery.credentials] == ["COC"]

@@ -524,6 +524,8 @@ def cost_estimate(
     if plan.route not in HELD_ROUTES:
         item("code_books")
         item("practice_exams")
+    if plan.route == "apprentice":  # the plan starts with it
+        item("practicode")
     total_low = sum(line.low or 0 for line in lines)
     total_high = sum(line.high or 0 for line in lines)
     if (

@@ -54,6 +54,8 @@ class PathwayContent:
     designed_weeks: int
     designed_hours_per_week: int
     min_weeks: int
+    where_to_look: tuple[str, ...]
+    accreditation: str  # the checklist's first question: the accreditation that counts
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,7 @@ class Content:
     advancement_keywords: tuple[str, ...]
     speed_keywords: tuple[str, ...]
     format_advice: Mapping[str, str]
-    where_to_look: tuple[str, ...]
-    checklist: tuple[str, ...]
+    checklist: tuple[str, ...]  # after the pathway's own accreditation question
     min_prep_weeks: int
     job_search_after_exam_weeks: int
     job_search_weeks: Mapping[str, int]

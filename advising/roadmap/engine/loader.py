@@ -330,6 +330,8 @@ def _pathway(key: str, node: Node) -> PathwayContent:
         "leads_to",
         "designed_weeks",
         "designed_hours_per_week",
+        "where_to_look",
+        "accreditation",
         "min_weeks",
     )
     return PathwayContent(
@@ -343,13 +345,15 @@ def _pathway(key: str, node: Node) -> PathwayContent:
         designed_weeks=node.integer("designed_weeks"),
         designed_hours_per_week=node.integer("designed_hours_per_week"),
         min_weeks=node.integer("min_weeks"),
+        where_to_look=node.text_list("where_to_look"),
+        accreditation=node.text("accreditation"),
     )
 
 
 def _pathway_choice(node: Node) -> dict[str, Any]:
     """[pathway_choice]: goal keywords, format advice and where to look for a program."""
     node.only(
-        "advancement_keywords", "speed_keywords", "format_advice", "where_to_look", "checklist"
+        "advancement_keywords", "speed_keywords", "format_advice", "checklist"
     )
     advice = node.table("format_advice")
     advice.only(*LEARNING_FORMATS)
@@ -357,7 +361,6 @@ def _pathway_choice(node: Node) -> dict[str, Any]:
         "format_advice": types.MappingProxyType({f: advice.text(f) for f in LEARNING_FORMATS}),
         "advancement_keywords": _keywords(node, "advancement_keywords"),
         "speed_keywords": _keywords(node, "speed_keywords"),
-        "where_to_look": node.text_list("where_to_look"),
         "checklist": node.text_list("checklist"),
     }
 

@@ -250,8 +250,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         formula=formula,
         reasons=tuple(render(content.reasons[rid]) for rid in pathway_reasons),
         format_advice=render(content.format_advice[answers.learning_format]),
-        where_to_look=tuple(render(t) for t in content.where_to_look),
-        checklist=tuple(render(t) for t in content.checklist),
+        where_to_look=tuple(render(t) for t in pathway.where_to_look),
+        checklist=tuple(render(t) for t in (pathway.accreditation, *content.checklist)),
     )
 
     # What more hours would change (feasibility and the "what if" figures).
@@ -403,7 +403,11 @@ def _choose_credentials(
         if key == "cca" and eligible(ccs_recommended, a, held=tuple(a.holds)):
             # a CCA with the year of coding the CCS asks for goes on to the CCS exam
             return _first(("ccs", ("setting_hospital", experience)))
-        return _first((key, (_SETTING_REASON.get(key, "holds_fits_target"),)))
+        picks = _first((key, (_SETTING_REASON.get(key, "holds_fits_target"),)))
+        if key == "coc" and setting == "hospital" and "outpatient_surgery" not in a.specialties:
+            # hospital outpatient coding now; inpatient work is the CCS's, a year of coding on
+            picks.append(("ccs", "next", ("ccs_after_outpatient_credential",)))
+        return picks
     held = [k for k in _FLEXIBLE_ORDER if k in a.holds]
     if held and flexible:
         # these settings hire coders with any coding credential: build on the one held

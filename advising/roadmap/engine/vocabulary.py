@@ -173,6 +173,7 @@ REASON_IDS = (
     "ccs_after_experience",
     "ccs_direct",
     "ccs_after_coding_year",
+    "ccs_after_outpatient_credential",
     "payer_specialty",
     "payer_alternative_cca",
     "pathway_has_degree",
