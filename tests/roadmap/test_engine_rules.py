@@ -600,3 +600,15 @@ def test_a_degree_plan_asks_for_a_cahiim_accredited_program_the_rhit_needs(conte
         "Is the program accredited or approved by AHIMA or AAPC?"
     )
     assert "CAHIIM" not in " ".join(certificate.pathway.where_to_look)
+
+
+def test_months_before_a_degree_term_are_put_to_use(content):
+    """September to the January term is four months: the plan says what to do with them.
+    A week or two before a term needs no such advice."""
+    waiting = build_roadmap(school_leaver(), content)
+    advice = {a.key: a.text for a in waiting.advice}
+    assert "term_start" in advice and "medical terminology" in advice["term_wait"]
+    close = build_roadmap(school_leaver(start_date=date(2027, 1, 4)), content)
+    assert milestone(close, "program_start").date == date(2027, 1, 12)
+    keys = {a.key for a in close.advice}
+    assert "term_start" in keys and "term_wait" not in keys

@@ -63,6 +63,10 @@ ORDER = (
 )
 
 
+#: A wait for the term this long is worth a head start (a terminology course).
+TERM_WAIT_WORTH_USING = timedelta(weeks=6)
+
+
 def weekly_hours(hours: float) -> str:
     """ "1 hour", "5 hours", "2.5 hours" (never "1 hours")."""
     return f"{hours:g} hour" + ("" if hours == 1 else "s")
@@ -667,6 +671,8 @@ def choose_advice(
         and pathway_key == "associate_degree"
     ):
         ids.append("term_start")
+        if plan.dates["program_start"] - a.start_date >= TERM_WAIT_WORTH_USING:
+            ids.append("term_wait")  # weeks free before the term: a head start
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):
         ids.append("dates_adjusted")
     if (a.target_setting == "remote" or a.income_need in ("now", "within_6_months")) and (

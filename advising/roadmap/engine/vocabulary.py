@@ -116,6 +116,7 @@ ADVICE_IDS = (
     "second_specialty",
     "rhit_with_degree",
     "term_start",
+    "term_wait",
     "dates_adjusted",
     "first_remote_hard",
     "interim_jobs",
