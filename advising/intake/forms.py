@@ -49,7 +49,7 @@ from advising.roadmap.engine import (
 from advising.shared.emails import EMAIL_HELP, normalize_email
 from advising.shared.text import has_control_characters
 from advising.shared.timefmt import DATE_FORMATS, us_date
-from advising.shared.zones import is_zone
+from advising.shared.zones import is_zone, zone_outside_us
 
 # Offered first: most people we advise are in the United States.
 MAX_START_DAYS_AHEAD = 2 * 366
@@ -270,7 +270,7 @@ class IntakeForm(FlaskForm):
     state = SelectField(
         "Where do you live?",
         widget=RememberedSelect(),
-        validators=[Optional()],
+        default="",  # optional (see validate_state): a form without it is a choice not made
         description="Training funds, programs and pay differ by state.",
     )
     country = StringField(
@@ -390,6 +390,15 @@ class IntakeForm(FlaskForm):
             *(SelectChoice(key, f"Yes, the {codes[key]}") for key in RETAKE_EXAMS),
         ]
         self._budget: tuple[int, int] | None = None
+
+    def validate_state(self, field: SelectField) -> None:
+        """Optional, except from a time zone no US state keeps: a US plan (colleges,
+        holidays, funding) would be the wrong one to give unasked."""
+        if not field.data and zone_outside_us(self.timezone.data or ""):
+            raise ValidationError(
+                "Your time zone is outside the United States: choose your state, or "
+                "\u201cOutside the United States\u201d, so your plan fits where you live."
+            )
 
     def validate_country(self, field: StringField) -> None:
         if self.state.data == OUTSIDE_US and not (field.data or "").strip():

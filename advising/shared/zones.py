@@ -9,19 +9,34 @@ from zoneinfo import ZoneInfo, available_timezones
 
 
 @cache
-def zone_names() -> tuple[str, ...]:
-    """The zones a person may pick, sorted: tzdata's canonical zone of each place (zone.tab),
-    so a legacy alias (Asia/Calcutta, Europe/Kiev) is never offered beside its current name.
-    Old data naming an alias stays valid (:func:`is_zone`)."""
+def _zone_countries() -> dict[str, str]:
+    """Each place's canonical zone with its country code, from tzdata's zone.tab."""
     try:
         table = (resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text()
     except (ModuleNotFoundError, FileNotFoundError):  # no tzdata package: the system's files
         table = ""
-    names = {
-        line.split("\t")[2].strip()
-        for line in table.splitlines()
-        if line and not line.startswith("#") and len(line.split("\t")) >= 3
-    }
+    rows = (line.split("\t") for line in table.splitlines() if line and line[0] != "#")
+    return {row[2].strip(): row[0] for row in rows if len(row) >= 3}
+
+
+#: The United States and its territories, as zone.tab codes them.
+US_COUNTRY_CODES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
+
+
+def zone_outside_us(name: str) -> bool:
+    """True for a zone only places outside the United States keep (Europe/London); False for
+    US zones and for zones of no country (UTC). An old name counts as its current one."""
+    name = zone_aliases().get(name, name)
+    country = _zone_countries().get(name)
+    return country is not None and country not in US_COUNTRY_CODES
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    """The zones a person may pick, sorted: tzdata's canonical zone of each place (zone.tab),
+    so a legacy alias (Asia/Calcutta, Europe/Kiev) is never offered beside its current name.
+    Old data naming an alias stays valid (:func:`is_zone`)."""
+    names = set(_zone_countries())
     known = _known_zones()
     names = {name for name in names if name in known}
     if not names:

@@ -275,3 +275,22 @@ def test_a_retake_of_the_cpc_with_the_cpc_a_ticked_names_the_cpc_a(client, ctx):
         "You ticked the CPC-A as a credential you hold: untick it there, "
         "or answer “No, none to retake”."
     )
+
+
+def test_a_time_zone_outside_the_us_asks_where_the_visitor_lives(client, ctx):
+    """A blank state would give a London visitor a US plan (community colleges, US holidays,
+    US funding): from a zone no US state keeps, the form asks, beside the field, and keeps
+    what was typed."""
+    response = submit_intake(client, timezone="Europe/London", name="Sam Lee")
+    assert response.status_code == 200  # the form again, not a redirect to a roadmap
+    page = response.get_data(as_text=True)
+    assert _error_of(page, "state").startswith("Your time zone is outside the United States")
+    assert 'value="Sam Lee"' in page
+    assert db.session.scalar(select(Intake)) is None
+    # answered: outside the US, with the country; or a US state; or a US zone left blank
+    token_of(submit_intake(client, timezone="Europe/London", state="outside", country="UK"))
+    token_of(submit_intake(client, timezone="Europe/London", state="NY"))
+    token_of(submit_intake(client, timezone="Pacific/Honolulu"))
+    db.session.rollback()
+    stored = db.session.scalars(select(Intake).order_by(Intake.id)).all()
+    assert [i.answers["state"] for i in stored] == ["outside", "NY", ""]
