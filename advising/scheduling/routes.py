@@ -79,6 +79,7 @@ from advising.web import (
     mark_embeddable,
     mark_private,
     read_only_view,
+    remembered_roadmap,
     render_error,
 )
 
@@ -368,7 +369,17 @@ def manage(token: str) -> str:
         settings=settings,
         hold_expired=booking.hold_expires_at is not None and booking.hold_expires_at <= now,
         over=booking.end_at <= now,
+        roadmap_token=_roadmap_of_booking(booking),
     )
+
+
+def _roadmap_of_booking(booking: Booking) -> str | None:
+    """The token of the roadmap this booking was made from, when this browser opened that
+    roadmap (the page links back to it); None otherwise: the token itself is never stored."""
+    token = remembered_roadmap()
+    if booking.intake_id is None or token is None:
+        return None
+    return token if from_intake.intake_id_for(token) == booking.intake_id else None
 
 
 @bp.route("/b/<token>/confirm", methods=["GET", "POST"])
@@ -788,6 +799,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["in_zone"] = display.format_datetime
     app.jinja_env.filters["time_in_zone"] = display.format_time
     app.jinja_env.globals["time_range"] = display.format_time_range
+    app.jinja_env.globals["at_night"] = display.at_night
+    app.jinja_env.tests["at_night_in"] = lambda slot, zone: display.at_night(slot.start, zone)
     app.jinja_env.filters["day_label"] = display.format_day
     app.jinja_env.globals["zone_label"] = display.zone_label
     app.jinja_env.filters["zone_name"] = zone_name

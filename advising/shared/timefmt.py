@@ -51,6 +51,17 @@ def format_time_range(start: datetime, end: datetime, zone: str) -> tuple[str, s
     return first, last
 
 
+#: Local hours most people sleep through: a time offered then is marked (a visitor abroad
+#: sees an advisor's working day at night).
+NIGHT_STARTS, NIGHT_ENDS = 22, 6
+
+
+def at_night(instant: datetime, zone: str) -> bool:
+    """True for a time between 10 PM and 6 AM in ``zone``."""
+    hour = in_zone(instant, zone).hour
+    return hour >= NIGHT_STARTS or hour < NIGHT_ENDS
+
+
 def format_datetime(instant: datetime, zone: str) -> str:
     """'Monday, November 30, 2026, 9:30 AM GMT (Europe/London)': US order, zone named
     ('... 9:30 AM CST (Central Time)')."""

@@ -48,11 +48,21 @@
         .then(function (result) {
           if (mine !== latest) { return; }
           var doc = new DOMParser().parseFromString(result.text, "text/html");
+          // focus inside a part being swapped moves to its copy (or to the form's button)
+          var focused = document.activeElement;
+          var lost = false;
           SWAPPED.forEach(function (id) {
             var fresh = doc.getElementById(id);
             var old = document.getElementById(id);
-            if (fresh && old) { old.replaceWith(document.importNode(fresh, true)); }
+            if (fresh && old) {
+              if (focused && old.contains(focused)) { lost = true; }
+              old.replaceWith(document.importNode(fresh, true));
+            }
           });
+          if (lost) {
+            var again = focused.id ? document.getElementById(focused.id) : null;
+            (again || form.querySelector("button[type=submit]")).focus();
+          }
           showErrors(doc);
           var announce = doc.getElementById("what-if-announce");
           status.textContent = announce ? announce.textContent : "Updated.";
@@ -67,6 +77,11 @@
     }
 
     form.addEventListener("change", function () { window.clearTimeout(timer); refresh(); });
+    form.addEventListener("submit", function (event) {  // the button: no page reload
+      event.preventDefault();
+      window.clearTimeout(timer);
+      refresh();
+    });
     form.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(refresh, 600);

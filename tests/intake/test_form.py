@@ -37,6 +37,8 @@ def test_form_is_grouped_into_sections_with_the_engines_choices(client, ctx):
         "What worries you",
         "Your data",
     ]
+    # a required mark never wraps alone onto the next line (a no-break space before it)
+    assert "prefer to learn?&nbsp;<span class=\"req\" aria-hidden=\"true\">*</span>" in page
     for field, choices in form_choices(content()).items():
         kind = "checkbox" if field in ("worries", "specialties") else "radio"
         for value, label in choices:

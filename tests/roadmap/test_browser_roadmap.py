@@ -65,9 +65,15 @@ def test_changing_hours_in_the_what_if_panel_swaps_in_the_new_timeline_and_costs
     assert page.get_by_label("Hours a week").get_attribute("aria-invalid") == "true"
     assert status.inner_text().startswith("Check the what-if")
 
+    # The button applies it in place too: no page load, and the keyboard stays on it.
     page.get_by_label("Hours a week").fill("30")
-    page.get_by_label("Hours a week").press("Tab")
+    page.evaluate("window.notReloaded = true")
+    show = page.get_by_role("button", name="Show this what-if")
+    show.focus()
+    page.keyboard.press("Enter")
     page.locator("#wi-hours-error").wait_for(state="hidden")
+    assert page.evaluate("window.notReloaded === true")
+    assert page.evaluate("document.activeElement.textContent") == "Show this what-if"
     page.get_by_role("button", name="Save this version").click()
     page.get_by_text("Saved: this version is now your roadmap.").wait_for()
     assert page.get_by_label("Hours a week").input_value() == "30"

@@ -119,7 +119,17 @@ def test_work_left_blank_is_not_quoted_and_typed_work_is_not_spliced(content):
             PERSONAS["medical_assistant"](current_work="", healthcare_experience="some"), content
         )
     )
-    assert "(your current work)" not in blank and "Your background gives you" in blank
+    assert "(your current work)" not in blank and "You have non-clinical healthcare" in blank
+    # the experience answered is credited as such, not to the job named (a logistics job)
+    logistics = _text(
+        build_roadmap(
+            PERSONAS["medical_assistant"](
+                current_work="Logistics specialist", healthcare_experience="some"
+            ),
+            content,
+        )
+    )
+    assert "(Logistics specialist) gives you" not in logistics
     typed = _text(
         build_roadmap(
             PERSONAS["hospital_career_changer"](current_work="Pharmacy technician, veteran"),

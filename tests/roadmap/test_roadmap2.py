@@ -114,8 +114,11 @@ def test_medical_assistant_who_already_codes_gets_credit_and_no_program():
     # Someone who already codes needs no training program, only exam review.
     assert "no_program" in keys(roadmap.advice)
     assert "program_complete" not in keys(roadmap.milestones)
-    # Moving into coding at the current employer; cardiology -> AAPC's CCC as a second step.
-    assert "move_at_employer" in keys(roadmap.advice)
+    # Already coding at the current employer: no "ask about a coding trainee role there"
+    # (browser review); cardiology -> AAPC's CCC as a second step.
+    assert "move_at_employer" not in keys(roadmap.advice)
+    not_coding = build_roadmap(dataclasses.replace(answers, coding_months=0), CONTENT)
+    assert "move_at_employer" in keys(not_coding.advice)
     assert "CCC" in codes(roadmap.later_credentials)
     without = build_roadmap(medical_assistant(), CONTENT)
     assert milestone(roadmap, "exam").date < milestone(without, "exam").date

@@ -47,7 +47,8 @@ def test_the_roadmap_page_shows_the_persons_plan(client, ctx):
         assert reason in page
     assert f"Your pathway: {roadmap.pathway.name}" in page
     assert f"{roadmap.pathway.duration_weeks} weeks" in page
-    assert "Your weekly study plan" in page and ">10</strong>" in page
+    assert "Your weekly study plan" in page
+    assert '>10<span class="hours-unit" aria-hidden="true"> h</span></strong>' in page
     assert "Balancing study with work and family" in page
     assert "Paying for training and exams" in page
     for figure in roadmap.outlook:
@@ -159,6 +160,14 @@ def test_booking_from_the_roadmap_is_prefilled_and_attaches_the_intake(client, c
     booking = db.session.scalar(select(Booking))
     assert booking.intake_id == intake.id and booking.visitor_timezone == "America/Chicago"
 
+    # The booking's page leads back to the roadmap it was booked from (this browser opened
+    # it); another browser, with only the booking's link, gets no roadmap link.
+    manage = client.get(booked.headers["Location"]).get_data(as_text=True)
+    assert f'<a href="/roadmap/{token}">← Your roadmap</a>' in manage
+    other_browser = client.application.test_client()
+    elsewhere = other_browser.get(booked.headers["Location"]).get_data(as_text=True)
+    assert "Your roadmap" not in elsewhere and "← All advisors" in elsewhere
+
     # The roadmap now mentions the booked consultation.
     assert "You have a consultation with Maria Lopez" in client.get(f"/roadmap/{token}").get_data(
         as_text=True
@@ -204,3 +213,18 @@ def test_the_visitor_can_delete_their_intake(client, ctx):
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get(f"/roadmap/{token}").status_code == 404
     assert _intake(token) is None
+
+
+def test_the_timeline_lists_what_more_hours_would_change_each_with_its_plan(client, ctx):
+    token = token_of(submit_intake(client, hours_per_week="5", budget_amount="1000-2000"))
+    page = html_lib.unescape(client.get(f"/roadmap/{token}").get_data(as_text=True))
+    assert "With more hours a week" in page
+    row = r"<li><strong>(\d+) hours a week:</strong> exam (.+?); coding job around"
+    rows = re.findall(row, page)
+    assert [hours for hours, _ in rows] == ["10", "15", "20", "25", "30"]
+    # each row opens that what-if, keeping the budget and start date shown
+    link = re.search(r'href="([^"]*hours=10[^"]*)"', page).group(1)
+    assert "budget=1000-2000" in link.replace("%2D", "-") and "start=" in link
+    at_ten = html_lib.unescape(client.get(link.split("#")[0]).get_data(as_text=True))
+    assert "This is a what-if" in at_ten and "Try other hours" in at_ten
+    assert "Sit the" in at_ten and rows[0][1] in at_ten  # the exam date of that row

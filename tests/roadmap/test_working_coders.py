@@ -50,7 +50,7 @@ def test_a_working_coder_is_not_sent_job_hunting_as_a_beginner():
     job_search = milestone(roadmap, "job_search")
     assert job_search.title == "Plan your next move"
     assert "preparing for the CCS" in job_search.description
-    assert "6 months of coding" in job_search.description
+    assert "your months of coding" in job_search.description
     first_job = milestone(roadmap, "first_job")
     assert first_job.title == "Put the CCS to work (target)"
     assert "ask for a coder title" not in first_job.description
@@ -127,3 +127,48 @@ def test_a_coc_holder_aiming_at_a_hospital_is_shown_the_ccs_for_inpatient_work()
         CONTENT,
     )
     assert [c.credential.code for c in surgery.credentials] == ["COC"]
+
+
+def test_a_cpc_reviewing_for_the_ccs_studies_icd_10_pcs_every_week():
+    """The inpatient course the advice names is in the weekly plan, as its largest block
+    after coding practice; a CCA candidate in training has no such block."""
+    roadmap = build_roadmap(cpc_coder(coding_months=2, hours_per_week=40), CONTENT)
+    hours: dict[str, float] = {}
+    for block in roadmap.study_plan.blocks:
+        hours[block.focus] = hours.get(block.focus, 0) + block.hours
+    assert hours["ICD-10-PCS and inpatient coding"] >= 10
+    assert hours["Reimbursement and compliance"] < hours["ICD-10-PCS and inpatient coding"] / 2
+    assert sum(hours.values()) == 40
+    trainee = build_roadmap(hospital_career_changer(), CONTENT)
+    assert "ICD-10-PCS and inpatient coding" not in {b.focus for b in trainee.study_plan.blocks}
+
+
+def test_the_summary_of_a_review_waiting_for_the_year_says_what_dates_it():
+    waiting = build_roadmap(cpc_coder(coding_months=2, hours_per_week=40), CONTENT)
+    assert "keep coding until your review starts on" in waiting.summary
+    assert "Every date below follows from your start date" not in waiting.summary
+    ready = build_roadmap(cpc_coder(coding_months=11, hours_per_week=5), CONTENT)
+    assert "Every date below follows from your start date" in ready.summary
+
+
+def test_a_working_coder_needing_income_is_not_sent_to_an_interim_job():
+    """A coding job pays them already; they are no new coder hunting a first job, and they
+    moved into coding at their employer already (browser review)."""
+    answers = cpc_coder(
+        coding_months=2,
+        income_need="within_6_months",
+        employment="employed",
+        employer_type="provider",
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    advice = advice_of(roadmap)
+    assert not roadmap.feasibility
+    assert "first_remote_hard" not in advice and "move_at_employer" not in advice
+    beginner = build_roadmap(
+        medical_assistant(
+            income_need="within_6_months", employment="employed", employer_type="provider"
+        ),
+        CONTENT,
+    )
+    assert "move_at_employer" in advice_of(beginner)
+    assert "first_remote_hard" in advice_of(beginner)

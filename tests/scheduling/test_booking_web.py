@@ -486,7 +486,9 @@ def test_the_move_page_shows_times_in_the_zone_picked_there(client, ctx):
     # moved: the booking keeps the zone the visitor picked the time in (it switched back to
     # London, so the day shown could differ from the day picked)
     confirm_url = html_lib.unescape(re.search(r'<form method="post"[^>]*>', confirm).group(0))
-    assert "action" not in confirm_url  # posts back to its own address, tz included
+    # posts back to its own address, tz included (and no "#times" carried on after it)
+    action = re.search(r'action="([^"]+)"', confirm_url).group(1)
+    assert action.startswith(move_url + "?") and "tz=Asia/Tokyo" in action
     moved = client.post(
         move_url + f"?tz=Asia/Tokyo&choose={offered[0]}",
         data={"csrf_token": csrf_token_from(confirm), "start": offered[0]},
@@ -593,3 +595,23 @@ def test_every_consultation_is_in_reach_of_the_advisor_page_by_page(client, auth
     # the dashboard counts them all (it read 200 and so said "195 more")
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "255 more upcoming" in dashboard and "Next 0<" in dashboard
+
+
+def test_times_at_night_in_the_visitors_zone_are_marked(client, ctx):
+    """A New York working day seen from India runs past midnight there: those times say
+    "night", and a line says what it means; in New York none do."""
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    page = client.get("/advisors/maria?tz=Asia/Kolkata", follow_redirects=True).get_data(
+        as_text=True
+    )
+    slots = re.findall(r'<li><a class="button button-small"[^>]*>(.*?)</a></li>', page)
+    night = [s for s in slots if '<span class="slot-night">night</span>' in s]
+    assert night and len(night) < len(slots)
+    for slot in night:  # 10 PM to 6 AM
+        hour, meridiem = re.match(r"(\d{1,2}):\d\d ([AP]M)", slot).groups()
+        assert (meridiem == "PM" and int(hour) >= 10 and hour != "12") or (
+            meridiem == "AM" and (int(hour) < 6 or hour == "12")
+        ), slot
+    assert "fall between 10 PM and 6 AM in Asia/Kolkata" in page
+    home = client.get("/advisors/maria?tz=America/New_York", follow_redirects=True)
+    assert "slot-night" not in home.get_data(as_text=True)

@@ -44,6 +44,8 @@ def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, br
     assert slot_label.split()[0] in page.get_by_role("heading", level=1).inner_text()
 
     page.get_by_role("link", name="Reschedule").click()
+    page.locator("a.day").last.click()  # a day from the calendar: its link ends in #times
+    assert page.url.endswith("#times")
     new_slot = page.locator(".slot-list button").last  # the shown day may have few times left
     new_label = new_slot.inner_text().split()[0]
     new_slot.click()
@@ -51,7 +53,7 @@ def test_visitor_books_reschedules_and_cancels_in_their_own_zone(live_server, br
         new_label in page.locator(".when").inner_text()
     )  # nothing moves on one click: the new time is shown to confirm
     page.get_by_role("button", name="Move to this time").click()
-    page.wait_for_url(manage_url)
+    page.wait_for_url(manage_url)  # exactly: no "#times" carried over to a page without it
     assert "moved" in page.locator(".flashes").inner_text()
     assert new_label in page.get_by_role("heading", level=1).inner_text()
 

@@ -676,13 +676,18 @@ def choose_advice(
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):
         ids.append("dates_adjusted")
     if (a.target_setting == "remote" or a.income_need in ("now", "within_6_months")) and (
-        not no_program(a)  # a coder of a year or more is past first jobs
+        not a.coding_months  # someone who codes at work is past a new coder's first job
     ):
         ids.append("first_remote_hard")
     if a.income_need in ("now", "within_6_months") and a.coding_months == 0 and route == "train":
         ids.append("interim_jobs")  # "while you train": a program's months
-    if a.employment == "employed" and a.employer_type in ("provider", "payer") and not held:
-        ids.append("move_at_employer")  # not to a credentialed coder: they moved already
+    if (
+        a.employment == "employed"
+        and a.employer_type in ("provider", "payer")
+        and not held
+        and not a.coding_months  # they moved into coding there already
+    ):
+        ids.append("move_at_employer")
     if a.employment == "retired":
         ids.append("retiree_contract")
     if a.outside_us:
@@ -695,7 +700,11 @@ def choose_advice(
         feasibility.append("feasibility_low_hours")  # "training stretches over ..."
     elif plan.total_weeks > content.feasible_max_weeks and has_what_if:
         feasibility.append("feasibility_long_plan")
-    if a.income_need in ("now", "within_6_months") and plan.total_weeks > INCOME_GAP_WEEKS:
+    if (
+        a.income_need in ("now", "within_6_months")
+        and plan.total_weeks > INCOME_GAP_WEEKS
+        and not a.coding_months  # a coding job pays them already
+    ):
         feasibility.append("feasibility_income_gap")  # said plainly, before the plan
         if "interim_jobs" in ids:  # the same advice, said once
             ids.remove("interim_jobs")

@@ -36,6 +36,7 @@ class Facts:
     pathway: str
     credential: str
     route: str = "train"  # vocabulary.ROUTES
+    learns_inpatient: bool = False  # an inpatient exam ahead of an outpatient credential
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _parse_condition(
         "conditions look like 'budget = tight', 'hours < 10', 'coding_months >= 12', "
         "'employer_may_pay', 'not employer_may_pay', 'worry = cost', 'has_specialties', "
         "'needs_program', "
-        "'sits_exam', 'codes_at_work', 'route = retake'"
+        "'sits_exam', 'codes_at_work', 'learns_inpatient', 'route = retake'"
     )
     match = _CONDITION_RE.match(text)
     if not match:
@@ -100,6 +101,8 @@ def _parse_condition(
         test = _sits_exam
     elif field == "codes_at_work" and op is None:
         test = _codes_at_work
+    elif field == "learns_inpatient" and op is None:
+        test = _learns_inpatient
     elif field in _NUMBER_FIELDS and op is not None:
         if not operand.isdigit():
             raise node.fail(key, f"condition {text!r} must compare {field} with a whole number")
@@ -130,6 +133,11 @@ def _needs_program(f: Facts) -> bool:
 def _codes_at_work(f: Facts) -> bool:
     """True for someone whose job already has them assign codes."""
     return f.answers.coding_months > 0
+
+
+def _learns_inpatient(f: Facts) -> bool:
+    """True for a holder of outpatient credentials only, with an inpatient exam ahead."""
+    return f.learns_inpatient
 
 
 def _sits_exam(f: Facts) -> bool:

@@ -78,6 +78,7 @@ class FocusContent:
     weight: int
     weight_by_experience: Mapping[str, int]
     weight_by_route: Mapping[str, int]  # before the experience's weight (vocabulary.ROUTES)
+    when: tuple[Condition, ...] = ()  # no time at all unless these hold
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ class Content:
     # [routes] (see vocabulary.ROUTES), for every route but "train"
     route_notes: Mapping[str, str]  # what stands in for the training program
     route_summaries: Mapping[str, str]  # the roadmap's opening summary
+    # ... when the exam waits for a year of coding and the review is planned back from it
+    route_summaries_waiting: Mapping[str, str]
     route_milestones: Mapping[tuple[str, str], tuple[str, str]]  # (route, key) -> wording
     # (route, milestone) -> wording for someone who codes at work now, where it differs
     route_coding_milestones: Mapping[tuple[str, str], tuple[str, str]]

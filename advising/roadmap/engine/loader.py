@@ -470,7 +470,7 @@ def _study_plan(node: Node, content_keys: ContentKeys) -> dict[str, Any]:
     return {
         "study_days": study_days,
         "day_priority": day_priority,
-        "focus": _focus(node.table("focus")),
+        "focus": _focus(node.table("focus"), content_keys),
         "study_notes": tuple(
             _conditional_text(entry, content_keys) for entry in node.tables("notes")
         ),
@@ -479,11 +479,13 @@ def _study_plan(node: Node, content_keys: ContentKeys) -> dict[str, Any]:
     }
 
 
-def _focus(node: Node) -> tuple[FocusContent, ...]:
+def _focus(node: Node, content_keys: ContentKeys) -> tuple[FocusContent, ...]:
     """[study_plan.focus]: the areas study time is split over, with their weights."""
     focus: list[FocusContent] = []
     for key, entry in node.sub_tables():
-        entry.only("label", "description", "weight", "weight_by_experience", "weight_by_route")
+        entry.only(
+            "label", "description", "weight", "weight_by_experience", "weight_by_route", "when"
+        )
         weights: dict[str, dict[str, int]] = {}
         for table, allowed in (
             ("weight_by_experience", HEALTHCARE_EXPERIENCE),
@@ -502,6 +504,7 @@ def _focus(node: Node) -> tuple[FocusContent, ...]:
                 weight=entry.integer("weight", minimum=0),
                 weight_by_experience=types.MappingProxyType(weights["weight_by_experience"]),
                 weight_by_route=types.MappingProxyType(weights["weight_by_route"]),
+                when=parse_conditions(entry, "when", content_keys) if entry.has("when") else (),
             )
         )
     if not focus:
@@ -604,6 +607,7 @@ def _routes(node: Node) -> dict[str, Any]:
     node.only(*others)
     notes: dict[str, str] = {}
     summaries: dict[str, str] = {}
+    waiting: dict[str, str] = {}
     wording: dict[tuple[str, str], tuple[str, str]] = {}
     coding: dict[tuple[str, str], tuple[str, str]] = {}
     no_choice: dict[tuple[str, str], str] = {}
@@ -611,9 +615,11 @@ def _routes(node: Node) -> dict[str, Any]:
     for route in others:
         entry = node.table(route)
         fee = ("fee_label", "fee_note") if route == "retake" else ()
-        entry.only("note", "summary", "milestones", *fee)
+        entry.only("note", "summary", "summary_waiting", "milestones", *fee)
         notes[route] = entry.text("note")
         summaries[route] = entry.text("summary")
+        if entry.has("summary_waiting"):  # the exam waits for a year of coding
+            waiting[route] = entry.text("summary_waiting")
         if entry.has("milestones"):
             milestones = entry.table("milestones")
             milestones.only(*MILESTONE_KEYS)
@@ -641,6 +647,7 @@ def _routes(node: Node) -> dict[str, Any]:
     return {
         "route_notes": types.MappingProxyType(notes),
         "route_summaries": types.MappingProxyType(summaries),
+        "route_summaries_waiting": types.MappingProxyType(waiting),
         "route_milestones": types.MappingProxyType(wording),
         "route_coding_milestones": types.MappingProxyType(coding),
         "route_milestones_no_choice": types.MappingProxyType(no_choice),

@@ -61,6 +61,7 @@ from .advice import (
     eligible,
     experience_credit,
     no_program,
+    outpatient_to_inpatient,
     pathway_weeks,
     plan_route,
     schedule,
@@ -133,7 +134,13 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     picks[0] = (primary_key, "primary", _route_reasons(route, picks[0][2]))
     pathway_key, pathway_reasons = _choose_pathway(answers, content, primary_key)
     pathway = content.pathways[pathway_key]
-    facts = Facts(answers=answers, pathway=pathway_key, credential=primary_key, route=route)
+    facts = Facts(
+        answers=answers,
+        pathway=pathway_key,
+        credential=primary_key,
+        route=route,
+        learns_inpatient=outpatient_to_inpatient(answers, primary_key),
+    )
 
     # Durations and dates (see advice.schedule): experience credit, exam review inside the
     # program, term starts, the job search during training, business days.
@@ -360,7 +367,12 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         content_version=content.version,
         name=answers.name.strip(),
         start_date=answers.start_date,
-        summary=render(content.route_summaries.get(route, content.summary)),
+        summary=render(
+            content.route_summaries_waiting[route]
+            if route in content.route_summaries_waiting
+            and plan.raw["program_start"] > answers.start_date
+            else content.route_summaries.get(route, content.summary)
+        ),
         credentials=credentials,
         comparison=comparison,
         pathway=pathway_plan,

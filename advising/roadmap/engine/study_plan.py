@@ -50,10 +50,18 @@ def build_study_plan(
 
     boosts = {w.study_focus for w in chosen if w.study_focus}
     weights = [
-        f.weight_by_route.get(
-            facts.route, f.weight_by_experience.get(a.healthcare_experience, f.weight)
+        (
+            f.weight_by_route.get(
+                facts.route, f.weight_by_experience.get(a.healthcare_experience, f.weight)
+            )
+            + (
+                WORRY_FOCUS_BOOST
+                if f.key in boosts and f.weight_by_route.get(facts.route) != 0
+                else 0
+            )
         )
-        + (WORRY_FOCUS_BOOST if f.key in boosts and f.weight_by_route.get(facts.route) != 0 else 0)
+        if holds(f.when, facts)
+        else 0
         for f in content.focus
     ]
     focus_halves = _split_halves(halves, weights)
