@@ -203,7 +203,7 @@ def test_laid_off_worker_under_1000_dollars_sees_dollars_over_budget_and_wioa():
     assert keys(costs.funding)[0] == "funding_wioa"
     assert "ask_workforce_board" in keys(roadmap.next_steps)
     # Needing an income now: interim jobs, and first remote jobs are hard to get.
-    assert "first_remote_hard" in keys(roadmap.advice)
+    assert "entry_jobs_take_time" in keys(roadmap.advice)  # no remote wish: no remote words
     # the interim job: as plain advice, or plainly before the plan when coding pays late
     assert "interim_jobs" in keys(roadmap.advice) or (
         "feasibility_income_gap" in keys(roadmap.feasibility)

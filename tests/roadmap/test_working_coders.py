@@ -4,10 +4,16 @@ start, job-search and first-job wording, remote work after a year of coding, wor
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from advising.roadmap.engine import build_roadmap, load_content
-from tests.roadmap.personas import hospital_career_changer, medical_assistant, milestone
+from tests.roadmap.personas import (
+    hospital_career_changer,
+    medical_assistant,
+    milestone,
+    school_leaver,
+)
 
 CONTENT = load_content()
 
@@ -171,4 +177,80 @@ def test_a_working_coder_needing_income_is_not_sent_to_an_interim_job():
         CONTENT,
     )
     assert "move_at_employer" in advice_of(beginner)
-    assert "first_remote_hard" in advice_of(beginner)
+    assert "entry_jobs_take_time" in advice_of(beginner)  # not remote: no remote words
+    assert "first_remote_hard" not in advice_of(beginner)
+
+
+def test_each_what_if_row_is_the_plan_those_hours_would_get():
+    """A row promises the dates the roadmap at those hours gives, pathway included (at 30
+    hours a degree may fit and end later: such a row is not offered as 'sooner')."""
+    for answers in (
+        school_leaver(hours_per_week=25),
+        hospital_career_changer(
+            budget="moderate", employment="employed", employer_may_pay=True, hours_per_week=20
+        ),
+        hospital_career_changer(hours_per_week=5),
+    ):
+        roadmap = build_roadmap(answers, CONTENT)
+        for row in roadmap.what_if:
+            at = build_roadmap(
+                dataclasses.replace(answers, hours_per_week=row.hours_per_week), CONTENT
+            )
+            assert row.first_job == milestone(at, "first_job").date, row
+            assert row.first_job < milestone(roadmap, "first_job").date
+        dates = [(row.exam, row.first_job) for row in roadmap.what_if]
+        assert len(dates) == len(set(dates))  # no row repeats the one before
+
+
+def test_months_of_coding_from_a_job_left_are_experience_not_a_manager_to_ask():
+    for employment in ("laid_off", "retired"):
+        answers = medical_assistant(
+            employment=employment, coding_months=14, worries=("job_search",)
+        )
+        roadmap = build_roadmap(answers, CONTENT)
+        text = " ".join(m.description for m in roadmap.milestones)
+        assert "Tell your manager" not in text and "You already code at work" not in text
+        (job_search,) = roadmap.worries
+        assert job_search.summary.startswith("Your 14 months of coding are the experience")
+
+
+def test_a_holder_who_codes_is_not_sent_to_trainee_roles():
+    roadmap = build_roadmap(medical_assistant(credentials_held=("cpc",), coding_months=5), CONTENT)
+    text = " ".join(m.description for m in roadmap.milestones)
+    assert "trainee roles included" not in text and "while you apply" not in text
+    assert milestone(roadmap, "job_search").title == "Plan your move to a coder title"
+
+
+def test_a_cpc_trained_retaker_aiming_at_a_hospital_learns_icd_10_pcs_first():
+    roadmap = build_roadmap(
+        medical_assistant(exam_retake="cpc", target_setting="hospital"), CONTENT
+    )
+    assert roadmap.primary_credential.code == "CCA"
+    course = advice_of(roadmap)["inpatient_course_trained"]
+    assert "the CPC you trained for does not test" in course
+    assert "ICD-10-PCS and inpatient coding" in {b.focus for b in roadmap.study_plan.blocks}
+
+
+def test_a_review_waiting_for_the_year_is_registered_the_usual_weeks_ahead():
+    roadmap = build_roadmap(cpc_coder(coding_months=2, hours_per_week=40), CONTENT)
+    exam = milestone(roadmap, "exam").date
+    registration = milestone(roadmap, "exam_registration").date
+    assert timedelta(weeks=7) < exam - registration <= timedelta(weeks=8, days=3)
+
+
+def test_abroad_no_american_job_center_and_full_time_study_is_not_called_keep_earning():
+    laid_off_abroad = hospital_career_changer(
+        employment="laid_off", state="outside", country="Germany"
+    )
+    steps = {s.key for s in build_roadmap(laid_off_abroad, CONTENT).next_steps}
+    assert "ask_workforce_board" not in steps
+    laid_off_home = hospital_career_changer(employment="laid_off")
+    assert "ask_workforce_board" in {
+        s.key for s in build_roadmap(laid_off_home, CONTENT).next_steps
+    }
+    for hours, said in ((25, True), (40, False)):
+        worried = medical_assistant(
+            hours_per_week=hours, employment="employed", worries=("career_change",)
+        )
+        (change,) = build_roadmap(worried, CONTENT).worries
+        assert any("keep earning" in s for s in change.strategies) is said

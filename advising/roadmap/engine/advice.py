@@ -103,11 +103,11 @@ def credential_content(content: Content, key: str) -> CredentialContent:
 def outpatient_to_inpatient(a: IntakeAnswers, credential: str) -> bool:
     """Whether an inpatient exam is ahead of someone whose credentials never tested ICD-10-PCS
     (their review needs an inpatient course first)."""
-    return (
-        credential in ("cca", "ccs")
-        and bool(a.holds & OUTPATIENT_CREDENTIALS)
-        and not (a.holds - OUTPATIENT_CREDENTIALS)
-    )
+    if credential not in ("cca", "ccs"):
+        return False
+    if not a.holds:  # trained for an outpatient exam and sat it: the same gap
+        return a.exam_retake in OUTPATIENT_CREDENTIALS
+    return bool(a.holds & OUTPATIENT_CREDENTIALS) and not (a.holds - OUTPATIENT_CREDENTIALS)
 
 
 def no_program(a: IntakeAnswers) -> bool:
@@ -248,7 +248,11 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         exam = program_end + prep_weeks * week
     # Registration leads the exam by the body's lead time, inside the program's last weeks
     # where that is where it falls (AHIMA's 120-day testing window, AAPC's scheduling).
-    registration = max(program_start + week, exam - primary.registration_lead_weeks * week)
+    # (a review planned back from its exam: registered the usual weeks ahead, while coding)
+    registration = max(
+        (program_start if route == "train" else start) + week,
+        exam - primary.registration_lead_weeks * week,
+    )
     job_search = max(
         program_start + week,
         min(program_end, exam) - content.job_search_before_end_weeks * week,
@@ -639,7 +643,8 @@ def choose_advice(
         if plan.raw["program_start"] > a.start_date:  # planned back from the exam's wait
             ids.append("review_after_coding_year")
     if outpatient_to_inpatient(a, primary) and route != "retake":
-        ids.append("inpatient_course")  # their credential never tested ICD-10-PCS
+        # their credential, or the exam they trained for, never tested ICD-10-PCS
+        ids.append("inpatient_course" if a.holds else "inpatient_course_trained")
     if CPC_APPRENTICE in a.credentials_held:
         # two years of coding remove the A on their own; one year needs Practicode too
         if a.coding_months >= 24:
@@ -675,17 +680,18 @@ def choose_advice(
             ids.append("term_wait")  # weeks free before the term: a head start
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):
         ids.append("dates_adjusted")
-    if (a.target_setting == "remote" or a.income_need in ("now", "within_6_months")) and (
-        not a.coding_months  # someone who codes at work is past a new coder's first job
-    ):
-        ids.append("first_remote_hard")
+    if not a.codes_now:  # someone who codes at work is past a new coder's first job
+        if a.target_setting == "remote":
+            ids.append("first_remote_hard")
+        elif a.income_need in ("now", "within_6_months"):  # no remote wish to temper
+            ids.append("entry_jobs_take_time")
     if a.income_need in ("now", "within_6_months") and a.coding_months == 0 and route == "train":
         ids.append("interim_jobs")  # "while you train": a program's months
     if (
         a.employment == "employed"
         and a.employer_type in ("provider", "payer")
         and not held
-        and not a.coding_months  # they moved into coding there already
+        and not a.codes_now  # they moved into coding there already
     ):
         ids.append("move_at_employer")
     if a.employment == "retired":
@@ -703,7 +709,7 @@ def choose_advice(
     if (
         a.income_need in ("now", "within_6_months")
         and plan.total_weeks > INCOME_GAP_WEEKS
-        and not a.coding_months  # a coding job pays them already
+        and not a.codes_now  # a coding job pays them already
     ):
         feasibility.append("feasibility_income_gap")  # said plainly, before the plan
         if "interim_jobs" in ids:  # the same advice, said once

@@ -184,6 +184,16 @@ class IntakeAnswers:
     def outside_us(self) -> bool:
         return self.state == OUTSIDE_US
 
+    @property
+    def codes_now(self) -> bool:
+        """Whether they assign codes in a job they have now (months of coding from a job they
+        lost or left still count as experience, but there is no manager to ask)."""
+        return self.coding_months > 0 and self.employment not in (
+            "laid_off",
+            "not_working",
+            "retired",
+        )
+
 
 _BUDGET_RE = re.compile(r"^\$?\s*(\d[\d,]*)(?:\s*(?:-|\u2013|to)\s*\$?\s*(\d[\d,]*))?$")
 

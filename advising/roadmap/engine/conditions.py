@@ -84,7 +84,7 @@ def _parse_condition(
         "conditions look like 'budget = tight', 'hours < 10', 'coding_months >= 12', "
         "'employer_may_pay', 'not employer_may_pay', 'worry = cost', 'has_specialties', "
         "'needs_program', "
-        "'sits_exam', 'codes_at_work', 'learns_inpatient', 'route = retake'"
+        "'sits_exam', 'codes_at_work', 'learns_inpatient', 'outside_us', 'route = retake'"
     )
     match = _CONDITION_RE.match(text)
     if not match:
@@ -103,6 +103,8 @@ def _parse_condition(
         test = _codes_at_work
     elif field == "learns_inpatient" and op is None:
         test = _learns_inpatient
+    elif field == "outside_us" and op is None:
+        test = _outside_us
     elif field in _NUMBER_FIELDS and op is not None:
         if not operand.isdigit():
             raise node.fail(key, f"condition {text!r} must compare {field} with a whole number")
@@ -132,7 +134,12 @@ def _needs_program(f: Facts) -> bool:
 
 def _codes_at_work(f: Facts) -> bool:
     """True for someone whose job already has them assign codes."""
-    return f.answers.coding_months > 0
+    return f.answers.codes_now
+
+
+def _outside_us(f: Facts) -> bool:
+    """True for someone who said they live outside the United States."""
+    return f.answers.outside_us
 
 
 def _learns_inpatient(f: Facts) -> bool:

@@ -261,25 +261,35 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         checklist=tuple(render(t) for t in (pathway.accreditation, *content.checklist)),
     )
 
-    # What more hours would change (feasibility and the "what if" figures).
-    what_if = tuple(
-        WhatIf(
-            hours_per_week=h,
-            exam=alt.dates["exam"],
-            first_job=alt.dates["first_job"],
-            total_weeks=alt.total_weeks,
+    # What more hours would change (feasibility and the "what if" figures): each row the
+    # plan those hours would get (the pathway included: a degree may then fit), shown only
+    # when it is sooner and not the same dates as a row before it.
+    rows: list[WhatIf] = []
+    for h in content.what_if_hours:
+        if h <= hours or route in HELD_ROUTES:  # no study to speed up
+            continue
+        faster = dataclasses.replace(answers, hours_per_week=h)
+        alt = schedule(
+            faster, content, primary_key, _choose_pathway(faster, content, primary_key)[0]
         )
-        for h in content.what_if_hours
-        if h > hours and route not in HELD_ROUTES  # no study to speed up
-        for alt in (
-            schedule(
-                dataclasses.replace(answers, hours_per_week=h), content, primary_key, pathway_key
-            ),
+        sooner = (
+            alt.dates["first_job"] < plan.dates["first_job"]
+            or alt.dates["exam"] < plan.dates["exam"]
+        )  # an exam that waits for a year of coding comes no sooner with more hours
+        seen = rows and (rows[-1].exam, rows[-1].first_job) == (
+            alt.dates["exam"],
+            alt.dates["first_job"],
         )
-        # an exam that waits for a year of coding comes no sooner with more hours
-        if alt.dates["first_job"] < plan.dates["first_job"]
-        or alt.dates["exam"] < plan.dates["exam"]
-    )
+        if sooner and not seen:
+            rows.append(
+                WhatIf(
+                    hours_per_week=h,
+                    exam=alt.dates["exam"],
+                    first_job=alt.dates["first_job"],
+                    total_weeks=alt.total_weeks,
+                )
+            )
+    what_if = tuple(rows)
     if what_if:
         ctx["more_hours"] = str(what_if[0].hours_per_week)
         ctx["more_hours_first_job"] = _fmt_date(what_if[0].first_job, content)
@@ -296,7 +306,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     milestones_out: list[Milestone] = []
     for key in plan.order:
         extra: dict[str, str] = {}
-        if answers.coding_months and (route, key) in content.route_coding_milestones:
+        if answers.codes_now and (route, key) in content.route_coding_milestones:
             title, description = content.route_coding_milestones[(route, key)]
         elif (route, key) in content.route_milestones:
             title, description = content.route_milestones[(route, key)]
@@ -317,7 +327,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
                 description = content.specialization_covered
             else:  # toward the areas the first credential does not already cover
                 extra["specialties"] = _areas(beyond, content)
-        elif key in content.coding_milestones and answers.coding_months:
+        elif key in content.coding_milestones and answers.codes_now:
             title, description = content.coding_milestones[key]
         elif key == "continuing_education":
             title, intro = content.milestones["continuing_education"]

@@ -154,6 +154,8 @@ ADVICE_IDS = (
     "coc_apprentice_check",
     "ccs_recommendation_held",
     "inpatient_course",
+    "inpatient_course_trained",
+    "entry_jobs_take_time",
 )
 
 #: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
