@@ -254,3 +254,33 @@ def test_abroad_no_american_job_center_and_full_time_study_is_not_called_keep_ea
         )
         (change,) = build_roadmap(worried, CONTENT).worries
         assert any("keep earning" in s for s in change.strategies) is said
+
+
+def test_sixty_hours_a_week_lays_out_only_what_a_twenty_week_program_needs():
+    """A certificate cannot be finished in under 20 weeks: at 60 hours a week the weekly plan
+    holds the 26 it needs and says the rest are the person's own; not 60 hours of blocks."""
+    roadmap = build_roadmap(medical_assistant(hours_per_week=60), CONTENT)
+    plan = roadmap.study_plan
+    assert plan.hours_per_week == 26 == sum(b.hours for b in plan.blocks)
+    assert any("the rest of your 60 hours is your own" in note for note in plan.notes)
+    assert roadmap.pathway.hours_per_week == 60  # what they said, still named as theirs
+    at_twenty = build_roadmap(medical_assistant(hours_per_week=20), CONTENT).study_plan
+    assert at_twenty.hours_per_week == 20
+
+
+def test_a_review_at_one_hour_a_week_is_called_slow_as_training_is():
+    roadmap = build_roadmap(medical_assistant(hours_per_week=1, coding_months=14), CONTENT)
+    (warning,) = roadmap.feasibility
+    assert warning.key == "feasibility_low_hours_review"
+    assert "the code books change every year" in warning.text
+    assert "With 10 hours a week your exam could come around" in warning.text
+    assert not build_roadmap(
+        medical_assistant(hours_per_week=8, coding_months=14), CONTENT
+    ).feasibility
+
+
+def test_a_retiree_is_not_told_of_their_current_work():
+    answers = hospital_career_changer(employment="retired", worries=("career_change",))
+    (change,) = build_roadmap(answers, CONTENT).worries
+    assert any(s.startswith("Habits from the work you did before") for s in change.strategies)
+    assert not any("your current work" in s for s in change.strategies)

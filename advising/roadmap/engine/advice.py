@@ -704,6 +704,8 @@ def choose_advice(
     feasibility: list[str] = []
     if a.hours_per_week < content.feasible_min_hours and has_what_if and plan.program_weeks:
         feasibility.append("feasibility_low_hours")  # "training stretches over ..."
+    elif a.hours_per_week < content.feasible_min_hours and has_what_if and not held:
+        feasibility.append("feasibility_low_hours_review")  # a review, stretched as long
     elif plan.total_weeks > content.feasible_max_weeks and has_what_if:
         feasibility.append("feasibility_long_plan")
     if (

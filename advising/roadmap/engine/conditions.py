@@ -37,6 +37,7 @@ class Facts:
     credential: str
     route: str = "train"  # vocabulary.ROUTES
     learns_inpatient: bool = False  # an inpatient exam ahead of an outpatient credential
+    capped: bool = False  # the weekly plan holds fewer hours than given: the program's pace
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def _parse_condition(
         "conditions look like 'budget = tight', 'hours < 10', 'coding_months >= 12', "
         "'employer_may_pay', 'not employer_may_pay', 'worry = cost', 'has_specialties', "
         "'needs_program', "
-        "'sits_exam', 'codes_at_work', 'learns_inpatient', 'outside_us', 'route = retake'"
+        "'sits_exam', 'codes_at_work', 'learns_inpatient', 'outside_us', 'hours_capped', "
+        "'route = retake'"
     )
     match = _CONDITION_RE.match(text)
     if not match:
@@ -105,6 +107,8 @@ def _parse_condition(
         test = _learns_inpatient
     elif field == "outside_us" and op is None:
         test = _outside_us
+    elif field == "hours_capped" and op is None:
+        test = _hours_capped
     elif field in _NUMBER_FIELDS and op is not None:
         if not operand.isdigit():
             raise node.fail(key, f"condition {text!r} must compare {field} with a whole number")
@@ -135,6 +139,11 @@ def _needs_program(f: Facts) -> bool:
 def _codes_at_work(f: Facts) -> bool:
     """True for someone whose job already has them assign codes."""
     return f.answers.codes_now
+
+
+def _hours_capped(f: Facts) -> bool:
+    """True when the program's minimum length, not the person's hours, sets the pace."""
+    return f.capped
 
 
 def _outside_us(f: Facts) -> bool:

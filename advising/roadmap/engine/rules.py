@@ -293,6 +293,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     if what_if:
         ctx["more_hours"] = str(what_if[0].hours_per_week)
         ctx["more_hours_first_job"] = _fmt_date(what_if[0].first_job, content)
+        ctx["more_hours_exam"] = _fmt_date(what_if[0].exam, content)
 
     costs = cost_estimate(answers, content, primary_key, pathway_key, plan, ctx, render)
     advice_ids, feasibility_ids = choose_advice(
@@ -346,7 +347,27 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     milestones = tuple(milestones_out)
     phases = study_phases(plan, content, catalogue_primary, render)
 
-    study_plan = build_study_plan(answers, content, facts, render)
+    # A program that cannot be finished in under its minimum weeks needs only so many hours a
+    # week: the weekly plan lays out those, and a note says the rest are the person's own.
+    needed = (
+        math.ceil(credited_hours(total_hours, credit) / program_weeks)
+        if route == "train" and program_weeks
+        else answers.hours_per_week
+    )
+    if answers.hours_per_week - needed >= CAPPED_HOURS_WORTH_SAYING:
+        study_facts = dataclasses.replace(
+            facts, answers=dataclasses.replace(answers, hours_per_week=needed), capped=True
+        )
+        study_plan = build_study_plan(
+            study_facts.answers,
+            content,
+            study_facts,
+            lambda text: render(
+                text, weekly_hours=weekly_hours(needed), chosen_hours=ctx["weekly_hours"]
+            ),
+        )
+    else:
+        study_plan = build_study_plan(answers, content, facts, render)
     worries = tuple(
         WorryAnswer(
             key=w.key,
@@ -544,6 +565,11 @@ def _keyword_hit(text: str, keywords: tuple[str, ...]) -> bool:
             if not _NEGATION.search(clause):
                 return True
     return False
+
+
+#: Hours a week past what a program at its minimum length needs, from which the weekly plan
+#: lays out only those (a few hours over is no plan to correct).
+CAPPED_HOURS_WORTH_SAYING = 5
 
 
 def degree_plan_weeks(a: IntakeAnswers, content: Content, credential: str) -> int:

@@ -156,6 +156,7 @@ ADVICE_IDS = (
     "inpatient_course",
     "inpatient_course_trained",
     "entry_jobs_take_time",
+    "feasibility_low_hours_review",
 )
 
 #: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
@@ -266,6 +267,8 @@ PLACEHOLDERS = frozenset(
         "experience_years",
         "credit_percent",
         "degree_wait",
+        "chosen_hours",
+        "more_hours_exam",
         "exam_hours",
         "cost_range",
         "hours_after_credit",
