@@ -284,3 +284,33 @@ def test_a_retiree_is_not_told_of_their_current_work():
     (change,) = build_roadmap(answers, CONTENT).worries
     assert any(s.startswith("Habits from the work you did before") for s in change.strategies)
     assert not any("your current work" in s for s in change.strategies)
+
+
+def test_a_coder_between_jobs_is_planned_without_a_coding_year_accruing():
+    """Laid off or retired: months of coding are experience, but no year of coding accrues
+    for the CCS, no employer is asked about remote work, and no new-coder advice."""
+    from advising.roadmap.engine.advice import credential_year_pending
+
+    laid_off_cpc = cpc_coder(coding_months=6, employment="laid_off")
+    assert credential_year_pending(laid_off_cpc, CONTENT, "ccs") == 0
+    roadmap = build_roadmap(laid_off_cpc, CONTENT)
+    assert "keep coding" not in roadmap.summary
+    assert "review_after_coding_year" not in advice_of(roadmap)
+    remote = hospital_career_changer(
+        coding_months=14,
+        employment="laid_off",
+        target_setting="remote",
+        healthcare_experience="coding_billing",
+        worries=("job_search",),
+    )
+    roadmap = build_roadmap(remote, CONTENT)
+    # (a year into the next job, "ask your employer" is about that new employer: fine)
+    text = milestone(roadmap, "first_job").description + " ".join(roadmap.worries[0].strategies)
+    assert "ask your employer" not in text and "apply for on-site roles too, since" not in text
+    assert "between jobs" in text
+    assert "first_remote_hard" not in advice_of(roadmap)
+    assert "a coder title targeted" not in roadmap.summary
+    assert (
+        "apply for coder roles, not only trainee ones"
+        in milestone(roadmap, "job_search").description
+    )

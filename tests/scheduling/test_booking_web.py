@@ -607,11 +607,17 @@ def test_times_at_night_in_the_visitors_zone_are_marked(client, ctx):
     slots = re.findall(r'<li><a class="button button-small"[^>]*>(.*?)</a></li>', page)
     night = [s for s in slots if '<span class="slot-night">night</span>' in s]
     assert night and len(night) < len(slots)
-    for slot in night:  # 10 PM to 6 AM
-        hour, meridiem = re.match(r"(\d{1,2}):\d\d ([AP]M)", slot).groups()
-        assert (meridiem == "PM" and int(hour) >= 10 and hour != "12") or (
-            meridiem == "AM" and (int(hour) < 6 or hour == "12")
-        ), slot
+    def at_night(clock: str) -> bool:  # 10 PM to 6 AM
+        hour, minute, meridiem = re.match(r"(\d{1,2}):(\d\d) ([AP]M)", clock).groups()
+        hour = int(hour) % 12 + (12 if meridiem == "PM" else 0)
+        return hour >= 22 or hour < 6 or (hour, minute) == (6, "00")
+
+    for slot in night:  # starts or ends at night
+        times = re.findall(r"\d{1,2}:\d\d [AP]M", slot)
+        assert at_night(times[0]) or at_night(times[1]), slot
+    for slot in set(slots) - set(night):
+        times = re.findall(r"\d{1,2}:\d\d [AP]M", slot)
+        assert not at_night(times[0]), slot
     assert "fall between 10 PM and 6 AM in Asia/Kolkata" in page
     home = client.get("/advisors/maria?tz=America/New_York", follow_redirects=True)
     assert "slot-night" not in home.get_data(as_text=True)

@@ -170,7 +170,7 @@ def credential_year_pending(a: IntakeAnswers, content: Content, credential: str)
     """Months of coding a person who codes now and holds another body's coding credential
     still needs for ``credential``'s recommendation (the CPC plus a year for the CCS): the
     exam waits for them. 0 when nothing is pending."""
-    if not (a.coding_months and a.coding_credentials):
+    if not (a.codes_now and a.coding_credentials):  # no coding job: no year accruing
         return 0
     rules = content.catalogue.credentials[credential].eligibility.recommended
     missing = coding_months_missing(rules, a, tuple(a.holds))
@@ -311,8 +311,9 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
 
 def _upgrade_date(a: IntakeAnswers, start: date, first_job: date, weeks: int) -> date:
     """When ``weeks`` more of coding work are done: someone coding at work now keeps counting
-    from the start (never before their coder-title target), anyone else from the first job."""
-    if a.coding_months:
+    from the start (never before their coder-title target), anyone else (a coder between
+    jobs included) from the first job."""
+    if a.codes_now:
         return max(first_job, start + timedelta(weeks=weeks))
     return first_job + timedelta(weeks=weeks)
 
@@ -680,7 +681,7 @@ def choose_advice(
             ids.append("term_wait")  # weeks free before the term: a head start
     if any(plan.dates[k] != plan.raw[k] for k in plan.order):
         ids.append("dates_adjusted")
-    if not a.codes_now:  # someone who codes at work is past a new coder's first job
+    if not a.codes_now and not no_program(a):  # a coder, now or of a year, is no new coder
         if a.target_setting == "remote":
             ids.append("first_remote_hard")
         elif a.income_need in ("now", "within_6_months"):  # no remote wish to temper

@@ -144,6 +144,7 @@ class Content:
     route_summaries: Mapping[str, str]  # the roadmap's opening summary
     # ... when the exam waits for a year of coding and the review is planned back from it
     route_summaries_waiting: Mapping[str, str]
+    route_summaries_not_coding: Mapping[str, str]  # ... for a coder between jobs
     route_milestones: Mapping[tuple[str, str], tuple[str, str]]  # (route, key) -> wording
     # (route, milestone) -> wording for someone who codes at work now, where it differs
     route_coding_milestones: Mapping[tuple[str, str], tuple[str, str]]

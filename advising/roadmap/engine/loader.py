@@ -608,6 +608,7 @@ def _routes(node: Node) -> dict[str, Any]:
     notes: dict[str, str] = {}
     summaries: dict[str, str] = {}
     waiting: dict[str, str] = {}
+    not_coding: dict[str, str] = {}
     wording: dict[tuple[str, str], tuple[str, str]] = {}
     coding: dict[tuple[str, str], tuple[str, str]] = {}
     no_choice: dict[tuple[str, str], str] = {}
@@ -615,11 +616,13 @@ def _routes(node: Node) -> dict[str, Any]:
     for route in others:
         entry = node.table(route)
         fee = ("fee_label", "fee_note") if route == "retake" else ()
-        entry.only("note", "summary", "summary_waiting", "milestones", *fee)
+        entry.only("note", "summary", "summary_waiting", "summary_not_coding", "milestones", *fee)
         notes[route] = entry.text("note")
         summaries[route] = entry.text("summary")
         if entry.has("summary_waiting"):  # the exam waits for a year of coding
             waiting[route] = entry.text("summary_waiting")
+        if entry.has("summary_not_coding"):  # months of coding, but no coding job now
+            not_coding[route] = entry.text("summary_not_coding")
         if entry.has("milestones"):
             milestones = entry.table("milestones")
             milestones.only(*MILESTONE_KEYS)
@@ -648,6 +651,7 @@ def _routes(node: Node) -> dict[str, Any]:
         "route_notes": types.MappingProxyType(notes),
         "route_summaries": types.MappingProxyType(summaries),
         "route_summaries_waiting": types.MappingProxyType(waiting),
+        "route_summaries_not_coding": types.MappingProxyType(not_coding),
         "route_milestones": types.MappingProxyType(wording),
         "route_coding_milestones": types.MappingProxyType(coding),
         "route_milestones_no_choice": types.MappingProxyType(no_choice),

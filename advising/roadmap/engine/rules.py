@@ -272,15 +272,17 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         alt = schedule(
             faster, content, primary_key, _choose_pathway(faster, content, primary_key)[0]
         )
-        sooner = (
-            alt.dates["first_job"] < plan.dates["first_job"]
-            or alt.dates["exam"] < plan.dates["exam"]
-        )  # an exam that waits for a year of coding comes no sooner with more hours
-        seen = rows and (rows[-1].exam, rows[-1].first_job) == (
-            alt.dates["exam"],
-            alt.dates["first_job"],
+        # sooner than the plan and than the row before (at more hours a degree may fit and
+        # end later: no such row); an exam waiting for a coding year comes no sooner
+        bar_job, bar_exam = (
+            (rows[-1].first_job, rows[-1].exam)
+            if rows
+            else (plan.dates["first_job"], plan.dates["exam"])
         )
-        if sooner and not seen:
+        sooner = alt.dates["first_job"] < bar_job or (
+            alt.dates["first_job"] <= bar_job and alt.dates["exam"] < bar_exam
+        )
+        if sooner:
             rows.append(
                 WhatIf(
                     hours_per_week=h,
@@ -402,6 +404,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             content.route_summaries_waiting[route]
             if route in content.route_summaries_waiting
             and plan.raw["program_start"] > answers.start_date
+            else content.route_summaries_not_coding[route]
+            if route in content.route_summaries_not_coding and not answers.codes_now
             else content.route_summaries.get(route, content.summary)
         ),
         credentials=credentials,
