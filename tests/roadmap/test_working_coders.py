@@ -314,3 +314,28 @@ def test_a_coder_between_jobs_is_planned_without_a_coding_year_accruing():
         "apply for coder roles, not only trainee ones"
         in milestone(roadmap, "job_search").description
     )
+
+
+def test_a_year_of_coding_and_practicode_take_the_a_off_soon_after_the_exam():
+    """AAPC removes the A after two years of coding, or one year plus Practicode: a coder of
+    14 months is not told to code 10 more months, but to finish Practicode once they pass."""
+    roadmap = build_roadmap(medical_assistant(coding_months=14), CONTENT)
+    advice = advice_of(roadmap)
+    assert "apprentice_shortened" not in advice
+    assert "finish Practicode once you pass" in advice["apprentice_practicode_after_exam"]
+    exam = milestone(roadmap, "exam").date
+    upgrade = milestone(roadmap, "credential_upgrade").date
+    assert timedelta(weeks=12) <= upgrade - exam < timedelta(weeks=13)
+    assert "practicode" in {line.key for line in roadmap.costs.lines}
+    # under a year, the months still to code are said as before
+    young = advice_of(build_roadmap(medical_assistant(coding_months=8), CONTENT))
+    assert "apprentice_shortened" in young and "apprentice_practicode_after_exam" not in young
+
+
+def test_a_certified_coder_wanting_remote_work_hears_of_it_on_the_first_step():
+    answers = cpc_coder(coding_months=14, target_setting="remote")
+    first = build_roadmap(answers, CONTENT).milestones[0]
+    assert first.key == "program_start"
+    assert "your year of coding is what most remote roles ask for" in first.description
+    office = build_roadmap(cpc_coder(coding_months=14, target_setting="physician_office"), CONTENT)
+    assert "remote" not in office.milestones[0].description

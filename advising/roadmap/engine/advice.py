@@ -194,6 +194,7 @@ class Schedule:
     dates: dict[str, date]
     order: tuple[str, ...]  # the milestones present, in date order
     total_weeks: int  # start date -> first job
+    practicode_upgrade: bool = False  # a year of coding + Practicode after the exam: the A off
 
 
 def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: str) -> Schedule:
@@ -273,6 +274,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         raw["program_complete"] = program_end
     apprentice_months = 0
     upgrade_at = first_job
+    practicode = False
     if primary.upgrade is not None:
         coding_weeks = round(a.coding_months * _WEEKS_PER_MONTH)
         offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
@@ -284,7 +286,12 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             needed = 12 if trained else 24
             apprentice_months = max(0, needed - a.coding_months)
             offset = round(apprentice_months * _WEEKS_PER_MONTH)
-        if offset > 0:
+            # a year of coding already and no course: AAPC's Practicode is the other year
+            practicode = bool(apprentice_months) and a.coding_months >= 12
+        if practicode:
+            upgrade_at = exam + content.practicode_weeks * week
+            raw["credential_upgrade"] = upgrade_at
+        elif offset > 0:
             upgrade_at = _upgrade_date(a, start, first_job, offset)
             raw["credential_upgrade"] = upgrade_at
     specialization = max(first_job + content.specialize_after_first_job_weeks * week, upgrade_at)
@@ -306,6 +313,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         dates=dates,
         order=tuple(dates),
         total_weeks=math.ceil((dates["first_job"] - start).days / 7),
+        practicode_upgrade=practicode,
     )
 
 
@@ -533,7 +541,7 @@ def cost_estimate(
     if plan.route not in HELD_ROUTES:
         item("code_books")
         item("practice_exams")
-    if plan.route == "apprentice":  # the plan starts with it
+    if plan.route == "apprentice" or plan.practicode_upgrade:  # the plan has it
         item("practicode")
     total_low = sum(line.low or 0 for line in lines)
     total_high = sum(line.high or 0 for line in lines)
@@ -661,6 +669,8 @@ def choose_advice(
     if cat.apprentice and not held:
         if a.coding_months and plan.apprentice_months == 0:
             ids.append("apprentice_none")
+        elif plan.practicode_upgrade:
+            ids.append("apprentice_practicode_after_exam")
         elif a.coding_months:
             ids.append("apprentice_shortened")
     elif primary == "crc" and not held and CPC_APPRENTICE not in a.credentials_held:

@@ -156,6 +156,7 @@ ADVICE_IDS = (
     "inpatient_course",
     "inpatient_course_trained",
     "entry_jobs_take_time",
+    "apprentice_practicode_after_exam",
     "feasibility_low_hours_review",
 )
 
