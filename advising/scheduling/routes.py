@@ -799,9 +799,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["in_zone"] = display.format_datetime
     app.jinja_env.filters["time_in_zone"] = display.format_time
     app.jinja_env.globals["time_range"] = display.format_time_range
-    app.jinja_env.tests["at_night_in"] = lambda slot, zone: display.at_night(
-        slot.start, zone
-    ) or display.at_night(slot.end - timedelta(minutes=1), zone)  # ending at 10 PM: not night
+    app.jinja_env.tests["at_night_in"] = lambda slot, zone: display.runs_into_night(
+        slot.start, slot.end, zone
+    )
     app.jinja_env.filters["day_label"] = display.format_day
     app.jinja_env.globals["zone_label"] = display.zone_label
     app.jinja_env.filters["zone_name"] = zone_name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from advising.shared.zones import zone_name
@@ -60,6 +60,12 @@ def at_night(instant: datetime, zone: str) -> bool:
     """True for a time between 10 PM and 6 AM in ``zone``."""
     hour = in_zone(instant, zone).hour
     return hour >= NIGHT_STARTS or hour < NIGHT_ENDS
+
+
+def runs_into_night(start: datetime, end: datetime, zone: str) -> bool:
+    """True for a span that starts or ends between 10 PM and 6 AM in ``zone`` (one that ends
+    at 10 PM sharp does not)."""
+    return at_night(start, zone) or at_night(end - timedelta(minutes=1), zone)
 
 
 def format_datetime(instant: datetime, zone: str) -> str:

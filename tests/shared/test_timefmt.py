@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from advising.shared.timefmt import format_time_range
+from advising.shared.timefmt import format_time_range, runs_into_night
 
 
 def test_a_range_names_its_zone_once():
@@ -35,3 +35,14 @@ def test_dates_are_taken_as_a_picker_sends_them_or_as_typed_in_the_us():
     for bad in ("04/31/2027", "next week", "2027-13-01", ""):
         with pytest.raises(ValueError):
             parse_date(bad)
+
+
+def test_a_span_runs_into_the_night_when_it_starts_or_ends_after_10_pm():
+    def utc(hour: int, minute: int = 0) -> datetime:
+        return datetime(2027, 1, 4, hour, minute, tzinfo=UTC)
+
+    assert runs_into_night(utc(21, 30), utc(22, 15), "UTC")  # ends at night
+    assert runs_into_night(utc(5, 30), utc(6, 15), "UTC")  # starts at night
+    assert not runs_into_night(utc(21, 15), utc(22, 0), "UTC")  # ends at 10 PM sharp
+    assert not runs_into_night(utc(6), utc(6, 45), "UTC")
+    assert runs_into_night(utc(14), utc(14, 45), "Asia/Tokyo")  # 11 PM in Tokyo

@@ -83,32 +83,17 @@ def _parse_condition(
 ) -> Condition:
     help_text = (
         "conditions look like 'budget = tight', 'hours < 10', 'coding_months >= 12', "
-        "'employer_may_pay', 'not employer_may_pay', 'worry = cost', 'has_specialties', "
-        "'needs_program', "
-        "'sits_exam', 'codes_at_work', 'learns_inpatient', 'outside_us', 'hours_capped', "
-        "'route = retake'"
+        "'route = retake', 'worry = cost', "
+        + ", ".join(f"'{flag}'" for flag in _FLAGS)
+        + " or a flag with 'not'"
     )
     match = _CONDITION_RE.match(text)
     if not match:
         raise node.fail(key, f"has an unreadable condition {text!r} ({help_text})")
     negate, field, op, operand = match.groups()
     test: Callable[[Facts], bool]
-    if field == "employer_may_pay" and op is None:
-        test = _employer_may_pay
-    elif field == "has_specialties" and op is None:
-        test = _has_specialties
-    elif field == "needs_program" and op is None:
-        test = _needs_program
-    elif field == "sits_exam" and op is None:
-        test = _sits_exam
-    elif field == "codes_at_work" and op is None:
-        test = _codes_at_work
-    elif field == "learns_inpatient" and op is None:
-        test = _learns_inpatient
-    elif field == "outside_us" and op is None:
-        test = _outside_us
-    elif field == "hours_capped" and op is None:
-        test = _hours_capped
+    if field in _FLAGS and op is None:
+        test = _FLAGS[field]
     elif field in _NUMBER_FIELDS and op is not None:
         if not operand.isdigit():
             raise node.fail(key, f"condition {text!r} must compare {field} with a whole number")
@@ -164,6 +149,18 @@ def _sits_exam(f: Facts) -> bool:
 def _has_specialties(f: Facts) -> bool:
     return bool(f.answers.specialties)
 
+
+#: Conditions that are true or false of a person and their plan: "sits_exam".
+_FLAGS: Mapping[str, Callable[[Facts], bool]] = {
+    "employer_may_pay": _employer_may_pay,
+    "has_specialties": _has_specialties,
+    "needs_program": _needs_program,
+    "sits_exam": _sits_exam,
+    "codes_at_work": _codes_at_work,
+    "learns_inpatient": _learns_inpatient,
+    "outside_us": _outside_us,
+    "hours_capped": _hours_capped,
+}
 
 #: Conditions that compare a number: "hours < 10", "coding_months >= 12".
 _NUMBER_FIELDS: Mapping[str, str] = {"hours": "hours_per_week", "coding_months": "coding_months"}

@@ -52,6 +52,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from .advice import (
+    Schedule,
     catalogue_info,
     choose_advice,
     cost_estimate,
@@ -263,7 +264,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
 
     # What more hours would change (feasibility and the "what if" figures): each row the
     # plan those hours would get (the pathway included: a degree may then fit), shown only
-    # when it is sooner and not the same dates as a row before it.
+    # when it is sooner than the plan and than the row before it.
     rows: list[WhatIf] = []
     for h in content.what_if_hours:
         if h <= hours or route in HELD_ROUTES:  # no study to speed up
@@ -356,20 +357,16 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         if route == "train" and program_weeks
         else answers.hours_per_week
     )
+    study_facts, study_render = facts, render
     if answers.hours_per_week - needed >= CAPPED_HOURS_WORTH_SAYING:
         study_facts = dataclasses.replace(
             facts, answers=dataclasses.replace(answers, hours_per_week=needed), capped=True
         )
-        study_plan = build_study_plan(
-            study_facts.answers,
-            content,
-            study_facts,
-            lambda text: render(
-                text, weekly_hours=weekly_hours(needed), chosen_hours=ctx["weekly_hours"]
-            ),
-        )
-    else:
-        study_plan = build_study_plan(answers, content, facts, render)
+
+        def study_render(text: str) -> str:
+            return render(text, weekly_hours=weekly_hours(needed), chosen_hours=ctx["weekly_hours"])
+
+    study_plan = build_study_plan(study_facts.answers, content, study_facts, study_render)
     worries = tuple(
         WorryAnswer(
             key=w.key,
@@ -400,14 +397,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         content_version=content.version,
         name=answers.name.strip(),
         start_date=answers.start_date,
-        summary=render(
-            content.route_summaries_waiting[route]
-            if route in content.route_summaries_waiting
-            and plan.raw["program_start"] > answers.start_date
-            else content.route_summaries_not_coding[route]
-            if route in content.route_summaries_not_coding and not answers.codes_now
-            else content.route_summaries.get(route, content.summary)
-        ),
+        summary=render(_summary_template(answers, content, route, plan)),
         credentials=credentials,
         comparison=comparison,
         pathway=pathway_plan,
@@ -424,6 +414,16 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         costs=costs,
         phases=phases,
     )
+
+
+def _summary_template(a: IntakeAnswers, content: Content, route: str, plan: Schedule) -> str:
+    """The opening summary's wording: the route's, in its variant for an exam that waits for
+    a year of coding, or for a coder between jobs."""
+    if route in content.route_summaries_waiting and plan.raw["program_start"] > a.start_date:
+        return content.route_summaries_waiting[route]
+    if route in content.route_summaries_not_coding and not a.codes_now:
+        return content.route_summaries_not_coding[route]
+    return content.route_summaries.get(route, content.summary)
 
 
 def _choose_credentials(

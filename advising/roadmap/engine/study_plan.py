@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from .answers import IntakeAnswers
 from .conditions import Facts, holds
-from .content import Content
+from .content import Content, FocusContent
 from .model import StudyBlock, StudyPlan
 
 #: Extra weight a study focus gets when one of the person's worries names it.
@@ -49,21 +49,19 @@ def build_study_plan(
     chosen_days = sorted(content.day_priority[:sessions], key=content.study_days.index)
 
     boosts = {w.study_focus for w in chosen if w.study_focus}
-    weights = [
-        (
-            f.weight_by_route.get(
-                facts.route, f.weight_by_experience.get(a.healthcare_experience, f.weight)
-            )
-            + (
-                WORRY_FOCUS_BOOST
-                if f.key in boosts and f.weight_by_route.get(facts.route) != 0
-                else 0
-            )
+
+    def weight(f: FocusContent) -> int:
+        """The focus's share: by route, else by experience, a worry's boost on top (never for
+        a focus the route leaves out), none when its condition does not hold."""
+        if not holds(f.when, facts):
+            return 0
+        base = f.weight_by_route.get(
+            facts.route, f.weight_by_experience.get(a.healthcare_experience, f.weight)
         )
-        if holds(f.when, facts)
-        else 0
-        for f in content.focus
-    ]
+        boosted = f.key in boosts and f.weight_by_route.get(facts.route) != 0
+        return base + (WORRY_FOCUS_BOOST if boosted else 0)
+
+    weights = [weight(f) for f in content.focus]
     focus_halves = _split_halves(halves, weights)
 
     blocks: list[StudyBlock] = []
