@@ -133,6 +133,39 @@ def test_a_coc_holder_aiming_at_a_hospital_is_shown_the_ccs_for_inpatient_work()
         CONTENT,
     )
     assert [c.credential.code for c in surgery.credentials] == ["COC"]
+    assert "credential_upgrade" not in {m.key for m in surgery.milestones}
+
+
+def test_a_coc_holders_step_to_the_ccs_is_dated_when_the_coding_year_is_reached():
+    """The CCS the plan names as next has its date: six months more of coding for someone
+    coding now, a year into the first job for someone who does not code yet."""
+    coding = build_roadmap(
+        hospital_career_changer(credentials_held=("coc",), coding_months=6, employment="employed"),
+        CONTENT,
+    )
+    step = milestone(coding, "credential_upgrade")
+    assert step.title == "Move up to the CCS for inpatient work"
+    assert "ICD-10-PCS" in step.description and "COC-A" not in step.description
+    start = coding.start_date
+    assert timedelta(weeks=26) <= step.date - start < timedelta(weeks=27)
+    newcomer = build_roadmap(hospital_career_changer(credentials_held=("coc",)), CONTENT)
+    first_job = milestone(newcomer, "first_job").date
+    step = milestone(newcomer, "credential_upgrade")
+    assert step.title == "Move up to the CCS for inpatient work"
+    assert timedelta(weeks=52) <= step.date - first_job < timedelta(weeks=53)
+
+
+def test_a_coc_holder_with_a_year_of_coding_goes_on_to_the_ccs_exam():
+    """The COC and a year of coding meet AHIMA's CCS recommendation, as the CPC and a year
+    do: the plan reviews for the CCS, with ICD-10-PCS in it, not "choose your next area"."""
+    roadmap = build_roadmap(
+        hospital_career_changer(credentials_held=("coc",), coding_months=14, employment="employed"),
+        CONTENT,
+    )
+    assert [(c.credential.code, c.role) for c in roadmap.credentials] == [("CCS", "primary")]
+    assert milestone(roadmap, "exam").title == "Sit the CCS exam"
+    assert "ICD-10-PCS and inpatient coding" in {b.focus for b in roadmap.study_plan.blocks}
+    assert "COC" in milestone(roadmap, "program_start").description
 
 
 def test_a_cpc_reviewing_for_the_ccs_studies_icd_10_pcs_every_week():

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 from .answers import IntakeAnswers
 from .catalogue import CatalogueCredential, public_source
-from .content import Content, CredentialContent, PathwayContent
+from .content import Content, CredentialContent, PathwayContent, Upgrade
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
 from .phrasing import spoken_list
@@ -108,6 +108,28 @@ def outpatient_to_inpatient(a: IntakeAnswers, credential: str) -> bool:
     if not a.holds:  # trained for an outpatient exam and sat it: the same gap
         return a.exam_retake in OUTPATIENT_CREDENTIALS
     return bool(a.holds & OUTPATIENT_CREDENTIALS) and not (a.holds - OUTPATIENT_CREDENTIALS)
+
+
+def steps_up_to_ccs(a: IntakeAnswers, credential: str) -> bool:
+    """Whether a COC holder aiming at a hospital has the CCS ahead: the COC is hospital
+    outpatient coding, inpatient work is the CCS's (same-day surgery is the COC's own)."""
+    return (
+        credential == "coc"
+        and "coc" in a.holds
+        and a.target_setting == "hospital"
+        and "outpatient_surgery" not in a.specialties
+    )
+
+
+def held_upgrade(a: IntakeAnswers, content: Content, credential: str) -> Upgrade | None:
+    """The step up from ``credential`` when it is already held: the CCA's CCS, or the COC's
+    for inpatient work; a full CPC or COC has no A to remove."""
+    primary = credential_content(content, credential)
+    if steps_up_to_ccs(a, credential):
+        return primary.held_upgrade
+    if content.catalogue.credentials[credential].apprentice:
+        return None
+    return primary.upgrade
 
 
 def no_program(a: IntakeAnswers) -> bool:
@@ -341,9 +363,9 @@ def _working_days(raw: dict[str, date], a: IntakeAnswers) -> dict[str, date]:
 def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: str) -> Schedule:
     """The plan of someone who already holds ``credential``: no program and no exam. A first
     step now, the CEU cycle checked, then (unless they have coded a year) the job search and
-    first job, the CPC-A's A or the CCA's CCS, and the next area."""
-    primary = credential_content(content, credential)
-    apprentice_stage = content.catalogue.credentials[credential].apprentice  # its upgrade: the A
+    first job, the CPC-A's A or the CCS (after a CCA, or a COC for inpatient work), and the
+    next area."""
+    upgrade = held_upgrade(a, content, credential)
     start = a.start_date
     week = timedelta(weeks=1)
     coding_weeks = round(a.coding_months * _WEEKS_PER_MONTH)
@@ -358,8 +380,7 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             # a year of coding and Practicode make AAPC's two years: the A comes off with it
             apprentice_months = 24 - a.coding_months
             raw["credential_upgrade"] = start + content.practicode_weeks * week
-        elif primary.upgrade is not None and not apprentice_stage:
-            # a CCA coding a year: the CCS now
+        elif upgrade is not None:  # a CCA coding a year: the CCS now
             raw["credential_upgrade"] = start + content.held_next_step_weeks * week
     else:
         raw["job_search"] = start + week
@@ -378,9 +399,8 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             # at work counts toward the other.
             apprentice_months = max(0, 12 - a.coding_months)
             offset = max(round(apprentice_months * _WEEKS_PER_MONTH), content.practicode_weeks)
-        elif primary.upgrade is not None and not apprentice_stage:
-            # the CCA's step to the CCS (a full CPC or COC has no A to remove)
-            offset = max(0, primary.upgrade.after_first_job_weeks - coding_weeks)
+        elif upgrade is not None:  # the CCA's or the COC's step to the CCS, a year in
+            offset = max(0, upgrade.after_first_job_weeks - coding_weeks)
         upgrade_at = _upgrade_date(a, start, first_job, offset)
         if offset:
             raw["credential_upgrade"] = upgrade_at

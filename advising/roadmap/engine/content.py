@@ -39,7 +39,8 @@ class CredentialContent:
     test_window_days: int | None
     ceu_cycle_weeks: int | None
     ceu_description: str
-    upgrade: Upgrade | None
+    upgrade: Upgrade | None  # the step after a trainee's first job (the CPC-A's A, the CCA's CCS)
+    held_upgrade: Upgrade | None = None  # the step up for a holder aiming at a hospital
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,7 @@ def _credential(key: str, node: Node) -> CredentialContent:
         "ceu_cycle_weeks",
         "ceu_description",
         "upgrade",
+        "held_upgrade",
     )
     lead = node.integer("registration_lead_weeks")
     window = node.integer("test_window_days") if node.has("test_window_days") else None
@@ -275,15 +276,10 @@ def _credential(key: str, node: Node) -> CredentialContent:
             "registration_lead_weeks",
             f"({lead} weeks) must fit inside test_window_days ({window} days)",
         )
-    upgrade = None
-    if node.has("upgrade"):
-        up = node.table("upgrade")
-        up.only("title", "description", "after_first_job_weeks")
-        upgrade = Upgrade(
-            title=up.text("title"),
-            description=up.text("description"),
-            after_first_job_weeks=up.integer("after_first_job_weeks"),
-        )
+    upgrade, held_upgrade = (
+        _upgrade(node.table(name)) if node.has(name) else None
+        for name in ("upgrade", "held_upgrade")
+    )
     return CredentialContent(
         info=CredentialInfo(
             key=key,
@@ -304,6 +300,16 @@ def _credential(key: str, node: Node) -> CredentialContent:
         ceu_cycle_weeks=node.integer("ceu_cycle_weeks") if node.has("ceu_cycle_weeks") else None,
         ceu_description=node.text("ceu_description"),
         upgrade=upgrade,
+        held_upgrade=held_upgrade,
+    )
+
+
+def _upgrade(node: Node) -> Upgrade:
+    node.only("title", "description", "after_first_job_weeks")
+    return Upgrade(
+        title=node.text("title"),
+        description=node.text("description"),
+        after_first_job_weeks=node.integer("after_first_job_weeks"),
     )
 
 
@@ -352,9 +358,7 @@ def _pathway(key: str, node: Node) -> PathwayContent:
 
 def _pathway_choice(node: Node) -> dict[str, Any]:
     """[pathway_choice]: goal keywords, format advice and where to look for a program."""
-    node.only(
-        "advancement_keywords", "speed_keywords", "format_advice", "checklist"
-    )
+    node.only("advancement_keywords", "speed_keywords", "format_advice", "checklist")
     advice = node.table("format_advice")
     advice.only(*LEARNING_FORMATS)
     return {

@@ -67,6 +67,7 @@ from .advice import (
     plan_route,
     schedule,
     second_credentials,
+    steps_up_to_ccs,
     study_phases,
     weekly_hours,
 )
@@ -317,8 +318,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             if not answers.specialties:
                 description = content.route_milestones_no_choice.get((route, key), description)
         elif key == "credential_upgrade":
-            assert primary.upgrade is not None
-            title, description = primary.upgrade.title, primary.upgrade.description
+            upgrade = (
+                primary.held_upgrade if steps_up_to_ccs(answers, primary_key) else primary.upgrade
+            )
+            assert upgrade is not None
+            title, description = upgrade.title, upgrade.description
         elif key == "specialization":
             title, description = content.milestones["specialization"]
             # the catalogue's specialties say what a credential is relevant to; only these
@@ -447,11 +451,13 @@ def _choose_credentials(
     fitting = [k for k in CODING_CREDENTIALS if k in a.holds and setting in catalogue[k].settings]
     if fitting and setting in ("physician_office", "hospital"):
         key = max(fitting, key=_FIT_RANK.index)
-        if key == "cca" and eligible(ccs_recommended, a, held=tuple(a.holds)):
-            # a CCA with the year of coding the CCS asks for goes on to the CCS exam
+        ccs_ahead = key == "cca" or steps_up_to_ccs(a, key)
+        if ccs_ahead and eligible(ccs_recommended, a, held=tuple(a.holds)):
+            # a CCA, or a COC for inpatient work, with the year of coding the CCS asks for
+            # goes on to the CCS exam
             return _first(("ccs", ("setting_hospital", experience)))
         picks = _first((key, (_SETTING_REASON.get(key, "holds_fits_target"),)))
-        if key == "coc" and setting == "hospital" and "outpatient_surgery" not in a.specialties:
+        if key == "coc" and ccs_ahead:
             # hospital outpatient coding now; inpatient work is the CCS's, a year of coding on
             picks.append(("ccs", "next", ("ccs_after_outpatient_credential",)))
         return picks
