@@ -99,6 +99,20 @@ def test_training_shortened_by_coding_names_the_coding_not_zero_years_of_work():
     assert advice["coding_work_shortens"].startswith("Your 6 months of coding at work")
 
 
+def test_training_shortened_by_work_and_coding_names_both():
+    answers = hospital_career_changer(
+        coding_months=8,
+        healthcare_experience="coding_billing",
+        experience_years=3,
+        experience_kinds=("billing",),
+    )
+    advice = advice_of(build_roadmap(answers, CONTENT))
+    assert {"prior_work_shortens", "coding_work_shortens"}.isdisjoint(advice)
+    assert advice["all_work_shortens"].startswith(
+        "3 years of healthcare or insurance work and 8 months of coding at work"
+    )
+
+
 def test_worries_of_a_credential_holder_are_not_a_beginners():
     answers = cpc_coder(worries=("job_search", "career_change", "motivation"))
     worries = {w.key: w for w in build_roadmap(answers, CONTENT).worries}

@@ -665,7 +665,12 @@ def choose_advice(
     ids: list[str] = []
     if route == "train":
         if experience_credit(a):  # said of the work that earned it
-            ids.append("prior_work_shortens" if a.experience_years else "coding_work_shortens")
+            coded = a.coding_months >= CODING_CREDIT_MONTHS
+            ids.append(
+                ("all_work_shortens" if coded else "prior_work_shortens")
+                if a.experience_years
+                else "coding_work_shortens"
+            )
         ids.append("exam_prep_inside")
     else:
         ids.append(_ROUTE_ADVICE[route])

@@ -105,6 +105,7 @@ ADVICE_IDS = (
     "apprentice_not_named",
     "no_program",
     "prior_work_shortens",
+    "all_work_shortens",
     "coding_work_shortens",
     "review_after_coding_year",
     "exam_prep_inside",
