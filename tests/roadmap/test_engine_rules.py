@@ -185,6 +185,15 @@ def test_pathway_rules_degree_holder_and_speed_goal_pick_certificate(content):
     assert build_roadmap(hurry, content).pathway.key == "certificate"
 
 
+def test_someone_abroad_is_not_sent_to_a_us_associate_degree(content):
+    """The school leaver's answers choose the degree at home; from the United Kingdom the
+    degree would be a US one online, and the certificate is chosen, saying why."""
+    assert build_roadmap(school_leaver(), content).pathway.key == "associate_degree"
+    abroad = build_roadmap(school_leaver(state="outside", country="United Kingdom"), content)
+    assert abroad.pathway.key == "certificate"
+    assert abroad.pathway.reasons[0].startswith("You live in the United Kingdom: the degree")
+
+
 @pytest.mark.parametrize(
     ("goals", "wants_advancement"),
     [

@@ -116,6 +116,8 @@ _ASSOCIATE_SCORES: Mapping[tuple[str, str], tuple[int, str]] = types.MappingProx
     }
 )
 _EMPLOYER_PAYS_POINTS = 1
+# Abroad, the degree US employers prefer is a US one, online at US tuition: rarely the way in.
+_OUTSIDE_US_POINTS = -4
 _LOW_HOURS = 10  # fewer than 10 h/week: named as a reason for the certificate, no points
 _HIGH_HOURS = 20  # 20 h/week or more: named as a reason for the degree, no points
 _ADVANCEMENT_POINTS = 2
@@ -602,6 +604,8 @@ def _choose_pathway(
             factors.append(hit)
     if a.employer_may_pay:
         factors.append((_EMPLOYER_PAYS_POINTS, "pathway_employer_pays"))
+    if a.outside_us:
+        factors.append((_OUTSIDE_US_POINTS, "pathway_outside_us"))
     if _keyword_hit(a.goals, content.advancement_keywords):
         factors.append((_ADVANCEMENT_POINTS, "pathway_advancement_goal"))
     if _keyword_hit(a.goals, content.speed_keywords):

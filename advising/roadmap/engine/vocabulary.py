@@ -194,6 +194,7 @@ REASON_IDS = (
     "pathway_budget_tight",
     "pathway_budget_flexible",
     "pathway_employer_pays",
+    "pathway_outside_us",
     "pathway_low_hours",
     "pathway_degree_too_long",
     "pathway_high_hours",
