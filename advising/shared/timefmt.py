@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from advising.shared.zones import zone_name
+from advising.shared.zones import zone_abbreviation, zone_name
 
 
 def in_zone(instant: datetime, zone: str) -> datetime:
@@ -16,9 +16,9 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
     """'Europe/London (GMT)', 'Central Time (CST)': the zone as a person reads it
     and the abbreviation in force."""
     local = in_zone(at, zone) if at else None
-    abbreviation = local.tzname() if local else None
+    abbreviation = zone_abbreviation(zone, at) if at else None
     pretty = zone_name(zone)
-    if abbreviation and not abbreviation.startswith(("+", "-")) and abbreviation != zone:
+    if abbreviation and abbreviation != zone:  # not 'UTC (UTC)'
         return f"{pretty} ({abbreviation})"
     if local is not None:
         offset = local.strftime("%z")
@@ -33,13 +33,14 @@ def clock(moment: datetime | time) -> str:
 
 
 def format_time(instant: datetime, zone: str) -> str:
-    """'9:30 AM GMT': a time of day with its zone abbreviation (or UTC offset)."""
+    """'9:30 AM GMT': a time of day with its zone abbreviation, or its UTC offset where there
+    is none or it would mislead ('9:30 AM UTC+08:00' in Manila, whose 'PST' is not Pacific)."""
     local = in_zone(instant, zone)
-    name = local.tzname() or ""
-    if name.startswith(("+", "-")):
+    name = zone_abbreviation(zone, instant)
+    if name is None:
         offset = local.strftime("%z")
         name = f"UTC{offset[:3]}:{offset[3:]}"
-    return f"{clock(local)} {name}".strip()
+    return f"{clock(local)} {name}"
 
 
 def format_time_range(start: datetime, end: datetime, zone: str) -> tuple[str, str]:

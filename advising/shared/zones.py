@@ -125,6 +125,40 @@ US_ZONES: dict[str, str] = {
 }
 
 
+def zone_abbreviation(name: str, at: datetime) -> str | None:
+    """The letters a zone's clock goes by at ``at`` ('CST', 'GMT'), or None where they would
+    mislead: numbers only ('+08'), or letters other zones use for another offset. US zones
+    keep theirs, as our visitors read them: Asia/Manila's 'PST' and Asia/Shanghai's 'CST'
+    are None, and so is 'IST', India's, Israel's and Ireland's."""
+    letters = at.astimezone(ZoneInfo(name)).tzname()
+    if not letters or letters.startswith(("+", "-")):
+        return None
+    if zone_aliases().get(name, name) in _us_zones():
+        return letters
+    return letters if len(_offsets_by_letters(at.year).get(letters, ())) == 1 else None
+
+
+@cache
+def _us_zones() -> frozenset[str]:
+    return frozenset(
+        zone for zone, country in _zone_countries().items() if country in US_COUNTRY_CODES
+    ) | frozenset(US_ZONES)
+
+
+@cache
+def _offsets_by_letters(year: int) -> dict[str, frozenset[int]]:
+    """{letters: the UTC offsets (seconds) they stand for} across the offered zones, in
+    winter and summer of ``year``."""
+    found: dict[str, set[int]] = {}
+    for when in (datetime(year, 1, 15, 12, tzinfo=UTC), datetime(year, 7, 15, 12, tzinfo=UTC)):
+        for zone in zone_names():
+            local = when.astimezone(ZoneInfo(zone))
+            letters, offset = local.tzname(), local.utcoffset()
+            if letters and offset is not None and not letters.startswith(("+", "-")):
+                found.setdefault(letters, set()).add(int(offset.total_seconds()))
+    return {letters: frozenset(offsets) for letters, offsets in found.items()}
+
+
 def zone_name(name: str) -> str:
     """'Central Time' for a US zone, 'Europe/London' for any other: a zone as people read
     it."""

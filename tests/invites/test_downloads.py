@@ -174,4 +174,4 @@ def test_the_visitors_mail_has_both_parts_the_zone_and_add_to_calendar_links(ctx
     }
     for kind in ("text/plain", "text/html"):
         assert "calendar.google.com" in parts[kind] and "outlook.live.com" in parts[kind]
-        assert "IST" in parts[kind] and "(Asia/Kolkata)" in parts[kind]
+        assert "UTC+05:30" in parts[kind] and "(Asia/Kolkata)" in parts[kind]

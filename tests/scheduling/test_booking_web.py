@@ -60,12 +60,13 @@ def test_slots_are_shown_in_the_visitors_zone_and_named(client, ctx):
     page = client.get("/advisors/maria?tz=Asia/Kolkata", follow_redirects=True).get_data(
         as_text=True
     )
-    assert "Times are shown in Asia/Kolkata (IST)" in page
-    # the zone named once per time: "9:30 PM to 10:15 PM IST", with an en dash
+    assert "Times are shown in Asia/Kolkata (UTC+05:30)" in page
+    # the zone named once per time: "9:30 PM to 10:15 PM UTC+05:30", with an en dash
     assert re.search(
-        r">\d{1,2}:\d\d [AP]M<span class=\"slot-end\"> \u2013 \d{1,2}:\d\d [AP]M IST<", page
+        r">\d{1,2}:\d\d [AP]M<span class=\"slot-end\"> \u2013 \d{1,2}:\d\d [AP]M UTC\+05:30<",
+        page,
     )
-    assert not re.search(r"[AP]M IST<span", page)
+    assert not re.search(r"[AP]M UTC\+05:30<span", page)
     page = client.get("/advisors/maria", follow_redirects=True).get_data(as_text=True)
     assert "Eastern Time" in page and "time zone; pick yours" in page
     assert re.search(r" \u2013 \d{1,2}:\d\d [AP]M E[SD]T<", page)
@@ -379,7 +380,7 @@ def test_dst_new_york_advisor_seen_from_london_between_the_two_changes(app, ctx)
     instant = datetime(2026, 3, 16, 13, 0, tzinfo=UTC)  # 09:00 EDT
     assert format_time(instant, "America/New_York") == "9:00 AM EDT"
     assert format_time(instant, "Europe/London") == "1:00 PM GMT"
-    assert format_time(instant, "Asia/Kolkata") == "6:30 PM IST"
+    assert format_time(instant, "Asia/Kolkata") == "6:30 PM UTC+05:30"
 
 
 def test_a_cancelled_booking_shows_its_state_and_book_again_but_no_picker(client, ctx):

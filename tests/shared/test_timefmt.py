@@ -46,3 +46,23 @@ def test_a_span_runs_into_the_night_when_it_starts_or_ends_after_10_pm():
     assert not runs_into_night(utc(21, 15), utc(22, 0), "UTC")  # ends at 10 PM sharp
     assert not runs_into_night(utc(6), utc(6, 45), "UTC")
     assert runs_into_night(utc(14), utc(14, 45), "Asia/Tokyo")  # 11 PM in Tokyo
+
+
+def test_letters_other_zones_use_for_another_offset_give_way_to_the_offset():
+    """Manila's clocks say 'PST' and Shanghai's 'CST': beside an advisor's Pacific or Central
+    time they would read as the same zone. US zones keep their letters; letters only one
+    offset uses (GMT, CET, JST) stay."""
+    from advising.shared.timefmt import format_time, zone_label
+
+    winter = datetime(2026, 12, 8, 14, tzinfo=UTC)
+    assert format_time(winter, "Asia/Manila") == "10:00 PM UTC+08:00"
+    assert format_time(winter, "Asia/Shanghai") == "10:00 PM UTC+08:00"
+    assert format_time(winter, "America/Havana") == "9:00 AM UTC-05:00"
+    assert format_time(winter, "America/Los_Angeles") == "6:00 AM PST"
+    assert format_time(winter, "US/Pacific") == "6:00 AM PST"  # an old name of a US zone
+    assert format_time(winter, "America/Chicago") == "8:00 AM CST"
+    assert format_time(winter, "Europe/London") == "2:00 PM GMT"
+    assert format_time(winter, "Asia/Tokyo") == "11:00 PM JST"
+    assert format_time(winter, "UTC") == "2:00 PM UTC"
+    assert zone_label("Asia/Manila", winter) == "Asia/Manila (UTC+08:00)"
+    assert zone_label("America/Los_Angeles", winter) == "Pacific Time (PST)"
