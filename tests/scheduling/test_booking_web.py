@@ -622,3 +622,27 @@ def test_times_at_night_in_the_visitors_zone_are_marked(client, ctx):
     assert "fall between 10 PM and 6 AM in Asia/Kolkata" in page
     home = client.get("/advisors/maria?tz=America/New_York", follow_redirects=True)
     assert "slot-night" not in home.get_data(as_text=True)
+
+
+def test_another_zone_keeps_the_month_and_day_on_show(client, ctx):
+    """"Show times" in another zone stays on the day the visitor opened (it went back to the
+    first free day); a page opened without a day lets the zone choose its own."""
+    make_advisor(name="Maria Lopez", slug="maria", timezone="America/New_York")
+    days = re.findall(
+        r'href="[^"]*day=(\d{4}-\d\d-\d\d)[^"]*"',
+        client.get("/advisors/maria?tz=America/Chicago").get_data(as_text=True),
+    )
+    later = sorted(set(days))[-1]
+    page = client.get(
+        f"/advisors/maria?tz=America/Chicago&month={later[:7]}&day={later}"
+    ).get_data(as_text=True)
+    form = re.search(r'<form method="get"[^>]*zone-form.*?</form>', page, re.S).group(0)
+    assert f'name="day" value="{later}"' in form
+    assert f'name="month" value="{later[:7]}"' in form
+    switched = client.get(
+        f"/advisors/maria?tz=Asia/Manila&month={later[:7]}&day={later}"
+    ).get_data(as_text=True)
+    assert f'id="day-{later}"' in switched
+    fresh = client.get("/advisors/maria").get_data(as_text=True)
+    form = re.search(r'<form method="get"[^>]*zone-form.*?</form>', fresh, re.S).group(0)
+    assert 'name="day"' not in form and 'name="month"' not in form
