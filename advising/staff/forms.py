@@ -65,12 +65,9 @@ class BookingFilterForm(FlaskForm):
 class RangeDownloadForm(BookingFilterForm):
     """The same filter, with both dates required: one .ics file for a date range."""
 
-    start = DateField(
-        "From (UTC date)", validators=[InputRequired("Choose the first day."), _within_years]
-    )
-    end = DateField(
-        "To (UTC date, included)", validators=[InputRequired("Choose the last day."), _within_years]
-    )
+    # the same local days as the list's (the note under the form names the zone)
+    start = DateField("From", validators=[InputRequired("Choose the first day."), _within_years])
+    end = DateField("To", validators=[InputRequired("Choose the last day."), _within_years])
 
 
 class InsightsPeriodForm(FlaskForm):

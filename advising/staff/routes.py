@@ -6,6 +6,8 @@ consultations feature (notes, recommendations).
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -54,13 +56,28 @@ def _filter(form: BookingFilterForm) -> services.BookingFilter:
 
 
 def _bookings_page(form: BookingFilterForm, status: int = 200) -> tuple[str, int]:
-    rows = [] if form.errors else services.bookings(_filter(form))
+    """The list under ``form``; a download refused for a missing date keeps the list the
+    same filter shows."""
+    listed = form if type(form) is BookingFilterForm else _filter_form()
+    rows = [] if not listed.validate() else services.bookings(_filter(listed))
+    # nothing from this day on: say so when earlier bookings match (a completed or no-show
+    # consultation is always in the past), with the filter widened to them
+    earlier = (
+        not rows
+        and not form.errors
+        and form.start.data
+        and services.bookings(dataclasses.replace(_filter(form), start=None), limit=1)
+    )
+    earlier_url = (
+        url_for("staff.bookings", **(request.args.to_dict() | {"start": ""})) if earlier else None
+    )
     return render_template(
         "staff/bookings.html",
         form=form,
         bookings=rows,
         limit=services.PAGE_LIMIT,
         zone=_zone(),
+        earlier_url=earlier_url,
     ), status
 
 

@@ -126,6 +126,19 @@ def test_range_download_needs_a_sensible_range(client, auth, ctx):
     assert client.get(f"/staff/bookings.ics?start=2030-01-01&end={far}").status_code == 400
 
 
+def test_a_range_download_missing_a_date_keeps_the_list_and_names_local_days(client, auth, ctx):
+    """The refusal sits beside "To" on the page staff were working from: the list stays,
+    and the dates are the list's days in the staff member's zone, not "UTC dates"."""
+    maria = make_advisor(name="Maria Lopez", timezone="America/Chicago")
+    book_next(maria, visitor(name="Listed Visitor"))
+    auth.login(make_user(Role.STAFF).email)
+    response = client.get("/staff/bookings.ics?start=&end=")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="end-error"' in html
+    assert "Listed Visitor" in html
+    assert "UTC date" not in html
+
+
 def test_the_manage_page_adds_the_consultation_to_google_or_outlook(client, ctx):
     """The links open the calendar service with the consultation filled in, the manage link
     in its details; an unknown token is 404."""

@@ -183,6 +183,31 @@ def test_the_list_opens_on_today_and_an_empty_from_shows_earlier_bookings(client
     assert "Past Visitor" in earlier and "Next Visitor" in earlier
 
 
+def test_an_empty_list_from_today_offers_the_earlier_bookings_that_match(client, auth, ctx):
+    """Completed consultations are all in the past: filtering them from today finds none,
+    and the page says earlier ones match, linking to the filter without "From"."""
+    import html as html_lib
+
+    maria = make_advisor(name="Maria Lopez", timezone="America/Chicago")
+    past, _ = book_next(maria, visitor(name="Past Visitor"))
+    past.start_at = utcnow() - timedelta(days=40)
+    past.end_at = past.start_at + timedelta(minutes=45)
+    past.blocked_start, past.blocked_end = past.start_at, past.end_at
+    past.status = NO_SHOW
+    db.session.commit()
+    _staff(auth, zone="America/Chicago")
+    today = utcnow().astimezone(ZoneInfo("America/Chicago")).date().isoformat()
+
+    page = client.get(f"/staff/bookings?start={today}&status={NO_SHOW}").get_data(as_text=True)
+    assert "No bookings match this filter." in page and "Past Visitor" not in page
+    link = re.search(r'<a href="([^"]+)">show the earlier ones</a>', page)
+    assert link
+    earlier = client.get(html_lib.unescape(link.group(1))).get_data(as_text=True)
+    assert "Past Visitor" in earlier
+    nothing = client.get(f"/staff/bookings?start={today}&q=nobody").get_data(as_text=True)
+    assert "No bookings match this filter." in nothing and "earlier ones" not in nothing
+
+
 def test_staff_zone_applies_to_shown_times_and_the_date_filter(client, auth, ctx):
     advisor = make_advisor(name="Maria Lopez", timezone="Europe/London")
     booking, _ = book_next(advisor)
