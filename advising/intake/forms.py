@@ -197,6 +197,10 @@ def _pick(message: str) -> list:
     return [InputRequired(message=message)]
 
 
+#: What people type for the United States in the country box.
+_UNITED_STATES = frozenset({"us", "usa", "united states", "united states of america", "america"})
+
+
 class IntakeForm(FlaskForm):
     name = StringField(
         "Your name",
@@ -393,7 +397,11 @@ class IntakeForm(FlaskForm):
 
     def validate_state(self, field: SelectField) -> None:
         """Optional, except from a time zone no US state keeps: a US plan (colleges,
-        holidays, funding) would be the wrong one to give unasked."""
+        holidays, funding) would be the wrong one to give unasked. A country typed (not the
+        United States) answers it: "Outside the United States"."""
+        country = " ".join((self.country.data or "").replace(".", "").split()).casefold()
+        if not field.data and country and country not in _UNITED_STATES:
+            field.data = OUTSIDE_US
         if not field.data and zone_outside_us(self.timezone.data or ""):
             raise ValidationError(
                 "Your time zone is outside the United States: choose your state, or "

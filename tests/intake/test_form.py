@@ -296,3 +296,16 @@ def test_a_time_zone_outside_the_us_asks_where_the_visitor_lives(client, ctx):
     db.session.rollback()
     stored = db.session.scalars(select(Intake).order_by(Intake.id)).all()
     assert [i.answers["state"] for i in stored] == ["outside", "NY", ""]
+
+
+def test_a_country_typed_with_no_state_answers_outside_the_us(client, ctx):
+    """The visitor who typed "Philippines" has said where they live: no need to find
+    "Outside the United States" after fifty states. "USA" typed is no such answer."""
+    token_of(submit_intake(client, timezone="Asia/Manila", country="Philippines"))
+    db.session.rollback()
+    stored = db.session.scalar(select(Intake))
+    assert (stored.answers["state"], stored.answers["country"]) == ("outside", "Philippines")
+    response = submit_intake(client, timezone="Asia/Manila", country="U.S.A.")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert _error_of(page, "state").startswith("Your time zone is outside the United States")
