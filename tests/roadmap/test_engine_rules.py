@@ -623,3 +623,16 @@ def test_months_before_a_degree_term_are_put_to_use(content):
     assert milestone(close, "program_start").date == date(2027, 1, 12)
     keys = {a.key for a in close.advice}
     assert "term_start" in keys and "term_wait" not in keys
+
+
+def test_a_start_given_on_a_weekend_is_moved_and_the_summary_says_so(content):
+    """Sunday January 10, 2027: the plan starts on Monday the 11th, and says why, rather
+    than showing another date than the one typed with no word."""
+    sunday = build_roadmap(hospital_career_changer(start_date=date(2027, 1, 10)), content)
+    assert sunday.milestones[0].date == date(2027, 1, 11)
+    assert sunday.summary.endswith(
+        "You gave January 10, 2027 as your start date; it is not a working day, so your plan "
+        "starts on the next one, January 11, 2027."
+    )
+    monday = build_roadmap(hospital_career_changer(start_date=date(2027, 1, 11)), content)
+    assert "You gave" not in monday.summary

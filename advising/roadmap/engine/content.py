@@ -95,6 +95,7 @@ class Content:
     fallback_current_work: str
     no_specialties: str
     summary: str
+    start_moved: str  # added to the summary when the start given is no working day
     reasons: Mapping[str, str]
     credentials: Mapping[str, CredentialContent]
     pathways: Mapping[str, PathwayContent]

@@ -191,7 +191,14 @@ def _check_catalogue(catalogue: Catalogue, specialties: Mapping[str, Any]) -> No
 
 def _wording(node: Node) -> dict[str, Any]:
     """[wording]: the summary, date format, month names and fallback phrases."""
-    node.only("summary", "date_format", "month_names", "current_work_unknown", "no_specialties")
+    node.only(
+        "summary",
+        "start_moved",
+        "date_format",
+        "month_names",
+        "current_work_unknown",
+        "no_specialties",
+    )
     month_names = node.text_list("month_names", template=False)
     if len(month_names) != 12:
         raise node.fail("month_names", f"must list 12 months (got {len(month_names)})")
@@ -205,6 +212,7 @@ def _wording(node: Node) -> dict[str, Any]:
         "fallback_current_work": node.label("current_work_unknown"),
         "no_specialties": node.label("no_specialties"),
         "summary": node.text("summary"),
+        "start_moved": node.text("start_moved"),
     }
 
 

@@ -201,6 +201,10 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             if degree_weeks < 4 * 52
             else f"about {degree_weeks / 52:.1f} years"
         )
+    # a start given on a weekend or holiday: the plan starts on the next working day
+    start_moved = plan.raw["program_start"] == answers.start_date != plan.dates["program_start"]
+    if start_moved:
+        ctx["given_start"] = _fmt_date(answers.start_date, content)
     if route in HELD_ROUTES:  # the credential they hold, as they hold it (a CPC-A)
         ctx["credential"] = _held_code(answers, primary_key, content)
 
@@ -403,7 +407,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         content_version=content.version,
         name=answers.name.strip(),
         start_date=answers.start_date,
-        summary=render(_summary_template(answers, content, route, plan)),
+        summary=render(_summary_template(answers, content, route, plan))
+        + (f" {render(content.start_moved)}" if start_moved else ""),
         credentials=credentials,
         comparison=comparison,
         pathway=pathway_plan,

@@ -247,6 +247,7 @@ PLACEHOLDERS = frozenset(
         "budget",
         "learning_format",
         "start_date",
+        "given_start",
         "credential",
         "credential_name",
         "credential_body",
