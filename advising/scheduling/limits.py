@@ -29,15 +29,15 @@ LIMITS = (
         "BOOKING_LIMIT_PER_ADDRESS",
         "booking-address",
         None,
-        "Too many bookings were made from your network recently. Please try again later, "
-        "or contact us to book.",
+        "Too many bookings were made from your network recently. You can book again in "
+        "{wait}, or write to {contact} and we will book the time for you.",
     ),
     (
         "BOOKING_LIMIT_PER_EMAIL",
         "booking-email",
         "email",
-        "This email address has been used for several bookings today. Please try again "
-        "tomorrow, or manage your existing bookings from their links.",
+        "This email address has been used for several bookings today. You can book again "
+        "in {wait}, or manage your existing bookings from their links.",
     ),
 )
 
@@ -53,4 +53,14 @@ def count_booking_attempt(address: str | None, email: str) -> None:
         item = parse(current_app.config[config_key])
         if not limiter.limiter.hit(item, scope, keys[scope]):
             reset_at, _remaining = limiter.limiter.get_window_stats(item, scope, keys[scope])
-            raise BookingLimited(message, field, max(1, int(reset_at - time.time())))
+            seconds = max(1, int(reset_at - time.time()))
+            text = message.format(wait=_wait(seconds), contact=current_app.config["MAIL_FROM"])
+            raise BookingLimited(text, field, seconds)
+
+
+def _wait(seconds: int) -> str:
+    """'about 25 minutes', 'about 3 hours': how long until the limit lets a booking through."""
+    minutes = max(1, round(seconds / 60))
+    if minutes < 90:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {round(minutes / 60)} hours"

@@ -96,6 +96,9 @@ def test_web_and_api_bookings_share_a_limit_per_address(client, ctx):
     assert response.status_code == 429
     html = response.get_data(as_text=True)
     assert "Too many bookings were made from your network" in html
+    # when to try again, and someone to write to (the mail's own address)
+    assert re.search(r"You can book again in about \d+ minutes?, or write to", html)
+    assert f"write to {client.application.config['MAIL_FROM']} and we will book" in html
     assert 'value="Third Person"' in html and 'value="c@example.org"' in html  # input kept
     response = _api_book(client, advisor, _free_slot(advisor), "d@example.org")
     assert response.status_code == 429 and response.headers["Retry-After"].isdigit()
@@ -111,7 +114,9 @@ def test_one_email_is_limited_per_day_however_it_is_spelled(client, ctx):
 
     response, _ = _book(client, _free_link(client), email="ANN+2@example.org")
     assert response.status_code == 429
-    assert "used for several bookings today" in _error_of(response.get_data(as_text=True), "email")
+    error = _error_of(response.get_data(as_text=True), "email")
+    assert "used for several bookings today" in error
+    assert re.search(r"You can book again in about \d+ hours", error)
     response = _api_book(client, advisor, _free_slot(advisor), "ann@example.org")
     assert response.status_code == 429
     assert response.get_json()["errors"]["json"]["email"]
