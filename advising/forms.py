@@ -12,7 +12,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import Select
 
-from advising.shared.zones import US_ZONES, zone_choices
+from advising.shared.zones import US_ZONES, zone_choices, zone_search_words
 
 _OPTION_LISTS = 256  # option lists kept, one per choices tuple, selected value and select kind
 _CLOSE = Markup("</select>")
@@ -105,6 +105,11 @@ def zone_select_choices(at: datetime) -> tuple[SelectChoice, ...]:
 def _zone_select_choices_on(day: date) -> tuple[SelectChoice, ...]:
     noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
     return tuple(
-        SelectChoice(name, label, optgroup=US_GROUP if name in US_ZONES else OTHER_GROUP)
+        SelectChoice(
+            name,
+            label,
+            render_kw={"data-words": zone_search_words(name, day.year)},  # for the search
+            optgroup=US_GROUP if name in US_ZONES else OTHER_GROUP,
+        )
         for name, label in zone_choices(noon)
     )

@@ -19,6 +19,33 @@ def _zone_countries() -> dict[str, str]:
     return {row[2].strip(): row[0] for row in rows if len(row) >= 3}
 
 
+@cache
+def _country_names() -> dict[str, str]:
+    """{country code: name} from tzdata's iso3166.tab ('PH': 'Philippines')."""
+    try:
+        table = (resources.files("tzdata") / "zoneinfo" / "iso3166.tab").read_text()
+    except (ModuleNotFoundError, FileNotFoundError):
+        table = ""
+    rows = (line.split("\t") for line in table.splitlines() if line and line[0] != "#")
+    return {row[0]: row[1].strip() for row in rows if len(row) >= 2}
+
+
+#: Letters people search for that tzdata does not use (it writes Manila's as 'PST').
+_SEARCHED_LETTERS = {"Asia/Manila": "PHT"}
+
+
+def zone_search_words(name: str, year: int) -> str:
+    """What else a person may type to find a zone: its country ('Philippines', 'India') and
+    the letters its clocks go by in winter and summer ('IST')."""
+    words = [_country_names().get(_zone_countries().get(name, ""), "")]
+    for month in (1, 7):
+        letters = datetime(year, month, 15, 12, tzinfo=UTC).astimezone(ZoneInfo(name)).tzname()
+        if letters and not letters.startswith(("+", "-")) and letters not in words:
+            words.append(letters)
+    words.append(_SEARCHED_LETTERS.get(name, ""))
+    return " ".join(word for word in words if word)
+
+
 #: The United States and its territories, as zone.tab codes them.
 US_COUNTRY_CODES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM"})
 

@@ -65,7 +65,8 @@
   /* A word matches an option when it starts one of the option's words (so "est" is no part
      of "Creston"), names its offset, or stands for its everyday name. */
   function matches(option, words) {
-    var text = (option.text + " " + option.value).toLowerCase().replace(/_/g, " ");
+    var text = (option.text + " " + option.value + " " + (option.getAttribute("data-words") || ""))
+      .toLowerCase().replace(/_/g, " ");
     var tokens = text.split(/[\s\/(),]+/);
     var offsetMatch = /utc([+-]\d{1,2}(?::\d{2})?)/.exec(text);
     var offset = offsetMatch ? offsetOf(offsetMatch[1]) : null;

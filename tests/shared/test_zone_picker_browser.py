@@ -46,6 +46,9 @@ def test_the_intake_picker_detects_the_zone_and_searches_as_you_type(live_server
     assert shown("pdt") == ["America/Los_Angeles"]  # not every Pacific/* zone
     assert shown("ast") == ["America/Puerto_Rico"]  # nor every Atlantic/* one
     assert "Asia/Kolkata" in shown("+5:30") and "Asia/Kolkata" in shown("utc+05:30")
+    # a country, and the letters a zone's own clocks use, find it too
+    assert shown("philippines") == shown("PHT") == ["Asia/Manila"]
+    assert "Asia/Kolkata" in shown("IST") and "Asia/Kolkata" in shown("india")
     assert shown("zzzz") == []
     status = page.locator(".zone-search-status")
     assert status.inner_text() == "No time zone matches."
