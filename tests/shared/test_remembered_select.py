@@ -3,6 +3,7 @@ up: what it writes must be what WTForms' own select writes, for every field and 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
@@ -59,7 +60,7 @@ def test_one_option_list_per_selected_zone_and_none_for_what_is_not_a_zone(app):
         # a list of choices (not kept by its caller) is written afresh each time
         form = _form(app, {"tz": "Europe/London", "plain": ""})
         form.tz.choices = list(form.tz.choices)
-        assert '<option selected value="Europe/London">' in str(form.tz())
+        assert re.search(r'<option[^>]* selected value="Europe/London">', str(form.tz()))
         assert len(RememberedSelect._lists) == 2
 
 
