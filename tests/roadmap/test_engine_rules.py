@@ -636,3 +636,18 @@ def test_a_start_given_on_a_weekend_is_moved_and_the_summary_says_so(content):
     )
     monday = build_roadmap(hospital_career_changer(start_date=date(2027, 1, 11)), content)
     assert "You gave" not in monday.summary
+
+
+def test_an_income_needed_soon_chooses_the_certificate(content):
+    """Laid off and needing an income now, at 30 hours a week, the degree's points would
+    put the first job in 2029; the certificate gets there in 2027, and says why."""
+    answers = hospital_career_changer(
+        employment="laid_off", hours_per_week=30, budget="moderate", state="OH"
+    )
+    assert build_roadmap(answers, content).pathway.key == "associate_degree"
+    for need in ("now", "within_6_months"):
+        soon = build_roadmap(dataclasses.replace(answers, income_need=need), content)
+        assert soon.pathway.key == "certificate"
+        assert soon.pathway.reasons[0].startswith("You need an income from coding soon")
+    later = build_roadmap(dataclasses.replace(answers, income_need="within_a_year"), content)
+    assert later.pathway.key == "associate_degree"

@@ -113,6 +113,8 @@ _ASSOCIATE_SCORES: Mapping[tuple[str, str], tuple[int, str]] = types.MappingProx
         ("target_setting", "physician_office"): (-1, "pathway_physician_office"),
         ("budget", "tight"): (-2, "pathway_budget_tight"),
         ("budget", "flexible"): (1, "pathway_budget_flexible"),
+        ("income_need", "now"): (-3, "pathway_income_soon"),
+        ("income_need", "within_6_months"): (-3, "pathway_income_soon"),
     }
 )
 _EMPLOYER_PAYS_POINTS = 1
@@ -603,7 +605,7 @@ def _choose_pathway(
 ) -> tuple[str, tuple[str, ...]]:
     """Score the associate degree against the certificate; return (key, reason ids)."""
     factors: list[tuple[int, str]] = []
-    for field in ("education", "healthcare_experience", "target_setting", "budget"):
+    for field in ("education", "healthcare_experience", "target_setting", "budget", "income_need"):
         hit = _ASSOCIATE_SCORES.get((field, getattr(a, field)))
         if hit:
             factors.append(hit)

@@ -195,6 +195,7 @@ REASON_IDS = (
     "pathway_budget_flexible",
     "pathway_employer_pays",
     "pathway_outside_us",
+    "pathway_income_soon",
     "pathway_low_hours",
     "pathway_degree_too_long",
     "pathway_high_hours",
