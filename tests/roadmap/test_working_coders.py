@@ -87,7 +87,7 @@ def test_a_year_of_coding_is_what_remote_roles_ask_for_and_the_plan_says_so():
         roadmap = build_roadmap(answers, CONTENT)
         (job_search,) = roadmap.worries
         text = " ".join(job_search.strategies)
-        assert "Your year of coding is what most remote roles ask for" in text
+        assert "Your 14 months of coding are what most remote roles ask for" in text
         assert "a year on site is the usual way" not in text
         assert "first year of work counts toward removing the A" not in text
 
@@ -386,3 +386,71 @@ def test_a_certified_coder_wanting_remote_work_hears_of_it_on_the_first_step():
     assert "your year of coding is what most remote roles ask for" in first.description
     office = build_roadmap(cpc_coder(coding_months=14, target_setting="physician_office"), CONTENT)
     assert "remote" not in office.milestones[0].description
+
+
+def test_a_certified_coder_between_jobs_gets_a_job_search_not_ask_your_manager():
+    """Laid off after five years with the CPC: the plan is a dated job search that leads with
+    the coding, not a working coder's "ask your manager" and next credential."""
+    answers = medical_assistant(
+        credentials_held=("cpc",),
+        coding_months=60,
+        employment="laid_off",
+        target_setting="remote",
+        income_need="now",
+        worries=("job_search",),
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    keys = [m.key for m in roadmap.milestones]
+    assert "job_search" in keys and "first_job" in keys
+    text = " ".join(m.description for m in roadmap.milestones)
+    assert "Ask your manager" not in text and "trainee roles" not in text
+    assert "Put your 60 months of coding first on your résumé" in text
+    assert "Your 60 months of coding are what most remote roles ask for" in text
+    assert "A year of coding is also when remote roles open up" not in text
+    working = build_roadmap(dataclasses.replace(answers, employment="employed"), CONTENT)
+    assert "job_search" not in [m.key for m in working.milestones]
+
+
+def test_a_retired_coder_with_years_of_coding_hears_contract_work_is_open_now():
+    answers = hospital_career_changer(
+        credentials_held=("ccs",), coding_months=60, employment="retired", target_setting="remote"
+    )
+    advice = advice_of(build_roadmap(answers, CONTENT))
+    assert "retiree_contract" not in advice
+    assert "Your 60 months of coding are the experience those roles ask for" in (
+        advice["retiree_contract_now"]
+    )
+    newcomer = advice_of(build_roadmap(hospital_career_changer(employment="retired"), CONTENT))
+    assert "after a year or two of coding" in newcomer["retiree_contract"]
+
+
+def test_a_cpc_a_between_jobs_with_a_year_of_coding_takes_the_a_off_with_practicode():
+    """14 months coded, now laid off: Practicode is the other year, so the A comes off when
+    it is done, not 12 weeks after a job that has not been found yet."""
+    answers = medical_assistant(
+        credentials_held=("cpc_a",), coding_months=14, employment="laid_off"
+    )
+    roadmap = build_roadmap(answers, CONTENT)
+    assert milestone(roadmap, "program_start").title == "Start AAPC's Practicode"
+    removal = milestone(roadmap, "credential_upgrade").date
+    assert removal < milestone(roadmap, "first_job").date
+    assert removal - answers.start_date < timedelta(weeks=CONTENT.practicode_weeks + 1)
+
+
+def test_keeping_a_credential_names_its_own_bodys_payment():
+    """AAPC keeps a credential with yearly dues; AHIMA with a fee each cycle, membership
+    optional: "dues or recertification fee" was wrong for both."""
+    ahima = build_roadmap(
+        hospital_career_changer(credentials_held=("ccs",), coding_months=48, employment="employed"),
+        CONTENT,
+    )
+    aapc = build_roadmap(
+        medical_assistant(credentials_held=("cpc",), coding_months=36, employment="employed"),
+        CONTENT,
+    )
+    ahima_ceu = milestone(ahima, "continuing_education").description
+    assert "pay AHIMA's recertification fee when each cycle closes" in ahima_ceu
+    assert "dues" not in ahima_ceu
+    assert "renew your AAPC membership every year" in milestone(
+        aapc, "continuing_education"
+    ).description

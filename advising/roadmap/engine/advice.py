@@ -140,9 +140,12 @@ def plan_route(a: IntakeAnswers, credential: str) -> str:
     """How this person reaches ``credential`` (``vocabulary.ROUTES``): what they hold or have
     sat decides before their coding at work does."""
     if credential in a.holds:  # a CPC-A coding a year already is a working coder too
-        if credential == "cpc" and CPC_APPRENTICE in a.credentials_held and not no_program(a):
+        # a year of coding and a coding job now; between jobs or retired, a job comes first
+        working = no_program(a) and a.codes_now
+        apprentice = credential == "cpc" and CPC_APPRENTICE in a.credentials_held
+        if apprentice and not working and a.coding_months < 24:
             return "apprentice"
-        return "holder_working" if no_program(a) else "holder"
+        return "holder_working" if working else "holder"
     if a.exam_retake == credential:
         return "retake"
     if a.coding_credentials:
@@ -314,7 +317,11 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             upgrade_at = exam + content.practicode_weeks * week
             raw["credential_upgrade"] = upgrade_at
         elif offset > 0:
-            upgrade_at = _upgrade_date(a, start, first_job, offset)
+            upgrade_at = (
+            start + offset * week  # a year coded already: Practicode alone takes the A off
+            if route == "apprentice" and not apprentice_months
+            else _upgrade_date(a, start, first_job, offset)
+        )
             raw["credential_upgrade"] = upgrade_at
     specialization = max(first_job + content.specialize_after_first_job_weeks * week, upgrade_at)
     raw["specialization"] = specialization
@@ -401,7 +408,11 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             offset = max(round(apprentice_months * _WEEKS_PER_MONTH), content.practicode_weeks)
         elif upgrade is not None:  # the CCA's or the COC's step to the CCS, a year in
             offset = max(0, upgrade.after_first_job_weeks - coding_weeks)
-        upgrade_at = _upgrade_date(a, start, first_job, offset)
+        upgrade_at = (
+            start + offset * week  # a year coded already: Practicode alone takes the A off
+            if route == "apprentice" and not apprentice_months
+            else _upgrade_date(a, start, first_job, offset)
+        )
         if offset:
             raw["credential_upgrade"] = upgrade_at
         raw["specialization"] = max(
@@ -730,8 +741,8 @@ def choose_advice(
         and not a.codes_now  # they moved into coding there already
     ):
         ids.append("move_at_employer")
-    if a.employment == "retired":
-        ids.append("retiree_contract")
+    if a.employment == "retired":  # contract review work asks for a year or two of coding
+        ids.append("retiree_contract_now" if a.coding_months >= 24 else "retiree_contract")
     if a.outside_us:
         ids.append("outside_us")
     if not held:

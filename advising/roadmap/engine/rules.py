@@ -688,6 +688,12 @@ def _context(
         "credential": primary.info.code,
         "credential_name": primary.info.name,
         "credential_body": primary.info.body,
+        # what keeps the credential besides CEUs: AAPC's dues; AHIMA's fee (membership optional)
+        "upkeep_payment": (
+            "renew your AAPC membership every year"
+            if primary.info.body == "AAPC"
+            else f"pay {primary.info.body}'s recertification fee when each cycle closes"
+        ),
         "code_sets": primary.code_sets,
         "pathway": pathway.phrase,
         "designed_weeks": str(pathway.designed_weeks),

@@ -82,7 +82,8 @@ RETAKE_EXAMS = CREDENTIALS
 #: retake             the person trained and sat this exam without passing: retake review;
 #: apprentice         the CPC passed as CPC-A: no exam, the A to remove;
 #: holder             the credential already held, a first coding job to find: no exam;
-#: holder_working     the credential held and a year of coding done: no exam, next steps.
+#: holder_working     the credential held, a year of coding done and coding now: no exam,
+#:                    next steps.
 ROUTES = (
     "train",
     "review_coding",
@@ -123,6 +124,7 @@ ADVICE_IDS = (
     "interim_jobs",
     "move_at_employer",
     "retiree_contract",
+    "retiree_contract_now",
     "outside_us",
     "feasibility_low_hours",
     "feasibility_long_plan",
@@ -249,6 +251,7 @@ PLACEHOLDERS = frozenset(
         "learning_format",
         "start_date",
         "given_start",
+        "upkeep_payment",
         "credential",
         "credential_name",
         "credential_body",
