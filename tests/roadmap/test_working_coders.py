@@ -454,3 +454,50 @@ def test_keeping_a_credential_names_its_own_bodys_payment():
     assert "renew your AAPC membership every year" in milestone(
         aapc, "continuing_education"
     ).description
+
+
+def test_a_holder_of_an_areas_own_credential_is_not_told_to_pick_one_for_it():
+    """The CRC is risk adjustment's credential, the COC outpatient surgery's: a working
+    holder deepens that area, and only other areas picked get "pick the credential for"."""
+    crc = medical_assistant(
+        credentials_held=("crc",),
+        coding_months=36,
+        employment="employed",
+        target_setting="payer",
+        specialties=("risk_adjustment",),
+    )
+    text = milestone(build_roadmap(crc, CONTENT), "specialization").description
+    assert text.startswith("Your credential already covers risk adjustment.")
+    coc = medical_assistant(
+        credentials_held=("coc",),
+        coding_months=30,
+        employment="employed",
+        target_setting="hospital",
+        specialties=("outpatient_surgery",),
+    )
+    text = milestone(build_roadmap(coc, CONTENT), "specialization").description
+    assert text.startswith("Your credential already covers outpatient surgery.")
+    both = dataclasses.replace(crc, specialties=("risk_adjustment", "auditing"))
+    text = milestone(build_roadmap(both, CONTENT), "specialization").description
+    assert "pick the credential for auditing and plan" in text
+
+
+def test_a_coder_retaking_an_exam_plans_a_coder_title_not_trainee_roles():
+    answers = hospital_career_changer(exam_retake="ccs", coding_months=18, employment="employed")
+    roadmap = build_roadmap(answers, CONTENT)
+    search = milestone(roadmap, "job_search")
+    assert search.title == "Plan your move to a coder title"
+    assert "trainee" not in search.description
+    assert "Tell your manager you are retaking the CCS on" in search.description
+    newcomer = build_roadmap(hospital_career_changer(exam_retake="cca"), CONTENT)
+    assert "trainee coding roles" in milestone(newcomer, "job_search").description
+
+
+def test_the_online_exam_reason_does_not_restate_the_learning_format():
+    for learning_format in ("online", "either"):
+        roadmap = build_roadmap(
+            school_leaver(target_setting="remote", learning_format=learning_format), CONTENT
+        )
+        reasons = " ".join(roadmap.credentials[0].reasons)
+        assert "The CPC exam can be taken online with a remote proctor" in reasons
+        assert "You prefer" not in reasons

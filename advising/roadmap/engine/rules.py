@@ -317,6 +317,10 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         return Advice(key=aid, title=render(title), text=render(text))
 
     milestones_out: list[Milestone] = []
+    # the catalogue's specialties say what a credential is relevant to; only these credentials
+    # are an area's own (a CCS is no CDI credential)
+    covered = set(SPECIALTY_CREDENTIALS.get(primary_key, ()))
+    beyond = [k for k in answers.specialties if k not in covered]  # toward these
     for key in plan.order:
         extra: dict[str, str] = {}
         if answers.codes_now and (route, key) in content.route_coding_milestones:
@@ -325,6 +329,10 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = content.route_milestones[(route, key)]
             if not answers.specialties:
                 description = content.route_milestones_no_choice.get((route, key), description)
+            elif key == "specialization" and not beyond:
+                description = content.specialization_covered  # the CRC for risk adjustment
+            elif key == "specialization":
+                extra["specialties"] = _areas(beyond, content)
         elif key == "credential_upgrade":
             upgrade = (
                 primary.held_upgrade if steps_up_to_ccs(answers, primary_key) else primary.upgrade
@@ -333,10 +341,6 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = upgrade.title, upgrade.description
         elif key == "specialization":
             title, description = content.milestones["specialization"]
-            # the catalogue's specialties say what a credential is relevant to; only these
-            # credentials are an area's own (a CCS is no CDI credential)
-            covered = set(SPECIALTY_CREDENTIALS.get(primary_key, ()))
-            beyond = [k for k in answers.specialties if k not in covered]
             if not answers.specialties:
                 description = content.specialization_undecided
             elif not beyond:

@@ -232,7 +232,7 @@ MILESTONE_KEYS = (
 
 #: First credentials that are an area's own credential: someone who earns one already works
 #: in that area, so their later specialty lies beyond it.
-SPECIALTY_CREDENTIALS = {"crc": ("risk_adjustment",)}
+SPECIALTY_CREDENTIALS = {"crc": ("risk_adjustment",), "coc": ("outpatient_surgery",)}
 
 #: The ``{placeholders}`` content templates may use.
 PLACEHOLDERS = frozenset(
