@@ -651,3 +651,27 @@ def test_an_income_needed_soon_chooses_the_certificate(content):
         assert soon.pathway.reasons[0].startswith("You need an income from coding soon")
     later = build_roadmap(dataclasses.replace(answers, income_need="within_a_year"), content)
     assert later.pathway.key == "associate_degree"
+
+
+def test_a_retake_at_many_hours_lays_out_only_the_review_it_needs(content):
+    """80 hours of timed practice in at least 6 weeks: at 40 hours a week the weekly plan
+    holds about 14, and says the rest are the person's own (it laid out all 40)."""
+    roadmap = build_roadmap(
+        school_leaver(exam_retake="cpc", target_setting="physician_office", hours_per_week=40),
+        content,
+    )
+    assert sum(b.hours for b in roadmap.study_plan.blocks) == 14
+    assert roadmap.study_plan.notes[0].startswith("A retake's review is timed practice")
+    assert "the rest of your 40 hours is your own" in roadmap.study_plan.notes[0]
+    slow = build_roadmap(
+        school_leaver(exam_retake="cpc", target_setting="physician_office", hours_per_week=10),
+        content,
+    )
+    assert sum(b.hours for b in slow.study_plan.blocks) == 10
+
+
+def test_the_degree_wait_is_not_given_in_decades(content):
+    roadmap = build_roadmap(
+        school_leaver(employment="student", hours_per_week=3, target_setting="undecided"), content
+    )
+    assert "more than six years away" in roadmap.pathway.reasons[0]

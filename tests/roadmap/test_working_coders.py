@@ -501,3 +501,16 @@ def test_the_online_exam_reason_does_not_restate_the_learning_format():
         reasons = " ".join(roadmap.credentials[0].reasons)
         assert "The CPC exam can be taken online with a remote proctor" in reasons
         assert "You prefer" not in reasons
+
+
+def test_auditing_advice_counts_the_coding_already_done():
+    seasoned = medical_assistant(
+        specialties=("auditing",), credentials_held=("cpc",), coding_months=36,
+        employment="employed",
+    )
+    (cpma,) = build_roadmap(seasoned, CONTENT).later_credentials
+    assert "your 36 months of coding are the experience auditing roles look for" in (
+        cpma.reasons[0]
+    )
+    (cpma,) = build_roadmap(medical_assistant(specialties=("auditing",)), CONTENT).later_credentials
+    assert "plan it once you have them" in cpma.reasons[0]

@@ -483,8 +483,8 @@ def second_credentials(
     if "risk_adjustment" in a.specialties:
         add("crc", "second_risk_adjustment")
         add("cpma", "second_risk_adjustment")
-    if "auditing" in a.specialties:
-        add("cpma", "second_auditing")
+    if "auditing" in a.specialties:  # auditing roles ask for years of coding
+        add("cpma", "second_auditing_ready" if a.coding_months >= 36 else "second_auditing")
     if "cdi" in a.specialties:
         add("cdip", "second_cdi")
         add("ccds", "second_cdi")

@@ -202,6 +202,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             f"about {math.ceil(_months(degree_weeks))} months"
             if degree_weeks < 4 * 52
             else f"about {degree_weeks / 52:.1f} years"
+            if degree_weeks < 6 * 52
+            else "more than six years"  # "20.8 years" is no figure to plan by
         )
     # a start given on a weekend or holiday: the plan starts on the next working day
     start_moved = plan.raw["program_start"] == answers.start_date != plan.dates["program_start"]
@@ -366,13 +368,16 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     milestones = tuple(milestones_out)
     phases = study_phases(plan, content, catalogue_primary, render)
 
-    # A program that cannot be finished in under its minimum weeks needs only so many hours a
-    # week: the weekly plan lays out those, and a note says the rest are the person's own.
-    needed = (
-        math.ceil(credited_hours(total_hours, credit) / program_weeks)
-        if route == "train" and program_weeks
-        else answers.hours_per_week
-    )
+    # A program that cannot be finished in under its minimum weeks, or a retake's review,
+    # needs only so many hours a week: the weekly plan lays out those, and a note says the
+    # rest are the person's own.
+    if route == "train" and program_weeks:
+        needed = math.ceil(credited_hours(total_hours, credit) / program_weeks)
+    elif route == "retake":  # a retake's review is so many hours, in at least so many weeks
+        retake_hours = min(content.retake_prep_hours, primary.prep_hours)
+        needed = math.ceil(retake_hours / prep_weeks)
+    else:
+        needed = answers.hours_per_week
     study_facts, study_render = facts, render
     if answers.hours_per_week - needed >= CAPPED_HOURS_WORTH_SAYING:
         study_facts = dataclasses.replace(

@@ -114,6 +114,7 @@ ADVICE_IDS = (
     "ccs_recommendation_met",
     "second_risk_adjustment",
     "second_auditing",
+    "second_auditing_ready",
     "second_cdi",
     "second_specialty",
     "rhit_with_degree",
