@@ -514,3 +514,21 @@ def test_auditing_advice_counts_the_coding_already_done():
     )
     (cpma,) = build_roadmap(medical_assistant(specialties=("auditing",)), CONTENT).later_credentials
     assert "plan it once you have them" in cpma.reasons[0]
+
+
+def test_a_coder_reviewing_for_the_cpc_is_not_told_of_practicode_alongside_training():
+    """No program on this route: the CPC-A reason's "alongside your training" contradicted
+    the advice, which says what their months of coding leave of the apprentice stage."""
+    for months, advice_key in ((30, "apprentice_none"), (14, "apprentice_practicode_after_exam")):
+        roadmap = build_roadmap(
+            medical_assistant(
+                healthcare_experience="coding_billing",
+                coding_months=months,
+                employment="employed",
+                target_setting="physician_office",
+            ),
+            CONTENT,
+        )
+        reasons = " ".join(roadmap.credentials[0].reasons)
+        assert "alongside your training" not in reasons and "CPC-A" not in reasons
+        assert advice_key in advice_of(roadmap)

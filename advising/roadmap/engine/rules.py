@@ -569,6 +569,9 @@ def _route_reasons(route: str, reasons: tuple[str, ...]) -> tuple[str, ...]:
     lead = _ROUTE_REASON.get(route)
     if route not in ("train", "review_coding"):  # they trained already, or hold it
         reasons = tuple(r for r in reasons if r not in _TRAINING_REASONS)
+    if route == "review_coding":  # no training to finish Practicode alongside: the advice
+        # on the apprentice stage says what their months of coding leave of it
+        reasons = tuple(r for r in reasons if r not in ("cpc_apprentice", "coc_apprentice"))
     if route in HELD_ROUTES:
         reasons = tuple(r for r in reasons if r not in _EXAM_REASONS)
     return tuple(dict.fromkeys((lead, *reasons) if lead else reasons))
