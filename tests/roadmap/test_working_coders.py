@@ -532,3 +532,15 @@ def test_a_coder_reviewing_for_the_cpc_is_not_told_of_practicode_alongside_train
         reasons = " ".join(roadmap.credentials[0].reasons)
         assert "alongside your training" not in reasons and "CPC-A" not in reasons
         assert advice_key in advice_of(roadmap)
+
+
+def test_a_newcomer_who_failed_the_ccs_is_shown_the_cca_as_the_other_way_in():
+    roadmap = build_roadmap(school_leaver(exam_retake="ccs", target_setting="hospital"), CONTENT)
+    assert [(c.credential.code, c.role) for c in roadmap.credentials] == [
+        ("CCS", "primary"),
+        ("CCA", "alternative"),
+    ]
+    coder = build_roadmap(
+        school_leaver(exam_retake="ccs", target_setting="hospital", coding_months=18), CONTENT
+    )
+    assert [c.credential.code for c in coder.credentials] == ["CCS"]

@@ -464,7 +464,11 @@ def _choose_credentials(
     if retake and (flexible or setting in catalogue[retake].settings):
         # an exam sat once, for work of this kind: finish it (the retake) before anything else
         own = setting in ("hospital", "physician_office") and retake in _SETTING_REASON
-        return _first((retake, (_SETTING_REASON[retake], experience) if own else (experience,)))
+        picks = _first((retake, (_SETTING_REASON[retake], experience) if own else (experience,)))
+        if retake == "ccs" and not a.coding_credentials and a.coding_months < 12:
+            # the CCS is for experienced coders: the entry-level exam is the other way in
+            picks.append(("cca", "alternative", ("ccs_retake_cca_alternative",)))
+        return picks
     # a credential held that employers in this setting hire with: the plan builds on it
     fitting = [k for k in CODING_CREDENTIALS if k in a.holds and setting in catalogue[k].settings]
     if fitting and setting in ("physician_office", "hospital"):

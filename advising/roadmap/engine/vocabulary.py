@@ -215,6 +215,7 @@ REASON_IDS = (
     "hospital_inpatient_alternative",
     "retake_reason",
     "retake_elsewhere",
+    "ccs_retake_cca_alternative",
     "held_credential_review",
 )
 
