@@ -675,3 +675,14 @@ def test_the_degree_wait_is_not_given_in_decades(content):
         school_leaver(employment="student", hours_per_week=3, target_setting="undecided"), content
     )
     assert "more than six years away" in roadmap.pathway.reasons[0]
+
+
+def test_the_exam_fee_range_reaches_the_package_with_a_retake(content):
+    """The worries advise the AAPC package that includes a retake: its price is the top of
+    the exam line (and of the total), as budget verdicts are judged against it."""
+    roadmap = build_roadmap(medical_assistant(), content)
+    exam = next(line for line in roadmap.costs.lines if line.key == "exam")
+    assert (exam.low, exam.high) == (399, 499)
+    retake = build_roadmap(medical_assistant(exam_retake="cpc"), content)
+    exam = next(line for line in retake.costs.lines if line.key == "exam")
+    assert exam.high == 399  # the retake itself: nothing, or one attempt's fee

@@ -548,6 +548,8 @@ def cost_estimate(
         item("certificate_program" if pathway_key == "certificate" else "associate_program")
     fee_low = c.fees.member if c.fees.member is not None else c.fees.non_member
     fee_high = c.fees.non_member if c.fees.non_member is not None else c.fees.member
+    if c.fees.with_retake is not None and plan.route != "retake":
+        fee_high = max(fee_high or 0, c.fees.with_retake)  # the package the worries advise
     # an AAPC exam package may include the retake: nothing, or the full fee when it did not
     included_retake = plan.route == "retake" and c.body == "AAPC" and fee_high is not None
     if plan.route not in HELD_ROUTES:  # a credential already held has no exam to pay for

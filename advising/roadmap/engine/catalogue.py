@@ -65,6 +65,7 @@ class Fees:
     non_member: int | None
     note: str
     sourced: Sourced
+    with_retake: int | None = None  # a package with a second attempt, where one is sold
 
 
 @dataclass(frozen=True)
@@ -216,10 +217,11 @@ def _credential(key: str, node: Node, known: list[str]) -> CatalogueCredential:
         sourced=_sourced(ex, _FACT_TABLES["exam"]),
     )
     fe = tables["fees"]
-    fe.only("member", "non_member", "note", "to_verify", "source", "checked_on")
+    fe.only("member", "non_member", "with_retake", "note", "to_verify", "source", "checked_on")
     fees = Fees(
         member=_optional_int(fe, "member"),
         non_member=_optional_int(fe, "non_member"),
+        with_retake=_optional_int(fe, "with_retake"),
         note=fe.label("note") if fe.has("note") else "",
         sourced=_sourced(fe, _FACT_TABLES["fees"]),
     )
