@@ -45,3 +45,15 @@ class AdvisorProfile(db.Model):
 
     def __repr__(self) -> str:
         return f"<AdvisorProfile {self.slug}>"
+
+
+class FormerSlug(db.Model):
+    """An address an advisor's page had before they changed it: links shared with it (a
+    signature, a bookmark, a site's embed) still lead to them."""
+
+    __tablename__ = "advisor_former_slugs"
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisor_profiles.id", ondelete="CASCADE"), index=True
+    )

@@ -37,6 +37,7 @@ def edit_profile() -> str | Response:
     if not form.is_submitted():
         form.specialties.data = ", ".join(profile.specialties or [])
     if form.validate_on_submit():
+        old_slug = profile.slug
         try:
             services.update_profile(
                 profile,
@@ -51,6 +52,13 @@ def edit_profile() -> str | Response:
         except services.ProfileError as error:
             getattr(form, error.field or "slug").errors.append(str(error))
         else:
-            flash("Your profile is saved.", "success")
+            moved = profile.slug != old_slug
+            flash(
+                f"Your profile is saved. Links to your old address, /advisors/{old_slug}, "
+                "lead to the new one."
+                if moved
+                else "Your profile is saved.",
+                "success",
+            )
             return redirect(url_for("advisors.edit_profile"))
     return render_template("advisors/profile_form.html", form=form, profile=profile)

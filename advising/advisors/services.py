@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
+from sqlalchemy import delete as sa_delete
 
 from advising.accounts.events import RoleGiven
 from advising.accounts.models import Role, User
-from advising.advisors.models import AdvisorProfile
+from advising.advisors.models import AdvisorProfile, FormerSlug
 from advising.database import read_rows
 from advising.extensions import db
 from advising.shared.errors import FieldError
@@ -47,6 +48,16 @@ def active_advisors() -> list[AdvisorProfile]:
         .order_by(AdvisorProfile.display_name)
     )
     return list(db.session.scalars(query))
+
+
+def advisor_by_former_slug(slug: str) -> AdvisorProfile | None:
+    """The active advisor whose page had this address before (None if someone uses it now:
+    a current address always wins)."""
+    if advisor_by_slug(slug, active_only=False) is not None:
+        return None
+    former = db.session.get(FormerSlug, slug)
+    profile = db.session.get(AdvisorProfile, former.advisor_id) if former else None
+    return profile if profile is not None and profile.takes_bookings else None
 
 
 def advisor_by_slug(slug: str, *, active_only: bool = True) -> AdvisorProfile | None:
@@ -164,6 +175,12 @@ def update_profile(profile: AdvisorProfile, **fields: object) -> AdvisorProfile:
         )
         if taken:
             raise ProfileError("Another advisor already uses that address.", field="slug")
+        # the old address keeps leading here; the new one is nobody's former address now
+        db.session.execute(sa_delete(FormerSlug).where(FormerSlug.slug == slug))
+        if db.session.get(FormerSlug, profile.slug) is None:
+            db.session.add(FormerSlug(slug=profile.slug, advisor_id=profile.id))
+        else:
+            db.session.get(FormerSlug, profile.slug).advisor_id = profile.id
     for key, value in fields.items():
         setattr(profile, key, value)
     db.session.commit()

@@ -187,6 +187,9 @@ def _slot_payload(slot: engine.Slot, zone: str) -> dict[str, Any]:
 
 def _advisor_or_404(slug: str) -> advisors.BookableAdvisor:
     advisor = advisors.bookable_advisor(slug) if SLUG_RE.fullmatch(slug) else None
+    if advisor is None and SLUG_RE.fullmatch(slug):  # an address the advisor had before
+        moved = advisors.advisor_by_former_slug(slug)
+        advisor = advisors.bookable_advisor(moved.slug) if moved is not None else None
     if advisor is None:
         abort(404, message="No bookable advisor has that address.")
     return advisor
@@ -363,7 +366,11 @@ def create_booking(body: dict[str, Any]) -> dict[str, Any]:
     unless the request carries an `Idempotency-Key`: then a retry gets the same answer.
     """
     slug = body["advisor"]
-    advisor = advisors.advisor_by_slug(slug) if SLUG_RE.fullmatch(slug) else None
+    advisor = (
+        advisors.advisor_by_slug(slug) or advisors.advisor_by_former_slug(slug)
+        if SLUG_RE.fullmatch(slug)
+        else None
+    )
     if advisor is None:
         abort(422, errors={"json": {"advisor": ["No bookable advisor has that slug."]}})
     keyed = _request_key(body)

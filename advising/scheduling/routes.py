@@ -102,9 +102,17 @@ def _zone_form(zone: str) -> ZoneForm:
 
 
 def _active_advisor_or_404(slug: str) -> AdvisorProfile:
+    """The advisor at this address; at an address they had before, a permanent redirect to
+    the same page at their current one (query kept), so shared links keep working."""
     advisor = advisors.advisor_by_slug(slug)
     if advisor is None:
-        abort(404)
+        moved = advisors.advisor_by_former_slug(slug)
+        if moved is None:
+            abort(404)
+        view_args = {**(request.view_args or {}), "slug": moved.slug}
+        target = url_for(request.endpoint or "scheduling.advisor_page", **view_args)
+        query = request.query_string.decode("utf-8", "replace")
+        abort(redirect(f"{target}?{query}" if query else target, 301))
     return advisor
 
 

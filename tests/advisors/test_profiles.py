@@ -74,3 +74,36 @@ def test_a_video_link_without_its_scheme_gets_https_and_a_bad_one_one_error(clie
     assert db.session.get(AdvisorProfile, advisor.id).video_url == (
         "https://meet.google.com/abc-defg-hij"
     )
+
+
+def test_a_changed_address_keeps_old_links_working(client, auth, ctx):
+    """Links shared with the old address (a signature, an embed) lead to the new one, query
+    kept; the API finds the advisor by it; an address someone takes later is theirs."""
+    advisor = make_advisor(name="Xavier", slug="xavier", timezone="America/Chicago")
+    auth.login(advisor.user.email)
+    form = {
+        "display_name": "Xavier",
+        "slug": "xavier-stone",
+        "timezone": "America/Chicago",
+        "active": "y",
+    }
+    saved = post_form(client, "/me/profile", form, follow_redirects=True)
+    assert "Links to your old address, /advisors/xavier, lead to the new one." in (
+        saved.get_data(as_text=True)
+    )
+    response = client.get("/advisors/xavier?tz=Asia/Tokyo")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/advisors/xavier-stone?tz=Asia/Tokyo")
+    assert client.get("/advisors/xavier/book").status_code == 301
+    assert client.get("/api/v1/advisors/xavier/slots").status_code == 200
+    # renamed again: both old addresses lead to the newest
+    assert post_form(client, "/me/profile", {**form, "slug": "x-stone"}).status_code == 302
+    assert client.get("/advisors/xavier").headers["Location"].endswith("/advisors/x-stone")
+    # and back: the address in use is nobody's former one
+    assert post_form(client, "/me/profile", {**form, "slug": "xavier"}).status_code == 302
+    assert client.get("/advisors/xavier").status_code == 200
+    assert client.get("/advisors/x-stone").headers["Location"].endswith("/advisors/xavier")
+    # another advisor taking a former address gets it
+    make_advisor(name="Other", slug="xavier-stone")
+    assert client.get("/advisors/xavier-stone").status_code == 200
+    assert "Other" in client.get("/advisors/xavier-stone").get_data(as_text=True)
