@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func, select
+
 from advising.database import utcnow
+from advising.extensions import db
 from advising.invites.compose import booking_message
 from advising.invites.links import ADVISOR, VISITOR, checked_manage_token
 from advising.invites.models import (
@@ -15,11 +18,12 @@ from advising.invites.models import (
     KIND_CONFIRMED,
     KIND_CREATED,
     KIND_RESCHEDULED,
+    OutboxMessage,
 )
 from advising.invites.queueing import queue_message
 from advising.invites.reminders import skip_reminders_already_due
 from advising.scheduling.events import BookingChange, BookingChanged
-from advising.scheduling.models import Booking
+from advising.scheduling.models import Booking, BookingStatus
 
 CHANGES = {
     BookingChange.CREATED: KIND_CREATED,
@@ -86,3 +90,38 @@ def on_booking_change(event: BookingChanged) -> None:
     )
     if event.change in (BookingChange.CREATED, BookingChange.RESCHEDULED):
         skip_reminders_already_due(event.booking, now)
+
+
+#: How many times in all (the first included) a held booking's confirm-by mail may go: enough
+#: for a lost or filtered message, not a way to mail someone else's address again and again.
+HOLD_MAIL_SENDS = 3
+
+
+def resend_hold_mail(booking: Booking, manage_token: str) -> bool:
+    """Queue the visitor's confirm-by mail of a held booking again (the first was lost or
+    filtered), committed; False when it is no longer held or has gone HOLD_MAIL_SENDS
+    times."""
+    if booking.status != BookingStatus.HELD:
+        return False
+    sent = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.booking_id == booking.id,
+            OutboxMessage.kind == KIND_CREATED,
+            OutboxMessage.recipient == booking.visitor_email,
+        )
+    )
+    if sent >= HOLD_MAIL_SENDS:
+        return False
+    now = utcnow()
+    token = checked_manage_token(booking, manage_token)
+    queue_message(
+        lambda: booking_message(booking, KIND_CREATED, VISITOR, token, now),
+        booking=booking,
+        kind=KIND_CREATED,
+        recipient=booking.visitor_email,
+        now=now,
+    )
+    db.session.commit()
+    return True

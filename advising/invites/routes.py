@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
 from advising.accounts.access import role_required
 from advising.accounts.models import Role
 from advising.advisors.access import own_profile_or_404
-from advising.invites import downloads, feeds, ical
+from advising.invites import booking_mail, downloads, feeds, ical
 from advising.invites.links import VISITOR
 from advising.scheduling import services as scheduling
 from advising.web import mark_private
@@ -49,6 +49,27 @@ def visitor_calendar_link(token: str, service: str) -> Response:
     event = downloads.invite_event(booking, VISITOR, token)
     build = ical.google_calendar_url if service == "google" else ical.outlook_calendar_url
     return redirect(build(event))
+
+
+@bp.post("/b/<token>/resend")
+def resend_hold_mail(token: str) -> Response:
+    """'Send the mail again' on a held booking's page: the confirm link, once more."""
+    booking = scheduling.booking_by_token(token)
+    if booking is None:
+        abort(404)
+    mark_private()
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if booking_mail.resend_hold_mail(booking, token):
+        flash(f"We sent the mail again to {booking.visitor_email}.", "success")
+    else:
+        flash(
+            "The mail has been sent as many times as we send it. If it has not arrived, "
+            "cancel and book again with another address.",
+            "warning",
+        )
+    return redirect(url_for("scheduling.manage", token=token))
 
 
 @bp.get("/feeds/<token>.ics")

@@ -423,3 +423,39 @@ def test_a_hold_cancelled_before_confirming_sends_the_visitor_no_calendar_cancel
     services.cancel(confirmed, reason=services.HOLD_EXPIRED, by=Actor.VISITOR, now=now)
     cancellation = _invite(_mails(confirmed.id)[("cancelled", OTHER.email)])
     assert cancellation is not None and _field(cancellation, "STATUS") == "CANCELLED"
+
+
+def test_a_held_bookings_mail_can_be_sent_again_a_few_times(client, ctx):
+    """'No mail?': the manage page sends the confirm link again, up to three mails in all;
+    a confirmed booking has nothing to resend."""
+    from advising.invites.models import KIND_CREATED, OutboxMessage
+
+    advisor = _holding_advisor(30, slug="maria")
+    booking, token = services.book(
+        advisor, services.next_available_slots(advisor)[0].start, VISITOR
+    )
+
+    def mails() -> list[OutboxMessage]:
+        db.session.rollback()
+        return db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.booking_id == booking.id,
+                OutboxMessage.kind == KIND_CREATED,
+                OutboxMessage.recipient == VISITOR.email,
+            )
+        ).all()
+
+    assert len(mails()) == 1
+    for sent in (2, 3, 3):
+        page = client.get(f"/b/{token}").get_data(as_text=True)
+        assert "Send the mail again" in page
+        response = client.post(
+            f"/b/{token}/resend", data={"csrf_token": csrf_token_from(page)}, follow_redirects=True
+        )
+        assert len(mails()) == sent
+    said = response.get_data(as_text=True)
+    assert "has been sent as many times as we send it" in said
+    assert b"/confirm?key=" in mails()[-1].message.replace(b"=\r\n", b"")
+    assert client.post(f"/b/{token}/resend").status_code == 400  # no CSRF token
+    unknown = client.post("/b/not-a-token/resend", data={"csrf_token": csrf_token_from(page)})
+    assert unknown.status_code == 404
