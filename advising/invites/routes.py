@@ -11,6 +11,7 @@ from advising.advisors.access import own_profile_or_404
 from advising.invites import booking_mail, downloads, feeds, ical
 from advising.invites.links import VISITOR
 from advising.scheduling import services as scheduling
+from advising.scheduling.models import Booking
 from advising.web import mark_private
 
 bp = Blueprint("invites", __name__)
@@ -28,13 +29,19 @@ def ics_response(data: bytes, filename: str | None = None) -> Response:
     return response
 
 
-@bp.get("/b/<token>/invite.ics")
-def visitor_invite(token: str) -> Response:
-    """'Add to calendar' on the visitor's manage page."""
+def _visitor_booking_or_404(token: str) -> Booking:
+    """The booking of a manage link, its answer kept out of shared caches."""
     booking = scheduling.booking_by_token(token)
     if booking is None:
         abort(404)
     mark_private()
+    return booking
+
+
+@bp.get("/b/<token>/invite.ics")
+def visitor_invite(token: str) -> Response:
+    """'Add to calendar' on the visitor's manage page."""
+    booking = _visitor_booking_or_404(token)
     return ics_response(downloads.booking_ics(booking, manage_token=token), "consultation.ics")
 
 
@@ -42,10 +49,7 @@ def visitor_invite(token: str) -> Response:
 def visitor_calendar_link(token: str, service: str) -> Response:
     """'Add to Google Calendar / Outlook': the service's page with the consultation filled in
     (a redirect, so the manage page links here and never builds the event itself)."""
-    booking = scheduling.booking_by_token(token)
-    if booking is None:
-        abort(404)
-    mark_private()
+    booking = _visitor_booking_or_404(token)
     event = downloads.invite_event(booking, VISITOR, token)
     build = ical.google_calendar_url if service == "google" else ical.outlook_calendar_url
     return redirect(build(event))
@@ -54,10 +58,7 @@ def visitor_calendar_link(token: str, service: str) -> Response:
 @bp.post("/b/<token>/resend")
 def resend_hold_mail(token: str) -> Response:
     """'Send the mail again' on a held booking's page: the confirm link, once more."""
-    booking = scheduling.booking_by_token(token)
-    if booking is None:
-        abort(404)
-    mark_private()
+    booking = _visitor_booking_or_404(token)
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
