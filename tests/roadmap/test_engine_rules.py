@@ -686,3 +686,17 @@ def test_the_exam_fee_range_reaches_the_package_with_a_retake(content):
     retake = build_roadmap(medical_assistant(exam_retake="cpc"), content)
     exam = next(line for line in retake.costs.lines if line.key == "exam")
     assert exam.high == 399  # the retake itself: nothing, or one attempt's fee
+
+
+def test_a_plan_for_canada_says_its_hospitals_use_their_own_code_sets(content):
+    canada = build_roadmap(
+        school_leaver(
+            timezone="America/Toronto", state="outside", country="Canada",
+            target_setting="hospital",
+        ),
+        content,
+    )
+    advice = {a.key: a.text for a in canada.advice}
+    assert "ICD-10-CA" in advice["canada_code_sets"] and "CCI" in advice["canada_code_sets"]
+    uk = build_roadmap(school_leaver(state="outside", country="United Kingdom"), content)
+    assert "canada_code_sets" not in {a.key for a in uk.advice}

@@ -27,6 +27,7 @@ class Site:
     advisor_slug: str
     webhook_id: int
     held_roadmap_token: str  # a CPC-A's: a plan with no program and no exam
+    held_manage_token: str  # a booking held until the visitor confirms
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,7 @@ def site(tmp_path_factory) -> Site:
     from advising.demo import seed_demo
     from advising.intake import services as intakes
     from advising.scheduling import services as scheduling
+    from advising.scheduling.models import BookingSettings
     from advising.webhooks import services as webhooks
     from tests.conftest import LiveServer, make_test_app
     from tests.intake.helpers import answers
@@ -63,6 +65,14 @@ def site(tmp_path_factory) -> Site:
             "Page Walker", "walker@example.org", None, "", "America/Chicago", intake_id=intake.id
         )
         booking, manage_token = scheduling.book(advisor, slot.start, visitor)
+        holding = db.session.scalar(
+            db.select(AdvisorProfile).where(AdvisorProfile.slug != "maria-lopez")
+        )
+        db.session.get(BookingSettings, holding.id).hold_minutes = 30
+        db.session.commit()
+        _held_booking, held_manage_token = scheduling.book(
+            holding, scheduling.next_available_slots(holding, days=30)[0].start, visitor
+        )
         source = db.session.scalar(
             db.select(CalendarSource).where(CalendarSource.advisor_id == advisor.id)
         )
@@ -76,6 +86,7 @@ def site(tmp_path_factory) -> Site:
             advisor.slug,
             hook.id,
             held_roadmap_token,
+            held_manage_token,
         )
     server = LiveServer(app).start()
     yield Site(server.url, *(getattr(site, f) for f in list(Site.__dataclass_fields__)[1:]))
@@ -96,6 +107,7 @@ PUBLIC = [
     "/b/{manage_token}",
     "/b/{manage_token}/reschedule",
     "/b/{manage_token}/cancel",
+    "/b/{held_manage_token}",
     "/no-such-page",
 ]
 ADVISOR = [

@@ -747,6 +747,8 @@ def choose_advice(
         ids.append("retiree_contract_now" if a.coding_months >= 24 else "retiree_contract")
     if a.outside_us:
         ids.append("outside_us")
+        if " ".join(a.country.replace(".", "").split()).casefold() in ("canada", "ca"):
+            ids.append("canada_code_sets")  # its hospitals code with their own classifications
     if not held:
         exam_hours = content.catalogue.credentials[primary].exam.hours
         ids.append("practice_test_length" if exam_hours else "practice_test_unknown")

@@ -127,6 +127,7 @@ ADVICE_IDS = (
     "retiree_contract",
     "retiree_contract_now",
     "outside_us",
+    "canada_code_sets",
     "feasibility_low_hours",
     "feasibility_long_plan",
     "feasibility_income_gap",
