@@ -700,3 +700,19 @@ def test_a_plan_for_canada_says_its_hospitals_use_their_own_code_sets(content):
     assert "ICD-10-CA" in advice["canada_code_sets"] and "CCI" in advice["canada_code_sets"]
     uk = build_roadmap(school_leaver(state="outside", country="United Kingdom"), content)
     assert "canada_code_sets" not in {a.key for a in uk.advice}
+
+
+def test_the_lowest_cost_route_is_priced_for_a_budget_a_program_exceeds(content):
+    """$500 to $900 against a $2,000+ program: the self-study route says what it costs, from
+    the same exam and membership lines as the table."""
+    roadmap = build_roadmap(
+        hospital_career_changer(
+            budget_min=500, budget_max=900, state="TX", target_setting="physician_office"
+        ),
+        content,
+    )
+    assert roadmap.costs.verdict == "over"
+    lines = {line.key: line for line in roadmap.costs.lines}
+    least = lines["exam"].low + lines["aapc_membership"].low
+    (self_study,) = [f for f in roadmap.costs.funding if f.key == "funding_self_study"]
+    assert f"about ${least:,} plus the books and the course" in self_study.text

@@ -627,6 +627,9 @@ def cost_estimate(
         funding_ids.append("funding_employer")
     if verdict == "over" and plan.program_weeks and c.key == "cpc":
         funding_ids.append("funding_self_study")  # AAPC asks for no training before the CPC
+        # what that route costs, from the same lines: the exam and AAPC's membership
+        least = sum(line.low or 0 for line in lines if line.key in ("exam", "aapc_membership"))
+        ctx["self_study_cost"] = dollar_range(least, least)
     if plan.program_weeks and c.body == "AAPC":
         funding_ids.append("funding_student_membership")
     if plan.program_weeks:  # asked of programs

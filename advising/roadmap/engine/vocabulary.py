@@ -255,6 +255,7 @@ PLACEHOLDERS = frozenset(
         "start_date",
         "given_start",
         "upkeep_payment",
+        "self_study_cost",
         "credential",
         "credential_name",
         "credential_body",
