@@ -317,11 +317,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             upgrade_at = exam + content.practicode_weeks * week
             raw["credential_upgrade"] = upgrade_at
         elif offset > 0:
-            upgrade_at = (
-            start + offset * week  # a year coded already: Practicode alone takes the A off
-            if route == "apprentice" and not apprentice_months
-            else _upgrade_date(a, start, first_job, offset)
-        )
+            upgrade_at = _upgrade_date(a, start, first_job, offset)
             raw["credential_upgrade"] = upgrade_at
     specialization = max(first_job + content.specialize_after_first_job_weeks * week, upgrade_at)
     raw["specialization"] = specialization

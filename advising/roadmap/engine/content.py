@@ -96,6 +96,7 @@ class Content:
     no_specialties: str
     summary: str
     start_moved: str  # added to the summary when the start given is no working day
+    upkeep_payment: Mapping[str, str]  # body -> what keeps its credentials besides CEUs
     reasons: Mapping[str, str]
     credentials: Mapping[str, CredentialContent]
     pathways: Mapping[str, PathwayContent]

@@ -194,6 +194,7 @@ def _wording(node: Node) -> dict[str, Any]:
     node.only(
         "summary",
         "start_moved",
+        "upkeep_payment",
         "date_format",
         "month_names",
         "current_work_unknown",
@@ -213,7 +214,14 @@ def _wording(node: Node) -> dict[str, Any]:
         "no_specialties": node.label("no_specialties"),
         "summary": node.text("summary"),
         "start_moved": node.text("start_moved"),
+        "upkeep_payment": _upkeep_payment(node.table("upkeep_payment")),
     }
+
+
+def _upkeep_payment(node: Node) -> Mapping[str, str]:
+    """[wording.upkeep_payment]: what keeps a credential besides CEUs, by certifying body."""
+    node.only("AAPC", "AHIMA")
+    return types.MappingProxyType({body: node.label(body) for body in ("AAPC", "AHIMA")})
 
 
 def _choices(choices_node: Node) -> dict[str, dict[str, ChoiceText]]:

@@ -331,10 +331,6 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = content.route_milestones[(route, key)]
             if not answers.specialties:
                 description = content.route_milestones_no_choice.get((route, key), description)
-            elif key == "specialization" and not beyond:
-                description = content.specialization_covered  # the CRC for risk adjustment
-            elif key == "specialization":
-                extra["specialties"] = _areas(beyond, content)
         elif key == "credential_upgrade":
             upgrade = (
                 primary.held_upgrade if steps_up_to_ccs(answers, primary_key) else primary.upgrade
@@ -345,10 +341,6 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = content.milestones["specialization"]
             if not answers.specialties:
                 description = content.specialization_undecided
-            elif not beyond:
-                description = content.specialization_covered
-            else:  # toward the areas the first credential does not already cover
-                extra["specialties"] = _areas(beyond, content)
         elif key in content.coding_milestones and answers.codes_now:
             title, description = content.coding_milestones[key]
         elif key == "continuing_education":
@@ -356,6 +348,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             description = f"{intro} {primary.ceu_description}"
         else:
             title, description = content.milestones[key]
+        if key == "specialization" and answers.specialties:  # the areas they picked
+            if beyond:  # toward those the first credential does not already cover
+                extra["specialties"] = _areas(beyond, content)
+            else:  # the CRC for risk adjustment
+                description = content.specialization_covered
         added = [x.text for x in content.milestone_extras.get(key, ()) if holds(x.when, facts)]
         milestones_out.append(
             Milestone(
@@ -704,12 +701,7 @@ def _context(
         "credential": primary.info.code,
         "credential_name": primary.info.name,
         "credential_body": primary.info.body,
-        # what keeps the credential besides CEUs: AAPC's dues; AHIMA's fee (membership optional)
-        "upkeep_payment": (
-            "renew your AAPC membership every year"
-            if primary.info.body == "AAPC"
-            else f"pay {primary.info.body}'s recertification fee when each cycle closes"
-        ),
+        "upkeep_payment": content.upkeep_payment.get(primary.info.body, ""),
         "code_sets": primary.code_sets,
         "pathway": pathway.phrase,
         "designed_weeks": str(pathway.designed_weeks),
