@@ -177,10 +177,7 @@ def update_profile(profile: AdvisorProfile, **fields: object) -> AdvisorProfile:
             raise ProfileError("Another advisor already uses that address.", field="slug")
         # the old address keeps leading here; the new one is nobody's former address now
         db.session.execute(sa_delete(FormerSlug).where(FormerSlug.slug == slug))
-        if db.session.get(FormerSlug, profile.slug) is None:
-            db.session.add(FormerSlug(slug=profile.slug, advisor_id=profile.id))
-        else:
-            db.session.get(FormerSlug, profile.slug).advisor_id = profile.id
+        db.session.merge(FormerSlug(slug=profile.slug, advisor_id=profile.id))
     for key, value in fields.items():
         setattr(profile, key, value)
     db.session.commit()

@@ -42,6 +42,7 @@ from advising.roadmap.engine import (
     OUTSIDE_US,
     RETAKE_EXAMS,
     IntakeAnswers,
+    country_key,
     example_start_date,
     form_choices,
     parse_budget,
@@ -399,7 +400,7 @@ class IntakeForm(FlaskForm):
         """Optional, except from a time zone no US state keeps: a US plan (colleges,
         holidays, funding) would be the wrong one to give unasked. A country typed (not the
         United States) answers it: "Outside the United States"."""
-        country = " ".join((self.country.data or "").replace(".", "").split()).casefold()
+        country = country_key(self.country.data or "")
         if not field.data and country and country not in _UNITED_STATES:
             field.data = OUTSIDE_US
         if not field.data and zone_outside_us(self.timezone.data or ""):

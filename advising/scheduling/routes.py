@@ -112,7 +112,9 @@ def _active_advisor_or_404(slug: str) -> AdvisorProfile:
         view_args = {**(request.view_args or {}), "slug": moved.slug}
         target = url_for(request.endpoint or "scheduling.advisor_page", **view_args)
         query = request.query_string.decode("utf-8", "replace")
-        abort(redirect(f"{target}?{query}" if query else target, 301))
+        # permanent; a form sent to the old address is sent again, as it was, to the new one
+        code = 301 if request.method in ("GET", "HEAD") else 308
+        abort(redirect(f"{target}?{query}" if query else target, code))
     return advisor
 
 

@@ -55,18 +55,20 @@ def _filter(form: BookingFilterForm) -> services.BookingFilter:
     )
 
 
-def _bookings_page(form: BookingFilterForm, status: int = 200) -> tuple[str, int]:
-    """The list under ``form``; a download refused for a missing date keeps the list the
-    same filter shows."""
-    listed = form if type(form) is BookingFilterForm else _filter_form()
-    rows = [] if not listed.validate() else services.bookings(_filter(listed))
+def _bookings_page(
+    form: BookingFilterForm, status: int = 200, listed: BookingFilterForm | None = None
+) -> tuple[str, int]:
+    """The list under ``form`` (validated); ``listed``, when given, is the validated filter
+    whose bookings stay on show beside a refused download."""
+    listed = listed or form
+    rows = [] if listed.errors else services.bookings(_filter(listed))
     # nothing from this day on: say so when earlier bookings match (a completed or no-show
     # consultation is always in the past), with the filter widened to them
     earlier = (
         not rows
-        and not form.errors
-        and form.start.data
-        and services.bookings(dataclasses.replace(_filter(form), start=None), limit=1)
+        and not listed.errors
+        and listed.start.data
+        and services.bookings(dataclasses.replace(_filter(listed), start=None), limit=1)
     )
     earlier_url = (
         url_for("staff.bookings", **(request.args.to_dict() | {"start": ""})) if earlier else None
@@ -109,8 +111,10 @@ def bookings_csv() -> Response | tuple[str, int]:
 def bookings_ics() -> Response | tuple[str, int]:
     """Every booking in a date range (optionally one advisor, one status) as one calendar."""
     form = _filter_form(RangeDownloadForm)
-    if not form.validate():
-        return _bookings_page(form, 400)
+    if not form.validate():  # a date missing: the list the same filter shows stays in view
+        listed = _filter_form()
+        listed.validate()
+        return _bookings_page(form, 400, listed)
     flt = _filter(form)
     rows = services.bookings(flt, limit=services.EXPORT_LIMIT)
     name = f"bookings-{flt.start:%Y-%m-%d}-to-{flt.end:%Y-%m-%d}.ics"

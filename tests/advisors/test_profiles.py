@@ -6,7 +6,7 @@ import re
 
 from advising.advisors.models import AdvisorProfile
 from advising.extensions import db
-from tests.conftest import post_form
+from tests.conftest import csrf_token_from, post_form
 from tests.factories import make_advisor
 
 
@@ -95,6 +95,10 @@ def test_a_changed_address_keeps_old_links_working(client, auth, ctx):
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/advisors/xavier-stone?tz=Asia/Tokyo")
     assert client.get("/advisors/xavier/book").status_code == 301
+    # a booking form sent to the old address goes on, as sent, to the new one
+    page = client.get("/me/profile").get_data(as_text=True)
+    sent = client.post("/advisors/xavier/book", data={"csrf_token": csrf_token_from(page)})
+    assert sent.status_code == 308 and sent.headers["Location"].endswith("/xavier-stone/book")
     assert client.get("/api/v1/advisors/xavier/slots").status_code == 200
     # renamed again: both old addresses lead to the newest
     assert post_form(client, "/me/profile", {**form, "slug": "x-stone"}).status_code == 302

@@ -59,7 +59,7 @@ from .model import (
     StudyPlan,
     WorryAnswer,
 )
-from .phrasing import spoken_list
+from .phrasing import country_key, spoken_list
 from .rules import ASSOCIATE_THRESHOLD, build_roadmap
 from .serialize import (
     ROADMAP_FORMAT,
@@ -148,6 +148,7 @@ __all__ = [
     "answers_from_dict",
     "answers_to_dict",
     "build_roadmap",
+    "country_key",
     "credential_codes_from_dict",
     "dollar_range",
     "example_start_date",

@@ -33,7 +33,7 @@ from .catalogue import CatalogueCredential, public_source
 from .content import Content, CredentialContent, PathwayContent, Upgrade
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
-from .phrasing import spoken_list
+from .phrasing import country_key, spoken_list
 from .vocabulary import (
     AAPC_CREDENTIALS,
     AHIMA_CREDENTIALS,
@@ -746,7 +746,7 @@ def choose_advice(
         ids.append("retiree_contract_now" if a.coding_months >= 24 else "retiree_contract")
     if a.outside_us:
         ids.append("outside_us")
-        if " ".join(a.country.replace(".", "").split()).casefold() in ("canada", "ca"):
+        if country_key(a.country) in ("canada", "ca"):
             ids.append("canada_code_sets")  # its hospitals code with their own classifications
     if not held:
         exam_hours = content.catalogue.credentials[primary].exam.hours

@@ -16,6 +16,11 @@ _COUNTRIES_WITH_THE = frozenset(
 _PLURAL_OR_UNION = ("republic", "kingdom", "islands", "states", "emirates")
 
 
+def country_key(country: str) -> str:
+    """A typed country as it is compared: "U.S.A. " -> "usa", "Canada" -> "canada"."""
+    return " ".join(country.replace(".", "").split()).casefold()
+
+
 def country_in_sentence(country: str) -> str:
     """A country as a sentence names it: "the Philippines", "the United Kingdom", "Canada";
     a name typed all in lower case gets its capitals."""
