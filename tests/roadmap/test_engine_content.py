@@ -105,12 +105,12 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
         (
             'title = "Shortlist three programs"',
             'title = "Shortlist programs for {nickname}"',
-            "content.toml: next_steps[0].title uses unknown placeholder {nickname}",
+            "content.toml: next_steps[1].title uses unknown placeholder {nickname}",
         ),
         (
-            'when = ["budget = tight", "needs_program"]\ntitle = "Price',
-            'when = ["budget = cheap", "needs_program"]\ntitle = "Price',
-            "content.toml: next_steps[3].when condition 'budget = cheap'",
+            'when = ["budget = tight", "needs_program", "not nothing_to_spend"]\ntitle = "Price',
+            'when = ["budget = cheap", "needs_program", "not nothing_to_spend"]\ntitle = "Price',
+            "content.toml: next_steps[4].when condition 'budget = cheap'",
         ),
         (
             'study_focus = "review"',

@@ -498,7 +498,7 @@ def test_funding_names_the_cheapest_route_and_student_aid_where_they_apply(conte
         return [f.key for f in build_roadmap(answers, content).costs.funding]
 
     broke = school_leaver(budget="tight", budget_min=0, budget_max=0)
-    assert build_roadmap(broke, content).costs.verdict == "over"
+    assert build_roadmap(broke, content).costs.verdict == "nothing"
     assert "funding_self_study" in funding(broke)  # the CPC needs no program
     comfortable = medical_assistant(budget="flexible", budget_min=20000, budget_max=20000)
     assert "funding_self_study" not in funding(comfortable)
@@ -716,3 +716,39 @@ def test_the_lowest_cost_route_is_priced_for_a_budget_a_program_exceeds(content)
     least = lines["exam"].low + lines["aapc_membership"].low
     (self_study,) = [f for f in roadmap.costs.funding if f.key == "funding_self_study"]
     assert f"about ${least:,} plus the books and the course" in self_study.text
+
+
+def test_a_budget_of_nothing_puts_the_funders_first(content):
+    """$0 of one's own money: the costs say so and lead to who pays (WIOA's Adult program for
+    someone not laid off, federal aid unless ruled out), and finding them is the first step;
+    a laid-off person keeps the dislocated-worker wording."""
+    broke = build_roadmap(hospital_career_changer(budget_min=0, budget_max=0, state="TX"), content)
+    costs = broke.costs
+    assert costs.verdict == "nothing"
+    assert "cannot spend anything yourself" in costs.summary
+    assert "more than the $0" not in costs.summary
+    keys = [f.key for f in costs.funding]
+    assert keys[:2] == ["funding_wioa_adult", "funding_fafsa"]
+    assert broke.next_steps[0].key == "find_who_pays"
+    assert "price_the_path" not in [s.key for s in broke.next_steps]
+    laid_off = build_roadmap(
+        hospital_career_changer(budget_min=0, budget_max=0, state="TX", employment="laid_off"),
+        content,
+    )
+    assert laid_off.costs.funding[0].key == "funding_wioa"
+    assert "ask_workforce_board" not in [s.key for s in laid_off.next_steps]  # said once
+    no_aid = build_roadmap(
+        hospital_career_changer(budget_min=0, budget_max=0, state="TX", student_aid="no"),
+        content,
+    )
+    assert "funding_fafsa" not in [f.key for f in no_aid.costs.funding]
+    # a small budget is still compared plainly, and abroad there is no US funder to name
+    small = build_roadmap(hospital_career_changer(budget_min=300, budget_max=300), content)
+    assert small.costs.verdict == "over" and "funding_wioa_adult" not in {
+        f.key for f in small.costs.funding
+    }
+    abroad = build_roadmap(
+        school_leaver(budget_min=0, budget_max=0, state="outside", country="United Kingdom"),
+        content,
+    )
+    assert "find_who_pays" not in [s.key for s in abroad.next_steps]

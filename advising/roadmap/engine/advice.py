@@ -592,7 +592,7 @@ def cost_estimate(
     elif a.budget_max is None:
         verdict = "unknown"
     elif total_low > a.budget_max:
-        verdict = "over"
+        verdict = "nothing" if a.budget_max == 0 else "over"
     elif total_high > a.budget_max:
         verdict = "tight"
     else:
@@ -607,9 +607,14 @@ def cost_estimate(
     if not a.outside_us and plan.program_weeks:  # both pay for training programs
         if a.employment == "laid_off":
             funding_ids.append("funding_wioa")
-        # a degree program is what federal aid is usually for, unless they said it is not
-        degree = pathway_key == "associate_degree" and a.student_aid != "no"
-        if a.student_aid == "yes" or a.employment == "student" or degree:
+        elif verdict == "nothing":  # WIOA's Adult program puts low-income adults first
+            funding_ids.append("funding_wioa_adult")
+        # a degree program is what federal aid is usually for, unless they said it is not;
+        # with nothing to spend, a longer certificate may qualify too: worth the asking
+        asks_aid = a.student_aid != "no" and (
+            pathway_key == "associate_degree" or verdict == "nothing"
+        )
+        if a.student_aid == "yes" or a.employment == "student" or asks_aid:
             funding_ids.append("funding_fafsa")
     # Military benefits follow the service member, not the home address: families abroad on
     # orders use them too.
@@ -621,7 +626,7 @@ def cost_estimate(
         funding_ids.append("funding_mycaa")
     if a.employer_may_pay and plan.program_weeks:  # tuition help is for a program
         funding_ids.append("funding_employer")
-    if verdict == "over" and plan.program_weeks and c.key == "cpc":
+    if verdict in ("over", "nothing") and plan.program_weeks and c.key == "cpc":
         funding_ids.append("funding_self_study")  # AAPC asks for no training before the CPC
         # what that route costs, from the same lines: the exam and AAPC's membership
         least = sum(line.low or 0 for line in lines if line.key in ("exam", "aapc_membership"))
@@ -630,6 +635,8 @@ def cost_estimate(
         funding_ids.append("funding_student_membership")
     if plan.program_weeks:  # asked of programs
         funding_ids.append("funding_scholarships")
+    if verdict == "nothing" and not funding_ids:
+        verdict = "over"  # no funder to point to: the plain comparison
     _title, text = content.advice[f"cost_{verdict}"]
     return CostEstimate(
         lines=tuple(lines),

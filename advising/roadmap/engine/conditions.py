@@ -146,6 +146,11 @@ def _sits_exam(f: Facts) -> bool:
     return f.route not in HELD_ROUTES
 
 
+def _nothing_to_spend(f: Facts) -> bool:
+    """True for someone who said they can spend $0 themselves: the funders come first."""
+    return f.answers.budget_max == 0
+
+
 def _has_specialties(f: Facts) -> bool:
     return bool(f.answers.specialties)
 
@@ -160,6 +165,7 @@ _FLAGS: Mapping[str, Callable[[Facts], bool]] = {
     "learns_inpatient": _learns_inpatient,
     "outside_us": _outside_us,
     "hours_capped": _hours_capped,
+    "nothing_to_spend": _nothing_to_spend,
 }
 
 #: Conditions that compare a number: "hours < 10", "coding_months >= 12".

@@ -132,7 +132,9 @@ class CostEstimate:
     unpriced: tuple[str, ...]  # labels of lines without a checked figure
     budget_min: int | None
     budget_max: int | None
-    verdict: str  # "over", "tight", "within", "unknown", "none" (nothing to pay for)
+    # "over", "nothing" (over a budget of $0: the funders first), "tight", "within",
+    # "unknown", "none" (nothing to pay for)
+    verdict: str
     summary: str
     funding: tuple[Advice, ...]
 
