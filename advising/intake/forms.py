@@ -56,7 +56,8 @@ from advising.shared.zones import is_zone, zone_outside_us
 MAX_START_DAYS_AHEAD = 2 * 366
 
 EXPERIENCE_KIND_LABELS = (
-    ("clinical", "Clinical (medical assistant, nurse, aide, technician)"),
+    ("clinical", "Clinical (medical assistant, LPN or LVN, aide, technician)"),
+    ("nursing", "Registered nursing (RN)"),
     ("front_office", "Front office (reception, scheduling, patient access)"),
     ("billing", "Billing, charge entry or collections"),
     ("payer_claims", "Claims or review at an insurer (payer)"),

@@ -309,3 +309,16 @@ def test_a_country_typed_with_no_state_answers_outside_the_us(client, ctx):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert _error_of(page, "state").startswith("Your time zone is outside the United States")
+
+
+def test_a_registered_nurse_is_shown_the_cdi_route(client, ctx):
+    """Ticking "Registered nursing (RN)" reaches the roadmap: CDI is named as an RN's second
+    door, with the CCDS among the later credentials."""
+    page = client.get("/intake").get_data(as_text=True)
+    assert "Registered nursing (RN)" in page
+    token = token_of(
+        submit_intake(client, experience_kinds=["nursing"], experience_years="8", state="OH")
+    )
+    roadmap = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert "Your nursing opens a second door: CDI" in roadmap
+    assert "Certified Clinical Documentation Specialist" in roadmap

@@ -13,6 +13,7 @@ from advising.roadmap.engine import (
     AnswersError,
     build_roadmap,
 )
+from advising.roadmap.engine.advice import experience_credit
 from tests.roadmap.personas import (
     PERSONAS,
     hospital_career_changer,
@@ -752,3 +753,25 @@ def test_a_budget_of_nothing_puts_the_funders_first(content):
         content,
     )
     assert "find_who_pays" not in [s.key for s in abroad.next_steps]
+
+
+def test_a_registered_nurse_hears_of_cdi_first_and_gets_the_ccds_later(content):
+    """RNs are who hospitals hire into CDI, and ACDIS lets an RN sit the CCDS after two years
+    of CDI work: said first, and the CCDS is a later credential; other clinical work is not."""
+    nurse = build_roadmap(
+        medical_assistant(experience_kinds=("nursing",), experience_years=10, state="OH"),
+        content,
+    )
+    assert nurse.advice[0].key == "nurse_cdi"
+    later = {c.credential.code: c.reasons[0] for c in nurse.later_credentials}
+    assert "two years of work as a CDI specialist" in later["CCDS"]
+    assistant = build_roadmap(
+        medical_assistant(experience_kinds=("clinical",), experience_years=10, state="OH"),
+        content,
+    )
+    assert "nurse_cdi" not in {a.key for a in assistant.advice}
+    assert "CCDS" not in {c.credential.code for c in assistant.later_credentials}
+    # nursing counts toward the experience credit like other clinical work
+    nursing = medical_assistant(experience_kinds=("nursing",), experience_years=10)
+    clinical = dataclasses.replace(nursing, experience_kinds=("clinical",))
+    assert experience_credit(nursing) == experience_credit(clinical) > 0

@@ -46,7 +46,14 @@ from .vocabulary import (
 )
 
 #: Percent fewer training hours per kind of prior work (capped), with at least a year of it.
-_CREDIT = {"clinical": 15, "billing": 10, "payer_claims": 10, "front_office": 5, "coding": 20}
+_CREDIT = {
+    "clinical": 15,
+    "nursing": 15,
+    "billing": 10,
+    "payer_claims": 10,
+    "front_office": 5,
+    "coding": 20,
+}
 _CREDIT_CAP = 25
 _WEEKS_PER_MONTH = 52 / 12
 
@@ -481,6 +488,8 @@ def second_credentials(
         add("cpma", "second_risk_adjustment")
     if "auditing" in a.specialties:  # auditing roles ask for years of coding
         add("cpma", "second_auditing_ready" if a.coding_months >= 36 else "second_auditing")
+    if "nursing" in a.experience_kinds:  # an RN's route into CDI needs no coding credential
+        add("ccds", "second_cdi_nurse")
     if "cdi" in a.specialties:
         add("cdip", "second_cdi")
         add("ccds", "second_cdi")
@@ -682,6 +691,8 @@ def choose_advice(
     route = plan.route
     held = route in HELD_ROUTES
     ids: list[str] = []
+    if "nursing" in a.experience_kinds and not a.outside_us:
+        ids.append("nurse_cdi")  # hospitals hire RNs into CDI: a second door, said first
     if route == "train":
         if experience_credit(a):  # said of the work that earned it
             coded = a.coding_months >= CODING_CREDIT_MONTHS

@@ -12,7 +12,7 @@ TARGET_SETTINGS = ("physician_office", "hospital", "payer", "remote", "undecided
 BUDGETS = ("tight", "moderate", "flexible")
 LEARNING_FORMATS = ("online", "in_person", "either")
 # Questions added with Roadmap 2.0 (all optional: "unknown" is the answer of old intakes).
-EXPERIENCE_KINDS = ("clinical", "front_office", "billing", "payer_claims", "coding")
+EXPERIENCE_KINDS = ("clinical", "nursing", "front_office", "billing", "payer_claims", "coding")
 EMPLOYER_TYPES = ("unknown", "provider", "payer", "neither")
 EMPLOYMENT = ("unknown", "employed", "laid_off", "not_working", "retired", "student")
 INCOME_NEEDS = ("unknown", "now", "within_6_months", "within_a_year", "not_urgent")
@@ -116,6 +116,7 @@ ADVICE_IDS = (
     "second_auditing",
     "second_auditing_ready",
     "second_cdi",
+    "second_cdi_nurse",
     "second_specialty",
     "rhit_with_degree",
     "term_start",
@@ -126,6 +127,7 @@ ADVICE_IDS = (
     "move_at_employer",
     "retiree_contract",
     "retiree_contract_now",
+    "nurse_cdi",
     "outside_us",
     "canada_code_sets",
     "feasibility_low_hours",
