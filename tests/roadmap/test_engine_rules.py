@@ -152,10 +152,12 @@ def test_the_three_people_get_different_justified_results(content):
     [
         ("payer", "some", 0, ["CPC", "CCA"]),
         ("remote", "none", 0, ["CPC"]),
-        # billing is not coding: AHIMA recommends a year of coding before the CCS
+        # billing is not coding; AHIMA recommends two years of coding (or the CCA and a
+        # year) before the CCS
         ("hospital", "coding_billing", 0, ["CCA", "CCS"]),
         ("hospital", "coding_billing", 11, ["CCA", "CCS"]),
-        ("hospital", "coding_billing", 12, ["CCS"]),
+        ("hospital", "coding_billing", 12, ["CCA", "CCS"]),
+        ("hospital", "coding_billing", 24, ["CCS"]),
     ],
 )
 def test_other_settings_choose_sensibly(content, setting, experience, coding_months, codes):
@@ -775,3 +777,30 @@ def test_a_registered_nurse_hears_of_cdi_first_and_gets_the_ccds_later(content):
     nursing = medical_assistant(experience_kinds=("nursing",), experience_years=10)
     clinical = dataclasses.replace(nursing, experience_kinds=("clinical",))
     assert experience_credit(nursing) == experience_credit(clinical) > 0
+
+
+@pytest.mark.parametrize("employment", ["employed", "laid_off"])
+@pytest.mark.parametrize("months", [12, 18, 23])
+def test_a_coder_short_of_two_years_takes_the_cca_then_the_ccs_at_once(content, months, employment):
+    """AHIMA recommends two years of coding for the CCS, or the CCA plus a year: a hospital
+    coder with one to two years and no credential sits the CCA, and the CCS is dated right
+    after it (the year is done), not "after a year of coding"; two years go straight on."""
+    answers = hospital_career_changer(
+        coding_months=months,
+        experience_kinds=("coding",),
+        experience_years=2,
+        healthcare_experience="coding_billing",
+        employment=employment,
+        employer_type="provider",
+        hours_per_week=10,
+    )
+    roadmap = build_roadmap(answers, content)
+    assert [c.credential.code for c in roadmap.credentials] == ["CCA", "CCS"]
+    assert any("the CCS right after it" in r for r in roadmap.credentials[0].reasons)
+    assert "ccs_recommendation_not_met" not in {a.key for a in roadmap.advice}
+    exam, upgrade = milestone(roadmap, "exam").date, milestone(roadmap, "credential_upgrade").date
+    assert timedelta(0) < upgrade - exam <= timedelta(weeks=5)
+    two_years = build_roadmap(dataclasses.replace(answers, coding_months=24), content)
+    assert roadmap.credentials[0].credential.code == "CCA"
+    assert two_years.credentials[0].credential.code == "CCS"
+    assert milestone(two_years, "exam").date <= milestone(roadmap, "exam").date + timedelta(days=3)

@@ -323,6 +323,10 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         if practicode:
             upgrade_at = exam + content.practicode_weeks * week
             raw["credential_upgrade"] = upgrade_at
+        elif credential == "cca" and no_program(a):
+            # the CCA plus the year of coding already done: the CCS is the next step at once
+            upgrade_at = exam + content.held_next_step_weeks * week
+            raw["credential_upgrade"] = upgrade_at
         elif offset > 0:
             upgrade_at = _upgrade_date(a, start, first_job, offset)
             raw["credential_upgrade"] = upgrade_at
@@ -734,8 +738,8 @@ def choose_advice(
     if primary == "ccs" and not held and eligible(ccs, a, held=tuple(a.holds)):
         # met by a credential held, or by coding alone ("first credential")
         ids.append("ccs_recommendation_held" if a.coding_credentials else "ccs_recommendation_met")
-    elif primary == "cca" and route != "holder_working":  # the CCS is the plan's next step
-        ids.append("ccs_recommendation_not_met")
+    elif primary == "cca" and route != "holder_working" and not no_program(a):
+        ids.append("ccs_recommendation_not_met")  # the CCS is the plan's next step, a year on
     if (
         plan.dates["program_start"] != a.start_date
         and route == "train"

@@ -495,9 +495,13 @@ def _choose_credentials(
             ("cpc", "primary", ("setting_physician_office", experience, "cpc_apprentice", *online))
         ]
     if setting == "hospital":
-        if no_program(a) or eligible(ccs_recommended, a, held=tuple(a.holds)):
+        if eligible(ccs_recommended, a, held=tuple(a.holds)):
             direct = ("ccs_direct",) if no_program(a) else ()
             return _first(("ccs", ("setting_hospital", experience, *direct)))
+        if no_program(a):
+            # a year of coding, short of the two AHIMA recommends for the CCS on coding alone:
+            # the CCA plus that year meets its recommendation, sooner than waiting for two
+            return _first(("cca", ("setting_hospital", experience, "cca_after_coding")))
         if credential_year_pending(a, content, "ccs"):
             # another body's credential and coding now: the CCS once the year is reached
             return _first(("ccs", ("setting_hospital", experience, "ccs_after_coding_year")))

@@ -186,6 +186,7 @@ REASON_IDS = (
     "cca_requirements",
     "ccs_after_experience",
     "ccs_direct",
+    "cca_after_coding",
     "ccs_after_coding_year",
     "ccs_after_outpatient_credential",
     "payer_specialty",
