@@ -405,3 +405,34 @@ def test_a_cpc_a_plan_that_starts_with_practicode_lists_it_among_the_costs():
     assert practicode.label in roadmap.costs.unpriced
     trained = build_roadmap(medical_assistant(), CONTENT)
     assert "practicode" not in {line.key for line in trained.costs.lines}
+
+
+def test_a_crc_holder_learns_procedure_coding_before_the_ccs():
+    """The CRC tests diagnosis coding only: a CRC holder going to the CCS is told to learn
+    ICD-10-PCS and CPT first, and their review runs its full length, longer than a CPC
+    holder's (whose exam tested CPT)."""
+    def plan(held):
+        return build_roadmap(
+            medical_assistant(
+                credentials_held=(held,),
+                coding_months=18,
+                experience_kinds=("coding",),
+                healthcare_experience="coding_billing",
+                target_setting="hospital",
+                specialties=(),
+            ),
+            CONTENT,
+        )
+
+    crc, cpc = plan("crc"), plan("cpc")
+    assert crc.primary_credential.code == cpc.primary_credential.code == "CCS"
+    crc_advice = {a.key: a.text for a in crc.advice}
+    assert "procedure_course" in crc_advice and "inpatient_course" not in crc_advice
+    assert "CPT" in crc_advice["procedure_course"]
+    assert "ICD-10-PCS" in crc_advice["procedure_course"]
+    assert "inpatient_course" in {a.key for a in cpc.advice}
+
+    def review(roadmap):
+        return milestone(roadmap, "exam").date - milestone(roadmap, "program_start").date
+
+    assert review(crc) > review(cpc)

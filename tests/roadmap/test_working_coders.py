@@ -29,15 +29,16 @@ def advice_of(roadmap) -> dict[str, str]:
 
 
 def test_a_review_waiting_for_the_coding_year_is_planned_back_from_the_exam():
-    """At 40 hours a week the CCS review takes 5 weeks: it ends at the exam the coding year
-    dates, not 48 weeks of review at 40 hours from the start."""
+    """At 40 hours a week the CCS review (120 hours, and the 120-hour inpatient course) takes
+    6 weeks: it ends at the exam the coding year dates, not 48 weeks of review at 40 hours
+    from the start."""
     answers = cpc_coder(coding_months=1, hours_per_week=40)
     roadmap = build_roadmap(answers, CONTENT)
     exam = milestone(roadmap, "exam").date
     start = milestone(roadmap, "program_start").date
-    assert exam - start == timedelta(weeks=5)  # 5 weeks of review, ending at the exam
+    assert exam - start == timedelta(weeks=6)  # 6 weeks of review, ending at the exam
     assert start > answers.start_date + timedelta(weeks=40)
-    assert "5 weeks of review at 40 hours a week" in advice_of(roadmap)["held_credential_review"]
+    assert "6 weeks of review at 40 hours a week" in advice_of(roadmap)["held_credential_review"]
     waits = advice_of(roadmap)["review_after_coding_year"]
     assert "a year of coding with your CPC before the CCS" in waits
     assert "Until then, keep coding" in waits

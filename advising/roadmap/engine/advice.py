@@ -39,6 +39,7 @@ from .vocabulary import (
     AHIMA_CREDENTIALS,
     CODING_CREDIT_MONTHS,
     CPC_APPRENTICE,
+    DIAGNOSIS_ONLY_CREDENTIALS,
     HELD_ROUTES,
     HIM_DEGREES,
     NO_PROGRAM_CODING_MONTHS,
@@ -115,6 +116,11 @@ def outpatient_to_inpatient(a: IntakeAnswers, credential: str) -> bool:
     if not a.holds:  # trained for an outpatient exam and sat it: the same gap
         return a.exam_retake in OUTPATIENT_CREDENTIALS
     return bool(a.holds & OUTPATIENT_CREDENTIALS) and not (a.holds - OUTPATIENT_CREDENTIALS)
+
+
+def codes_procedures(a: IntakeAnswers) -> bool:
+    """Whether a credential held tested procedure coding too (the CRC tests diagnoses only)."""
+    return bool(set(a.coding_credentials) - DIAGNOSIS_ONLY_CREDENTIALS)
 
 
 def steps_up_to_ccs(a: IntakeAnswers, credential: str) -> bool:
@@ -257,7 +263,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         factor = (
             0.75
             if a.coding_months >= 24
-            or (credential == "ccs" and (a.coding_credentials or a.exam_retake))
+            or (credential == "ccs" and (codes_procedures(a) or a.exam_retake))
             else 1.0
         )
         review_hours = primary.prep_hours * factor
@@ -712,7 +718,10 @@ def choose_advice(
             ids.append("review_after_coding_year")
     if outpatient_to_inpatient(a, primary) and route != "retake":
         # their credential, or the exam they trained for, never tested ICD-10-PCS
-        ids.append("inpatient_course" if a.holds else "inpatient_course_trained")
+        if a.holds and not codes_procedures(a):
+            ids.append("procedure_course")  # a CRC: no procedure coding of any kind yet
+        else:
+            ids.append("inpatient_course" if a.holds else "inpatient_course_trained")
     if CPC_APPRENTICE in a.credentials_held:
         # two years of coding remove the A on their own; one year needs Practicode too
         if a.coding_months >= 24:

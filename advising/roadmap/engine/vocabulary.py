@@ -41,6 +41,9 @@ AHIMA_CREDENTIALS = frozenset({"cca", "ccs", "ccs_p", "rhit", "rhia"})
 HIM_DEGREES = frozenset({"rhit", "rhia"})
 #: Held credentials whose exams test no inpatient (ICD-10-PCS) coding.
 OUTPATIENT_CREDENTIALS = frozenset({"cpc", "coc", "crc"})
+#: Held credentials whose exams test diagnosis coding only (ICD-10-CM for risk adjustment):
+#: no procedure coding, CPT or ICD-10-PCS.
+DIAGNOSIS_ONLY_CREDENTIALS = frozenset({"crc"})
 MAX_EXPERIENCE_YEARS = 60
 MAX_CODING_MONTHS = 600
 MAX_BUDGET_DOLLARS = 1_000_000
@@ -164,6 +167,7 @@ ADVICE_IDS = (
     "ccs_recommendation_held",
     "inpatient_course",
     "inpatient_course_trained",
+    "procedure_course",
     "entry_jobs_take_time",
     "apprentice_practicode_after_exam",
     "feasibility_low_hours_review",
