@@ -512,3 +512,24 @@ def test_a_ccs_plan_with_cdi_picked_still_builds_toward_cdi():
     assert roadmap.credentials[0].credential.code == "CCS"
     text = milestone(roadmap, "specialization").description
     assert "already covers" not in text and "toward clinical documentation" in text
+
+
+def test_someone_in_work_needing_income_soon_keeps_their_job():
+    """An employed medical assistant needing money now was told to make a front-desk job her
+    first step: she is told to keep the job that pays, and ask for billing or coding work."""
+    employed = build_roadmap(
+        person(hours_per_week=5, income_need="now", employment="employed"), CONTENT
+    )
+    (gap,) = [f for f in employed.feasibility if f.key.startswith("feasibility_income_gap")]
+    assert gap.key == "feasibility_income_gap_employed"
+    assert "Keep the job you have" in gap.text and "interim job" not in gap.text
+    soon = build_roadmap(
+        person(hours_per_week=40, income_need="within_6_months", employment="employed"), CONTENT
+    )
+    keys = {a.key for a in soon.advice}
+    assert "keep_job_while_training" in keys and "interim_jobs" not in keys
+    out_of_work = build_roadmap(
+        person(hours_per_week=40, income_need="within_6_months", employment="not_working"),
+        CONTENT,
+    )
+    assert "interim_jobs" in {a.key for a in out_of_work.advice}

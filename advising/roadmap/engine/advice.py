@@ -765,7 +765,8 @@ def choose_advice(
         elif a.income_need in ("now", "within_6_months"):  # no remote wish to temper
             ids.append("entry_jobs_take_time")
     if a.income_need in ("now", "within_6_months") and a.coding_months == 0 and route == "train":
-        ids.append("interim_jobs")  # "while you train": a program's months
+        # "while you train": a program's months; someone in work keeps the job that pays
+        ids.append("keep_job_while_training" if a.employment == "employed" else "interim_jobs")
     if (
         a.employment == "employed"
         and a.employer_type in ("provider", "payer")
@@ -794,9 +795,13 @@ def choose_advice(
         and plan.total_weeks > INCOME_GAP_WEEKS
         and not a.codes_now  # a coding job pays them already
     ):
-        feasibility.append("feasibility_income_gap")  # said plainly, before the plan
-        if "interim_jobs" in ids:  # the same advice, said once
-            ids.remove("interim_jobs")
+        # said plainly, before the plan; a job they have is kept, not swapped for another
+        employed = a.employment == "employed"
+        gap = "feasibility_income_gap_employed" if employed else "feasibility_income_gap"
+        feasibility.append(gap)
+        for same in ("interim_jobs", "keep_job_while_training"):  # the same advice, said once
+            if same in ids:
+                ids.remove(same)
     return ids, feasibility
 
 
