@@ -80,7 +80,7 @@ def test_each_later_credential_names_itself_in_its_own_words(content):
     assert not any(" and CC" in r or "matches yours" in r for r in reasons.values())
     risk = build_roadmap(make(specialties=("risk_adjustment",)), content)
     said = {r.credential.code: " ".join(r.reasons) for r in risk.later_credentials}
-    assert "the CPMA is a natural next step" in said["CPMA"]
+    assert "the CRC is a natural next step" in said["CRC"]
 
 
 def test_one_year_of_experience_is_singular(content):

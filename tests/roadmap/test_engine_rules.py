@@ -804,3 +804,25 @@ def test_a_coder_short_of_two_years_takes_the_cca_then_the_ccs_at_once(content, 
     assert roadmap.credentials[0].credential.code == "CCA"
     assert two_years.credentials[0].credential.code == "CCS"
     assert milestone(two_years, "exam").date <= milestone(roadmap, "exam").date + timedelta(days=3)
+
+
+def test_payer_bound_plans_name_the_crc_and_risk_adjustment_does_not_bring_the_cpma(content):
+    """Insurers hire CRCs: a claims examiner aiming at payer (or remote) work gets it as the
+    next credential; an interest in risk adjustment names the CRC, not the CPMA (an auditing
+    credential that asks for years of coding), unless auditing is picked too."""
+    def later(**changes):
+        roadmap = build_roadmap(hospital_career_changer(**changes), content)
+        return {c.credential.code: c.reasons[0] for c in roadmap.later_credentials}
+
+    examiner = later(
+        target_setting="payer", experience_kinds=("payer_claims",), experience_years=5
+    )
+    assert "Insurers and risk-adjustment vendors hire" in examiner["CRC"]
+    remote = later(target_setting="remote", employer_type="payer")
+    assert "CRC" in remote
+    assert "CRC" not in later(target_setting="remote")
+    office = build_roadmap(medical_assistant(specialties=("risk_adjustment",)), content)
+    codes = [c.credential.code for c in office.later_credentials]
+    assert "CRC" in codes and "CPMA" not in codes
+    both = build_roadmap(medical_assistant(specialties=("risk_adjustment", "auditing")), content)
+    assert "CPMA" in [c.credential.code for c in both.later_credentials]

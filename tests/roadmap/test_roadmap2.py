@@ -86,8 +86,9 @@ def test_retired_claims_adjuster_wanting_risk_adjustment_gets_crc_without_appren
     # AAPC's apprenticeship page names only CPC and COC: no apprentice year is planned.
     assert "credential_upgrade" not in keys(roadmap.milestones)
     assert "apprentice_not_named" in keys(roadmap.advice)
-    # Auditing risk-adjustment work is the CPMA's ground: offered as the next step.
-    assert "CPMA" in codes(roadmap.later_credentials)
+    # Auditing risk-adjustment work is the CPMA's ground, but auditing was not picked and
+    # asks for years of coding: not offered on risk adjustment alone.
+    assert "CPMA" not in codes(roadmap.later_credentials)
     # Contract work suits retirees; 20 years of claims work shortens the training.
     assert {"retiree_contract", "prior_work_shortens"} <= set(keys(roadmap.advice))
     assert (

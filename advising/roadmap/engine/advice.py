@@ -493,11 +493,16 @@ def second_credentials(
         if key != primary and key not in a.holds and key not in {k for k, _ in found}:
             found.append((key, aid))
 
-    if "risk_adjustment" in a.specialties:
+    if "risk_adjustment" in a.specialties:  # auditing it (the CPMA) only if auditing is picked
         add("crc", "second_risk_adjustment")
-        add("cpma", "second_risk_adjustment")
     if "auditing" in a.specialties:  # auditing roles ask for years of coding
         add("cpma", "second_auditing_ready" if a.coding_months >= 36 else "second_auditing")
+    payer_bound = a.target_setting == "payer" or (
+        a.target_setting == "remote"
+        and (a.employer_type == "payer" or "payer_claims" in a.experience_kinds)
+    )
+    if payer_bound:  # insurers and risk-adjustment vendors hire CRCs
+        add("crc", "second_payer_crc")
     if "nursing" in a.experience_kinds:  # an RN's route into CDI needs no coding credential
         add("ccds", "second_cdi_nurse")
     if "cdi" in a.specialties:

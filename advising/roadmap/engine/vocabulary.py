@@ -116,6 +116,7 @@ ADVICE_IDS = (
     "ccs_recommendation_not_met",
     "ccs_recommendation_met",
     "second_risk_adjustment",
+    "second_payer_crc",
     "second_auditing",
     "second_auditing_ready",
     "second_cdi",
