@@ -312,6 +312,13 @@ def test_sixty_hours_a_week_lays_out_only_what_a_twenty_week_program_needs():
     assert plan.hours_per_week == 26 == sum(b.hours for b in plan.blocks)
     assert any("the rest of your 60 hours is your own" in note for note in plan.notes)
     assert roadmap.pathway.hours_per_week == 60  # what they said, still named as theirs
+    # the rest of the plan speaks of the 26 hours, and the summary says why
+    assert "at 26 hours a week" in roadmap.summary
+    assert "You said you can give 60 hours a week; 26 hours covers this plan" in roadmap.summary
+    assert "26 hours a week" in milestone(roadmap, "program_start").description
+    (block,) = [s for s in roadmap.next_steps if s.key == "block_time"]
+    assert "Put your 26 hours a week" in block.description
+    assert "Your 60 hours a week would cover that sooner" in roadmap.pathway.formula
     at_twenty = build_roadmap(medical_assistant(hours_per_week=20), CONTENT).study_plan
     assert at_twenty.hours_per_week == 20
 

@@ -96,6 +96,7 @@ class Content:
     no_specialties: str
     summary: str
     start_moved: str  # added to the summary when the start given is no working day
+    hours_capped: str  # added to the summary when fewer hours than given cover the plan
     upkeep_payment: Mapping[str, str]  # body -> what keeps its credentials besides CEUs
     reasons: Mapping[str, str]
     credentials: Mapping[str, CredentialContent]

@@ -194,6 +194,7 @@ def _wording(node: Node) -> dict[str, Any]:
     node.only(
         "summary",
         "start_moved",
+        "hours_capped",
         "upkeep_payment",
         "date_format",
         "month_names",
@@ -214,6 +215,7 @@ def _wording(node: Node) -> dict[str, Any]:
         "no_specialties": node.label("no_specialties"),
         "summary": node.text("summary"),
         "start_moved": node.text("start_moved"),
+        "hours_capped": node.text("hours_capped"),
         "upkeep_payment": _upkeep_payment(node.table("upkeep_payment")),
     }
 

@@ -211,6 +211,20 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         ctx["given_start"] = _fmt_date(answers.start_date, content)
     if route in HELD_ROUTES:  # the credential they hold, as they hold it (a CPC-A)
         ctx["credential"] = _held_code(answers, primary_key, content)
+    # A program that cannot be finished in under its minimum weeks, or a retake's review,
+    # needs only so many hours a week: the whole plan speaks of those (the weekly plan and
+    # the summary say the rest are the person's own).
+    if route == "train" and program_weeks:
+        needed = math.ceil(credited_hours(total_hours, credit) / program_weeks)
+    elif route == "retake":  # a retake's review is so many hours, in at least so many weeks
+        retake_hours = min(content.retake_prep_hours, primary.prep_hours)
+        needed = math.ceil(retake_hours / prep_weeks)
+    else:
+        needed = answers.hours_per_week
+    hours_capped = answers.hours_per_week - needed >= CAPPED_HOURS_WORTH_SAYING
+    ctx["chosen_hours"] = ctx["weekly_hours"]
+    if hours_capped:
+        ctx["weekly_hours"] = weekly_hours(needed)
 
     def render(template: str, **extra: str) -> str:
         """``template`` filled from the context, with ``extra`` placeholders of its own."""
@@ -263,7 +277,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         designed_weeks=pathway.designed_weeks,
         designed_hours_per_week=pathway.designed_hours_per_week,
         total_hours=total_hours,
-        hours_per_week=hours,
+        hours_per_week=hours,  # what they said, still named as theirs
         duration_weeks=program_weeks,
         duration_months=round(_months(program_weeks), 1),
         formula=formula,
@@ -365,26 +379,14 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     milestones = tuple(milestones_out)
     phases = study_phases(plan, content, catalogue_primary, render)
 
-    # A program that cannot be finished in under its minimum weeks, or a retake's review,
-    # needs only so many hours a week: the weekly plan lays out those, and a note says the
-    # rest are the person's own.
-    if route == "train" and program_weeks:
-        needed = math.ceil(credited_hours(total_hours, credit) / program_weeks)
-    elif route == "retake":  # a retake's review is so many hours, in at least so many weeks
-        retake_hours = min(content.retake_prep_hours, primary.prep_hours)
-        needed = math.ceil(retake_hours / prep_weeks)
-    else:
-        needed = answers.hours_per_week
-    study_facts, study_render = facts, render
-    if answers.hours_per_week - needed >= CAPPED_HOURS_WORTH_SAYING:
+    # the weekly plan lays out the hours needed, and a note says the rest are their own
+    study_facts = facts
+    if hours_capped:
         study_facts = dataclasses.replace(
             facts, answers=dataclasses.replace(answers, hours_per_week=needed), capped=True
         )
 
-        def study_render(text: str) -> str:
-            return render(text, weekly_hours=weekly_hours(needed), chosen_hours=ctx["weekly_hours"])
-
-    study_plan = build_study_plan(study_facts.answers, content, study_facts, study_render)
+    study_plan = build_study_plan(study_facts.answers, content, study_facts, render)
     worries = tuple(
         WorryAnswer(
             key=w.key,
@@ -416,7 +418,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         name=answers.name.strip(),
         start_date=answers.start_date,
         summary=render(_summary_template(answers, content, route, plan))
-        + (f" {render(content.start_moved)}" if start_moved else ""),
+        + (f" {render(content.start_moved)}" if start_moved else "")
+        + (f" {render(content.hours_capped)}" if hours_capped else ""),
         credentials=credentials,
         comparison=comparison,
         pathway=pathway_plan,
