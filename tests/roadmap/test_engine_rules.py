@@ -13,7 +13,7 @@ from advising.roadmap.engine import (
     AnswersError,
     build_roadmap,
 )
-from advising.roadmap.engine.advice import experience_credit
+from advising.roadmap.engine.advice import code_year_change, experience_credit
 from tests.roadmap.personas import (
     PERSONAS,
     hospital_career_changer,
@@ -826,3 +826,19 @@ def test_payer_bound_plans_name_the_crc_and_risk_adjustment_does_not_bring_the_c
     assert "CRC" in codes and "CPMA" not in codes
     both = build_roadmap(medical_assistant(specialties=("risk_adjustment", "auditing")), content)
     assert "CPMA" in [c.credential.code for c in both.later_credentials]
+
+
+def test_an_exam_near_the_new_code_year_says_which_books(content):
+    """AAPC's exams move to the new year's code sets each January; AHIMA requires the new
+    year's books from the spring: an exam near either is told so, one far from both is not."""
+    assert code_year_change("AAPC", date(2028, 1, 3)) == "code_year_aapc"
+    assert code_year_change("AAPC", date(2027, 12, 20)) == "code_year_aapc"
+    assert code_year_change("AAPC", date(2027, 10, 4)) is None
+    assert code_year_change("AHIMA", date(2027, 4, 26)) == "code_year_ahima"
+    assert code_year_change("AHIMA", date(2028, 1, 3)) is None
+    january = build_roadmap(medical_assistant(start_date=date(2027, 6, 7)), content)
+    assert milestone(january, "exam").date.month == 1
+    (advice,) = [a for a in january.advice if a.key == "code_year_aapc"]
+    assert "January 3, 2028" in advice.text and "new year's code sets" in advice.text
+    autumn = build_roadmap(medical_assistant(), content)  # exam in September
+    assert not {"code_year_aapc", "code_year_ahima"} & {a.key for a in autumn.advice}

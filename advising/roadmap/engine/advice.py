@@ -689,6 +689,17 @@ _ROUTE_ADVICE = {
     "holder_working": "holder_plan",
 }
 
+def code_year_change(body: str, exam: date) -> str | None:
+    """The advice for an exam near the day its body moves to the new year's code books:
+    AAPC's exams change each January (after a short blackout), AHIMA's required books in the
+    spring (May 1 in 2026); None when the exam is not near either."""
+    if body == "AAPC" and (exam.month == 1 or (exam.month == 12 and exam.day >= 15)):
+        return "code_year_aapc"
+    if body == "AHIMA" and (exam.month in (4, 5) or (exam.month == 3 and exam.day >= 15)):
+        return "code_year_ahima"
+    return None
+
+
 #: Someone who needs an income soon is told plainly when coding pays later than this.
 INCOME_GAP_WEEKS = 52
 
@@ -788,6 +799,8 @@ def choose_advice(
     if not held:
         exam_hours = content.catalogue.credentials[primary].exam.hours
         ids.append("practice_test_length" if exam_hours else "practice_test_unknown")
+        if (change := code_year_change(cat.body, plan.dates["exam"])) is not None:
+            ids.append(change)  # the exam's code-book year turns near the exam date
     feasibility: list[str] = []
     if a.hours_per_week < content.feasible_min_hours and has_what_if and plan.program_weeks:
         feasibility.append("feasibility_low_hours")  # "training stretches over ..."

@@ -157,6 +157,8 @@ ADVICE_IDS = (
     "cost_nothing",
     "practice_test_length",
     "practice_test_unknown",
+    "code_year_aapc",
+    "code_year_ahima",
     "retake_plan",
     "holder_plan",
     "apprentice_practicode",
