@@ -534,3 +534,26 @@ def test_someone_in_work_needing_income_soon_keeps_their_job():
         CONTENT,
     )
     assert "interim_jobs" in {a.key for a in out_of_work.advice}
+
+
+def test_a_student_who_said_no_to_federal_aid_is_not_told_to_file_the_fafsa():
+    """'Not for this' on student aid holds for a student too; a student who did not say still
+    hears of it."""
+    def funding(**changes):
+        roadmap = build_roadmap(person(employment="student", **changes), CONTENT)
+        return {f.key for f in roadmap.costs.funding}
+
+    assert "funding_fafsa" not in funding(student_aid="no")
+    assert "funding_fafsa" in funding()
+
+
+def test_a_retake_plan_does_not_put_the_retake_on_the_resume():
+    roadmap = build_roadmap(person(exam_retake="cpc"), CONTENT)
+    search = milestone(roadmap, "job_search").description
+    assert "CPC exam date on your résumé" in search and "retake date" not in search
+
+
+def test_very_low_hours_are_told_what_to_do_until_there_are_more():
+    roadmap = build_roadmap(person(hours_per_week=1), CONTENT)
+    (low,) = [f for f in roadmap.feasibility if f.key == "feasibility_low_hours"]
+    assert "medical terminology course now" in low.text and "time limits" in low.text

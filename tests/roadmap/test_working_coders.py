@@ -391,7 +391,7 @@ def test_a_certified_coder_wanting_remote_work_hears_of_it_on_the_first_step():
     answers = cpc_coder(coding_months=14, target_setting="remote")
     first = build_roadmap(answers, CONTENT).milestones[0]
     assert first.key == "program_start"
-    assert "your year of coding is what most remote roles ask for" in first.description
+    assert "your 14 months of coding are what most remote roles ask for" in first.description
     office = build_roadmap(cpc_coder(coding_months=14, target_setting="physician_office"), CONTENT)
     assert "remote" not in office.milestones[0].description
 
@@ -496,7 +496,7 @@ def test_a_coder_retaking_an_exam_plans_a_coder_title_not_trainee_roles():
     search = milestone(roadmap, "job_search")
     assert search.title == "Plan your move to a coder title"
     assert "trainee" not in search.description
-    assert "Tell your manager you are retaking the CCS on" in search.description
+    assert "Tell your manager you are sitting the CCS on" in search.description
     newcomer = build_roadmap(hospital_career_changer(exam_retake="cca"), CONTENT)
     assert "trainee coding roles" in milestone(newcomer, "job_search").description
 

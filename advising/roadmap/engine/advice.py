@@ -638,7 +638,8 @@ def cost_estimate(
         asks_aid = a.student_aid != "no" and (
             pathway_key == "associate_degree" or verdict == "nothing"
         )
-        if a.student_aid == "yes" or a.employment == "student" or asks_aid:
+        student = a.employment == "student" and a.student_aid != "no"  # "Not for this" holds
+        if a.student_aid == "yes" or student or asks_aid:
             funding_ids.append("funding_fafsa")
     # Military benefits follow the service member, not the home address: families abroad on
     # orders use them too.
