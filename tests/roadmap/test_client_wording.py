@@ -104,6 +104,9 @@ def test_one_year_of_experience_is_singular(content):
         ("the Netherlands", "You live in the Netherlands."),
         ("Canada", "You live in Canada."),
         ("united arab emirates", "You live in the United Arab Emirates."),
+        ("U.K.", "You live in the United Kingdom."),
+        ("UAE", "You live in the United Arab Emirates."),
+        ("Nigeria.", "You live in Nigeria."),
     ],
 )
 def test_a_country_is_named_as_a_sentence_names_it(content, typed, said):

@@ -842,3 +842,15 @@ def test_an_exam_near_the_new_code_year_says_which_books(content):
     assert "January 3, 2028" in advice.text and "new year's code sets" in advice.text
     autumn = build_roadmap(medical_assistant(), content)  # exam in September
     assert not {"code_year_aapc", "code_year_ahima"} & {a.key for a in autumn.advice}
+
+
+@pytest.mark.parametrize("typed", ["United Kingdom", "UK", "u.k.", "Scotland"])
+def test_a_plan_for_the_uk_says_how_nhs_coding_works(content, typed):
+    """NHS hospitals code with ICD-10 and OPCS-4 and train their own coders toward the NCCQ:
+    said for the UK however it is typed, not for other countries."""
+    roadmap = build_roadmap(school_leaver(state="outside", country=typed), content)
+    advice = {a.key: a.text for a in roadmap.advice}
+    assert "OPCS-4" in advice["uk_code_sets"] and "NCCQ" in advice["uk_code_sets"]
+    assert "many do not" in advice["outside_us"]  # remote work for a US employer from abroad
+    ireland = build_roadmap(school_leaver(state="outside", country="Ireland"), content)
+    assert "uk_code_sets" not in {a.key for a in ireland.advice}

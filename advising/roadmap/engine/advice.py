@@ -701,6 +701,22 @@ def code_year_change(body: str, exam: date) -> str | None:
     return None
 
 
+#: The United Kingdom as people type it, compared through ``country_key``.
+UK_NAMES = frozenset(
+    {
+        "united kingdom",
+        "the united kingdom",
+        "uk",
+        "great britain",
+        "britain",
+        "gb",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+    }
+)
+
 #: Someone who needs an income soon is told plainly when coding pays later than this.
 INCOME_GAP_WEEKS = 52
 
@@ -797,6 +813,8 @@ def choose_advice(
         ids.append("outside_us")
         if country_key(a.country) in ("canada", "ca"):
             ids.append("canada_code_sets")  # its hospitals code with their own classifications
+        elif country_key(a.country) in UK_NAMES:
+            ids.append("uk_code_sets")  # the NHS codes with ICD-10 and OPCS-4, trains its own
     if not held:
         exam_hours = content.catalogue.credentials[primary].exam.hours
         ids.append("practice_test_length" if exam_hours else "practice_test_unknown")

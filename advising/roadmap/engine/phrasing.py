@@ -14,6 +14,12 @@ _COUNTRIES_WITH_THE = frozenset(
     ("philippines", "netherlands", "bahamas", "gambia", "maldives", "comoros", "seychelles")
 )
 _PLURAL_OR_UNION = ("republic", "kingdom", "islands", "states", "emirates")
+#: Short forms people type, as a sentence names the country (keyed by ``country_key``).
+_SHORT_FORMS = {
+    "uk": "the United Kingdom",
+    "gb": "Great Britain",
+    "uae": "the United Arab Emirates",
+}
 
 
 def country_key(country: str) -> str:
@@ -23,10 +29,14 @@ def country_key(country: str) -> str:
 
 def country_in_sentence(country: str) -> str:
     """A country as a sentence names it: "the Philippines", "the United Kingdom", "Canada";
-    a name typed all in lower case gets its capitals."""
+    a name typed all in lower case gets its capitals; "U.K." is "the United Kingdom", and no
+    name ends in a period for the sentence's own to follow."""
     name = " ".join(country.split())
     if not name:
         return name
+    if country_key(name) in _SHORT_FORMS:
+        return _SHORT_FORMS[country_key(name)]
+    name = name.rstrip(".")
     if name.islower():
         name = " ".join(w if w in ("of", "and", "the") else w.capitalize() for w in name.split())
     words = name.lower().split()

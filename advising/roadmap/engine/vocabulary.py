@@ -135,6 +135,7 @@ ADVICE_IDS = (
     "nurse_cdi",
     "outside_us",
     "canada_code_sets",
+    "uk_code_sets",
     "feasibility_low_hours",
     "feasibility_long_plan",
     "feasibility_income_gap",
