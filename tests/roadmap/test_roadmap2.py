@@ -109,8 +109,10 @@ def test_medical_assistant_who_already_codes_gets_credit_and_no_program():
     )
     roadmap = build_roadmap(answers, CONTENT)
     assert roadmap.primary_credential.code == "CPC"
-    # AAPC: two years of on-the-job coding remove the A -> no apprentice stage at all.
-    assert "apprentice_none" in keys(roadmap.advice)
+    # AAPC: two years of on-the-job coding remove the A, on proof sent after passing (every
+    # pass is a CPC-A first): the letters are asked for now.
+    (none,) = [a for a in roadmap.advice if a.key == "apprentice_none"]
+    assert "You still pass as CPC-A" in none.text and "letters" in none.text
     assert "credential_upgrade" not in keys(roadmap.milestones)
     # Someone who already codes needs no training program, only exam review.
     assert "no_program" in keys(roadmap.advice)
