@@ -157,3 +157,14 @@ def test_a_plan_outside_the_us_keeps_no_us_holidays_and_names_no_community_colle
     assert "community college" not in text and "US federal holidays" not in text
     assert "local college" in text
     assert "community college" in _text(home)
+
+
+@pytest.mark.parametrize(
+    ("employment", "said"), [("not_working", "Your past work"), ("employed", "Your current work")]
+)
+def test_work_someone_has_left_is_not_called_their_current_work(content, employment, said):
+    roadmap = build_roadmap(
+        PERSONAS["medical_assistant"](employment=employment, current_work="Army combat medic"),
+        content,
+    )
+    assert f"{said} (Army combat medic) gives you" in " ".join(roadmap.credentials[0].reasons)

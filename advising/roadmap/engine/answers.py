@@ -38,6 +38,7 @@ from .vocabulary import (
     MAX_EXPERIENCE_YEARS,
     MAX_HOURS_PER_WEEK,
     MIN_HOURS_PER_WEEK,
+    OUT_OF_WORK,
     OUTSIDE_US,
     RETAKE_EXAMS,
     US_STATES,
@@ -188,11 +189,7 @@ class IntakeAnswers:
     def codes_now(self) -> bool:
         """Whether they assign codes in a job they have now (months of coding from a job they
         lost or left still count as experience, but there is no manager to ask)."""
-        return self.coding_months > 0 and self.employment not in (
-            "laid_off",
-            "not_working",
-            "retired",
-        )
+        return self.coding_months > 0 and self.employment not in OUT_OF_WORK
 
 
 _BUDGET_RE = re.compile(r"^\$?\s*(\d[\d,]*)(?:\s*(?:-|\u2013|to)\s*\$?\s*(\d[\d,]*))?$")

@@ -92,6 +92,7 @@ from .vocabulary import (
     CPC_APPRENTICE,
     FIXED_CHOICES,
     HELD_ROUTES,
+    OUT_OF_WORK,
     SPECIALTY_CREDENTIALS,
 )
 
@@ -703,6 +704,8 @@ def _context(
         "current_work": a.current_work.strip() or content.fallback_current_work,
         # " (Pharmacy technician)" after a phrase that stands without it, or nothing
         "current_work_aside": f" ({a.current_work.strip()})" if a.current_work.strip() else "",
+        # the work they named is behind someone laid off, not working or retired
+        "your_work": "Your past work" if a.employment in OUT_OF_WORK else "Your current work",
         "hours_per_week": str(a.hours_per_week),
         "start_date": _fmt_date(a.start_date, content),
         "credential": primary.info.code,

@@ -15,6 +15,8 @@ LEARNING_FORMATS = ("online", "in_person", "either")
 EXPERIENCE_KINDS = ("clinical", "nursing", "front_office", "billing", "payer_claims", "coding")
 EMPLOYER_TYPES = ("unknown", "provider", "payer", "neither")
 EMPLOYMENT = ("unknown", "employed", "laid_off", "not_working", "retired", "student")
+#: Answers that say the job they named is behind them.
+OUT_OF_WORK = frozenset({"laid_off", "not_working", "retired"})
 INCOME_NEEDS = ("unknown", "now", "within_6_months", "within_a_year", "not_urgent")
 STUDENT_AID = ("unknown", "yes", "no")
 #: A military connection: a veteran or service member (the GI Bill), a military spouse (MyCAA).
@@ -262,6 +264,7 @@ PLACEHOLDERS = frozenset(
         "education",
         "current_work",
         "current_work_aside",
+        "your_work",
         "healthcare_experience",
         "target_setting",
         "hours_per_week",
