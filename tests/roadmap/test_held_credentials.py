@@ -436,3 +436,22 @@ def test_a_crc_holder_learns_procedure_coding_before_the_ccs():
         return milestone(roadmap, "exam").date - milestone(roadmap, "program_start").date
 
     assert review(crc) > review(cpc)
+
+
+def test_a_dated_step_up_to_the_ccs_is_priced():
+    """A CCA holder's plan dates the move up to the CCS: its exam fee is in the costs, not
+    "no program or exam to pay for"; a CPC holder with nothing ahead still has nothing."""
+    cca = build_roadmap(
+        medical_assistant(
+            credentials_held=("cca",), coding_months=8, target_setting="hospital"
+        ),
+        CONTENT,
+    )
+    assert "credential_upgrade" in dates(cca)
+    (line,) = [line for line in cca.costs.lines if line.key == "next_exam"]
+    assert line.label == "CCS exam fee, for your move up" and line.low and line.high
+    assert cca.costs.verdict != "none" and "no program or exam" not in cca.costs.summary
+    cpc = build_roadmap(
+        medical_assistant(credentials_held=("cpc",), coding_months=30), CONTENT
+    )
+    assert "next_exam" not in {line.key for line in cpc.costs.lines}

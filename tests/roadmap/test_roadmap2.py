@@ -559,3 +559,9 @@ def test_very_low_hours_are_told_what_to_do_until_there_are_more():
     roadmap = build_roadmap(person(hours_per_week=1), CONTENT)
     (low,) = [f for f in roadmap.feasibility if f.key == "feasibility_low_hours"]
     assert "medical terminology course now" in low.text and "time limits" in low.text
+
+
+def test_a_service_member_in_training_hears_of_the_credentialing_program_for_the_fee():
+    roadmap = build_roadmap(person(military="veteran"), CONTENT)
+    (gi_bill,) = [f for f in roadmap.costs.funding if f.key == "funding_gi_bill"]
+    assert "Tuition Assistance" in gi_bill.text and "credentialing program (COOL)" in gi_bill.text

@@ -521,6 +521,13 @@ def second_credentials(
     return found
 
 
+def _fee_range(c: CatalogueCredential) -> tuple[int | None, int | None]:
+    """An exam's fee from the member's to the non-member's (either alone when one is known)."""
+    low = c.fees.member if c.fees.member is not None else c.fees.non_member
+    high = c.fees.non_member if c.fees.non_member is not None else c.fees.member
+    return low, high
+
+
 def _dollars(amount: int) -> str:
     return f"{amount:,}"
 
@@ -566,8 +573,7 @@ def cost_estimate(
 
     if plan.program_weeks:
         item("certificate_program" if pathway_key == "certificate" else "associate_program")
-    fee_low = c.fees.member if c.fees.member is not None else c.fees.non_member
-    fee_high = c.fees.non_member if c.fees.non_member is not None else c.fees.member
+    fee_low, fee_high = _fee_range(c)
     if c.fees.with_retake is not None and plan.route != "retake":
         fee_high = max(fee_high or 0, c.fees.with_retake)  # the package the worries advise
     # an AAPC exam package may include the retake: nothing, or the full fee when it did not
@@ -583,6 +589,23 @@ def cost_estimate(
                 render(note) if note else c.fees.note,
                 public_source(c.fees.sourced.source),
                 c.fees.sourced.checked_on,
+            )
+        )
+    if (
+        plan.route in HELD_ROUTES
+        and "credential_upgrade" in plan.dates
+        and held_upgrade(a, content, primary) is not None
+    ):
+        # the CCA's, or the COC's, step up is the CCS exam: the plan dates it, so price it
+        ccs = cat.credentials["ccs"]
+        lines.append(
+            CostLine(
+                "next_exam",
+                f"{ccs.code} exam fee, for your move up",
+                *_fee_range(ccs),
+                ccs.fees.note,
+                public_source(ccs.fees.sourced.source),
+                ccs.fees.sourced.checked_on,
             )
         )
     if c.body == "AAPC":
