@@ -854,3 +854,21 @@ def test_a_plan_for_the_uk_says_how_nhs_coding_works(content, typed):
     assert "many do not" in advice["outside_us"]  # remote work for a US employer from abroad
     ireland = build_roadmap(school_leaver(state="outside", country="Ireland"), content)
     assert "uk_code_sets" not in {a.key for a in ireland.advice}
+
+
+def test_an_him_degree_for_a_hospital_leads_to_the_rhit_then_the_ccs_soon(content):
+    """An HIM associate degree qualifies for AHIMA's RHIT, which meets the CCS's
+    recommendation: the plan sits the RHIT (not the CCA) at the degree's end and dates the
+    CCS months, not a year, into coding; a certificate plan keeps the CCA."""
+    degree = build_roadmap(school_leaver(target_setting="hospital", state="TX"), content)
+    assert degree.pathway.key == "associate_degree"
+    assert [c.credential.code for c in degree.credentials] == ["RHIT", "CCS"]
+    assert any("no year's wait" in r for r in degree.credentials[0].reasons)
+    assert "RHIT" not in {c.credential.code for c in degree.later_credentials}
+    assert "RHIT exam fee" in {line.label for line in degree.costs.lines}
+    first_job = milestone(degree, "first_job").date
+    ccs = milestone(degree, "credential_upgrade")
+    assert ccs.title == "Sit the CCS" and ccs.date - first_job < timedelta(weeks=26)
+    certificate = build_roadmap(hospital_career_changer(), content)
+    assert certificate.pathway.key == "certificate"
+    assert certificate.primary_credential.code == "CCA"

@@ -141,6 +141,14 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     picks[0] = (primary_key, "primary", _route_reasons(route, picks[0][2]))
     pathway_key, pathway_reasons = _choose_pathway(answers, content, primary_key)
     pathway = content.pathways[pathway_key]
+    if primary_key == "cca" and route == "train" and pathway_key == "associate_degree":
+        # An HIM degree qualifies for AHIMA's RHIT, sat in the last term; it meets the CCS's
+        # recommendation, so the CCA would add nothing and the CCS needs no year's wait.
+        primary_key = "rhit"
+        primary = credential_content(content, primary_key)
+        route = plan_route(answers, primary_key)
+        reasons = tuple("rhit_first" if r == "cca_requirements" else r for r in picks[0][2])
+        picks[0] = (primary_key, "primary", reasons)
     facts = Facts(
         answers=answers,
         pathway=pathway_key,

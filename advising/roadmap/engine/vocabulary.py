@@ -75,9 +75,10 @@ MIN_HOURS_PER_WEEK = 1
 MAX_HOURS_PER_WEEK = 60
 
 PATHWAYS = ("certificate", "associate_degree")
-CREDENTIALS = ("cpc", "cca", "ccs", "crc", "coc")
-#: Exams someone may have sat without passing yet (the retake plan): the first credentials.
-RETAKE_EXAMS = CREDENTIALS
+CREDENTIALS = ("cpc", "cca", "ccs", "crc", "coc", "rhit")
+#: Exams someone may have sat without passing yet (the retake plan): the coding exams a
+#: plan starts with (the RHIT follows an HIM degree; its retake is the school's to plan).
+RETAKE_EXAMS = ("cpc", "cca", "ccs", "crc", "coc")
 
 #: How a plan reaches its credential:
 #: train              a training program, then the exam;
@@ -196,6 +197,7 @@ REASON_IDS = (
     "cpc_apprentice",
     "online_exam",
     "cca_requirements",
+    "rhit_first",
     "ccs_after_experience",
     "ccs_direct",
     "cca_after_coding",
