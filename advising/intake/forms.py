@@ -33,8 +33,8 @@ from advising.database import utcnow
 from advising.forms import RememberedSelect, zone_select_choices
 from advising.intake.services import content
 from advising.roadmap.engine import (
+    APPRENTICE_OF,
     CODING_CREDENTIALS,
-    CPC_APPRENTICE,
     MAX_CODING_MONTHS,
     MAX_EXPERIENCE_YEARS,
     MAX_HOURS_PER_WEEK,
@@ -138,14 +138,22 @@ NO_RETAKE = "none"
 def held_credential_codes() -> dict[str, str]:
     """``{answer value: code}`` for the credentials-held and retake answers ("CPC-A", "CCS")."""
     catalogue = content().catalogue.credentials
-    return {CPC_APPRENTICE: "CPC-A", **{k: catalogue[k].code for k in CODING_CREDENTIALS}}
+    return {
+        **{stage: f"{catalogue[base].code}-A" for stage, base in APPRENTICE_OF.items()},
+        **{k: catalogue[k].code for k in CODING_CREDENTIALS},
+    }
 
 
 def _held_credential_choices() -> list[SelectChoice]:
-    """The CPC-A first (the CPC passed, the A not yet off), then each coding credential."""
+    """The CPC-A and COC-A first (the exam passed, the A not yet off), then each coding
+    credential."""
     catalogue = content().catalogue.credentials
+    codes = held_credential_codes()
     return [
-        SelectChoice(CPC_APPRENTICE, "CPC-A: I passed the CPC and the A is still on"),
+        *(
+            SelectChoice(stage, f"{codes[stage]}: I passed the {codes[base]} and the A is still on")
+            for stage, base in APPRENTICE_OF.items()
+        ),
         *(SelectChoice(k, f"{catalogue[k].code}: {catalogue[k].name}") for k in CODING_CREDENTIALS),
     ]
 
@@ -427,13 +435,17 @@ class IntakeForm(FlaskForm):
             raise ValidationError("Tell us roughly how many months you have been coding.")
 
     def validate_credentials_held(self, field: MultiCheckboxField) -> None:
-        if CPC_APPRENTICE in (field.data or ()) and "cpc" in (field.data or ()):
-            raise ValidationError(
-                "Tick the CPC-A or the CPC, not both: the CPC once the A has come off."
-            )
+        ticked = set(field.data or ())
+        for stage, base in APPRENTICE_OF.items():
+            if stage in ticked and base in ticked:
+                code = held_credential_codes()[base]
+                raise ValidationError(
+                    f"Tick the {code}-A or the {code}, not both: the {code} once the A has "
+                    "come off."
+                )
 
     def validate_exam_retake(self, field: RadioField) -> None:
-        held = {"cpc" if k == CPC_APPRENTICE else k: k for k in self.credentials_held.data or ()}
+        held = {APPRENTICE_OF.get(k, k): k for k in self.credentials_held.data or ()}
         if field.data in held:
             code = held_credential_codes()[held[field.data]]  # the CPC-A, when that was ticked
             raise ValidationError(

@@ -322,3 +322,19 @@ def test_a_registered_nurse_is_shown_the_cdi_route(client, ctx):
     roadmap = client.get(f"/roadmap/{token}").get_data(as_text=True)
     assert "Your nursing opens a second door: CDI" in roadmap
     assert "Certified Clinical Documentation Specialist" in roadmap
+
+
+def test_a_coc_a_can_be_declared_and_is_named_as_held(client, ctx):
+    """The COC has an apprentice stage too: the form offers the COC-A, refuses it beside the
+    COC, and a COC-A holder's roadmap is about removing the A."""
+    assert "COC-A: I passed the COC and the A is still on" in client.get("/intake").get_data(
+        as_text=True
+    )
+    both = submit_intake(client, credentials_held=["coc_a", "coc"]).get_data(as_text=True)
+    assert _error_of(both, "credentials_held") == (
+        "Tick the COC-A or the COC, not both: the COC once the A has come off."
+    )
+    token = token_of(
+        submit_intake(client, credentials_held=["coc_a"], target_setting="hospital", state="OH")
+    )
+    assert "Apply as a COC-A" in client.get(f"/roadmap/{token}").get_data(as_text=True)

@@ -363,12 +363,25 @@ def test_an_him_degree_counts_as_the_course_that_halves_the_apprentice_stage():
     )
 
 
-def test_a_coc_holder_is_told_how_a_coc_a_loses_its_a():
-    roadmap = build_roadmap(
-        hospital_career_changer(credentials_held=("coc",), specialties=("outpatient_surgery",)),
-        CONTENT,
+def test_a_coc_a_is_planned_like_a_cpc_a_and_a_full_coc_is_taken_at_its_word():
+    """AAPC gives the COC an apprentice stage as it does the CPC: a COC-A holder's plan is
+    about removing the A (Practicode, a job), in the COC-A's own words; a COC holder, who
+    did not tick the COC-A, is not asked whether the A is still on."""
+    surgery = {"specialties": ("outpatient_surgery",)}
+    apprentice = build_roadmap(
+        hospital_career_changer(credentials_held=("coc_a",), **surgery), CONTENT
     )
-    assert "coc_apprentice_check" in [a.key for a in roadmap.advice]
+    assert apprentice.primary_credential.code == "COC"
+    assert apprentice.summary.startswith("Dana, you have passed the COC: here is your route")
+    assert "from COC-A to the full credential" in apprentice.summary
+    titles = [m.title for m in apprentice.milestones]
+    assert "Start AAPC's Practicode" in titles and "Apply as a COC-A" in titles
+    assert "Remove the A from your COC-A" in titles
+    assert "CPC" not in " ".join([*titles, apprentice.summary])
+    full = build_roadmap(hospital_career_changer(credentials_held=("coc",), **surgery), CONTENT)
+    assert "Remove the A from your COC-A" not in [m.title for m in full.milestones]
+    with pytest.raises(AnswersError, match="COC-A or the COC, not both"):
+        hospital_career_changer(credentials_held=("coc_a", "coc"))
 
 
 @pytest.mark.parametrize("hours", [5, 40])

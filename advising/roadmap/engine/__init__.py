@@ -70,6 +70,7 @@ from .serialize import (
 from .study_plan import WORRY_FOCUS_BOOST
 from .toml_schema import ContentError
 from .vocabulary import (
+    APPRENTICE_OF,
     BUDGETS,
     CODING_CREDENTIALS,
     CPC_APPRENTICE,
@@ -96,6 +97,7 @@ from .vocabulary import (
 __all__ = [
     "ALWAYS_STORED",
     "ANSWERS_FORMAT",
+    "APPRENTICE_OF",
     "ASSOCIATE_THRESHOLD",
     "BUDGETS",
     "CODING_CREDENTIALS",

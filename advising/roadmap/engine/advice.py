@@ -37,8 +37,8 @@ from .phrasing import country_key, spoken_list
 from .vocabulary import (
     AAPC_CREDENTIALS,
     AHIMA_CREDENTIALS,
+    APPRENTICE_OF,
     CODING_CREDIT_MONTHS,
-    CPC_APPRENTICE,
     DIAGNOSIS_ONLY_CREDENTIALS,
     HELD_ROUTES,
     HIM_DEGREES,
@@ -118,6 +118,11 @@ def outpatient_to_inpatient(a: IntakeAnswers, credential: str) -> bool:
     return bool(a.holds & OUTPATIENT_CREDENTIALS) and not (a.holds - OUTPATIENT_CREDENTIALS)
 
 
+def apprentice_held(a: IntakeAnswers) -> str | None:
+    """The credential someone holds in its apprentice stage ("cpc" for a CPC-A), if any."""
+    return next((APPRENTICE_OF[k] for k in a.credentials_held if k in APPRENTICE_OF), None)
+
+
 def codes_procedures(a: IntakeAnswers) -> bool:
     """Whether a credential held tested procedure coding too (the CRC tests diagnoses only)."""
     return bool(set(a.coding_credentials) - DIAGNOSIS_ONLY_CREDENTIALS)
@@ -155,7 +160,7 @@ def plan_route(a: IntakeAnswers, credential: str) -> str:
     if credential in a.holds:  # a CPC-A coding a year already is a working coder too
         # a year of coding and a coding job now; between jobs or retired, a job comes first
         working = no_program(a) and a.codes_now
-        apprentice = credential == "cpc" and CPC_APPRENTICE in a.credentials_held
+        apprentice = a.holds_apprentice(credential)
         if apprentice and not working and a.coding_months < 24:
             return "apprentice"
         return "holder_working" if working else "holder"
@@ -396,7 +401,7 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
     apprentice_months = 0
     if route == "holder_working":  # a certified coder already: their next area, soon
         raw["specialization"] = start + content.held_next_step_weeks * week
-        if credential == "cpc" and CPC_APPRENTICE in a.credentials_held and a.coding_months < 24:
+        if a.holds_apprentice(credential) and a.coding_months < 24:
             # a year of coding and Practicode make AAPC's two years: the A comes off with it
             apprentice_months = 24 - a.coding_months
             raw["credential_upgrade"] = start + content.practicode_weeks * week
@@ -778,16 +783,14 @@ def choose_advice(
             ids.append("procedure_course")  # a CRC: no procedure coding of any kind yet
         else:
             ids.append("inpatient_course" if a.holds else "inpatient_course_trained")
-    if CPC_APPRENTICE in a.credentials_held:
+    if apprentice_held(a) is not None:
         # two years of coding remove the A on their own; one year needs Practicode too
         if a.coding_months >= 24:
             ids.append("apprentice_remove_now")
         elif a.coding_months >= 12:
             ids.append("apprentice_practicode_coded")
-        elif primary != "cpc":
+        elif not a.holds_apprentice(primary):
             ids.append("apprentice_alongside")  # the plan is another credential; the A remains
-    if "coc" in a.holds and a.coding_months < 24:
-        ids.append("coc_apprentice_check")  # the form does not ask whether the A is still on
     if a.holds & AHIMA_CREDENTIALS and cat.body == "AAPC":
         ids.append("ahima_upkeep_alongside")  # the AHIMA credential held needs its own upkeep
     if cat.apprentice and not held:
@@ -797,7 +800,7 @@ def choose_advice(
             ids.append("apprentice_practicode_after_exam")
         elif a.coding_months:
             ids.append("apprentice_shortened")
-    elif primary == "crc" and not held and CPC_APPRENTICE not in a.credentials_held:
+    elif primary == "crc" and not held and apprentice_held(a) is None:
         ids.append("apprentice_not_named")
     ccs = content.catalogue.credentials["ccs"].eligibility.recommended
     if primary == "ccs" and not held and eligible(ccs, a, held=tuple(a.holds)):

@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .serialize import to_json
 from .vocabulary import (
+    APPRENTICE_OF,
     CODING_CREDENTIALS,
-    CPC_APPRENTICE,
     EXPERIENCE_KINDS,
     FIXED_CHOICES,
     HELD_CREDENTIALS,
@@ -156,8 +156,11 @@ class IntakeAnswers:
         for held in self.credentials_held:
             if held not in HELD_CREDENTIALS:
                 raise AnswersError("credentials_held", f"{held!r} is not a known credential")
-        if CPC_APPRENTICE in self.credentials_held and "cpc" in self.credentials_held:
-            raise AnswersError("credentials_held", "holds the CPC-A or the CPC, not both")
+        for stage, base in APPRENTICE_OF.items():
+            if stage in self.credentials_held and base in self.credentials_held:
+                code = base.upper()
+                message = f"holds the {code}-A or the {code}, not both"
+                raise AnswersError("credentials_held", message)
         if not isinstance(self.exam_retake, str) or (
             self.exam_retake and self.exam_retake not in RETAKE_EXAMS
         ):
@@ -172,8 +175,13 @@ class IntakeAnswers:
     @property
     def holds(self) -> frozenset[str]:
         """The credentials held, the CPC-A counted as the CPC (its exam is passed)."""
-        return frozenset(
-            "cpc" if key == CPC_APPRENTICE else key for key in self.credentials_held
+        return frozenset(APPRENTICE_OF.get(key, key) for key in self.credentials_held)
+
+    def holds_apprentice(self, credential: str) -> bool:
+        """Whether ``credential`` is held in its apprentice stage (a CPC-A for the CPC)."""
+        return any(
+            base == credential and stage in self.credentials_held
+            for stage, base in APPRENTICE_OF.items()
         )
 
     @property

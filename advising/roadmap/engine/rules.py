@@ -53,6 +53,7 @@ from datetime import date
 
 from .advice import (
     Schedule,
+    apprentice_held,
     catalogue_info,
     choose_advice,
     cost_estimate,
@@ -89,7 +90,6 @@ from .study_plan import build_study_plan
 from .vocabulary import (
     CODING_CREDENTIALS,
     COMPARED_CREDENTIALS,
-    CPC_APPRENTICE,
     FIXED_CHOICES,
     HELD_ROUTES,
     OUT_OF_WORK,
@@ -201,6 +201,13 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         held_credentials=spoken_list(
             [_held_code(answers, k, content) for k in answers.coding_credentials]
         ),
+        # a CPC-A or COC-A held: as it is held, and the exam it passed
+        apprentice_code=(
+            _held_code(answers, apprentice, content)
+            if (apprentice := apprentice_held(answers))
+            else ""
+        ),
+        passed_exam=content.catalogue.credentials[apprentice].code if apprentice else "",
         retake_exam=(
             content.catalogue.credentials[answers.exam_retake].code if answers.exam_retake else ""
         ),
@@ -680,12 +687,9 @@ def _fmt_date(d: date, content: Content) -> str:
 
 def _held_code(a: IntakeAnswers, key: str, content: Content) -> str:
     """A held credential's code as the person holds it: a CPC-A is no CPC until AAPC removes
-    the A, so it is never called one (it goes on a résumé)."""
-    return (
-        "CPC-A"
-        if key == "cpc" and CPC_APPRENTICE in a.credentials_held
-        else content.catalogue.credentials[key].code
-    )
+    the A, so it is never called one (it goes on a résumé); a COC-A likewise."""
+    code = content.catalogue.credentials[key].code
+    return f"{code}-A" if a.holds_apprentice(key) else code
 
 
 def _areas(keys: Sequence[str], content: Content) -> str:

@@ -32,9 +32,14 @@ OUTSIDE_US = "outside"
 #: Coding credentials a person may already hold (catalogue keys), asked on the intake: each
 #: shows they have learned to code. The CPB is a billing credential, so it is not asked.
 CODING_CREDENTIALS = ("cpc", "coc", "cic", "crc", "cca", "ccs", "ccs_p", "rhit", "rhia")
-#: The CPC's apprentice stage (CPC-A): the exam passed, the A not yet removed.
+#: AAPC's apprentice stages (CPC-A, COC-A): the exam passed, the A not yet removed; each
+#: counts as the credential it is the apprentice stage of.
 CPC_APPRENTICE = "cpc_a"
-HELD_CREDENTIALS = (CPC_APPRENTICE, *CODING_CREDENTIALS)
+COC_APPRENTICE = "coc_a"
+APPRENTICE_OF: Mapping[str, str] = types.MappingProxyType(
+    {CPC_APPRENTICE: "cpc", COC_APPRENTICE: "coc"}
+)
+HELD_CREDENTIALS = (CPC_APPRENTICE, COC_APPRENTICE, *CODING_CREDENTIALS)
 #: Held credentials whose upkeep is AAPC's yearly dues (the CPC-A counts as the CPC).
 AAPC_CREDENTIALS = frozenset({"cpc", "coc", "cic", "crc"})
 #: Held credentials kept with AHIMA's CEUs and recertification fee.
@@ -172,7 +177,6 @@ ADVICE_IDS = (
     "trained_review",
     "apprentice_practicode_coded",
     "ahima_upkeep_alongside",
-    "coc_apprentice_check",
     "ccs_recommendation_held",
     "inpatient_course",
     "inpatient_course_trained",
@@ -266,6 +270,8 @@ PLACEHOLDERS = frozenset(
         "education",
         "current_work",
         "current_work_aside",
+        "apprentice_code",
+        "passed_exam",
         "your_work",
         "healthcare_experience",
         "target_setting",
