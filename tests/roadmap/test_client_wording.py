@@ -65,7 +65,7 @@ def test_picked_areas_read_as_a_sentence(content):
     )
     assert "auditing and compliance" in text and "Auditing, Compliance" not in text
     cdi = _text(build_roadmap(make(specialties=("cdi", "risk_adjustment")), content))
-    assert "clinical documentation improvement (CDI) and risk adjustment" in cdi
+    assert "clinical documentation integrity (CDI) and risk adjustment" in cdi
 
 
 def test_each_later_credential_names_itself_in_its_own_words(content):

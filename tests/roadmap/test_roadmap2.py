@@ -569,3 +569,41 @@ def test_a_service_member_in_training_hears_of_the_credentialing_program_for_the
     roadmap = build_roadmap(person(military="veteran"), CONTENT)
     (gi_bill,) = [f for f in roadmap.costs.funding if f.key == "funding_gi_bill"]
     assert "Tuition Assistance" in gi_bill.text and "credentialing program (COOL)" in gi_bill.text
+
+
+def test_advice_asks_of_an_employer_only_what_it_can_give():
+    """A barista needing income soon is not told to ask for billing work at the café; a
+    retired nurse is not sent to 'the CDI team where you work'; someone who said no to
+    federal aid is not told to ask for it."""
+    def advice(**changes):
+        return {a.key: a.text for a in build_roadmap(person(**changes), CONTENT).advice}
+
+    barista = advice(employment="employed", income_need="within_6_months", hours_per_week=40)
+    assert "part-time billing" in barista["keep_job_while_training"]
+    assert "ask your employer" not in barista["keep_job_while_training"]
+    clinic = advice(
+        employment="employed",
+        employer_type="provider",
+        income_need="within_6_months",
+        hours_per_week=40,
+    )
+    assert "ask your employer about billing" in clinic["keep_job_while_training"]
+    retired = advice(experience_kinds=("nursing",), experience_years=20, employment="retired")
+    assert "Ask hospital CDI teams how they hire." in retired["nurse_cdi"]
+    coder = advice(experience_kinds=("nursing", "coding"), experience_years=20, coding_months=30)
+    assert "the plan below is your way in" not in coder["nurse_cdi"]
+    no_aid = build_roadmap(person(budget_min=0, budget_max=0, student_aid="no"), CONTENT)
+    (step,) = [s for s in no_aid.next_steps if s.key == "find_who_pays"]
+    assert "federal student aid" not in step.description and "scholarships" in step.description
+
+
+def test_a_credential_holders_ccs_reason_does_not_credit_months_alone():
+    """A CRC with 18 months meets the CCS's recommendation by the credential plus a year:
+    the 'months of coding meet it' reason is for coders without a credential."""
+    crc = build_roadmap(
+        person(credentials_held=("crc",), coding_months=18, target_setting="hospital"), CONTENT
+    )
+    reasons = " ".join(crc.credentials[0].reasons)
+    assert "which meets AHIMA's recommendation" not in reasons
+    coder = build_roadmap(person(coding_months=30, target_setting="hospital"), CONTENT)
+    assert "which meets AHIMA's recommendation" in " ".join(coder.credentials[0].reasons)

@@ -515,7 +515,8 @@ def _choose_credentials(
         ]
     if setting == "hospital":
         if eligible(ccs_recommended, a, held=tuple(a.holds)):
-            direct = ("ccs_direct",) if no_program(a) else ()
+            # (a credential held says it in its own advice, with the course it plans)
+            direct = ("ccs_direct",) if no_program(a) and not a.coding_credentials else ()
             return _first(("ccs", ("setting_hospital", experience, *direct)))
         if no_program(a):
             # a year of coding, short of the two AHIMA recommends for the CCS on coding alone:
@@ -718,6 +719,25 @@ def _context(
         "current_work_aside": f" ({a.current_work.strip()})" if a.current_work.strip() else "",
         # the work they named is behind someone laid off, not working or retired
         "your_work": "Your past work" if a.employment in OUT_OF_WORK else "Your current work",
+        # a healthcare or insurance employer may have billing or coding work; others do not
+        "healthcare_work_ask": (
+            "ask your employer about billing, charge entry or coding work, which can pay more "
+            "and counts as healthcare experience when you apply for coding roles"
+            if a.employer_type in ("provider", "payer")
+            else "part-time billing, charge entry or patient access work alongside it would "
+            "add healthcare experience for your coding applications"
+        ),
+        "cdi_team": (
+            "the CDI team where you work"
+            if a.employment == "employed" and a.employer_type == "provider"
+            else "hospital CDI teams"
+        ),
+        "financial_aid_too": "" if a.student_aid == "no" else " and financial aid",
+        "cdi_coding_way": (  # a coder already knows coding is open to them
+            ""
+            if no_program(a)
+            else " If coding itself is what you want, the plan below is your way in."
+        ),
         "hours_per_week": str(a.hours_per_week),
         "start_date": _fmt_date(a.start_date, content),
         "credential": primary.info.code,
