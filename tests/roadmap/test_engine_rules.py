@@ -872,3 +872,13 @@ def test_an_him_degree_for_a_hospital_leads_to_the_rhit_then_the_ccs_soon(conten
     certificate = build_roadmap(hospital_career_changer(), content)
     assert certificate.pathway.key == "certificate"
     assert certificate.primary_credential.code == "CCA"
+
+
+def test_needing_an_income_now_outweighs_what_favours_a_degree(content):
+    """A school leaver aiming at a hospital with a long-term goal scores for the degree, but
+    someone who needs an income now is not put on two years without pay."""
+    leaver = school_leaver(target_setting="hospital", state="TX", goals="long-term career")
+    assert build_roadmap(leaver, content).pathway.key == "associate_degree"
+    now = build_roadmap(dataclasses.replace(leaver, income_need="now"), content)
+    assert now.pathway.key == "certificate"
+    assert any("income from coding soon" in r for r in now.pathway.reasons)

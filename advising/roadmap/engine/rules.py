@@ -114,7 +114,7 @@ _ASSOCIATE_SCORES: Mapping[tuple[str, str], tuple[int, str]] = types.MappingProx
         ("target_setting", "physician_office"): (-1, "pathway_physician_office"),
         ("budget", "tight"): (-2, "pathway_budget_tight"),
         ("budget", "flexible"): (1, "pathway_budget_flexible"),
-        ("income_need", "now"): (-3, "pathway_income_soon"),
+        ("income_need", "now"): (-5, "pathway_income_soon"),  # no two years without pay
         ("income_need", "within_6_months"): (-3, "pathway_income_soon"),
     }
 )
