@@ -796,10 +796,24 @@ def test_a_coder_short_of_two_years_takes_the_cca_then_the_ccs_at_once(content, 
     )
     roadmap = build_roadmap(answers, content)
     assert [c.credential.code for c in roadmap.credentials] == ["CCA", "CCS"]
-    assert any("the CCS right after it" in r for r in roadmap.credentials[0].reasons)
+    reasons = roadmap.credentials[0].reasons
+    assert any("then the CCS after a review of its own" in r for r in reasons)
     assert "ccs_recommendation_not_met" not in {a.key for a in roadmap.advice}
-    exam, upgrade = milestone(roadmap, "exam").date, milestone(roadmap, "credential_upgrade").date
-    assert timedelta(0) < upgrade - exam <= timedelta(weeks=5)
+    exam, step = milestone(roadmap, "exam").date, milestone(roadmap, "credential_upgrade")
+    # the CCS review at 10 hours a week (120 hours: a quarter off, with the CCA held)
+    assert timedelta(weeks=12) <= step.date - exam < timedelta(weeks=13)
+    assert step.title == "Sit the CCS" and "a year of inpatient coding" not in step.description
+    lines = {line.key: line for line in roadmap.costs.lines}
+    assert lines["next_exam"].label == "CCS exam fee, for your move up"
+    # one AHIMA membership at most: both exams at member fees plus dues, or both at the
+    # non-member fees
+    cca, ccs = content.catalogue.credentials["cca"], content.catalogue.credentials["ccs"]
+    member = cca.fees.member + ccs.fees.member + lines["ahima_membership"].low
+    other = cca.fees.non_member + ccs.fees.non_member
+    assert (roadmap.costs.total_low, roadmap.costs.total_high) == (
+        min(member, other),
+        max(member, other),
+    )
     two_years = build_roadmap(dataclasses.replace(answers, coding_months=24), content)
     assert roadmap.credentials[0].credential.code == "CCA"
     assert two_years.credentials[0].credential.code == "CCS"

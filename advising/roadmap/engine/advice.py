@@ -334,9 +334,12 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         if practicode:
             upgrade_at = exam + content.practicode_weeks * week
             raw["credential_upgrade"] = upgrade_at
-        elif credential == "cca" and no_program(a):
-            # the CCA plus the year of coding already done: the CCS is the next step at once
-            upgrade_at = exam + content.held_next_step_weeks * week
+        elif primary.coded_upgrade is not None and no_program(a):
+            # the CCA plus the year of coding already done: the CCS exam follows its review
+            # (the quarter off a credential held earns), at the person's hours
+            ccs_hours = content.credentials["ccs"].prep_hours * 0.75
+            ccs_weeks = max(content.min_prep_weeks, math.ceil(ccs_hours / hours))
+            upgrade_at = exam + ccs_weeks * week
             raw["credential_upgrade"] = upgrade_at
         elif offset > 0:
             upgrade_at = _upgrade_date(a, start, first_job, offset)
@@ -596,12 +599,11 @@ def cost_estimate(
                 c.fees.sourced.checked_on,
             )
         )
-    if (
-        plan.route in HELD_ROUTES
-        and "credential_upgrade" in plan.dates
-        and held_upgrade(a, content, primary) is not None
-    ):
-        # the CCA's, or the COC's, step up is the CCS exam: the plan dates it, so price it
+    held_step = plan.route in HELD_ROUTES and held_upgrade(a, content, primary) is not None
+    coded_step = plan.route not in HELD_ROUTES and primary == "cca" and no_program(a)
+    if "credential_upgrade" in plan.dates and (held_step or coded_step):
+        # the CCA's, or the COC's, step up is the CCS exam: the plan dates it soon, so price
+        # it (a year into a first job, it is the employer's to pay as often as not)
         ccs = cat.credentials["ccs"]
         lines.append(
             CostLine(
@@ -626,18 +628,22 @@ def cost_estimate(
         item("practicode")
     total_low = sum(line.low or 0 for line in lines)
     total_high = sum(line.high or 0 for line in lines)
-    if (
-        c.body != "AAPC"
-        and plan.route not in HELD_ROUTES
-        and c.fees.member is not None
-        and c.fees.non_member is not None
-    ):
-        # AHIMA's membership is optional: a member pays the lower fee plus the dues, anyone
-        # else the higher fee alone, never both the dues and the higher fee.
-        dues = next(line for line in lines if line.key == "ahima_membership")
-        paths = (c.fees.member + (dues.low or 0), c.fees.non_member)
-        total_low += min(paths) - (fee_low or 0) - (dues.low or 0)
-        total_high += max(paths) - (fee_high or 0) - (dues.high or 0)
+    dues = next((line for line in lines if line.key == "ahima_membership"), None)
+    # the AHIMA exams the plan prices (its own, and the CCS after a CCA), with both fees known
+    ahima_exams = [
+        x
+        for x in ([c] if plan.route not in HELD_ROUTES else [])
+        + ([cat.credentials["ccs"]] if any(line.key == "next_exam" for line in lines) else [])
+        if x.body == "AHIMA" and x.fees.member is not None and x.fees.non_member is not None
+    ]
+    if dues is not None and ahima_exams:
+        # AHIMA's membership is optional: a member pays the lower fees plus the dues, anyone
+        # else the higher fees alone, never both the dues and the higher fees.
+        member_fees = sum(x.fees.member or 0 for x in ahima_exams)
+        other_fees = sum(x.fees.non_member or 0 for x in ahima_exams)
+        paths = (member_fees + (dues.low or 0), other_fees)
+        total_low += min(paths) - member_fees - (dues.low or 0)
+        total_high += max(paths) - other_fees - (dues.high or 0)
     unpriced = tuple(line.label for line in lines if line.low is None)
     if not lines:
         verdict = "none"  # a credential held and kept: nothing in the plan to pay for

@@ -41,6 +41,7 @@ class CredentialContent:
     ceu_description: str
     upgrade: Upgrade | None  # the step after a trainee's first job (the CPC-A's A, the CCA's CCS)
     held_upgrade: Upgrade | None = None  # the step up for a holder aiming at a hospital
+    coded_upgrade: Upgrade | None = None  # the step up when the coding year is done already
 
 
 @dataclass(frozen=True)

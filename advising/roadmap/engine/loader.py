@@ -286,6 +286,7 @@ def _credential(key: str, node: Node) -> CredentialContent:
         "ceu_description",
         "upgrade",
         "held_upgrade",
+        "coded_upgrade",
     )
     lead = node.integer("registration_lead_weeks")
     window = node.integer("test_window_days") if node.has("test_window_days") else None
@@ -294,9 +295,9 @@ def _credential(key: str, node: Node) -> CredentialContent:
             "registration_lead_weeks",
             f"({lead} weeks) must fit inside test_window_days ({window} days)",
         )
-    upgrade, held_upgrade = (
+    upgrade, held_upgrade, coded_upgrade = (
         _upgrade(node.table(name)) if node.has(name) else None
-        for name in ("upgrade", "held_upgrade")
+        for name in ("upgrade", "held_upgrade", "coded_upgrade")
     )
     return CredentialContent(
         info=CredentialInfo(
@@ -319,6 +320,7 @@ def _credential(key: str, node: Node) -> CredentialContent:
         ceu_description=node.text("ceu_description"),
         upgrade=upgrade,
         held_upgrade=held_upgrade,
+        coded_upgrade=coded_upgrade,
     )
 
 

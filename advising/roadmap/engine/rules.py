@@ -362,9 +362,12 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             if not answers.specialties:
                 description = content.route_milestones_no_choice.get((route, key), description)
         elif key == "credential_upgrade":
-            upgrade = (
-                primary.held_upgrade if steps_up_to_ccs(answers, primary_key) else primary.upgrade
-            )
+            if steps_up_to_ccs(answers, primary_key):
+                upgrade = primary.held_upgrade
+            elif primary.coded_upgrade and no_program(answers) and route not in HELD_ROUTES:
+                upgrade = primary.coded_upgrade  # the coding year done: the CCS soon after
+            else:
+                upgrade = primary.upgrade
             assert upgrade is not None
             title, description = upgrade.title, upgrade.description
         elif key == "specialization":
@@ -521,7 +524,10 @@ def _choose_credentials(
         if no_program(a):
             # a year of coding, short of the two AHIMA recommends for the CCS on coding alone:
             # the CCA plus that year meets its recommendation, sooner than waiting for two
-            return _first(("cca", ("setting_hospital", experience, "cca_after_coding")))
+            return [
+                ("cca", "primary", ("setting_hospital", experience, "cca_after_coding")),
+                ("ccs", "next", ("ccs_after_cca_coded",)),
+            ]
         if credential_year_pending(a, content, "ccs"):
             # another body's credential and coding now: the CCS once the year is reached
             return _first(("ccs", ("setting_hospital", experience, "ccs_after_coding_year")))

@@ -205,6 +205,7 @@ REASON_IDS = (
     "ccs_after_experience",
     "ccs_direct",
     "cca_after_coding",
+    "ccs_after_cca_coded",
     "ccs_after_coding_year",
     "ccs_after_outpatient_credential",
     "payer_specialty",
