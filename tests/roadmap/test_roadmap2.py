@@ -607,3 +607,14 @@ def test_a_credential_holders_ccs_reason_does_not_credit_months_alone():
     assert "which meets AHIMA's recommendation" not in reasons
     coder = build_roadmap(person(coding_months=30, target_setting="hospital"), CONTENT)
     assert "which meets AHIMA's recommendation" in " ".join(coder.credentials[0].reasons)
+
+
+def test_an_exam_only_plan_with_nothing_to_spend_names_the_employer_for_the_fee():
+    """A coder reviewing for an exam with $0 to spend: their employer is the funder named
+    (employers often pay coders' exam fees), so paying still comes first."""
+    coder = build_roadmap(
+        person(coding_months=18, employment="employed", budget_min=0, budget_max=0), CONTENT
+    )
+    assert coder.pathway.duration_weeks == 0  # no program
+    assert [f.key for f in coder.costs.funding] == ["funding_employer_exam"]
+    assert coder.costs.verdict == "nothing" and "pay for anything" in coder.costs.summary

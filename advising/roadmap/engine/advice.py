@@ -685,6 +685,8 @@ def cost_estimate(
         funding_ids.append("funding_mycaa")
     if a.employer_may_pay and plan.program_weeks:  # tuition help is for a program
         funding_ids.append("funding_employer")
+    elif (a.employer_may_pay or a.codes_now) and plan.route not in HELD_ROUTES:
+        funding_ids.append("funding_employer_exam")  # no program: the exam fee is the ask
     if verdict in ("over", "nothing") and plan.program_weeks and c.key == "cpc":
         funding_ids.append("funding_self_study")  # AAPC asks for no training before the CPC
         # what that route costs, from the same lines: the exam and AAPC's membership

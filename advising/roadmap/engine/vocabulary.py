@@ -155,6 +155,7 @@ ADVICE_IDS = (
     "funding_gi_bill_exam",
     "funding_mycaa",
     "funding_employer",
+    "funding_employer_exam",
     "funding_student_membership",
     "funding_scholarships",
     "funding_self_study",
