@@ -552,3 +552,18 @@ def test_a_newcomer_who_failed_the_ccs_is_shown_the_cca_as_the_other_way_in():
         school_leaver(exam_retake="ccs", target_setting="hospital", coding_months=18), CONTENT
     )
     assert [c.credential.code for c in coder.credentials] == ["CCS"]
+
+
+def test_a_review_at_sixty_hours_a_week_lays_out_only_what_the_review_needs():
+    """An exam review of 120 hours over its minimum 4 weeks needs 30 hours a week: the plan
+    speaks of 30, and says the rest of the 60 are the person's own, as a program's does."""
+    coder = medical_assistant(
+        hours_per_week=60, coding_months=30, target_setting="hospital", specialties=()
+    )
+    roadmap = build_roadmap(coder, CONTENT)
+    assert roadmap.pathway.duration_weeks == 0
+    assert roadmap.study_plan.hours_per_week == 30
+    assert "at 30 hours a week" in roadmap.summary
+    assert "60 hours a week; 30 hours covers this plan" in roadmap.summary
+    assert any("Your review is about 120 hours" in note for note in roadmap.study_plan.notes)
+    assert not any("Your program cannot" in note for note in roadmap.study_plan.notes)

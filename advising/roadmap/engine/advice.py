@@ -238,6 +238,7 @@ class Schedule:
     order: tuple[str, ...]  # the milestones present, in date order
     total_weeks: int  # start date -> first job
     practicode_upgrade: bool = False  # a year of coding + Practicode after the exam: the A off
+    review_hours: float = 0  # an exam review's hours (no program): what its weeks must hold
 
 
 def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: str) -> Schedule:
@@ -251,6 +252,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
     start = a.start_date
     week = timedelta(weeks=1)
 
+    review_hours = 0.0
     if route == "retake":
         # The training is done and the exam sat once: timed practice on the weak sections
         # (never more hours than a first review), then the retake.
@@ -364,6 +366,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         order=tuple(dates),
         total_weeks=math.ceil((dates["first_job"] - start).days / 7),
         practicode_upgrade=practicode,
+        review_hours=review_hours,
     )
 
 

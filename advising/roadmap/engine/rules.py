@@ -178,6 +178,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         ),
         hours_after_credit=f"{credited_hours(total_hours, credit):,}",
         prep_weeks=str(prep_weeks),
+        review_hours=f"{math.ceil(plan.review_hours):,}",
         # a credential already held has no exam; a working coder no first job to find
         exam_date=_fmt_date(plan.dates["exam"], content) if "exam" in plan.dates else "",
         first_job_date=(
@@ -235,6 +236,8 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     elif route == "retake":  # a retake's review is so many hours, in at least so many weeks
         retake_hours = min(content.retake_prep_hours, primary.prep_hours)
         needed = math.ceil(retake_hours / prep_weeks)
+    elif plan.review_hours and prep_weeks:  # an exam review, in at least so many weeks
+        needed = math.ceil(plan.review_hours / prep_weeks)
     else:
         needed = answers.hours_per_week
     hours_capped = answers.hours_per_week - needed >= CAPPED_HOURS_WORTH_SAYING

@@ -302,6 +302,7 @@ PLACEHOLDERS = frozenset(
         "program_months",
         "program_end",
         "prep_weeks",
+        "review_hours",
         "exam_date",
         "first_job_date",
         "specialties",
