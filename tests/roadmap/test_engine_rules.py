@@ -896,3 +896,27 @@ def test_needing_an_income_now_outweighs_what_favours_a_degree(content):
     now = build_roadmap(dataclasses.replace(leaver, income_need="now"), content)
     assert now.pathway.key == "certificate"
     assert any("income from coding soon" in r for r in now.pathway.reasons)
+
+
+def test_at_an_hour_a_week_a_coders_ccs_step_comes_no_later_than_a_year_into_the_job(content):
+    """The CCS after a coder's CCA is dated a CCS review after it, but never later than the
+    year into the first job others are given: at 1 hour a week, two more months of coding
+    (12 instead of 10, for someone who trained for the CPC) must not push the plan's end
+    later (found by the 'more experience' property)."""
+    def plan(months):
+        return build_roadmap(
+            school_leaver(
+                target_setting="hospital",
+                hours_per_week=1,
+                budget="tight",
+                coding_months=months,
+                exam_retake="cpc",
+                state="TX",
+            ),
+            content,
+        )
+
+    before, after = plan(10), plan(12)
+    assert after.milestones[-1].date <= before.milestones[-1].date
+    step = milestone(after, "credential_upgrade").date
+    assert step <= milestone(after, "first_job").date + timedelta(weeks=52)

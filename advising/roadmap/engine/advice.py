@@ -341,7 +341,10 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             # (the quarter off a credential held earns), at the person's hours
             ccs_hours = content.credentials["ccs"].prep_hours * 0.75
             ccs_weeks = max(content.min_prep_weeks, math.ceil(ccs_hours / hours))
-            upgrade_at = exam + ccs_weeks * week
+            # never later than a coder new to the work is told (a year into the first job):
+            # more coding must not move the step later, even at a few hours a week
+            year_in = first_job + primary.upgrade.after_first_job_weeks * week
+            upgrade_at = min(exam + ccs_weeks * week, year_in)
             raw["credential_upgrade"] = upgrade_at
         elif offset > 0:
             upgrade_at = _upgrade_date(a, start, first_job, offset)
