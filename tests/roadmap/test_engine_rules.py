@@ -853,7 +853,14 @@ def test_an_exam_near_the_new_code_year_says_which_books(content):
     january = build_roadmap(medical_assistant(start_date=date(2027, 6, 7)), content)
     assert milestone(january, "exam").date.month == 1
     (advice,) = [a for a in january.advice if a.key == "code_year_aapc"]
-    assert "January 3, 2028" in advice.text and "new year's code sets" in advice.text
+    assert "January 3, 2028" in advice.text and "the 2028 code sets" in advice.text
+    assert "study with the 2028 books" in advice.text
+    assert "the 2027 books are allowed" in advice.text
+    spring = build_roadmap(
+        hospital_career_changer(hours_per_week=20, start_date=date(2026, 10, 5)), content
+    )
+    (ahima,) = [a for a in spring.advice if a.key == "code_year_ahima"]
+    assert "before it the 2026 books, from it the 2027 books" in ahima.text
     autumn = build_roadmap(medical_assistant(), content)  # exam in September
     assert not {"code_year_aapc", "code_year_ahima"} & {a.key for a in autumn.advice}
 

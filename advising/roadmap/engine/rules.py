@@ -179,6 +179,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         hours_after_credit=f"{credited_hours(total_hours, credit):,}",
         prep_weeks=str(prep_weeks),
         review_hours=f"{math.ceil(plan.review_hours):,}",
+        **_code_years(plan.dates.get("exam"), catalogue_primary.body),
         # a credential already held has no exam; a working coder no first job to find
         exam_date=_fmt_date(plan.dates["exam"], content) if "exam" in plan.dates else "",
         first_job_date=(
@@ -683,6 +684,15 @@ def _choose_pathway(
     if not reasons:
         reasons = ("pathway_default_associate" if associate else "pathway_default_certificate",)
     return ("associate_degree" if associate else "certificate"), reasons
+
+
+def _code_years(exam: date | None, body: str) -> dict[str, str]:
+    """The code-book year an exam is on ({code_year}) and the one before: a December AAPC
+    exam sits just before January's move to the next year's sets."""
+    if exam is None:
+        return {"code_year": "", "prior_code_year": ""}
+    year = exam.year + 1 if body == "AAPC" and exam.month == 12 else exam.year
+    return {"code_year": str(year), "prior_code_year": str(year - 1)}
 
 
 def _months(weeks: int) -> float:

@@ -303,6 +303,8 @@ PLACEHOLDERS = frozenset(
         "program_end",
         "prep_weeks",
         "review_hours",
+        "code_year",
+        "prior_code_year",
         "exam_date",
         "first_job_date",
         "specialties",
