@@ -873,8 +873,11 @@ def test_a_plan_for_the_uk_says_how_nhs_coding_works(content, typed):
     advice = {a.key: a.text for a in roadmap.advice}
     assert "OPCS-4" in advice["uk_code_sets"] and "NCCQ" in advice["uk_code_sets"]
     assert "many do not" in advice["outside_us"]  # remote work for a US employer from abroad
+    assert roadmap.next_steps[0].key == "nhs_trainee_posts"
+    assert "NHS Jobs" in roadmap.next_steps[0].description
     ireland = build_roadmap(school_leaver(state="outside", country="Ireland"), content)
     assert "uk_code_sets" not in {a.key for a in ireland.advice}
+    assert "nhs_trainee_posts" not in {s.key for s in ireland.next_steps}
 
 
 def test_an_him_degree_for_a_hospital_leads_to_the_rhit_then_the_ccs_soon(content):

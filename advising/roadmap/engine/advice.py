@@ -33,7 +33,7 @@ from .catalogue import CatalogueCredential, public_source
 from .content import Content, CredentialContent, PathwayContent, Upgrade
 from .dates import next_business_day, next_term_start
 from .model import Advice, CostEstimate, CostLine, CredentialInfo, StudyPhase
-from .phrasing import country_key, spoken_list
+from .phrasing import country_key, is_uk, spoken_list
 from .vocabulary import (
     AAPC_CREDENTIALS,
     AHIMA_CREDENTIALS,
@@ -743,22 +743,6 @@ def code_year_change(body: str, exam: date) -> str | None:
     return None
 
 
-#: The United Kingdom as people type it, compared through ``country_key``.
-UK_NAMES = frozenset(
-    {
-        "united kingdom",
-        "the united kingdom",
-        "uk",
-        "great britain",
-        "britain",
-        "gb",
-        "england",
-        "scotland",
-        "wales",
-        "northern ireland",
-    }
-)
-
 #: Someone who needs an income soon is told plainly when coding pays later than this.
 INCOME_GAP_WEEKS = 52
 
@@ -853,7 +837,7 @@ def choose_advice(
         ids.append("outside_us")
         if country_key(a.country) in ("canada", "ca"):
             ids.append("canada_code_sets")  # its hospitals code with their own classifications
-        elif country_key(a.country) in UK_NAMES:
+        elif is_uk(a.country):
             ids.append("uk_code_sets")  # the NHS codes with ICD-10 and OPCS-4, trains its own
     if not held:
         exam_hours = content.catalogue.credentials[primary].exam.hours

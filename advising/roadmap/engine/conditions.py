@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .answers import IntakeAnswers
+from .phrasing import is_uk
 from .toml_schema import Node
 from .vocabulary import FIXED_CHOICES, HELD_ROUTES
 
@@ -146,6 +147,11 @@ def _sits_exam(f: Facts) -> bool:
     return f.route not in HELD_ROUTES
 
 
+def _in_uk(f: Facts) -> bool:
+    """True for someone who said they live in the United Kingdom (NHS coding is its own)."""
+    return f.answers.outside_us and is_uk(f.answers.country)
+
+
 def _nothing_to_spend(f: Facts) -> bool:
     """True for someone who said they can spend $0 themselves: the funders come first."""
     return f.answers.budget_max == 0
@@ -166,6 +172,7 @@ _FLAGS: Mapping[str, Callable[[Facts], bool]] = {
     "outside_us": _outside_us,
     "hours_capped": _hours_capped,
     "nothing_to_spend": _nothing_to_spend,
+    "in_uk": _in_uk,
 }
 
 #: Conditions that compare a number: "hours < 10", "coding_months >= 12".

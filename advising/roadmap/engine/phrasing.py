@@ -27,6 +27,28 @@ def country_key(country: str) -> str:
     return " ".join(country.replace(".", "").split()).casefold()
 
 
+#: The United Kingdom as people type it, compared through ``country_key``.
+_UK_NAMES = frozenset(
+    {
+        "united kingdom",
+        "the united kingdom",
+        "uk",
+        "great britain",
+        "britain",
+        "gb",
+        "england",
+        "scotland",
+        "wales",
+        "northern ireland",
+    }
+)
+
+
+def is_uk(country: str) -> bool:
+    """Whether a typed country is the United Kingdom or one of its nations."""
+    return country_key(country) in _UK_NAMES
+
+
 def country_in_sentence(country: str) -> str:
     """A country as a sentence names it: "the Philippines", "the United Kingdom", "Canada";
     a name typed all in lower case gets its capitals; "U.K." is "the United Kingdom", and no
