@@ -606,8 +606,11 @@ def cost_estimate(
             )
         )
     held_step = plan.route in HELD_ROUTES and held_upgrade(a, content, primary) is not None
-    coded_step = plan.route not in HELD_ROUTES and primary == "cca" and no_program(a)
-    if "credential_upgrade" in plan.dates and (held_step or coded_step):
+    # the CCS a review after a coder's CCA, or months into the job after the RHIT
+    soon_step = plan.route not in HELD_ROUTES and (
+        (primary == "cca" and no_program(a)) or primary == "rhit"
+    )
+    if "credential_upgrade" in plan.dates and (held_step or soon_step):
         # the CCA's, or the COC's, step up is the CCS exam: the plan dates it soon, so price
         # it (a year into a first job, it is the employer's to pay as often as not)
         ccs = cat.credentials["ccs"]
