@@ -168,3 +168,10 @@ def test_work_someone_has_left_is_not_called_their_current_work(content, employm
         content,
     )
     assert f"{said} (Army combat medic) gives you" in " ".join(roadmap.credentials[0].reasons)
+
+
+def test_no_country_typed_is_not_called_your_country(content):
+    roadmap = build_roadmap(PERSONAS["school_leaver"](state="outside", country=""), content)
+    text = " ".join(all_strings(roadmap_to_dict(roadmap)))
+    assert "You live in your country" not in text
+    assert "You live outside the United States." in text

@@ -196,6 +196,12 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         plan_years=f"{plan.total_weeks / 52:.1f}",
         months_to_first_job=str(round(_months(plan.total_weeks))),
         country=country_in_sentence(answers.country) if answers.country else "your country",
+        # "You live in your country" says nothing: without a country, where they are not
+        you_live=(
+            f"You live in {country_in_sentence(answers.country)}"
+            if answers.country.strip()
+            else "You live outside the United States"
+        ),
         # community colleges and US holidays are American: outside the US, say what applies
         local_college="a local college" if answers.outside_us else "a community college",
         local_colleges="local colleges" if answers.outside_us else "community colleges",

@@ -304,6 +304,7 @@ PLACEHOLDERS = frozenset(
         "prep_weeks",
         "review_hours",
         "code_year",
+        "you_live",
         "prior_code_year",
         "exam_date",
         "first_job_date",
