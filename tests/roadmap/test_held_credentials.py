@@ -468,3 +468,16 @@ def test_a_dated_step_up_to_the_ccs_is_priced():
         medical_assistant(credentials_held=("cpc",), coding_months=30), CONTENT
     )
     assert "next_exam" not in {line.key for line in cpc.costs.lines}
+
+
+def test_a_cca_holder_who_has_coded_a_year_has_the_ccs_dated_with_the_job():
+    """The CCS card says the timeline marks when to start: a CCA holder between jobs with 18
+    months of coding (the year done) has the step dated with the next job, not left out."""
+    roadmap = build_roadmap(
+        school_leaver(credentials_held=("cca",), coding_months=18, employment="not_working"),
+        CONTENT,
+    )
+    assert [c.credential.code for c in roadmap.credentials] == ["CCA", "CCS"]
+    when = dates(roadmap)
+    assert when["first_job"] < when["credential_upgrade"] <= when["first_job"] + timedelta(weeks=1)
+    assert "next_exam" in {line.key for line in roadmap.costs.lines}

@@ -440,7 +440,7 @@ def _held_schedule(a: IntakeAnswers, content: Content, credential: str, route: s
             if route == "apprentice" and not apprentice_months
             else _upgrade_date(a, start, first_job, offset)
         )
-        if offset:
+        if offset or upgrade is not None:  # the year coded already: the step comes with the job
             raw["credential_upgrade"] = upgrade_at
         raw["specialization"] = max(
             first_job + max(0, content.specialize_after_first_job_weeks - coding_weeks) * week,
