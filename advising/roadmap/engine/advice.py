@@ -346,7 +346,9 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
             year_in = first_job + primary.upgrade.after_first_job_weeks * week
             upgrade_at = min(exam + ccs_weeks * week, year_in)
             raw["credential_upgrade"] = upgrade_at
-        elif offset > 0:
+        elif offset > 0 or not cat.apprentice:
+            # (the coding needed done already: the step comes with the first job; an A that
+            # two years have removed has no step left, its advice says how it comes off)
             upgrade_at = _upgrade_date(a, start, first_job, offset)
             raw["credential_upgrade"] = upgrade_at
     specialization = max(first_job + content.specialize_after_first_job_weeks * week, upgrade_at)
