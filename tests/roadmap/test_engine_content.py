@@ -105,12 +105,12 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
         (
             'title = "Shortlist three programs"',
             'title = "Shortlist programs for {nickname}"',
-            "content.toml: next_steps[3].title uses unknown placeholder {nickname}",
+            "content.toml: next_steps[4].title uses unknown placeholder {nickname}",
         ),
         (
             'when = ["budget = tight", "needs_program", "not nothing_to_spend"]\ntitle = "Price',
             'when = ["budget = cheap", "needs_program", "not nothing_to_spend"]\ntitle = "Price',
-            "content.toml: next_steps[6].when condition 'budget = cheap'",
+            "content.toml: next_steps[7].when condition 'budget = cheap'",
         ),
         (
             'study_focus = "review"',

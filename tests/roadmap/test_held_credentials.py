@@ -481,3 +481,17 @@ def test_a_cca_holder_who_has_coded_a_year_has_the_ccs_dated_with_the_job():
     when = dates(roadmap)
     assert when["first_job"] < when["credential_upgrade"] <= when["first_job"] + timedelta(weeks=1)
     assert "next_exam" in {line.key for line in roadmap.costs.lines}
+
+
+def test_an_apprentice_starts_with_practicode_in_the_next_steps_and_abroad_no_local_chapter():
+    """The COC-A's (or CPC-A's) real first actions lead the next steps; someone abroad is
+    not sent to a local AHIMA or AAPC chapter (they are in the United States)."""
+    coc_a = build_roadmap(
+        hospital_career_changer(credentials_held=("coc_a",), specialties=("outpatient_surgery",)),
+        CONTENT,
+    )
+    first = coc_a.next_steps[0]
+    assert first.key == "start_practicode" and "put the COC-A on your résumé" in first.description
+    abroad = build_roadmap(school_leaver(state="outside", country="UK"), CONTENT)
+    (community,) = [s for s in abroad.next_steps if s.key == "join_community"]
+    assert "local chapters are in the United States" in community.description

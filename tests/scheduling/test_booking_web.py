@@ -194,6 +194,8 @@ def test_booking_form_errors_are_next_to_fields(client, ctx):
     assert response.status_code == 200
     for field in ("email", "consent", "name"):
         assert f'id="{field}-error"' in html
+    # the summary names the consent field without its sentence's own period before the colon
+    assert "this consultation</a>:" in html and ".</a>:" not in html
     db.session.rollback()
     assert db.session.scalar(select(db.func.count(Booking.id))) == 0
 

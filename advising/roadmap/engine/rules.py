@@ -761,7 +761,7 @@ def _context(
         "cdi_coding_way": (  # a coder already knows coding is open to them
             ""
             if no_program(a)
-            else " If coding itself is what you want, the plan below is your way in."
+            else " If coding itself is what you want, the rest of this plan is your way in."
         ),
         "hours_per_week": str(a.hours_per_week),
         "start_date": _fmt_date(a.start_date, content),
