@@ -727,7 +727,7 @@ def test_a_budget_of_nothing_puts_the_funders_first(content):
     a laid-off person keeps the dislocated-worker wording."""
     broke = build_roadmap(hospital_career_changer(budget_min=0, budget_max=0, state="TX"), content)
     costs = broke.costs
-    assert costs.verdict == "nothing"
+    assert costs.verdict == "nothing" and costs.title == "Paying for it comes first"
     assert "cannot spend anything yourself" in costs.summary
     assert "more than the $0" not in costs.summary
     keys = [f.key for f in costs.funding]

@@ -98,6 +98,19 @@ def test_roadmap_from_dict_rejects_damaged_data(content):
         roadmap_from_dict(bad_date)
 
 
+def test_a_roadmap_stored_before_the_costs_title_still_loads(content):
+    """The costs' title came later, with a default: a roadmap stored without it reads with
+    none, while a field without a default is still required."""
+    data = roadmap_to_dict(build_roadmap(medical_assistant(budget_min=0, budget_max=0), content))
+    assert data["costs"]["title"] == "Paying for it comes first"
+    older = json.loads(json.dumps(data))
+    del older["costs"]["title"]
+    assert roadmap_from_dict(older).costs.title == ""
+    del older["costs"]["verdict"]
+    with pytest.raises(ValueError, match=r"roadmap\.costs\.verdict"):
+        roadmap_from_dict(older)
+
+
 # ---------------------------------------------------------------------------
 # Property: any valid answers give a consistent roadmap
 # ---------------------------------------------------------------------------

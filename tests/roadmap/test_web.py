@@ -228,3 +228,14 @@ def test_the_timeline_lists_what_more_hours_would_change_each_with_its_plan(clie
     at_ten = html_lib.unescape(client.get(link.split("#")[0]).get_data(as_text=True))
     assert "This is a what-if" in at_ten and "Try other hours" in at_ten
     assert "Sit the" in at_ten and rows[0][1] in at_ten  # the exam date of that row
+
+
+def test_the_costs_lead_with_the_verdict_on_the_page_and_in_the_pdf_summary(client, ctx):
+    """'Paying for it comes first' (a $0 budget) leads the costs; an unknown budget has no
+    lead of its own (the section's heading says it)."""
+    token = token_of(submit_intake(client, budget_amount="0", state="TX"))
+    page = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert "<strong>Paying for it comes first.</strong> You said you cannot spend" in page
+    other = token_of(submit_intake(client, email="someone.else@example.com"))
+    plain = client.get(f"/roadmap/{other}").get_data(as_text=True)
+    assert 'cost-verdict cost-unknown">The items we could price' in plain

@@ -709,7 +709,7 @@ def cost_estimate(
         funding_ids.append("funding_scholarships")
     if verdict == "nothing" and not funding_ids:
         verdict = "over"  # no funder to point to: the plain comparison
-    _title, text = content.advice[f"cost_{verdict}"]
+    title, text = content.advice[f"cost_{verdict}"]
     return CostEstimate(
         lines=tuple(lines),
         total_low=total_low,
@@ -719,6 +719,8 @@ def cost_estimate(
         budget_max=a.budget_max,
         verdict=verdict,
         summary=render(text),
+        # the unknown and none verdicts' titles are the section's own heading
+        title="" if verdict in ("unknown", "none") else render(title),
         funding=tuple(
             Advice(aid, render(content.advice[aid][0]), render(content.advice[aid][1]))
             for aid in funding_ids

@@ -137,6 +137,9 @@ class CostEstimate:
     verdict: str
     summary: str
     funding: tuple[Advice, ...]
+    # the verdict in a few words ("Over your budget"), "" where the section's heading says it;
+    # roadmaps stored before it was added read as ""
+    title: str = ""
 
 
 @dataclass(frozen=True)

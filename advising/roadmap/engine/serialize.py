@@ -10,6 +10,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Mapping
+from dataclasses import MISSING
 from datetime import date
 from typing import Any
 
@@ -89,10 +90,14 @@ def _from_json(tp: Any, value: Any, path: str) -> Any:
         unknown = set(value) - set(names)
         if unknown:
             raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
-        missing = [n for n in names if n not in value]
+        # a field added later with a default may be absent from what was stored before it
+        optional = {f.name for f in dataclasses.fields(tp) if f.default is not MISSING}
+        missing = [n for n in names if n not in value and n not in optional]
         if missing:
             raise ValueError(f"{path}.{missing[0]}: is missing")
-        return tp(**{n: _from_json(hints[n], value[n], f"{path}.{n}") for n in names})
+        return tp(
+            **{n: _from_json(hints[n], value[n], f"{path}.{n}") for n in names if n in value}
+        )
     if origin is tuple:
         if not isinstance(value, list | tuple):
             raise ValueError(f"{path}: must be a list")
