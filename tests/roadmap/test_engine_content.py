@@ -146,6 +146,15 @@ def test_parse_content_checks_a_missing_section():
         parse_content(raw)
 
 
+def test_every_phrase_the_rules_choose_must_word_each_case():
+    raw = tomllib.loads(SHIPPED)
+    del raw["wording"]["phrases"]["cdi_team"]["elsewhere"]
+    with pytest.raises(
+        ContentError, match=r"^content\.toml: wording\.phrases\.cdi_team\.elsewhere is missing$"
+    ):
+        parse_content(raw)
+
+
 def test_edited_wording_flows_into_the_roadmap(tmp_path):
     path = write_variant(
         tmp_path,

@@ -71,6 +71,10 @@ ORDER = (
 )
 
 
+#: The share of a review's hours left to someone with two years of coding, or a credential
+#: that tested procedure coding, before the CCS (a quarter less).
+SHORTER_REVIEW = 0.75
+
 #: A wait for the term this long is worth a head start (a terminology course).
 TERM_WAIT_WORTH_USING = timedelta(weeks=6)
 
@@ -268,7 +272,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         # the CCS: a quarter less review (keeps the CCS, chosen at two years or at a year with
         # a credential, no later than the CCA a year before).
         factor = (
-            0.75
+            SHORTER_REVIEW
             if a.coding_months >= 24
             or (credential == "ccs" and (codes_procedures(a) or a.exam_retake))
             else 1.0
@@ -339,7 +343,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         elif primary.coded_upgrade is not None and no_program(a):
             # the CCA plus the year of coding already done: the CCS exam follows its review
             # (the quarter off a credential held earns), at the person's hours
-            ccs_hours = content.credentials["ccs"].prep_hours * 0.75
+            ccs_hours = content.credentials["ccs"].prep_hours * SHORTER_REVIEW
             ccs_weeks = max(content.min_prep_weeks, math.ceil(ccs_hours / hours))
             # never later than a coder new to the work is told (a year into the first job):
             # more coding must not move the step later, even at a few hours a week
@@ -613,8 +617,8 @@ def cost_estimate(
         (primary == "cca" and no_program(a)) or primary == "rhit"
     )
     if "credential_upgrade" in plan.dates and (held_step or soon_step):
-        # the CCA's, or the COC's, step up is the CCS exam: the plan dates it soon, so price
-        # it (a year into a first job, it is the employer's to pay as often as not)
+        # the CCA's, the COC's or the RHIT's step up is the CCS exam, and the plan dates it
+        # soon: price it
         ccs = cat.credentials["ccs"]
         lines.append(
             CostLine(

@@ -99,6 +99,7 @@ class Content:
     start_moved: str  # added to the summary when the start given is no working day
     hours_capped: str  # added to the summary when fewer hours than given cover the plan
     upkeep_payment: Mapping[str, str]  # body -> what keeps its credentials besides CEUs
+    phrases: Mapping[str, Mapping[str, str]]  # [wording.phrases]: phrase -> case -> words
     reasons: Mapping[str, str]
     credentials: Mapping[str, CredentialContent]
     pathways: Mapping[str, PathwayContent]

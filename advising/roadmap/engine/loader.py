@@ -35,6 +35,7 @@ from .vocabulary import (
     LEARNING_FORMATS,
     MILESTONE_KEYS,
     PATHWAYS,
+    PHRASE_CASES,
     REASON_IDS,
     ROUTES,
 )
@@ -196,6 +197,7 @@ def _wording(node: Node) -> dict[str, Any]:
         "start_moved",
         "hours_capped",
         "upkeep_payment",
+        "phrases",
         "date_format",
         "month_names",
         "current_work_unknown",
@@ -217,7 +219,19 @@ def _wording(node: Node) -> dict[str, Any]:
         "start_moved": node.text("start_moved"),
         "hours_capped": node.text("hours_capped"),
         "upkeep_payment": _upkeep_payment(node.table("upkeep_payment")),
+        "phrases": _phrases(node.table("phrases")),
     }
+
+
+def _phrases(node: Node) -> Mapping[str, Mapping[str, str]]:
+    """[wording.phrases]: each phrase the rules choose by case (``PHRASE_CASES``)."""
+    node.only(*PHRASE_CASES)
+    found = {}
+    for phrase, cases in PHRASE_CASES.items():
+        table = node.table(phrase)
+        table.only(*cases)
+        found[phrase] = types.MappingProxyType({case: table.text(case) for case in cases})
+    return types.MappingProxyType(found)
 
 
 def _upkeep_payment(node: Node) -> Mapping[str, str]:

@@ -198,9 +198,11 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         country=country_in_sentence(answers.country) if answers.country else "your country",
         # "You live in your country" says nothing: without a country, where they are not
         you_live=(
-            f"You live in {country_in_sentence(answers.country)}"
+            content.phrases["you_live"]["country"].format(
+                country=country_in_sentence(answers.country)
+            )
             if answers.country.strip()
-            else "You live outside the United States"
+            else content.phrases["you_live"]["no_country"]
         ),
         # community colleges and US holidays are American: outside the US, say what applies
         local_college="a local college" if answers.outside_us else "a community college",
@@ -732,6 +734,7 @@ def _context(
     phrase = {
         field: content.choice_text[field][getattr(a, field)].phrase for field in FIXED_CHOICES
     }
+    phrases = content.phrases
     name = a.name.strip()
     return {
         "weekly_hours": weekly_hours(a.hours_per_week),
@@ -743,26 +746,21 @@ def _context(
         # " (Pharmacy technician)" after a phrase that stands without it, or nothing
         "current_work_aside": f" ({a.current_work.strip()})" if a.current_work.strip() else "",
         # the work they named is behind someone laid off, not working or retired
-        "your_work": "Your past work" if a.employment in OUT_OF_WORK else "Your current work",
+        "your_work": phrases["your_work"][
+            "out_of_work" if a.employment in OUT_OF_WORK else "working"
+        ],
         # a healthcare or insurance employer may have billing or coding work; others do not
-        "healthcare_work_ask": (
-            "ask your employer about billing, charge entry or coding work, which can pay more "
-            "and counts as healthcare experience when you apply for coding roles"
-            if a.employer_type in ("provider", "payer")
-            else "part-time billing, charge entry or patient access work alongside it would "
-            "add healthcare experience for your coding applications"
-        ),
-        "cdi_team": (
-            "the CDI team where you work"
+        "healthcare_work_ask": phrases["healthcare_work_ask"][
+            "healthcare_employer" if a.employer_type in ("provider", "payer") else "other_employer"
+        ],
+        "cdi_team": phrases["cdi_team"][
+            "at_work"
             if a.employment == "employed" and a.employer_type == "provider"
-            else "hospital CDI teams"
-        ),
+            else "elsewhere"
+        ],
         "financial_aid_too": "" if a.student_aid == "no" else " and financial aid",
-        "cdi_coding_way": (  # a coder already knows coding is open to them
-            ""
-            if no_program(a)
-            else " If coding itself is what you want, the rest of this plan is your way in."
-        ),
+        # a coder already knows coding is open to them
+        "cdi_coding_way": "" if no_program(a) else f" {phrases['cdi_coding_way']['new_to_coding']}",
         "hours_per_week": str(a.hours_per_week),
         "start_date": _fmt_date(a.start_date, content),
         "credential": primary.info.code,

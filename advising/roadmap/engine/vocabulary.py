@@ -262,6 +262,17 @@ MILESTONE_KEYS = (
 #: in that area, so their later specialty lies beyond it.
 SPECIALTY_CREDENTIALS = {"crc": ("risk_adjustment",), "coc": ("outpatient_surgery",)}
 
+#: [wording.phrases]: a phrase the rules choose by case, and the cases each must word.
+PHRASE_CASES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
+    {
+        "your_work": ("working", "out_of_work"),
+        "healthcare_work_ask": ("healthcare_employer", "other_employer"),
+        "cdi_team": ("at_work", "elsewhere"),
+        "cdi_coding_way": ("new_to_coding",),
+        "you_live": ("country", "no_country"),
+    }
+)
+
 #: The ``{placeholders}`` content templates may use.
 PLACEHOLDERS = frozenset(
     {
