@@ -758,7 +758,9 @@ def _context(
             if a.employment == "employed" and a.employer_type == "provider"
             else "elsewhere"
         ],
-        "financial_aid_too": "" if a.student_aid == "no" else " and financial aid",
+        "financial_aid_too": (
+            "" if a.student_aid == "no" else f" {phrases['financial_aid_too']['may_use_aid']}"
+        ),
         # a coder already knows coding is open to them
         "cdi_coding_way": "" if no_program(a) else f" {phrases['cdi_coding_way']['new_to_coding']}",
         "hours_per_week": str(a.hours_per_week),

@@ -269,6 +269,7 @@ PHRASE_CASES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
         "healthcare_work_ask": ("healthcare_employer", "other_employer"),
         "cdi_team": ("at_work", "elsewhere"),
         "cdi_coding_way": ("new_to_coding",),
+        "financial_aid_too": ("may_use_aid",),
         "you_live": ("country", "no_country"),
     }
 )
