@@ -152,3 +152,18 @@ def test_save_this_version_stores_the_what_if_as_the_roadmap(client, ctx):
     )
     assert bad.status_code == 302 and "hours=0" in bad.headers["Location"]
     assert _stored().answers["hours_per_week"] == 30
+
+
+def test_with_no_exam_ahead_the_panel_does_not_offer_hours(client, ctx):
+    """A credential held: hours move no date, so the panel offers the budget and start date
+    only, and keeps the hours for them in a hidden field."""
+    token = token_of(
+        submit_intake(
+            client, hours_per_week="8", credentials_held=["coc_a"], target_setting="hospital"
+        )
+    )
+    html = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    assert 'id="wi-hours"' not in html
+    assert '<input type="hidden" name="hours" value="8">' in html
+    assert re.search(r'id="wi-budget" name="budget"', html)
+    assert "with no exam ahead, the hours you study move no date" in html
