@@ -767,6 +767,15 @@ def test_a_registered_nurse_hears_of_cdi_first_and_gets_the_ccds_later(content):
     assert nurse.advice[0].key == "nurse_cdi"
     later = {c.credential.code: c.reasons[0] for c in nurse.later_credentials}
     assert "two years of work as a CDI specialist" in later["CCDS"]
+    # with CDI picked too, the RN's credential is the CCDS alone (ACDIS's, the nurses' one)
+    picked = build_roadmap(
+        medical_assistant(
+            experience_kinds=("nursing",), experience_years=10, state="OH", specialties=("cdi",)
+        ),
+        content,
+    )
+    picked_codes = [c.credential.code for c in picked.later_credentials]
+    assert "CCDS" in picked_codes and "CDIP" not in picked_codes
     assistant = build_roadmap(
         medical_assistant(experience_kinds=("clinical",), experience_years=10, state="OH"),
         content,

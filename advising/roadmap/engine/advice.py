@@ -525,7 +525,7 @@ def second_credentials(
         add("crc", "second_payer_crc")
     if "nursing" in a.experience_kinds:  # an RN's route into CDI needs no coding credential
         add("ccds", "second_cdi_nurse")
-    if "cdi" in a.specialties:
+    if "cdi" in a.specialties and "nursing" not in a.experience_kinds:  # an RN: the CCDS
         add("cdip", "second_cdi")
         add("ccds", "second_cdi")
     for specialty in a.specialties:
