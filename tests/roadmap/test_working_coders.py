@@ -162,12 +162,13 @@ def test_a_coc_holders_step_to_the_ccs_is_dated_when_the_coding_year_is_reached(
     assert step.title == "Move up to the CCS for inpatient work"
     assert "ICD-10-PCS" in step.description and "COC-A" not in step.description
     start = coding.start_date
-    assert timedelta(weeks=26) <= step.date - start < timedelta(weeks=27)
+    assert timedelta(weeks=27) <= step.date - start < timedelta(weeks=28)  # 6 + 6 months
     newcomer = build_roadmap(hospital_career_changer(credentials_held=("coc",)), CONTENT)
     first_job = milestone(newcomer, "first_job").date
     step = milestone(newcomer, "credential_upgrade")
     assert step.title == "Move up to the CCS for inpatient work"
-    assert timedelta(weeks=52) <= step.date - first_job < timedelta(weeks=53)
+    # a full year (365 days or more) into the first job, not 52 weeks, a day short of it
+    assert timedelta(days=365) <= step.date - first_job < timedelta(weeks=54)
 
 
 def test_a_coc_holder_with_a_year_of_coding_goes_on_to_the_ccs_exam():
