@@ -495,3 +495,30 @@ def test_an_apprentice_starts_with_practicode_in_the_next_steps_and_abroad_no_lo
     abroad = build_roadmap(school_leaver(state="outside", country="UK"), CONTENT)
     (community,) = [s for s in abroad.next_steps if s.key == "join_community"]
     assert "local chapters are in the United States" in community.description
+
+
+def test_abroad_no_step_sends_the_person_to_a_local_chapter():
+    """AAPC's and AHIMA's local chapters are in the United States: abroad, the job search,
+    the motivation worry and the next steps point to their online communities instead."""
+    abroad = build_roadmap(
+        school_leaver(state="outside", country="United Kingdom", worries=("motivation",)),
+        CONTENT,
+    )
+    text = " ".join(
+        [m.description for m in abroad.milestones]
+        + [s.description for s in abroad.next_steps]
+        + [s for w in abroad.worries for s in w.strategies]
+    )
+    assert "AAPC or AHIMA chapters" not in text and "local AAPC or AHIMA chapter" not in text
+    assert "online communities" in milestone(abroad, "job_search").description
+    home = build_roadmap(school_leaver(state="TX", worries=("motivation",)), CONTENT)
+    assert "AAPC or AHIMA chapters" in milestone(home, "job_search").description
+
+
+def test_an_apprentice_with_a_year_coded_hears_of_practicode_once():
+    roadmap = build_roadmap(
+        medical_assistant(credentials_held=("cpc_a",), coding_months=14, employment="laid_off"),
+        CONTENT,
+    )
+    keys = [a.key for a in roadmap.advice]
+    assert "apprentice_practicode_coded" in keys and "apprentice_practicode" not in keys

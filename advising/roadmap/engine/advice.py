@@ -782,7 +782,8 @@ def choose_advice(
                 else "coding_work_shortens"
             )
         ids.append("exam_prep_inside")
-    else:
+    elif not (route == "apprentice" and a.coding_months >= 12):
+        # (an apprentice with a year coded hears it once, in apprentice_practicode_coded)
         ids.append(_ROUTE_ADVICE[route])
         if plan.raw["program_start"] > a.start_date:  # planned back from the exam's wait
             ids.append("review_after_coding_year")

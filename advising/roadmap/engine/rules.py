@@ -758,6 +758,10 @@ def _context(
             if a.employment == "employed" and a.employer_type == "provider"
             else "elsewhere"
         ],
+        **{
+            name: phrases[name]["abroad" if a.outside_us else "in_us"]
+            for name in ("chapter_contacts", "a_local_chapter", "chapter_meetings")
+        },
         "financial_aid_too": (
             "" if a.student_aid == "no" else f" {phrases['financial_aid_too']['may_use_aid']}"
         ),

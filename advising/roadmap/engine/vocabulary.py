@@ -270,6 +270,9 @@ PHRASE_CASES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
         "cdi_team": ("at_work", "elsewhere"),
         "cdi_coding_way": ("new_to_coding",),
         "financial_aid_too": ("may_use_aid",),
+        "chapter_contacts": ("in_us", "abroad"),
+        "a_local_chapter": ("in_us", "abroad"),
+        "chapter_meetings": ("in_us", "abroad"),
         "you_live": ("country", "no_country"),
     }
 )
@@ -317,6 +320,9 @@ PLACEHOLDERS = frozenset(
         "review_hours",
         "code_year",
         "you_live",
+        "chapter_contacts",
+        "a_local_chapter",
+        "chapter_meetings",
         "prior_code_year",
         "exam_date",
         "first_job_date",
