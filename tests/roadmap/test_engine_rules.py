@@ -940,3 +940,16 @@ def test_at_an_hour_a_week_a_coders_ccs_step_comes_no_later_than_a_year_into_the
     assert after.milestones[-1].date <= before.milestones[-1].date
     step = milestone(after, "credential_upgrade").date
     assert step <= milestone(after, "first_job").date + timedelta(weeks=53)
+
+
+def test_a_plan_without_a_program_does_not_argue_for_one(content):
+    """A CPC-A holder has no program in the plan: the pathway's reasons, format advice and
+    program checklist are empty (they said 'a certificate gets you to the exam sooner' after
+    'No exam ahead'), while the formula says what stands in for the program."""
+    apprentice = medical_assistant(credentials_held=("cpc_a",), coding_months=14)
+    pathway = build_roadmap(apprentice, content).pathway
+    assert pathway.duration_weeks == 0
+    assert (pathway.reasons, pathway.checklist, pathway.where_to_look) == ((), (), ())
+    assert pathway.format_advice == "" and pathway.formula.startswith("No exam ahead")
+    trained = build_roadmap(medical_assistant(), content).pathway
+    assert trained.reasons and trained.checklist and trained.format_advice

@@ -352,6 +352,8 @@ def _degree_now_fits(before, after) -> bool:
     hours or with less experience credited, now fits in three years and is the plan."""
     if (before.pathway.key, after.pathway.key) != ("certificate", "associate_degree"):
         return False
+    if not before.pathway.duration_weeks:  # no program either way: the key changes nothing
+        return False
     too_long = CONTENT.reasons["pathway_degree_too_long"]
     assert before.pathway.reasons[0].startswith(too_long.split("{", 1)[0])
     return True

@@ -309,10 +309,18 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         duration_weeks=program_weeks,
         duration_months=round(_months(program_weeks), 1),
         formula=formula,
-        reasons=tuple(render(content.reasons[rid]) for rid in pathway_reasons),
-        format_advice=render(content.format_advice[answers.learning_format]),
-        where_to_look=tuple(render(t) for t in pathway.where_to_look),
-        checklist=tuple(render(t) for t in (pathway.accreditation, *content.checklist)),
+        # no program in the plan: nothing argues for one, or says how to choose it (the
+        # formula says what stands in for it)
+        reasons=tuple(render(content.reasons[rid]) for rid in pathway_reasons)
+        if program_weeks
+        else (),
+        format_advice=render(content.format_advice[answers.learning_format])
+        if program_weeks
+        else "",
+        where_to_look=tuple(render(t) for t in pathway.where_to_look) if program_weeks else (),
+        checklist=tuple(render(t) for t in (pathway.accreditation, *content.checklist))
+        if program_weeks
+        else (),
     )
 
     # What more hours would change (feasibility and the "what if" figures): each row the
