@@ -953,3 +953,14 @@ def test_a_plan_without_a_program_does_not_argue_for_one(content):
     assert pathway.format_advice == "" and pathway.formula.startswith("No exam ahead")
     trained = build_roadmap(medical_assistant(), content).pathway
     assert trained.reasons and trained.checklist and trained.format_advice
+
+
+def test_a_practice_test_longer_than_a_weeks_study_is_split(content):
+    """At 1 hour a week a 2-hour CCA practice test is more than a week's study: timed sets of
+    sections, and one full test near the exam; at 5 hours a week, full tests as before."""
+    slow = build_roadmap(hospital_career_changer(hours_per_week=1), content)
+    keys = {a.key: a.text for a in slow.advice}
+    assert "practice_test_split" in keys and "practice_test_length" not in keys
+    assert "one full 2-hour practice test" in keys["practice_test_split"]
+    steady = build_roadmap(hospital_career_changer(hours_per_week=5), content)
+    assert "practice_test_length" in {a.key for a in steady.advice}

@@ -853,7 +853,12 @@ def choose_advice(
             ids.append("uk_code_sets")  # the NHS codes with ICD-10 and OPCS-4, trains its own
     if not held:
         exam_hours = content.catalogue.credentials[primary].exam.hours
-        ids.append("practice_test_length" if exam_hours else "practice_test_unknown")
+        if not exam_hours:
+            ids.append("practice_test_unknown")
+        elif a.hours_per_week < exam_hours:  # a whole test is more than a week's study
+            ids.append("practice_test_split")
+        else:
+            ids.append("practice_test_length")
         if (change := code_year_change(cat.body, plan.dates["exam"])) is not None:
             ids.append(change)  # the exam's code-book year turns near the exam date
     feasibility: list[str] = []

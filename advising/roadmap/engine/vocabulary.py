@@ -167,6 +167,7 @@ ADVICE_IDS = (
     "cost_nothing",
     "practice_test_length",
     "practice_test_unknown",
+    "practice_test_split",
     "code_year_aapc",
     "code_year_ahima",
     "retake_plan",
