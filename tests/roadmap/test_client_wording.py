@@ -175,3 +175,15 @@ def test_no_country_typed_is_not_called_your_country(content):
     text = " ".join(all_strings(roadmap_to_dict(roadmap)))
     assert "You live in your country" not in text
     assert "You live outside the United States." in text
+
+
+def test_the_specialty_step_counts_coding_done_before_the_plan(content):
+    """'With about a year of coding behind you' was said to coders with 30 months; someone
+    who has coded before the plan reads 'a year or more'."""
+    def specialization(**changes):
+        roadmap = build_roadmap(PERSONAS["medical_assistant"](**changes), content)
+        return next(m.description for m in roadmap.milestones if m.key == "specialization")
+
+    assert specialization().startswith("With about a year of coding behind you")
+    coder = specialization(credentials_held=("cpc",), coding_months=30, employment="retired")
+    assert "a year or more of coding behind you" in coder

@@ -770,6 +770,11 @@ def _context(
             name: phrases[name]["abroad" if a.outside_us else "in_us"]
             for name in ("chapter_contacts", "a_local_chapter", "chapter_meetings")
         },
+        # months coded before the plan come on top of its year in a coding job
+        **{
+            name: phrases[name]["coder" if a.coding_months else "new_coder"]
+            for name in ("coding_behind", "coding_behind_that")
+        },
         "financial_aid_too": (
             "" if a.student_aid == "no" else f" {phrases['financial_aid_too']['may_use_aid']}"
         ),
