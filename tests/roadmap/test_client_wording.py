@@ -187,3 +187,18 @@ def test_the_specialty_step_counts_coding_done_before_the_plan(content):
     assert specialization().startswith("With about a year of coding behind you")
     coder = specialization(credentials_held=("cpc",), coding_months=30, employment="retired")
     assert "a year or more of coding behind you" in coder
+
+
+def test_a_claims_examiner_knows_how_paperwork_moves_through_an_insurer(content):
+    examiner = build_roadmap(
+        PERSONAS["hospital_career_changer"](
+            healthcare_experience="some", experience_kinds=("payer_claims",), experience_years=5
+        ),
+        content,
+    )
+    reasons = " ".join(examiner.credentials[0].reasons)
+    assert "move through an insurer" in reasons and "through a practice" not in reasons
+    front_desk = build_roadmap(
+        PERSONAS["hospital_career_changer"](healthcare_experience="some"), content
+    )
+    assert "move through a practice" in " ".join(front_desk.credentials[0].reasons)

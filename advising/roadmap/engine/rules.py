@@ -770,6 +770,12 @@ def _context(
             name: phrases[name]["abroad" if a.outside_us else "in_us"]
             for name in ("chapter_contacts", "a_local_chapter", "chapter_meetings")
         },
+        # claims work at an insurer is where a payer's paperwork moves, not a practice
+        "paperwork_place": phrases["paperwork_place"][
+            "insurer"
+            if a.employer_type == "payer" or "payer_claims" in a.experience_kinds
+            else "practice"
+        ],
         # months coded before the plan come on top of its year in a coding job
         **{
             name: phrases[name]["coder" if a.coding_months else "new_coder"]
