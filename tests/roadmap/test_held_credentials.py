@@ -522,3 +522,15 @@ def test_an_apprentice_with_a_year_coded_hears_of_practicode_once():
     )
     keys = [a.key for a in roadmap.advice]
     assert "apprentice_practicode_coded" in keys and "apprentice_practicode" not in keys
+
+
+def test_a_second_ahima_credential_is_not_told_its_cycle_starts_on_its_exam_day():
+    """An RHIT holder sitting the CCS adds a credential to AHIMA's count: the CEU milestone
+    says so, instead of the one-credential count and a first cycle from the CCS exam."""
+    roadmap = build_roadmap(hospital_career_changer(credentials_held=("rhit",)), CONTENT)
+    assert roadmap.primary_credential.code == "CCS"
+    ceus = milestone(roadmap, "continuing_education").description
+    assert "You already hold the RHIT" in ceus and "10 more CEUs" in ceus
+    assert "from someone holding one credential" not in ceus
+    newcomer = milestone(build_roadmap(hospital_career_changer(), CONTENT), "continuing_education")
+    assert "from someone holding one credential" in newcomer.description

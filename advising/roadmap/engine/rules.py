@@ -88,6 +88,7 @@ from .model import (
 from .phrasing import country_in_sentence, mid_sentence, spoken_list
 from .study_plan import build_study_plan
 from .vocabulary import (
+    AHIMA_CREDENTIALS,
     CODING_CREDENTIALS,
     COMPARED_CREDENTIALS,
     FIXED_CHOICES,
@@ -398,7 +399,15 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
             title, description = content.coding_milestones[key]
         elif key == "continuing_education":
             title, intro = content.milestones["continuing_education"]
-            description = f"{intro} {primary.ceu_description}"
+            ceus = primary.ceu_description
+            if (
+                primary.info.body == "AHIMA"
+                and route not in HELD_ROUTES
+                and answers.holds & AHIMA_CREDENTIALS
+            ):
+                # a second AHIMA credential: no "first cycle" of its own, and more CEUs
+                ceus = content.phrases["ahima_added_credential"]["text"]
+            description = f"{intro} {ceus}"
         else:
             title, description = content.milestones[key]
         if key == "specialization" and answers.specialties:  # the areas they picked

@@ -273,6 +273,7 @@ PHRASE_CASES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
         "financial_aid_too": ("may_use_aid",),
         "coding_behind": ("new_coder", "coder"),
         "paperwork_place": ("practice", "insurer"),
+        "ahima_added_credential": ("text",),
         "coding_behind_that": ("new_coder", "coder"),
         "chapter_contacts": ("in_us", "abroad"),
         "a_local_chapter": ("in_us", "abroad"),
