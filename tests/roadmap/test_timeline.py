@@ -71,7 +71,11 @@ def test_the_pdf_lays_its_timeline_labels_over_the_drawing_as_text(client, ctx):
         html = print_html(intake, token)
     chart = html[html.index('<figure class="tl">') : html.index("</figure>")]
     assert "<text" not in chart
-    labels = re.findall(r'<span class="tl-label[^"]*" style="([^"]*)">(.*?)</span>', chart)
+    # each label's words sit on a white halo, so the month lines do not cross them
+    labels = re.findall(
+        r'<span class="tl-label[^"]*" style="([^"]*)"><span class="tl-halo">(.*?)</span></span>',
+        chart,
+    )
     assert len(labels) == len(tl.ticks) + len(tl.bars) + len(tl.markers)
     placed = zip(
         [*tl.ticks, *tl.bars, *tl.markers],
@@ -108,3 +112,11 @@ def test_a_plan_of_many_years_has_at_most_a_dozen_ticks_a_year_or_more_apart():
     gaps = {(b.year - a.year) * 12 + b.month - a.month for a, b in pairwise(ticks)}
     assert gaps == {24}
     assert len(_month_ticks(date(2027, 1, 4), date(2028, 1, 4))) >= 6  # a year: monthly-ish
+
+
+def test_on_screen_the_timeline_labels_have_a_halo_over_the_month_lines(client, ctx):
+    token = token_of(submit_intake(client, name="Dana Reyes"))
+    page = client.get(f"/roadmap/{token}").get_data(as_text=True)
+    wide = page[page.index('<svg class="tl-wide"') : page.index("</svg>")]
+    labels = re.findall(r'<text [^>]*font-size="1[45]" fill="#1f2937"[^>]*>', wide)
+    assert labels and all('paint-order="stroke" stroke="#ffffff"' in t for t in labels)
