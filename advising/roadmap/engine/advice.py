@@ -132,6 +132,12 @@ def codes_procedures(a: IntakeAnswers) -> bool:
     return bool(set(a.coding_credentials) - DIAGNOSIS_ONLY_CREDENTIALS)
 
 
+def coded_step(a: IntakeAnswers, primary: CredentialContent, route: str) -> bool:
+    """Whether the plan's step up needs no more coding (its year is done already: a coder's
+    CCA and then the CCS), so it comes a review after the exam, in its own words."""
+    return primary.coded_upgrade is not None and no_program(a) and route not in HELD_ROUTES
+
+
 def steps_up_to_ccs(a: IntakeAnswers, credential: str) -> bool:
     """Whether a COC holder aiming at a hospital has the CCS ahead: the COC is hospital
     outpatient coding, inpatient work is the CCS's (same-day surgery is the COC's own)."""
@@ -340,7 +346,7 @@ def schedule(a: IntakeAnswers, content: Content, credential: str, pathway_key: s
         if practicode:
             upgrade_at = exam + content.practicode_weeks * week
             raw["credential_upgrade"] = upgrade_at
-        elif primary.coded_upgrade is not None and no_program(a):
+        elif coded_step(a, primary, route):
             # the CCA plus the year of coding already done: the CCS exam follows its review
             # (the quarter off a credential held earns), at the person's hours
             ccs_hours = content.credentials["ccs"].prep_hours * SHORTER_REVIEW
@@ -613,10 +619,11 @@ def cost_estimate(
         )
     held_step = plan.route in HELD_ROUTES and held_upgrade(a, content, primary) is not None
     # the CCS a review after a coder's CCA, or months into the job after the RHIT
-    soon_step = plan.route not in HELD_ROUTES and (
-        (primary == "cca" and no_program(a)) or primary == "rhit"
+    soon_step = coded_step(a, credential_content(content, primary), plan.route) or (
+        plan.route not in HELD_ROUTES and primary == "rhit"
     )
-    if "credential_upgrade" in plan.dates and (held_step or soon_step):
+    prices_step = "credential_upgrade" in plan.dates and (held_step or soon_step)
+    if prices_step:
         # the CCA's, the COC's or the RHIT's step up is the CCS exam, and the plan dates it
         # soon: price it
         ccs = cat.credentials["ccs"]
@@ -648,7 +655,7 @@ def cost_estimate(
     ahima_exams = [
         x
         for x in ([c] if plan.route not in HELD_ROUTES else [])
-        + ([cat.credentials["ccs"]] if any(line.key == "next_exam" for line in lines) else [])
+        + ([cat.credentials["ccs"]] if prices_step else [])
         if x.body == "AHIMA" and x.fees.member is not None and x.fees.non_member is not None
     ]
     if dues is not None and ahima_exams:
@@ -742,6 +749,7 @@ _ROUTE_ADVICE = {
     "holder": "holder_plan",
     "holder_working": "holder_plan",
 }
+
 
 def code_year_change(body: str, exam: date) -> str | None:
     """The advice for an exam near the day its body moves to the new year's code books:

@@ -56,6 +56,7 @@ from .advice import (
     apprentice_held,
     catalogue_info,
     choose_advice,
+    coded_step,
     cost_estimate,
     credential_content,
     credential_year_pending,
@@ -385,7 +386,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         elif key == "credential_upgrade":
             if steps_up_to_ccs(answers, primary_key):
                 upgrade = primary.held_upgrade
-            elif primary.coded_upgrade and no_program(answers) and route not in HELD_ROUTES:
+            elif coded_step(answers, primary, route):
                 upgrade = primary.coded_upgrade  # the coding year done: the CCS soon after
             else:
                 upgrade = primary.upgrade
