@@ -18,6 +18,7 @@ PURE_MODULES = [
     "advising.calendars.ics",
     "advising.scheduling.slots",
     "advising.scheduling.defaults",
+    "advising.scheduling.federal_holidays",
     "advising.roadmap.engine",
     "advising.invites.ical",
     "advising.invites.message",

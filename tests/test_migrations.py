@@ -81,7 +81,10 @@ def test_advisors_from_before_settings_rows_get_the_default_rules_and_hours(
         upgrade()
         with db.engine.connect() as conn:
             settings = conn.execute(
-                sa.text("SELECT buffer_after_minutes, duration_minutes FROM booking_settings")
+                sa.text(
+                    "SELECT buffer_after_minutes, duration_minutes, closed_on_holidays "
+                    "FROM booking_settings"
+                )
             ).all()
             weekdays = (
                 conn.execute(
@@ -93,7 +96,10 @@ def test_advisors_from_before_settings_rows_get_the_default_rules_and_hours(
                 .all()
             )
         db.engine.dispose()
-    assert settings == [(15, 45)]
+    # the hours they published stay open on holidays (new advisors start closed on them)
+    assert [(after, length, bool(closed)) for after, length, closed in settings] == [
+        (15, 45, False)
+    ]
     assert weekdays == [0, 1, 2, 3, 4]
     if engine == "postgresql":
         reset_postgres_schema(url)

@@ -16,7 +16,7 @@ from advising.calendars.week import week_blocks, week_start_of
 from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling.models import Booking, BookingStatus
-from advising.scheduling.slots import local_day_bounds, local_to_utc
+from advising.scheduling.slots import DateOverride, local_day_bounds, local_to_utc
 from advising.shared import timefmt as display
 
 ROW_MINUTES = 15
@@ -188,6 +188,7 @@ def advisor_calendar(
     last = first + timedelta(days=days - 1)
     weekly = services.weekly_hours(advisor.id)
     overrides = {o.day: o for o in services.date_overrides(advisor.id, first, last)}
+    closings = services.holiday_closings(advisor.id, first, last)
     calendar_days = {}
     for monday in {week_start_of(first), week_start_of(last)}:
         for shown in week_blocks(advisor, monday).days:
@@ -211,9 +212,13 @@ def advisor_calendar(
         lo, hi = _local_bounds(day, tz)
         items: list[Item] = []
         override = overrides.get(day)
+        if day in closings:
+            override = DateOverride(day, ())
         if override is not None:
             ranges = override.ranges
             note = "Special hours" if ranges else "Day off"
+            if day in closings:
+                note = f"Closed: {closings[day]}"
             kind, label = SPECIAL, "Special hours"
         else:
             ranges = weekly.for_weekday(day.weekday())

@@ -14,6 +14,7 @@ DEFAULT_SETTINGS: dict[str, int | bool | None] = {
     "horizon_days": 60,
     "max_per_day": None,
     "booking_enabled": True,
+    "closed_on_holidays": True,  # US federal holidays; an advisor from before it keeps False
     "reschedule_cutoff_hours": 12,
     "cancel_cutoff_hours": 2,
     "hold_minutes": None,  # bookings are confirmed straight away

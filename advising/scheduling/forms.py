@@ -360,6 +360,12 @@ class BookingRulesForm(FlaskForm):
         "otherwise the time is released. Leave empty to confirm bookings straight away.",
     )
     booking_enabled = BooleanField("Accept new bookings")
+    closed_on_holidays = BooleanField(
+        "Closed on US federal holidays",
+        description="No consultations on the eleven federal holidays, nor on the Friday or "
+        "Monday federal offices close for one that falls on a weekend. Special hours set "
+        "for a date open it anyway.",
+    )
     submit = SubmitField("Save booking rules")
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     Time,
     event,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -81,6 +82,9 @@ class BookingSettings(db.Model):
     horizon_days: Mapped[int] = mapped_column(default=60)
     max_per_day: Mapped[int | None] = mapped_column(Integer)
     booking_enabled: Mapped[bool] = mapped_column(default=True)
+    # No consultations on US federal holidays (see .federal_holidays) unless a date override
+    # sets hours for the date.
+    closed_on_holidays: Mapped[bool] = mapped_column(default=True, server_default=false())
     reschedule_cutoff_hours: Mapped[int] = mapped_column(default=12)
     cancel_cutoff_hours: Mapped[int] = mapped_column(default=2)
     # Minutes a new booking is held until the visitor confirms it from the mail; None: off.

@@ -708,6 +708,7 @@ def _rules_page(
     rows: dict[int, list[HoursRow]],
 ) -> str:
     today = utcnow().astimezone(display.ZoneInfo(profile.timezone)).date()
+    bookable_until = today + timedelta(days=services.settings_for(profile.id).horizon_days)
     overrides: dict[date, list] = {}
     for row in services.list_overrides(profile.id, today):
         overrides.setdefault(row.day, [])
@@ -725,6 +726,7 @@ def _rules_page(
         overrides=[
             (day, _override_label(r) if r else "Day off") for day, r in sorted(overrides.items())
         ],
+        holidays=list(services.holiday_closings(profile.id, today, bookable_until).items()),
         weekdays=WEEKDAYS,
         hours_rows=shown,
         rows_field=rows_field,

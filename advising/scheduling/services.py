@@ -48,6 +48,7 @@ from advising.intake.models import Intake
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import DEFAULT_MAX_AGE, SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
+from advising.scheduling.federal_holidays import federal_holidays
 from advising.scheduling.matching import Fit, Wants, fit
 from advising.scheduling.models import (
     ACTIVE_STATUSES,
@@ -180,6 +181,23 @@ def date_overrides(advisor_id: int, first: date, last: date) -> tuple[engine.Dat
     return tuple(engine.DateOverride(day, tuple(r)) for day, r in sorted(by_day.items()))
 
 
+def holiday_closings(advisor_id: int, first: date, last: date) -> dict[date, str]:
+    """The federal holidays from ``first`` to ``last`` the advisor is closed on, by date: none
+    when they do not close on holidays, and not the dates they set hours for."""
+    if not settings_for(advisor_id).closed_on_holidays:
+        return {}
+    opened = set(
+        db.session.scalars(
+            select(DateOverride.day).where(
+                DateOverride.advisor_id == advisor_id,
+                DateOverride.day >= first,
+                DateOverride.day <= last,
+            )
+        )
+    )
+    return {day: name for day, name in federal_holidays(first, last).items() if day not in opened}
+
+
 class AdvisorRef(Protocol):
     """An advisor as slot reads need it: an AdvisorProfile, or the plain values of one."""
 
@@ -235,14 +253,15 @@ def _nulls(*types: TypeEngine[Any]) -> list[ColumnElement[Any]]:
 
 
 _TIMES = (UTCDateTime(), UTCDateTime(), String(), UTCDateTime(), UTCDateTime(), UTCDateTime())
-_RULE_COLUMNS = (Integer(),) * 7 + (Boolean(), Date(), Time(), Time())
+_RULE_COLUMNS = (Integer(),) * 7 + (Boolean(), Boolean(), Date(), Time(), Time())
 
 
 # Everything the engine needs, in one query for one advisor or several (rows by ``part``):
-# 0 the settings row, 1 the weekly hours, 2 the date overrides between :first and :last,
-# 3 the calendar blocks overlapping the window [:lo, :hi) (a block is at most MAX_BLOCK_DAYS
-# long, so the index scan on (advisor_id, start_at) is bounded on both sides), 4 the bookings
-# holding time in the window at :now (a held one only until its hold expires) but :exclude.
+# 0 the settings row (with whether the advisor closes on federal holidays), 1 the weekly
+# hours, 2 the date overrides between :first and :last, 3 the calendar blocks overlapping the
+# window [:lo, :hi) (a block is at most MAX_BLOCK_DAYS long, so the index scan on
+# (advisor_id, start_at) is bounded on both sides), 4 the bookings holding time in the window
+# at :now (a held one only until its hold expires) but :exclude.
 _INPUTS = union_all(
     select(
         literal_column("0", Integer).label("part"),
@@ -255,13 +274,14 @@ _INPUTS = union_all(
         BookingSettings.horizon_days.label("f"),
         BookingSettings.max_per_day.label("g"),
         BookingSettings.booking_enabled.label("enabled"),
+        BookingSettings.closed_on_holidays.label("closed"),
         *_nulls(Date(), Time(), Time(), *_TIMES),
     ).where(BookingSettings.advisor_id.in_(bindparam("ids", expanding=True))),
     select(
         literal_column("1", Integer),
         WeeklyHoursRange.advisor_id,
         WeeklyHoursRange.weekday,
-        *[null()] * 7,
+        *[null()] * 8,
         null(),
         WeeklyHoursRange.start_time,
         WeeklyHoursRange.end_time,
@@ -270,7 +290,7 @@ _INPUTS = union_all(
     select(
         literal_column("2", Integer),
         DateOverride.advisor_id,
-        *[null()] * 8,
+        *[null()] * 9,
         DateOverride.day,
         DateOverride.start_time,
         DateOverride.end_time,
@@ -347,8 +367,9 @@ def _availabilities(
         i: ([], [], [], []) for i in ids
     }
     expiries: dict[int, list[datetime]] = {}
+    closing: list[int] = []
     for (
-        part, advisor_id, a, b, c, d, e, f, g, enabled, day, t0, t1,
+        part, advisor_id, a, b, c, d, e, f, g, enabled, closed, day, t0, t1,
         start_at, end_at, kind, blocked_start, blocked_end, expiry,
     ) in read_rows(db.session, _INPUTS, params):  # fmt: skip
         if part == 3:
@@ -371,12 +392,19 @@ def _availabilities(
                 max_per_day=g,
                 booking_enabled=bool(enabled),
             )
+            if closed:
+                closing.append(advisor_id)
         elif part == 1:
             weekly[advisor_id].setdefault(a, []).append((t0, t1))
         else:
             ranges = overrides[advisor_id].setdefault(day, [])
             if t0 is not None and t1 is not None:
                 ranges.append((t0, t1))
+    if closing:
+        holidays = federal_holidays(params["first"], params["last"])
+        for advisor_id in closing:
+            for day in holidays:  # a day off, unless the advisor set hours for the date
+                overrides[advisor_id].setdefault(day, [])
     found = {}
     for advisor in advisors:
         if advisor.id not in rules:
