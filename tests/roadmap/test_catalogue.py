@@ -116,3 +116,20 @@ def test_stale_facts_command_lists_old_facts(app):
     assert "cpc.exam" in result.output and "fact(s) checked more than 0 days ago." in result.output
     result = runner.invoke(args=["roadmap", "stale-facts"])
     assert result.output.strip().endswith("fact(s) checked more than 365 days ago.")
+
+
+def test_where_an_exam_is_sat_agrees_with_its_format_and_a_made_up_place_is_refused():
+    c = load_catalogue().credentials
+    for cred in c.values():
+        stated = cred.exam.format.lower()
+        if cred.exam.sitting == "test_center":
+            assert "test center" in stated and "online" not in stated, cred.key
+        elif cred.exam.sitting == "online_or_in_person":
+            assert "online" in stated or "remote" in stated, cred.key
+        else:  # not said by the source: the plan asks rather than guesses
+            assert "online" not in stated and "test center" not in stated, cred.key
+    assert c["crc"].exam.sitting == ""
+    raw = _raw()
+    raw["cca"]["exam"]["sitting"] = "at home"
+    with pytest.raises(ContentError, match=r"cca.exam.sitting 'at home' is not one of"):
+        parse_catalogue(raw)

@@ -401,6 +401,27 @@ def test_a_coder_of_a_year_starts_an_exam_review_not_a_program(content):
     assert f"{exam:%B} {exam.day}, {exam.year}" in registration
 
 
+def test_registration_says_where_the_exam_of_the_plan_is_sat(content):
+    """AHIMA's exams are at test centers, the CPC also online; where the source does not
+    say (the CRC), the plan asks instead of offering remote testing."""
+    said = {
+        "CCA": "book a seat at a test center near you",
+        "CPC": "choose between sitting it at home with a remote proctor and in person",
+        "CRC": "ask whether it can be sat online or only in person",
+    }
+    for answers in (
+        hospital_career_changer(),
+        medical_assistant(),
+        medical_assistant(specialties=("risk_adjustment",), target_setting="payer"),
+    ):
+        roadmap = build_roadmap(answers, content)
+        code = roadmap.credentials[0].credential.code
+        registration = milestone(roadmap, "exam_registration").description
+        assert said.pop(code) in registration
+        assert "where offered" not in registration
+    assert not said
+
+
 def test_the_job_search_before_the_exam_does_not_claim_the_credential(content):
     for make in (school_leaver, medical_assistant, hospital_career_changer):
         roadmap = build_roadmap(make(), content)

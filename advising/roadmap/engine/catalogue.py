@@ -23,6 +23,8 @@ from .toml_schema import ContentError, Node
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "credentials.toml"
 
 _SETTINGS = ("physician_office", "hospital", "payer", "remote", "undecided")
+#: Where an exam is sat: at home with a remote proctor or in person, or at a test center only.
+EXAM_SITTINGS = ("online_or_in_person", "test_center")
 _REQUIREMENT_RE = re.compile(
     r"^(open|high_school|coursework|him_degree|holds ([a-z_]+)|coding_months >= (\d+))$"
 )
@@ -57,6 +59,8 @@ class Exam:
     hours: float | None
     format: str
     sourced: Sourced
+    # where the exam is sat, as the format says: one of EXAM_SITTINGS, "" when it does not say
+    sitting: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,12 +213,16 @@ def _credential(key: str, node: Node, known: list[str]) -> CatalogueCredential:
         sourced=_sourced(el, _FACT_TABLES["eligibility"]),
     )
     ex = tables["exam"]
-    ex.only("questions", "hours", "format", "to_verify", "source", "checked_on")
+    ex.only("questions", "hours", "format", "sitting", "to_verify", "source", "checked_on")
+    sitting = ex.label("sitting") if ex.has("sitting") else ""
+    if sitting and sitting not in EXAM_SITTINGS:
+        raise ex.fail("sitting", f"{sitting!r} is not one of {', '.join(EXAM_SITTINGS)}")
     exam = Exam(
         questions=_optional_int(ex, "questions"),
         hours=ex.number("hours") if ex.has("hours") else None,
         format=ex.label("format") if ex.has("format") else "",
         sourced=_sourced(ex, _FACT_TABLES["exam"]),
+        sitting=sitting,
     )
     fe = tables["fees"]
     fe.only("member", "non_member", "with_retake", "note", "to_verify", "source", "checked_on")

@@ -195,6 +195,7 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
         ),
         credit_percent=str(credit),
         exam_hours=f"{catalogue_primary.exam.hours:g}" if catalogue_primary.exam.hours else "",
+        exam_sitting=content.phrases["exam_sitting"][catalogue_primary.exam.sitting or "unstated"],
         plan_years=f"{plan.total_weeks / 52:.1f}",
         months_to_first_job=str(round(_months(plan.total_weeks))),
         country=country_in_sentence(answers.country) if answers.country else "your country",
