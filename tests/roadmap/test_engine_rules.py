@@ -422,6 +422,19 @@ def test_registration_says_where_the_exam_of_the_plan_is_sat(content):
     assert not said
 
 
+def test_many_areas_picked_are_advised_one_credential_at_a_time(content):
+    every_area = tuple(content.specialties)
+    roadmap = build_roadmap(medical_assistant(specialties=every_area), content)
+    codes = [rec.credential.code for rec in roadmap.later_credentials]
+    assert len(codes) > 3
+    advice = {a.key: a.text for a in roadmap.advice}["later_one_at_a_time"]
+    assert advice.startswith(f"The areas you picked lead to the {', '.join(codes[:-1])} and ")
+    assert "add one once you code in its area" in advice
+    few = build_roadmap(medical_assistant(specialties=("cardiology",)), content)
+    assert len(few.later_credentials) == 1
+    assert "later_one_at_a_time" not in {a.key for a in few.advice}
+
+
 def test_the_job_search_before_the_exam_does_not_claim_the_credential(content):
     for make in (school_leaver, medical_assistant, hospital_career_changer):
         roadmap = build_roadmap(make(), content)

@@ -129,6 +129,11 @@ _ADVANCEMENT_POINTS = 2
 _SPEED_POINTS = -3
 
 
+# More credentials after the first than a coder would plan for at once: the plan says to add
+# them one at a time.
+LATER_CREDENTIALS_AT_ONCE = 3
+
+
 def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     """Turn intake answers into a roadmap. Deterministic; dates derive from start_date."""
     for field, known in (("worries", content.worries), ("specialties", content.specialties)):
@@ -366,6 +371,10 @@ def build_roadmap(answers: IntakeAnswers, content: Content) -> Roadmap:
     advice_ids, feasibility_ids = choose_advice(
         answers, content, primary_key, pathway_key, plan, bool(what_if)
     )
+    if len(later_credentials) > LATER_CREDENTIALS_AT_ONCE:
+        # many areas picked: one credential at a time, as the work leads, not all of them
+        ctx["later_codes"] = spoken_list([rec.credential.code for rec in later_credentials])
+        advice_ids.append("later_one_at_a_time")
 
     def advice(aid: str) -> Advice:
         title, text = content.advice[aid]

@@ -186,6 +186,7 @@ ADVICE_IDS = (
     "entry_jobs_take_time",
     "apprentice_practicode_after_exam",
     "feasibility_low_hours_review",
+    "later_one_at_a_time",
 )
 
 #: Reason ids the rules may pick; each needs a sentence in ``[reasons]``.
@@ -313,6 +314,7 @@ PLACEHOLDERS = frozenset(
         "credential_name",
         "credential_body",
         "exam_sitting",
+        "later_codes",
         "next_credential",
         "code_sets",
         "pathway",
