@@ -15,11 +15,19 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from werkzeug.serving import make_server
 
 from advising import create_app
 from advising.extensions import db
 from benchmarks.common import ensure_database
+
+# Property tests check behaviour, not speed (benchmarks/ measure that): no per-example time
+# limit and no "too slow" check, which a loaded shared machine would turn into failures.
+settings.register_profile(
+    "advising", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("advising")
 
 SHARED_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"

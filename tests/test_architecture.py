@@ -19,6 +19,7 @@ PURE_MODULES = [
     "advising.scheduling.slots",
     "advising.scheduling.defaults",
     "advising.scheduling.federal_holidays",
+    "advising.scheduling.pooled",
     "advising.roadmap.engine",
     "advising.invites.ical",
     "advising.invites.message",

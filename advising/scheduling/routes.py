@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -68,6 +68,7 @@ from advising.scheduling.forms import (
 )
 from advising.scheduling.matching import matched_words
 from advising.scheduling.models import ACTIVE_STATUSES, Actor, Booking, BookingStatus
+from advising.scheduling.pooled import PooledDays
 from advising.shared import timefmt as display
 from advising.shared.text import has_nul
 from advising.shared.tokens import well_formed
@@ -148,7 +149,6 @@ def _render_advisor_page(
     ranked: list[services.Match] | None = None,
 ) -> str | Response:
     zone, chosen = _visitor_zone(advisor)
-    zone_form = _zone_form(zone)
     now = utcnow()
     # "Any advisor" read the chosen advisor's rules to rank them: no second read
     rules = (match.rules if match is not None else None) or services.rules_of(advisor)
@@ -159,9 +159,7 @@ def _render_advisor_page(
         # "Any advisor" opens on the day of the first free time it names, whichever month.
         asked_day = match.first.start.astimezone(tz).date()
     first = month.first_of_month(request.args.get("month"), asked_day or today, today, last_day)
-    month_start = engine.local_day_bounds(first, zone)[0]
-    month_end = engine.local_day_bounds(month.next_month(first), zone)[0]
-    start = max(month_start, now.replace(second=0, microsecond=0))
+    start, month_end = _month_range(first, zone, now)
     by_day = (
         services.slots_by_day(advisor, start, month_end, now, zone)
         if start < month_end
@@ -183,21 +181,46 @@ def _render_advisor_page(
                     **args,
                 )
             )
-    selected = asked_day if asked_day in days else next(iter(sorted(days)), None)
+    picker = _picker(zone, chosen, first, days, asked_day, (today, last_day))
+    selected = picker["selected"]
     return render_template(
         "scheduling/advisor.html",
         advisor=advisor,
-        zone=zone,
-        zone_chosen=chosen,
-        zone_form=zone_form,
-        month=month.month_view(first, days, selected, today, last_day),
-        selected=selected,
+        **picker,
         day_slots=by_day.slots_on(selected) if selected else [],
         duration_minutes=int(rules.duration.total_seconds() // 60),
         now=now,
         intake=from_intake.intake_param().get("intake"),
         **(_match_note(match, ranked or [], zone) if match is not None else {}),
     )
+
+
+def _picker(
+    zone: str,
+    chosen: bool,
+    first: date,
+    days: dict[date, int],
+    asked_day: date | None,
+    bounds: tuple[date, date],
+) -> dict[str, object]:
+    """What a page of times shows above its times: the zone picker and ``first``'s month,
+    with the day asked for selected when it has times, else the month's first day with any."""
+    selected = asked_day if asked_day in days else next(iter(sorted(days)), None)
+    return {
+        "zone": zone,
+        "zone_chosen": chosen,
+        "zone_form": _zone_form(zone),
+        "month": month.month_view(first, days, selected, *bounds),
+        "selected": selected,
+    }
+
+
+def _month_range(first: date, zone: str, now: datetime) -> tuple[datetime, datetime]:
+    """The instants of ``first``'s month in ``zone`` still to come (from the minute, so a
+    minute's visitors share a cached answer); empty once the month is over."""
+    month_start = engine.local_day_bounds(first, zone)[0]
+    month_end = engine.local_day_bounds(month.next_month(first), zone)[0]
+    return max(month_start, now.replace(second=0, microsecond=0)), month_end
 
 
 def parse_day(text: str | None) -> date | None:
@@ -231,6 +254,51 @@ def any_advisor() -> str | Response:
         flash("No advisor has free time in the next two weeks. Please check back soon.", "warning")
         return redirect(url_for("advisors.advisor_list"))
     return _render_advisor_page(ranked[0].advisor, ranked[0], ranked)
+
+
+@bp.get("/book/any/times")
+@read_only_view
+def any_time() -> str | Response:
+    """Every advisor's free times on one calendar, in the visitor's zone: for someone who
+    needs a particular time more than a particular advisor. Each time books the advisor who
+    fits the visitor's roadmap best among those free then."""
+    ordered = services.by_fit(
+        advisors.active_advisors(), from_intake.wants_of(from_intake.visitor_roadmap())
+    )
+    if not ordered:
+        flash("No advisor is taking bookings right now. Please check back soon.", "warning")
+        return redirect(url_for("advisors.advisor_list"))
+    zone, chosen = _visitor_zone(ordered[0])
+    now = utcnow()
+    tz = ZoneInfo(zone)
+    horizon = max(services.rules_of(advisor).horizon for advisor in ordered)
+    today, last_day = now.astimezone(tz).date(), (now + horizon).astimezone(tz).date()
+    asked_day = parse_day(request.args.get("day"))
+    first = month.first_of_month(request.args.get("month"), asked_day or today, today, last_day)
+
+    def month_of_times(first: date) -> PooledDays:
+        start, month_end = _month_range(first, zone, now)
+        if start >= month_end:
+            return PooledDays(())
+        return services.pooled_slots_by_day(ordered, start, month_end, now, zone)
+
+    pooled = month_of_times(first)
+    days = pooled.counts()
+    if request.args.get("month") is None and asked_day is None:
+        while not days and first < last_day.replace(day=1):  # open the first month with times
+            first = month.next_month(first)
+            pooled = month_of_times(first)
+            days = pooled.counts()
+    picker = _picker(zone, chosen, first, days, asked_day, (today, last_day))
+    selected = picker["selected"]
+    return render_template(
+        "scheduling/any_time.html",
+        advisors=ordered,
+        **picker,
+        day_slots=pooled.slots_on(selected) if selected else [],
+        now=now,
+        intake=from_intake.intake_param().get("intake"),
+    )
 
 
 def _book_once(advisor: AdvisorProfile, form: BookingForm, visitor: services.VisitorDetails):

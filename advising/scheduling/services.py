@@ -64,6 +64,7 @@ from advising.scheduling.models import (
     DateOverride,
     WeeklyHoursRange,
 )
+from advising.scheduling.pooled import PooledDays, pool
 from advising.scheduling.request_keys import (
     BookingRequest,
     RequestKey,
@@ -1113,6 +1114,49 @@ def rank_advisors(
     return sorted(
         found, key=lambda m: (-m.fit.score, m.first.start, m.advisor.display_name, m.advisor.id)
     )
+
+
+def by_fit(
+    advisors: list[AdvisorProfile], wants: Wants | None = None, now: datetime | None = None
+) -> list[AdvisorProfile]:
+    """The order "any time" offers a time in: best fit first; of equal fit, the advisor with
+    fewer consultations to come (so one advisor's name does not take every shared time),
+    then by name."""
+    wants = wants or Wants()
+    ahead = upcoming_counts([a.id for a in advisors], now or utcnow())
+    return sorted(
+        advisors,
+        key=lambda a: (
+            -fit(a.specialties or [], wants).score,
+            ahead.get(a.id, 0),
+            a.display_name,
+            a.id,
+        ),
+    )
+
+
+def upcoming_counts(advisor_ids: list[int], now: datetime) -> dict[int, int]:
+    """How many consultations each advisor has still to come (held or confirmed), by id."""
+    if not advisor_ids:
+        return {}
+    rows = db.session.execute(
+        select(Booking.advisor_id, func.count(Booking.id))
+        .where(
+            Booking.advisor_id.in_(advisor_ids),
+            Booking.status.in_(ACTIVE_STATUSES),
+            Booking.start_at >= now,
+        )
+        .group_by(Booking.advisor_id)
+    )
+    return {advisor_id: count for advisor_id, count in rows}
+
+
+def pooled_slots_by_day(
+    advisors: Sequence[AdvisorRef], start: datetime, end: datetime, now: datetime, zone: str
+) -> PooledDays:
+    """Every one of ``advisors``' times starting in [start, end), by local date in ``zone``,
+    each offered by the first of them free then (each advisor's answer cached as ever)."""
+    return pool([slots_by_day(advisor, start, end, now, zone) for advisor in advisors])
 
 
 def any_advisor(

@@ -99,6 +99,8 @@ PUBLIC = [
     "/advisors/{advisor_slug}",
     "/advisors/{advisor_slug}?match=1",
     "/book/any",
+    "/book/any/times",
+    "/book/any/times?intake={roadmap_token}",
     "/intake",
     "/login",
     "/password/forgot",
