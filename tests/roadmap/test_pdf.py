@@ -320,6 +320,22 @@ def test_the_cost_table_and_each_next_step_stay_on_one_page(client, ctx, hours):
         assert set(pages_with(step.title)) & set(pages_with(first_words)), step.title
 
 
+def test_a_credential_card_runs_on_instead_of_leaving_half_a_page_empty(client, ctx):
+    """The recommended credential's card follows the timeline on its page, its reasons
+    running on overleaf, instead of moving whole to a new page."""
+    token = token_of(submit_intake(client, budget_amount="1500"))
+    reader = PdfReader(io.BytesIO(client.get(f"/roadmap/{token}.pdf").data))
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+    before = next(i for i, page in enumerate(pages) if "With more hours a week" in page)
+    assert "Recommended for you".upper() in pages[before].upper()
+    # the reasons are kept whole: no reason's first words on one page and its end on the next
+    db.session.rollback()
+    roadmap = roadmap_of(db.session.scalar(select(Intake)))
+    for reason in roadmap.credentials[0].reasons:
+        start, end = " ".join(reason.split()[:5]), " ".join(reason.split()[-4:])
+        assert any(start in page and end in page for page in pages), reason
+
+
 @pytest.mark.parametrize(
     ("held", "coding", "note"),
     [
