@@ -422,6 +422,21 @@ def test_registration_says_where_the_exam_of_the_plan_is_sat(content):
     assert not said
 
 
+def test_a_bachelors_degree_bound_for_a_hospital_is_shown_the_rhia_without_a_second_degree(
+    content,
+):
+    def later(**changes) -> dict[str, str]:
+        roadmap = build_roadmap(hospital_career_changer(**changes), content)
+        return {rec.credential.code: rec.reasons[0] for rec in roadmap.later_credentials}
+
+    reason = later(education="bachelor")["RHIA"]
+    assert reason.startswith("With a bachelor's degree you need no second degree")
+    assert "post-baccalaureate certificate in health information management" in reason
+    assert "With a graduate degree" in later(education="graduate")["RHIA"]
+    assert "RHIA" not in later()  # a high school diploma: the RHIA asks for a degree program
+    assert "RHIA" not in later(education="bachelor", target_setting="physician_office")
+
+
 def test_many_areas_picked_are_advised_one_credential_at_a_time(content):
     every_area = tuple(content.specialties)
     roadmap = build_roadmap(medical_assistant(specialties=every_area), content)

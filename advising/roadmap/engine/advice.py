@@ -544,6 +544,9 @@ def second_credentials(
                 add(key, "second_specialty")
     if pathway_key == "associate_degree" and plan_route(a, primary) == "train":
         add("rhit", "rhit_with_degree")
+    if a.education in ("bachelor", "graduate") and a.target_setting == "hospital":
+        # a post-baccalaureate HIM certificate qualifies for the RHIA: no second degree
+        add("rhia", "rhia_with_bachelor")
     return found
 
 

@@ -131,6 +131,7 @@ ADVICE_IDS = (
     "second_cdi_nurse",
     "second_specialty",
     "rhit_with_degree",
+    "rhia_with_bachelor",
     "term_start",
     "term_wait",
     "dates_adjusted",
