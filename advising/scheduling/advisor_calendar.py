@@ -234,7 +234,8 @@ def advisor_calendar(
             if block.kind == "available":
                 label, source = "Available", "(calendar)"
                 if override is not None:
-                    label, source = "Available, not offered", "(calendar; date override)"
+                    why = "federal holiday" if day in closings else "date override"
+                    label, source = "Available, not offered", f"(calendar; {why})"
                 items.append(
                     _item(AVAILABLE, label, block.start, block.end, day, zone, source=source)
                 )

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import escape
 
+from advising.calendars import services as calendars
 from advising.database import utcnow
 from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling import slots as engine
 from advising.scheduling.federal_holidays import federal_holidays
+from tests.calendars.test_services import calendar, vevent
 from tests.conftest import post_form
 from tests.factories import make_advisor
 from tests.scheduling.test_advisor_calendar import RULES
@@ -100,6 +102,11 @@ def test_the_calendar_marks_a_holiday_closed(client, auth, ctx):
     advisor = make_advisor(timezone="America/New_York")
     auth.login(advisor.user.email)
     holiday, name = _next_weekday_holiday(utcnow().astimezone(NY).date())
+    opens = datetime.combine(holiday, time(13), NY)
+    hours = vevent("office-hours", opens, opens + timedelta(hours=2), "Office hours")
+    calendars.import_upload(advisor, calendar(hours), "Work")
     html = client.get(f"/me/calendar?view=day&day={holiday.isoformat()}").get_data(as_text=True)
     assert f"Closed: {name}" in html
     assert "Weekly hours" not in html.split("Closed:")[1].split("</section>")[0]
+    # the calendar's office hours that day are shown, and why they are not offered
+    assert "Available, not offered" in html and "(calendar; federal holiday)" in html
