@@ -18,7 +18,6 @@ PURE_MODULES = [
     "advising.calendars.ics",
     "advising.scheduling.slots",
     "advising.scheduling.defaults",
-    "advising.scheduling.federal_holidays",
     "advising.scheduling.pooled",
     "advising.roadmap.engine",
     "advising.invites.ical",

@@ -48,7 +48,6 @@ from advising.intake.models import Intake
 from advising.scheduling import slots as engine
 from advising.scheduling.cache import DEFAULT_MAX_AGE, SlotCache
 from advising.scheduling.events import BookingChange, BookingChanged
-from advising.scheduling.federal_holidays import federal_holidays
 from advising.scheduling.matching import Fit, Wants, fit
 from advising.scheduling.models import (
     ACTIVE_STATUSES,
@@ -73,6 +72,7 @@ from advising.scheduling.request_keys import (
 )
 from advising.shared.emails import limit_key
 from advising.shared.errors import FieldError
+from advising.shared.federal_holidays import federal_holidays
 from advising.shared.tokens import hash_token, keyed_digest, new_token
 
 log = logging.getLogger("advising.scheduling")

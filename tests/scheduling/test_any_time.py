@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from advising.database import utcnow
 from advising.scheduling import services
-from advising.scheduling.federal_holidays import federal_holidays
 from advising.scheduling.matching import Wants
 from advising.scheduling.pooled import pool
 from advising.scheduling.slots import slots_by_day
+from advising.shared.federal_holidays import federal_holidays
 from tests.factories import make_advisor
 
 NY = ZoneInfo("America/New_York")

@@ -13,7 +13,7 @@ from advising.database import utcnow
 from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling import slots as engine
-from advising.scheduling.federal_holidays import federal_holidays
+from advising.shared.federal_holidays import federal_holidays
 from tests.calendars.test_services import calendar, vevent
 from tests.conftest import post_form
 from tests.factories import make_advisor

@@ -1,6 +1,7 @@
-"""US federal holidays as federal offices keep them: the dates an advisor who closes on
-holidays offers no consultations. Pure: dates in, names out (the ``holidays`` library knows
-the rules, including the days observed in place of a weekend holiday)."""
+"""US federal holidays as federal offices keep them: the days an advisor who closes on
+holidays offers no consultations, and the days a roadmap never sets a target on. Pure: dates
+in, names out (the ``holidays`` library knows the rules, including the days observed in place
+of a weekend holiday)."""
 
 from __future__ import annotations
 
