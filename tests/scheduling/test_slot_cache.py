@@ -22,6 +22,7 @@ from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling import slots as engine
 from advising.scheduling.models import WeeklyHoursRange
+from advising.shared.federal_holidays import federal_holidays
 from tests.conftest import client_after_commit
 from tests.factories import make_advisor
 
@@ -366,3 +367,27 @@ def test_any_advisor_reads_the_rules_once_even_with_the_cache_off(app, client, c
     opened = utcnow().replace(second=0, microsecond=0)
     stages = 1 if ranked[0].first.start < opened + services.FIRST_FREE_REACH else 2
     assert len(settings_reads) == stages + 1, statements
+
+
+def test_first_free_times_over_a_weekend_take_one_read(app, ctx):
+    """On a Friday evening, Monday to Friday hours are free on Monday: "any advisor" finds
+    that in its first, short read, not in a second read of all fourteen days."""
+    everyone = [make_advisor(timezone="America/New_York") for _ in range(3)]
+    today = utcnow().astimezone(ZoneInfo("America/New_York"))
+    friday = today + timedelta(days=(4 - today.weekday()) % 7 + 7)
+    friday_evening = friday.replace(hour=19, minute=0, second=0, microsecond=0)
+    cache = app.extensions[services.SLOT_CACHE_KEY]
+    capacity, cache.capacity = cache.capacity, 0
+    statements, record = count_queries()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        found = services.first_free(everyone, friday_evening.astimezone(UTC))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        cache.capacity = capacity
+    monday = (friday + timedelta(days=3)).date()
+    holiday_monday = monday in federal_holidays(monday, monday)
+    for advisor in everyone:
+        first = found[advisor.id].slot.start.astimezone(ZoneInfo("America/New_York"))
+        assert first.date() == monday + timedelta(days=holiday_monday)
+    assert len([s for s in statements if "booking_settings" in s.lower()]) == 1, statements
