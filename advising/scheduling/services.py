@@ -479,21 +479,48 @@ def slots_view(
     advisor's availability version moves or the clock would change the slots. A session
     holding uncommitted availability changes neither reads nor fills the cache.
     """
+    found = slots_views([advisor], start, end, now, render, view)
+    if advisor.id not in found:
+        raise BookingError("This advisor is not taking bookings.")
+    return found[advisor.id]
+
+
+def slots_views(
+    advisors: Sequence[AdvisorRef],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    render: Callable[[list[datetime], timedelta], T],
+    view: Hashable = "slots",
+) -> dict[int, T]:
+    """:func:`slots_view` for several advisors, by id: the cached answers, and one query for
+    all the others (an advisor not taking bookings is left out)."""
     cache: SlotCache = current_app.extensions[SLOT_CACHE_KEY]
     use_cache = cache.capacity > 0 and not versions.has_pending_changes(db.session)
-    key = (advisor.id, advisor.availability_version, start, end, view)
-    if use_cache and (value := cache.get(key, now)) is not None:
-        return value
-    av, next_expiry = _availability_and_next_expiry(advisor, start, end, now=now)
-    starts = engine.slot_starts(av, start, end, now)
-    value = render(starts, av.rules.duration)
-    if use_cache:
-        _keep_rules(cache, advisor, av.rules)
-        valid_until = engine.slots_valid_until(av, start, end, now, starts)
-        if next_expiry is not None:
-            valid_until = min(valid_until, next_expiry)  # a hold expiring frees its time
-        cache.put(key, value, now, valid_until)
-    return value
+    found: dict[int, T] = {}
+    missing = []
+    for advisor in advisors:
+        key = (advisor.id, advisor.availability_version, start, end, view)
+        if use_cache and (value := cache.get(key, now)) is not None:
+            found[advisor.id] = value
+        else:
+            missing.append(advisor)
+    inputs = _availabilities(missing, start, end, now)
+    for advisor in missing:
+        if advisor.id not in inputs:
+            continue
+        av, next_expiry = inputs[advisor.id]
+        starts = engine.slot_starts(av, start, end, now)
+        value = render(starts, av.rules.duration)
+        if use_cache:
+            _keep_rules(cache, advisor, av.rules)
+            valid_until = engine.slots_valid_until(av, start, end, now, starts)
+            if next_expiry is not None:
+                valid_until = min(valid_until, next_expiry)  # a hold expiring frees its time
+            key = (advisor.id, advisor.availability_version, start, end, view)
+            cache.put(key, value, now, valid_until)
+        found[advisor.id] = value
+    return found
 
 
 def available_slots(
@@ -518,11 +545,14 @@ def slots_by_day(
 ) -> engine.SlotsByDay:
     """Bookable slots of ``advisor`` starting in [start, end), by local date in ``zone`` (a
     month page: each day's count, one day's slots), cached as every slot answer is."""
+    return slots_view(advisor, start, end, now, _by_day_in(zone), view=("by-day", zone))
 
+
+def _by_day_in(zone: str) -> Callable[[list[datetime], timedelta], engine.SlotsByDay]:
     def by_day(starts: list[datetime], duration: timedelta) -> engine.SlotsByDay:
         return engine.slots_by_day(starts, duration, zone)
 
-    return slots_view(advisor, start, end, now, by_day, view=("by-day", zone))
+    return by_day
 
 
 def _slot_tuple(starts: list[datetime], duration: timedelta) -> tuple[engine.Slot, ...]:
@@ -1159,8 +1189,11 @@ def pooled_slots_by_day(
     advisors: Sequence[AdvisorRef], start: datetime, end: datetime, now: datetime, zone: str
 ) -> PooledDays:
     """Every one of ``advisors``' times starting in [start, end), by local date in ``zone``,
-    each offered by the first of them free then (each advisor's answer cached as ever)."""
-    return pool([slots_by_day(advisor, start, end, now, zone) for advisor in advisors])
+    each offered by the first of them free then: each advisor's answer cached as
+    :func:`slots_by_day` keeps it, the ones not kept read in one query."""
+    found = slots_views(advisors, start, end, now, _by_day_in(zone), view=("by-day", zone))
+    none = engine.slots_by_day([], timedelta(0), zone)  # not taking bookings: no times
+    return pool([found.get(advisor.id, none) for advisor in advisors])
 
 
 def any_advisor(

@@ -7,13 +7,17 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
+
 from advising.database import utcnow
+from advising.extensions import db
 from advising.scheduling import services
 from advising.scheduling.matching import Wants
 from advising.scheduling.pooled import pool
 from advising.scheduling.slots import slots_by_day
 from advising.shared.federal_holidays import federal_holidays
 from tests.factories import make_advisor
+from tests.scheduling.test_slot_cache import count_queries
 
 NY = ZoneInfo("America/New_York")
 
@@ -93,3 +97,29 @@ def test_the_page_shows_every_advisors_times_each_booking_its_advisor(client, ct
 def test_without_advisors_the_page_says_so(client, ctx):
     response = client.get("/book/any/times")
     assert response.status_code == 302 and response.headers["Location"] == "/advisors"
+
+
+def test_every_advisors_month_is_read_in_one_query_when_none_is_kept(app, client, ctx):
+    """With nothing in the slot cache (the first visit after changes, or no cache), the
+    advisors' months are read together, not one query per advisor."""
+    for n in range(3):
+        make_advisor(name=f"Advisor {n}", timezone="America/New_York")
+    day = _working_day(utcnow().astimezone(NY).date() + timedelta(days=3))
+    caches = [app.extensions[services.SLOT_CACHE_KEY], ctx.extensions[services.SLOT_CACHE_KEY]]
+    capacities = [cache.capacity for cache in caches]
+    for cache in caches:
+        cache.capacity = 0
+    with app.app_context():
+        served_by = db.engine
+    statements, record = count_queries()
+    event.listen(served_by, "before_cursor_execute", record)
+    try:
+        response = client.get(f"/book/any/times?day={day.isoformat()}&tz=America/New_York")
+    finally:
+        event.remove(served_by, "before_cursor_execute", record)
+        for cache, capacity in zip(caches, capacities, strict=True):
+            cache.capacity = capacity
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("with Advisor ") > 3
+    reads = [s for s in statements if "union all" in s.lower() and "weekly_hours" in s.lower()]
+    assert len(reads) == 1, statements
