@@ -188,7 +188,7 @@ def advisor_calendar(
     last = first + timedelta(days=days - 1)
     weekly = services.weekly_hours(advisor.id)
     overrides = {o.day: o for o in services.date_overrides(advisor.id, first, last)}
-    closings = services.holiday_closings(advisor.id, first, last)
+    closings = services.holiday_closings(advisor.id, first, last, overridden=overrides)
     calendar_days = {}
     for monday in {week_start_of(first), week_start_of(last)}:
         for shown in week_blocks(advisor, monday).days:
@@ -211,14 +211,11 @@ def advisor_calendar(
         day = first + timedelta(days=i)
         lo, hi = _local_bounds(day, tz)
         items: list[Item] = []
-        override = overrides.get(day)
-        if day in closings:
-            override = DateOverride(day, ())
+        holiday = closings.get(day)
+        override = DateOverride(day, ()) if holiday else overrides.get(day)
         if override is not None:
             ranges = override.ranges
-            note = "Special hours" if ranges else "Day off"
-            if day in closings:
-                note = f"Closed: {closings[day]}"
+            note = "Special hours" if ranges else f"Closed: {holiday}" if holiday else "Day off"
             kind, label = SPECIAL, "Special hours"
         else:
             ranges = weekly.for_weekday(day.weekday())
@@ -234,7 +231,7 @@ def advisor_calendar(
             if block.kind == "available":
                 label, source = "Available", "(calendar)"
                 if override is not None:
-                    why = "federal holiday" if day in closings else "date override"
+                    why = "federal holiday" if holiday else "date override"
                     label, source = "Available, not offered", f"(calendar; {why})"
                 items.append(
                     _item(AVAILABLE, label, block.start, block.end, day, zone, source=source)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -182,21 +182,27 @@ def date_overrides(advisor_id: int, first: date, last: date) -> tuple[engine.Dat
     return tuple(engine.DateOverride(day, tuple(r)) for day, r in sorted(by_day.items()))
 
 
-def holiday_closings(advisor_id: int, first: date, last: date) -> dict[date, str]:
+def holiday_closings(
+    advisor_id: int, first: date, last: date, overridden: Collection[date] | None = None
+) -> dict[date, str]:
     """The federal holidays from ``first`` to ``last`` the advisor is closed on, by date: none
-    when they do not close on holidays, and not the dates they set hours for."""
+    when they do not close on holidays, and not the dates with hours or a day off of their own
+    (``overridden``, when the caller has read them already)."""
     if not settings_for(advisor_id).closed_on_holidays:
         return {}
-    opened = set(
-        db.session.scalars(
-            select(DateOverride.day).where(
-                DateOverride.advisor_id == advisor_id,
-                DateOverride.day >= first,
-                DateOverride.day <= last,
+    if overridden is None:
+        overridden = set(
+            db.session.scalars(
+                select(DateOverride.day).where(
+                    DateOverride.advisor_id == advisor_id,
+                    DateOverride.day >= first,
+                    DateOverride.day <= last,
+                )
             )
         )
-    )
-    return {day: name for day, name in federal_holidays(first, last).items() if day not in opened}
+    return {
+        day: name for day, name in federal_holidays(first, last).items() if day not in overridden
+    }
 
 
 class AdvisorRef(Protocol):

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import escape
+from sqlalchemy import event
 
 from advising.calendars import services as calendars
 from advising.database import utcnow
@@ -18,6 +19,7 @@ from tests.calendars.test_services import calendar, vevent
 from tests.conftest import post_form
 from tests.factories import make_advisor
 from tests.scheduling.test_advisor_calendar import RULES
+from tests.scheduling.test_slot_cache import count_queries
 
 NY = ZoneInfo("America/New_York")
 
@@ -110,3 +112,17 @@ def test_the_calendar_marks_a_holiday_closed(client, auth, ctx):
     assert "Weekly hours" not in html.split("Closed:")[1].split("</section>")[0]
     # the calendar's office hours that day are shown, and why they are not offered
     assert "Available, not offered" in html and "(calendar; federal holiday)" in html
+
+
+def test_the_calendar_reads_the_date_overrides_once(app, client, auth, ctx):
+    advisor = make_advisor(timezone="America/New_York")
+    auth.login(advisor.user.email)
+    with app.app_context():
+        served_by = db.engine  # the client's app's engine
+    statements, record = count_queries()
+    event.listen(served_by, "before_cursor_execute", record)
+    try:
+        assert client.get("/me/calendar").status_code == 200
+    finally:
+        event.remove(served_by, "before_cursor_execute", record)
+    assert len([s for s in statements if "from date_overrides" in s.lower()]) == 1, statements
